@@ -1,0 +1,7 @@
+//! akbp: validate and generate authentik blueprints.
+//!
+//! The data flows one way: `load` (bytes to YAML nodes with spans and tags) ->
+//! `blueprint` (typed document) -> `check` (rules) -> `report`. Separately
+//! `catalog` -> `generate`, which reuses the emitter and `check` for self-checks.
+
+pub mod target;
