@@ -1,0 +1,215 @@
+//! Bytes to YAML nodes with spans and tags.
+//!
+//! Reading goes through [`Fs`], a seam that tests use to inject faults (a file that
+//! disappears mid-run) without races.
+
+pub mod node;
+pub mod parse;
+pub mod source;
+pub mod yaml11;
+
+use std::io::Read;
+use std::path::Path;
+
+pub use node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
+pub use parse::{parse, Comment, Document, DuplicateKey};
+pub use source::{Position, SourceFile, Span};
+pub use yaml11::Scalar;
+
+/// Files larger than this are refused before they are read whole.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// What went wrong loading one input. Each kind maps to a rule code in `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadErrorKind {
+    /// The file could not be read (missing, permission denied, a directory, a loop).
+    Io,
+    /// NUL bytes: binary data, not a YAML text.
+    Binary,
+    /// Not valid UTF-8.
+    NotUtf8,
+    TooLarge,
+    Empty,
+    Syntax,
+    TooDeep,
+    AliasBomb,
+    MultipleDocuments,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct LoadError {
+    pub kind: LoadErrorKind,
+    pub message: String,
+    /// Where in the file; empty at 0 when the problem is the whole file.
+    pub span: Span,
+}
+
+impl LoadError {
+    pub fn whole_file(kind: LoadErrorKind, message: impl Into<String>) -> Self {
+        LoadError {
+            kind,
+            message: message.into(),
+            span: Span::empty(0),
+        }
+    }
+}
+
+/// Reads input files. The real one is [`RealFs`]; tests substitute their own.
+pub trait Fs: Sync {
+    /// Read at most `limit + 1` bytes of the file (so callers can tell "too large").
+    fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>>;
+}
+
+/// The operating system's file system.
+pub struct RealFs;
+
+impl Fs for RealFs {
+    fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(std::io::Error::other("is a directory"));
+        }
+        let mut buf = Vec::with_capacity(meta.len().min(limit + 1) as usize);
+        file.take(limit + 1).read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+}
+
+/// Turn raw bytes into a source file, refusing binary, non-UTF-8 and oversized input.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::whole_file(
+            LoadErrorKind::TooLarge,
+            format!(
+                "the file is larger than {} MiB; blueprints are small, so this is not one",
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
+        return Err(LoadError {
+            kind: LoadErrorKind::Binary,
+            message: format!(
+                "the file holds a NUL byte at offset {pos}: binary data, not YAML text"
+            ),
+            span: Span::empty(0),
+        });
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            // PyYAML accepts a UTF-8 byte order mark; drop it so offsets match the text shown.
+            if text.starts_with('\u{feff}') {
+                text.replace_range(..3, "");
+            }
+            Ok(SourceFile::new(name, text))
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Err(LoadError {
+                kind: LoadErrorKind::NotUtf8,
+                message: format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
+                span: Span::empty(0),
+            })
+        }
+    }
+}
+
+/// Read a file through `fs` and decode it.
+pub fn read_source(fs: &dyn Fs, path: &Path, name: &str) -> Result<SourceFile, LoadError> {
+    let bytes = fs.read(path, MAX_FILE_BYTES).map_err(|e| {
+        LoadError::whole_file(
+            LoadErrorKind::Io,
+            format!("cannot read the file: {}", io_reason(&e)),
+        )
+    })?;
+    decode(name, bytes)
+}
+
+/// An I/O error in plain words.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "no such file".into(),
+        K::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            if e.raw_os_error() == Some(40) {
+                "too many levels of symbolic links (a symlink loop)".into()
+            } else {
+                s
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Document, LoadError> {
+        parse(SourceFile::new("t.yaml", text))
+    }
+
+    #[test]
+    fn spans_and_tags() {
+        let doc = load("a: !KeyOf prov\nb: [1, !Find [m, [k, v]]]\nc: 'on'\nd: on\n").unwrap();
+        let a = doc.root.get("a").unwrap();
+        assert_eq!(a.tag.as_ref().unwrap().name, "!KeyOf");
+        assert_eq!(doc.source.slice(a.span), "!KeyOf prov");
+        assert_eq!(doc.source.slice(a.tag.as_ref().unwrap().span), "!KeyOf");
+        let b = doc.root.get("b").unwrap();
+        assert_eq!(doc.source.slice(b.span), "[1, !Find [m, [k, v]]]");
+        assert_eq!(doc.root.get("c").unwrap().as_str(), Some("on"));
+        assert_eq!(
+            doc.root.get("d").unwrap().scalar_value(),
+            Some(&Scalar::Bool(true))
+        );
+    }
+
+    #[test]
+    fn block_map_span_ends_at_last_value() {
+        let doc = load("entries:\n  - model: x\n    id: y\n\n# trailing\n").unwrap();
+        let e = &doc.root.get("entries").unwrap().as_seq().unwrap()[0];
+        assert_eq!(doc.source.slice(e.span), "model: x\n    id: y");
+        assert_eq!(doc.comments.len(), 1);
+    }
+
+    #[test]
+    fn guards() {
+        assert_eq!(load("").unwrap_err().kind, LoadErrorKind::Empty);
+        assert_eq!(load("# only\n").unwrap_err().kind, LoadErrorKind::Empty);
+        assert_eq!(
+            load("a: 1\n---\nb: 2\n").unwrap_err().kind,
+            LoadErrorKind::MultipleDocuments
+        );
+        assert_eq!(load("a: [1, 2\n").unwrap_err().kind, LoadErrorKind::Syntax);
+        let deep = format!("{}x{}", "[".repeat(500), "]".repeat(500));
+        assert_eq!(load(&deep).unwrap_err().kind, LoadErrorKind::TooDeep);
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        assert_eq!(load(&bomb).unwrap_err().kind, LoadErrorKind::AliasBomb);
+        assert_eq!(
+            decode("b", vec![b'a', 0, b'b']).unwrap_err().kind,
+            LoadErrorKind::Binary
+        );
+        assert_eq!(
+            decode("b", vec![b'a', 0xff]).unwrap_err().kind,
+            LoadErrorKind::NotUtf8
+        );
+    }
+
+    #[test]
+    fn duplicates_and_merges() {
+        let doc = load("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n  y: 4\n").unwrap();
+        assert_eq!(doc.duplicate_keys.len(), 1);
+        let m = doc.root.get("m").unwrap();
+        assert_eq!(m.get("x").unwrap().scalar_text(), Some("1"));
+        assert_eq!(m.get("y").unwrap().scalar_text(), Some("4"));
+        assert_eq!(doc.merge_keys.len(), 1);
+    }
+}

@@ -1,0 +1,163 @@
+//! The YAML tree akbp works on: every node keeps its byte span, its tag (with the
+//! tag's own span) and, for scalars, the raw text, its style and its PyYAML value.
+
+use super::source::Span;
+use super::yaml11::Scalar;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// A tag as written: `!KeyOf`, or the full form of a core tag
+/// (`tag:yaml.org,2002:str` for `!!str`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeTag {
+    pub name: String,
+    pub span: Span,
+}
+
+impl NodeTag {
+    /// authentik's own tags are local tags: `!Name`.
+    pub fn local_name(&self) -> Option<&str> {
+        self.name.strip_prefix('!')
+    }
+
+    /// The suffix of a YAML core tag (`str` for `!!str`).
+    pub fn core_name(&self) -> Option<&str> {
+        self.name.strip_prefix("tag:yaml.org,2002:")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalarNode {
+    /// The scalar's content after YAML escape processing.
+    pub text: String,
+    pub style: ScalarStyle,
+    /// What PyYAML constructs from it (untagged plain scalars are typed, others are strings;
+    /// a core tag such as `!!int` forces its type).
+    pub value: Scalar,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar(ScalarNode),
+    Seq(Vec<Node>),
+    Map(Vec<Pair>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+    pub tag: Option<NodeTag>,
+}
+
+impl Node {
+    pub fn as_scalar(&self) -> Option<&ScalarNode> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Pair]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// A string value: a scalar that PyYAML constructs as `str` (no custom tag).
+    pub fn as_str(&self) -> Option<&str> {
+        if self.custom_tag().is_some() {
+            return None;
+        }
+        match &self.kind {
+            NodeKind::Scalar(ScalarNode {
+                value: Scalar::Str(s),
+                ..
+            }) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text whatever its type (`6` for the integer 6); keys are compared this way.
+    pub fn scalar_text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+
+    /// The scalar's resolved value, when untagged by authentik's tags.
+    pub fn scalar_value(&self) -> Option<&Scalar> {
+        if self.custom_tag().is_some() {
+            return None;
+        }
+        self.as_scalar().map(|s| &s.value)
+    }
+
+    /// The tag if it is not a YAML core tag (`!KeyOf`, `!Fnd`, ...).
+    pub fn custom_tag(&self) -> Option<&NodeTag> {
+        self.tag.as_ref().filter(|t| t.core_name().is_none())
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.scalar_value(), Some(Scalar::Null))
+    }
+
+    /// The value of `key` in a mapping; the last one wins for duplicates, as in PyYAML.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.get_pair(key).map(|p| &p.value)
+    }
+
+    pub fn get_pair(&self, key: &str) -> Option<&Pair> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|p| p.key.scalar_text() == Some(key) && p.key.tag.is_none())
+    }
+
+    /// A short description for messages: "a mapping", "a list", "the string `x`".
+    pub fn describe(&self) -> String {
+        if let Some(t) = self.custom_tag() {
+            return format!("a `{}` tag", t.name);
+        }
+        match &self.kind {
+            NodeKind::Map(_) => "a mapping".into(),
+            NodeKind::Seq(_) => "a list".into(),
+            NodeKind::Scalar(s) => match &s.value {
+                Scalar::Str(_) => "a string".into(),
+                other => format!("the {} `{}`", other.type_name(), s.text),
+            },
+        }
+    }
+
+    /// Visit this node and all nodes below it, depth first, in document order.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Node)) {
+        f(self);
+        match &self.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => items.iter().for_each(|n| n.walk(f)),
+            NodeKind::Map(pairs) => pairs.iter().for_each(|p| {
+                p.key.walk(f);
+                p.value.walk(f);
+            }),
+        }
+    }
+}

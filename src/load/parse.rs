@@ -1,0 +1,488 @@
+//! granit-parser events to the [`Node`] tree, with the guards authentik's PyYAML
+//! loader lacks: nesting depth, alias expansion budget, one document per file.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Options, Parser, ScalarStyle as GStyle, ScanError, StructureStyle};
+
+use super::node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
+use super::source::{SourceFile, Span};
+use super::yaml11::{resolve_plain, Scalar};
+use super::{LoadError, LoadErrorKind};
+
+/// Deepest nesting accepted. authentik's own blueprints stay under 15 levels.
+pub const MAX_DEPTH: usize = 128;
+/// Most nodes an alias may copy in one file (billion-laughs guard).
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// A key written twice in one mapping (PyYAML keeps the last silently).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub duplicate: Span,
+}
+
+/// A `# ...` comment, kept for inline suppressions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+/// The parsed tree of one file plus what the loader noticed on the way.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: SourceFile,
+    pub root: Node,
+    pub duplicate_keys: Vec<DuplicateKey>,
+    /// `<<` merge keys; expanded like PyYAML does, and listed here for rules.
+    pub merge_keys: Vec<Span>,
+    pub comments: Vec<Comment>,
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        flow: bool,
+        tag: Option<NodeTag>,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        flow: bool,
+        tag: Option<NodeTag>,
+        anchor: usize,
+        pairs: Vec<Pair>,
+        key: Option<Node>,
+    },
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_budget: usize,
+    root: Option<Node>,
+    duplicate_keys: Vec<DuplicateKey>,
+    merge_keys: Vec<Span>,
+}
+
+fn byte_of(source: &SourceFile, marker: &granit_parser::Marker) -> usize {
+    marker.byte_offset().unwrap_or_else(|| {
+        // Fall back to the character index.
+        source
+            .text
+            .char_indices()
+            .nth(marker.index())
+            .map(|(b, _)| b)
+            .unwrap_or(source.text.len())
+    })
+}
+
+fn span_of(source: &SourceFile, span: &granit_parser::Span) -> Span {
+    match span.byte_range() {
+        Some(r) => Span::new(r.start, r.end),
+        None => Span::new(byte_of(source, &span.start), byte_of(source, &span.end)),
+    }
+}
+
+fn tag_of(
+    source: &SourceFile,
+    tag: Option<&granit_parser::Tag>,
+    span: &granit_parser::Span,
+) -> Option<NodeTag> {
+    let tag = tag?;
+    let name = if tag.handle() == "!" {
+        format!("!{}", tag.suffix())
+    } else {
+        format!("{}{}", tag.handle(), tag.suffix())
+    };
+    let tspan = span
+        .tag_span()
+        .map(|s| span_of(source, &s))
+        .or_else(|| span.tag_start().map(|m| Span::empty(byte_of(source, &m))))
+        .unwrap_or_else(|| Span::empty(byte_of(source, &span.start)));
+    Some(NodeTag { name, span: tspan })
+}
+
+fn height(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(height).max().unwrap_or(0),
+        NodeKind::Map(pairs) => {
+            1 + pairs
+                .iter()
+                .map(|p| height(&p.key).max(height(&p.value)))
+                .max()
+                .unwrap_or(0)
+        }
+    }
+}
+
+fn count(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar(_) => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
+        NodeKind::Map(pairs) => {
+            1 + pairs
+                .iter()
+                .map(|p| count(&p.key) + count(&p.value))
+                .sum::<usize>()
+        }
+    }
+}
+
+/// The value of a scalar as PyYAML would construct it, honouring core tags.
+fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&NodeTag>) -> Scalar {
+    match tag.and_then(|t| t.core_name()) {
+        Some("str") => Scalar::Str(text.to_string()),
+        Some("null") => Scalar::Null,
+        Some("bool" | "int" | "float" | "timestamp") => resolve_plain(text),
+        Some(_) => Scalar::Str(text.to_string()),
+        None if tag.is_some() => Scalar::Str(text.to_string()),
+        None if style == ScalarStyle::Plain => resolve_plain(text),
+        None => Scalar::Str(text.to_string()),
+    }
+}
+
+impl Builder {
+    fn error(&self, kind: LoadErrorKind, message: String, at: Span) -> LoadError {
+        LoadError {
+            kind,
+            message,
+            span: at,
+        }
+    }
+
+    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), LoadError> {
+        if anchor != 0 {
+            let h = height(&node);
+            self.anchors.insert(anchor, (node.clone(), h));
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { pairs, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => pairs.push(Pair {
+                    key: k,
+                    value: node,
+                }),
+            },
+        }
+        Ok(())
+    }
+
+    fn finish_map(
+        &mut self,
+        start: usize,
+        end: usize,
+        tag: Option<NodeTag>,
+        pairs: Vec<Pair>,
+    ) -> Node {
+        // Duplicate keys, as written (before merge expansion).
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for p in &pairs {
+            if let Some(k) = p.key.scalar_text() {
+                if k == "<<" && p.key.tag.is_none() {
+                    continue;
+                }
+                if let Some(first) = seen.get(k) {
+                    self.duplicate_keys.push(DuplicateKey {
+                        key: k.to_string(),
+                        first: *first,
+                        duplicate: p.key.span,
+                    });
+                } else {
+                    seen.insert(k, p.key.span);
+                }
+            }
+        }
+        let has_merge = pairs.iter().any(is_merge_key);
+        let pairs = if has_merge {
+            let mut merged: Vec<Pair> = Vec::new();
+            let mut explicit: Vec<Pair> = Vec::new();
+            for p in pairs {
+                if is_merge_key(&p) {
+                    self.merge_keys.push(p.key.span);
+                    // PyYAML flatten_mapping: later sources first, so earlier ones win.
+                    match &p.value.kind {
+                        NodeKind::Map(m) => {
+                            let tail = std::mem::take(&mut merged);
+                            merged.extend(m.iter().cloned());
+                            merged.extend(tail);
+                        }
+                        NodeKind::Seq(items) => {
+                            let tail = std::mem::take(&mut merged);
+                            for item in items.iter().rev() {
+                                if let NodeKind::Map(m) = &item.kind {
+                                    merged.extend(m.iter().cloned());
+                                }
+                            }
+                            merged.extend(tail);
+                        }
+                        NodeKind::Scalar(_) => {}
+                    }
+                } else {
+                    explicit.push(p);
+                }
+            }
+            merged.extend(explicit);
+            merged
+        } else {
+            pairs
+        };
+        Node {
+            kind: NodeKind::Map(pairs),
+            span: Span::new(start, end),
+            tag,
+        }
+    }
+}
+
+fn is_merge_key(p: &Pair) -> bool {
+    p.key.tag.is_none()
+        && matches!(&p.key.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.text == "<<")
+}
+
+fn syntax_error(source: &SourceFile, e: &ScanError) -> LoadError {
+    let at = byte_of(source, e.marker());
+    let info = e.info();
+    let kind = if info.contains("recursion limit") || info.contains("nesting") {
+        LoadErrorKind::TooDeep
+    } else {
+        LoadErrorKind::Syntax
+    };
+    let message = match kind {
+        LoadErrorKind::TooDeep => format!("nesting deeper than {MAX_DEPTH} levels"),
+        _ => info,
+    };
+    LoadError {
+        kind,
+        message,
+        span: Span::empty(at),
+    }
+}
+
+/// Parse one blueprint file. The file must hold exactly one YAML document, as for
+/// authentik (`yaml.load` refuses a stream of several).
+pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
+    let text: &str = &source.text;
+    let mut options = Options::default();
+    options.emit_comments = true;
+    options.block_nesting_limit = MAX_DEPTH;
+    options.flow_nesting_limit = MAX_DEPTH;
+    let mut parser = Parser::new_from_str_with_options(text, options);
+    let mut b = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: MAX_ALIAS_NODES,
+        root: None,
+        duplicate_keys: Vec::new(),
+        merge_keys: Vec::new(),
+    };
+    let mut comments = Vec::new();
+    let mut documents = 0usize;
+    while let Some(next) = parser.next_event() {
+        let (event, gspan) = next.map_err(|e| syntax_error(&source, &e))?;
+        let span = span_of(&source, &gspan);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(b.error(
+                        LoadErrorKind::MultipleDocuments,
+                        "the file holds more than one YAML document; authentik reads exactly one"
+                            .into(),
+                        span,
+                    ));
+                }
+            }
+            Event::Comment(text, _) => comments.push(Comment {
+                text: text.into_owned(),
+                span,
+            }),
+            Event::Anchor(..) => {}
+            Event::Alias(id) => {
+                let Some((node, h)) = b.anchors.get(&id).cloned() else {
+                    return Err(b.error(
+                        LoadErrorKind::Syntax,
+                        "alias to an unknown anchor".into(),
+                        span,
+                    ));
+                };
+                let n = count(&node);
+                if n > b.alias_budget {
+                    return Err(b.error(
+                        LoadErrorKind::AliasBomb,
+                        format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                        span,
+                    ));
+                }
+                b.alias_budget -= n;
+                if b.stack.len() + h > MAX_DEPTH {
+                    return Err(b.error(
+                        LoadErrorKind::TooDeep,
+                        format!("nesting deeper than {MAX_DEPTH} levels once aliases are expanded"),
+                        span,
+                    ));
+                }
+                b.push_node(node, 0)?;
+            }
+            #[allow(unreachable_patterns)]
+            Event::UnresolvedAlias(name) => {
+                return Err(b.error(
+                    LoadErrorKind::Syntax,
+                    format!("alias `*{name}` has no anchor"),
+                    span,
+                ));
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag_of(&source, tag.as_deref(), &gspan);
+                let style = match style {
+                    GStyle::Plain => ScalarStyle::Plain,
+                    GStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    GStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    GStyle::Literal => ScalarStyle::Literal,
+                    GStyle::Folded => ScalarStyle::Folded,
+                };
+                let text = value.into_owned();
+                let value = scalar_value(&text, style, tag.as_ref());
+                // A tagged node's span covers its tag, so the tag is underlined too.
+                let span = match &tag {
+                    Some(t) => t.span.to(span),
+                    None => span,
+                };
+                b.push_node(
+                    Node {
+                        kind: NodeKind::Scalar(ScalarNode { text, style, value }),
+                        span,
+                        tag,
+                    },
+                    anchor,
+                )?;
+            }
+            Event::SequenceStart(style, anchor, tag) => {
+                let flow = style == StructureStyle::Flow;
+                let tag = tag_of(&source, tag.as_deref(), &gspan);
+                let start = tag
+                    .as_ref()
+                    .map_or(span.start, |t| t.span.start.min(span.start))
+                    as usize;
+                b.stack.push(Frame::Seq {
+                    start,
+                    flow,
+                    tag,
+                    anchor,
+                    items: Vec::new(),
+                });
+                if b.stack.len() > MAX_DEPTH {
+                    return Err(b.error(
+                        LoadErrorKind::TooDeep,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        span,
+                    ));
+                }
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                let flow = style == StructureStyle::Flow;
+                let tag = tag_of(&source, tag.as_deref(), &gspan);
+                let start = tag
+                    .as_ref()
+                    .map_or(span.start, |t| t.span.start.min(span.start))
+                    as usize;
+                b.stack.push(Frame::Map {
+                    start,
+                    flow,
+                    tag,
+                    anchor,
+                    pairs: Vec::new(),
+                    key: None,
+                });
+                if b.stack.len() > MAX_DEPTH {
+                    return Err(b.error(
+                        LoadErrorKind::TooDeep,
+                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                        span,
+                    ));
+                }
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq {
+                    start,
+                    flow,
+                    tag,
+                    anchor,
+                    items,
+                }) = b.stack.pop()
+                {
+                    // Block collections end with their last item; the end event of a block
+                    // collection sits at the next token, possibly lines below.
+                    let last = items.last().map_or(start, |n| n.span.end as usize);
+                    let end = if flow {
+                        (span.end as usize).max(last)
+                    } else {
+                        last
+                    };
+                    let node = Node {
+                        kind: NodeKind::Seq(items),
+                        span: Span::new(start, end),
+                        tag,
+                    };
+                    b.push_node(node, anchor)?;
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map {
+                    start,
+                    flow,
+                    tag,
+                    anchor,
+                    pairs,
+                    ..
+                }) = b.stack.pop()
+                {
+                    let last = pairs.last().map_or(start, |p| p.value.span.end as usize);
+                    let end = if flow {
+                        (span.end as usize).max(last)
+                    } else {
+                        last
+                    };
+                    let node = b.finish_map(start, end, tag, pairs);
+                    b.push_node(node, anchor)?;
+                }
+            }
+            // Events a later granit-parser release may add carry no node.
+            _ => {}
+        }
+    }
+    let Builder {
+        root,
+        duplicate_keys,
+        merge_keys,
+        ..
+    } = b;
+    match root {
+        None => Err(LoadError {
+            kind: LoadErrorKind::Empty,
+            message: "the file holds no YAML document".into(),
+            span: Span::empty(0),
+        }),
+        Some(root) if root.is_null() && root.tag.is_none() => Err(LoadError {
+            kind: LoadErrorKind::Empty,
+            message: "the file's document is empty".into(),
+            span: root.span,
+        }),
+        Some(root) => Ok(Document {
+            source,
+            root,
+            duplicate_keys,
+            merge_keys,
+            comments,
+        }),
+    }
+}

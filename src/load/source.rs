@@ -1,0 +1,139 @@
+//! A loaded file's text and the line index used to turn byte offsets into
+//! line/column at render time.
+
+use std::sync::Arc;
+
+/// A byte range into a source file. Offsets are `u32`: inputs are capped far below 4 GiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let end = u32::try_from(end).unwrap_or(u32::MAX).max(start);
+        Span { start, end }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        Span::new(at, at)
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// A 1-based position: line, and column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The text of one input and where its lines start. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it (or `<stdin>`), used in reports.
+    pub name: Arc<str>,
+    pub text: Arc<str>,
+    line_starts: Arc<[u32]>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let mut starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts: starts.into(),
+        }
+    }
+
+    /// Clamp an offset into the text and onto a character boundary.
+    fn clamp(&self, offset: usize) -> usize {
+        let mut o = offset.min(self.text.len());
+        while o > 0 && !self.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.clamp(offset);
+        let line_idx = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx] as usize;
+        let column = self.text[start..offset].chars().count() + 1;
+        Position {
+            line: line_idx + 1,
+            column,
+        }
+    }
+
+    /// The span clamped to the text and to character boundaries, so renderers can
+    /// slice with it safely.
+    pub fn clamp_span(&self, span: Span) -> Span {
+        let s = self.clamp(span.start as usize);
+        let e = self.clamp(span.end as usize).max(s);
+        Span::new(s, e)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let s = self.clamp_span(span);
+        &self.text[s.range()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let f = SourceFile::new("t", "name: \"Grüße\"\nport: x\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.position(x), Position { line: 2, column: 7 });
+        let q = f.text.rfind('"').unwrap();
+        assert_eq!(
+            f.position(q),
+            Position {
+                line: 1,
+                column: 13
+            }
+        );
+        assert_eq!(f.position(10_000).line, 3);
+    }
+}
