@@ -4,5 +4,12 @@
 //! `blueprint` (typed document) -> `check` (rules) -> `report`. Separately
 //! `catalog` -> `generate`, which reuses the emitter and `check` for self-checks.
 
+pub mod blueprint;
+pub mod check;
+pub mod cli;
+pub mod input;
 pub mod load;
+pub mod report;
+pub mod schema;
 pub mod target;
+pub mod validate;

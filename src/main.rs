@@ -1,1 +1,6 @@
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = akbp::cli::Cli::parse();
+    std::process::exit(akbp::cli::run(cli));
+}

@@ -106,6 +106,13 @@ impl SourceFile {
         Span::new(s, e)
     }
 
+    /// Byte offset where a 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map_or(self.text.len(), |s| *s as usize)
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }

@@ -1,0 +1,260 @@
+//! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
+//! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
+
+pub mod rules;
+pub mod suggest;
+
+use std::sync::Arc;
+
+use crate::blueprint::Blueprint;
+use crate::load::{self, Document, LoadError, LoadErrorKind, SourceFile, Span};
+use crate::target::Target;
+
+pub use rules::{rule_by_code, RULES};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What a rule produces: a message about a span, with optional labels and help.
+pub type CheckFn = fn(&Ctx<'_, '_>, &mut Sink);
+
+/// A rule's declaration. `check` is `None` for rules the loader itself reports
+/// (syntax, unreadable files, input limits).
+pub struct Rule {
+    /// Stable code, `AKB` + three digits grouped by area.
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for `akbp rules` and the README.
+    pub summary: &'static str,
+    /// Markdown: what it does, why, a bad and a good example.
+    pub doc: &'static str,
+    pub check: Option<CheckFn>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// A secondary span with its text ("defined here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// Text under the primary span.
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn label(&mut self, text: impl Into<String>) -> &mut Self {
+        self.label = Some(text.into());
+        self
+    }
+
+    pub fn secondary(&mut self, span: Span, text: impl Into<String>) -> &mut Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Collects findings for one file.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub findings: Vec<Finding>,
+}
+
+impl Sink {
+    pub fn push(
+        &mut self,
+        rule: &'static Rule,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.findings.push(Finding {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+}
+
+/// Options that apply to a whole run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub target: Target,
+    /// An authentik blueprint JSON schema for models outside akbp's knowledge.
+    pub schema: Option<Arc<crate::schema::ExternalSchema>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            target: Target::LATEST,
+            schema: None,
+        }
+    }
+}
+
+/// What a rule sees.
+pub struct Ctx<'a, 'd> {
+    pub bp: &'a Blueprint<'d>,
+    pub doc: &'d Document,
+    pub options: &'a Options,
+    pub target: Target,
+}
+
+/// Findings of one input.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as given, `<stdin>` for standard input.
+    pub name: String,
+    /// The text, when it could be read; renderers need it for line/column.
+    pub source: Option<SourceFile>,
+    pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// The rule a load failure is reported under.
+pub fn load_error_rule(kind: LoadErrorKind) -> &'static Rule {
+    use rules::input::*;
+    match kind {
+        LoadErrorKind::Io => &UNREADABLE_FILE,
+        LoadErrorKind::Binary | LoadErrorKind::NotUtf8 => &NOT_TEXT,
+        LoadErrorKind::TooLarge | LoadErrorKind::TooDeep | LoadErrorKind::AliasBomb => &INPUT_LIMIT,
+        LoadErrorKind::Empty => &EMPTY_FILE,
+        LoadErrorKind::Syntax => &YAML_SYNTAX,
+        LoadErrorKind::MultipleDocuments => &MULTIPLE_DOCUMENTS,
+    }
+}
+
+/// A report for a file that failed to load.
+pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) -> FileReport {
+    let rule = load_error_rule(error.kind);
+    let mut sink = Sink::default();
+    let f = sink.push(rule, error.span, error.message.clone());
+    match error.kind {
+        LoadErrorKind::Syntax => {
+            f.help("fix the YAML syntax; authentik cannot load the file and applies none of it");
+        }
+        LoadErrorKind::Io => {
+            f.help("check the path and its permissions");
+        }
+        LoadErrorKind::Empty => {
+            f.help("a blueprint needs at least `version: 1` and `entries:`");
+        }
+        LoadErrorKind::MultipleDocuments => {
+            f.help("split the documents into separate .yaml files");
+        }
+        _ => {
+            f.help("this does not look like a blueprint; check that the right file was passed");
+        }
+    }
+    FileReport {
+        name: name.to_string(),
+        source,
+        findings: sink.findings,
+    }
+}
+
+/// Run every rule over a parsed document.
+pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
+    let bp = Blueprint::new(doc);
+    let ctx = Ctx {
+        bp: &bp,
+        doc,
+        options,
+        target: options.target,
+    };
+    let mut sink = Sink::default();
+    for rule in RULES {
+        if let Some(check) = rule.check {
+            check(&ctx, &mut sink);
+        }
+    }
+    let mut findings = sink.findings;
+    sort_findings(&mut findings);
+    findings
+}
+
+/// Load and check one source text.
+pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
+    let name = source.name.to_string();
+    match load::parse(source.clone()) {
+        Ok(doc) => {
+            let findings = check_document(&doc, options);
+            FileReport {
+                name,
+                source: Some(source),
+                findings,
+            }
+        }
+        Err(e) => failed_file(&name, Some(source), &e),
+    }
+}
+
+/// Stable order: position, then code, then message.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.code, &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.rule.code,
+            &b.message,
+        ))
+    });
+}

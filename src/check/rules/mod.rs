@@ -1,0 +1,83 @@
+//! The rule registry: every rule akbp has, in code order.
+
+pub mod entry;
+pub mod input;
+pub mod references;
+pub mod structure;
+pub mod tags;
+
+use crate::check::Rule;
+
+/// Every rule, sorted by code. Nothing else lists rules.
+pub static RULES: &[&Rule] = &[
+    &input::UNREADABLE_FILE,
+    &input::YAML_SYNTAX,
+    &input::NOT_TEXT,
+    &input::INPUT_LIMIT,
+    &input::EMPTY_FILE,
+    &input::MULTIPLE_DOCUMENTS,
+    &tags::DUPLICATE_KEY,
+    &tags::UNKNOWN_TAG,
+    &tags::TAG_SHAPE,
+    &tags::TAG_UNAVAILABLE,
+    &tags::ENUMERATE_SCOPE,
+    &tags::DOCS_STYLE_DEFAULT,
+    &structure::VERSION,
+    &structure::METADATA,
+    &structure::UNKNOWN_KEY,
+    &structure::ENTRIES_SHAPE,
+    &entry::ENTRY_SHAPE,
+    &entry::MISSING_IDENTIFIERS,
+    &entry::IDENTIFIER_CONFLICT,
+    &entry::RISKY_STATE,
+    &entry::LITERAL_PERMISSION_IDS,
+    &references::KEYOF_UNRESOLVED,
+    &references::DUPLICATE_ID,
+    &references::KEYOF_CONDITIONAL,
+    &references::CONTEXT_UNDEFINED,
+];
+
+/// Look a rule up by code (case-insensitive) or name.
+pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_sorted() {
+        let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let sorted = {
+            let mut c = codes.clone();
+            c.sort();
+            c
+        };
+        assert_eq!(codes, sorted, "RULES must be in code order");
+        codes.dedup();
+        assert_eq!(codes.len(), RULES.len(), "duplicate rule code");
+        let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len(), "duplicate rule name");
+        for r in RULES {
+            assert!(r.code.len() == 6 && r.code.starts_with("AKB"), "{}", r.code);
+            assert!(
+                r.doc.contains("## Example") && r.doc.contains("## Use instead"),
+                "{} doc lacks examples",
+                r.code
+            );
+            assert!(
+                r.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+                "{}",
+                r.name
+            );
+        }
+    }
+}

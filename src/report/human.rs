@@ -1,0 +1,192 @@
+//! The human report: each finding rendered by miette with the offending node underlined,
+//! the rule code and name, and a help line.
+
+use std::fmt::Write as _;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::check::{FileReport, Finding, Severity};
+use crate::load::SourceFile;
+
+/// How the human report looks.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// miette reads source through this, using the file's precomputed line index instead
+/// of rescanning the text from the start for every label.
+struct Indexed<'a>(&'a SourceFile);
+
+impl SourceCode for Indexed<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let f = self.0;
+        let text = f.text.as_bytes();
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first_line = f.position(start).line - 1;
+        let last_line = f.position(end.saturating_sub(1).max(start)).line - 1;
+        let from_line = first_line.saturating_sub(before);
+        let to_line = (last_line + after).min(f.line_count() - 1);
+        let data_start = f.line_start(from_line);
+        let data_end = if to_line + 1 < f.line_count() {
+            f.line_start(to_line + 1)
+        } else {
+            text.len()
+        };
+        let column = if before == 0 {
+            start - f.line_start(first_line)
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            f.name.to_string(),
+            &text[data_start..data_end],
+            (data_start, data_end - data_start).into(),
+            from_line,
+            column,
+            to_line + 1,
+        )))
+    }
+}
+
+struct Rendered<'a> {
+    finding: &'a Finding,
+    source: Indexed<'a>,
+}
+
+impl std::fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.source.0;
+        let primary = f.clamp_span(self.finding.span);
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            self.finding.label.clone(),
+            (primary.start as usize, primary.len()),
+        )];
+        for l in &self.finding.labels {
+            let s = f.clamp_span(l.span);
+            labels.push(LabeledSpan::new_with_span(
+                Some(l.text.clone()),
+                (s.start as usize, s.len()),
+            ));
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(style.width)
+        .with_context_lines(1)
+}
+
+/// Render one finding; a finding without source text gets a one-line form.
+pub fn render_finding(out: &mut String, report: &FileReport, finding: &Finding, style: Style) {
+    let code = format!("{}[{}]", finding.rule.code, finding.rule.name);
+    match &report.source {
+        Some(source) => {
+            let pos = source.position(finding.span.start as usize);
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {} {}",
+                report.name,
+                pos.line,
+                pos.column,
+                finding.severity.as_str(),
+                code
+            );
+            let d = Rendered {
+                finding,
+                source: Indexed(source),
+            };
+            if handler(style).render_report(out, &d).is_err() {
+                let _ = writeln!(out, "  {}", finding.message);
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{}: {} {}",
+                report.name,
+                finding.severity.as_str(),
+                code
+            );
+            let _ = writeln!(out, "  × {}", finding.message);
+            if let Some(h) = &finding.help {
+                let _ = writeln!(out, "  help: {h}");
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// Render all findings of all files, in order.
+pub fn render(reports: &[FileReport], style: Style) -> String {
+    let mut out = String::new();
+    for r in reports {
+        for f in &r.findings {
+            render_finding(&mut out, r, f, style);
+        }
+    }
+    out
+}

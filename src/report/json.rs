@@ -1,0 +1,109 @@
+//! The JSON report: a stable, documented shape for CI.
+//!
+//! ```json
+//! {"version": 1, "target": "2026.8",
+//!  "findings": [{"file": "a.yaml", "line": 3, "column": 5, "end_line": 3, "end_column": 9,
+//!                "code": "AKB300", "name": "keyof-unresolved", "severity": "error",
+//!                "message": "...", "help": "...", "labels": [...]}],
+//!  "summary": {"files": 1, "errors": 1, "warnings": 0, "infos": 0}}
+//! ```
+//! Lines and columns are 1-based; columns count characters; the end is exclusive.
+
+use serde::Serialize;
+
+use crate::check::{FileReport, Severity};
+use crate::load::{SourceFile, Span};
+use crate::report::Summary;
+use crate::target::Target;
+
+#[derive(Debug, Serialize)]
+pub struct JsonLabel {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFinding {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub labels: Vec<JsonLabel>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonReport {
+    /// The shape's version; bumped only on incompatible changes.
+    pub version: u32,
+    pub target: String,
+    pub findings: Vec<JsonFinding>,
+    pub summary: Summary,
+}
+
+fn range(source: Option<&SourceFile>, span: Span) -> (usize, usize, usize, usize) {
+    match source {
+        Some(s) => {
+            let a = s.position(span.start as usize);
+            let b = s.position(span.end as usize);
+            (a.line, a.column, b.line, b.column)
+        }
+        None => (1, 1, 1, 1),
+    }
+}
+
+pub fn build(reports: &[FileReport], target: Target) -> JsonReport {
+    let mut findings = Vec::new();
+    for r in reports {
+        for f in &r.findings {
+            let (line, column, end_line, end_column) = range(r.source.as_ref(), f.span);
+            findings.push(JsonFinding {
+                file: r.name.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                code: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity,
+                message: f.message.clone(),
+                help: f.help.clone(),
+                labels: f
+                    .labels
+                    .iter()
+                    .map(|l| {
+                        let (line, column, end_line, end_column) = range(r.source.as_ref(), l.span);
+                        JsonLabel {
+                            line,
+                            column,
+                            end_line,
+                            end_column,
+                            message: l.text.clone(),
+                        }
+                    })
+                    .collect(),
+            });
+        }
+    }
+    JsonReport {
+        version: 1,
+        target: target.to_string(),
+        findings,
+        summary: Summary::of(reports),
+    }
+}
+
+pub fn render(reports: &[FileReport], target: Target) -> String {
+    let mut s =
+        serde_json::to_string_pretty(&build(reports, target)).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,48 @@
+//! Renderers over the same findings: human (miette) and JSON. Line and column are
+//! computed here, at render time, from each file's line index.
+
+pub mod human;
+pub mod json;
+
+use crate::check::{FileReport, Severity};
+
+/// Counts over a whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[FileReport]) -> Self {
+        let mut s = Summary {
+            files: reports.len(),
+            ..Summary::default()
+        };
+        for r in reports {
+            s.errors += r.count(Severity::Error);
+            s.warnings += r.count(Severity::Warning);
+            s.infos += r.count(Severity::Info);
+        }
+        s
+    }
+
+    /// `checked 3 files: 1 error, 2 warnings`
+    pub fn line(&self) -> String {
+        fn plural(n: usize, word: &str) -> String {
+            format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+        }
+        let mut s = format!(
+            "checked {}: {}, {}",
+            plural(self.files, "file"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
+        );
+        if self.infos > 0 {
+            s.push_str(&format!(", {}", plural(self.infos, "note")));
+        }
+        s
+    }
+}

@@ -1,0 +1,69 @@
+//! `akbp validate`: read every input, check it, and collect the reports in input order.
+
+use std::io::Read;
+
+use rayon::prelude::*;
+
+use crate::check::{self, FileReport, Options, Severity};
+use crate::input::Input;
+use crate::load::{self, Fs, LoadError, LoadErrorKind};
+
+/// Check all inputs in parallel; the result keeps the inputs' order.
+pub fn run(inputs: &[Input], options: &Options, fs: &dyn Fs) -> Vec<FileReport> {
+    inputs
+        .par_iter()
+        .map(|input| check_input(input, options, fs))
+        .collect()
+}
+
+/// Check one input. Never panics on its content; a failure is a finding for that input.
+pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport {
+    let name = input.name().to_string();
+    let source = match input {
+        Input::Unreadable { reason, .. } => {
+            return check::failed_file(
+                &name,
+                None,
+                &LoadError::whole_file(LoadErrorKind::Io, format!("cannot read: {reason}")),
+            );
+        }
+        Input::Stdin => {
+            let mut buf = Vec::new();
+            let res = std::io::stdin()
+                .lock()
+                .take(load::MAX_FILE_BYTES + 1)
+                .read_to_end(&mut buf);
+            match res {
+                Ok(_) => load::decode(&name, buf),
+                Err(e) => Err(LoadError::whole_file(
+                    LoadErrorKind::Io,
+                    format!("cannot read standard input: {e}"),
+                )),
+            }
+        }
+        Input::File { path, .. } => load::read_source(fs, path, &name),
+    };
+    match source {
+        Ok(source) => check::check_source(source, options),
+        Err(e) => check::failed_file(&name, None, &e),
+    }
+}
+
+/// Whether any input could be read at all (exit code 2 otherwise).
+pub fn any_readable(reports: &[FileReport]) -> bool {
+    reports.iter().any(|r| r.source.is_some())
+}
+
+/// The exit code for a finished run: 1 with error-level findings (or warnings when denied).
+pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> i32 {
+    let worst = reports
+        .iter()
+        .flat_map(|r| r.findings.iter())
+        .map(|f| f.severity)
+        .max();
+    match worst {
+        Some(Severity::Error) => 1,
+        Some(Severity::Warning) if deny_warnings => 1,
+        _ => 0,
+    }
+}
