@@ -5,6 +5,7 @@
 //! `catalog` -> `generate`, which reuses the emitter and `check` for self-checks.
 
 pub mod blueprint;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod input;

@@ -1,0 +1,221 @@
+//! Catalog templates: `{app_url}/console/`, `{authentik_url}/application/o/{slug}/`.
+//!
+//! Variables are fixed (see [`Var`]); `{{` and `}}` stand for literal braces so that
+//! regex quantifiers such as `\d{{2}}` can be written.
+
+use std::fmt;
+
+/// A variable a template may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    /// The application's base URL as the user wrote it, without a trailing slash.
+    AppUrl,
+    /// The same, escaped for a Python regular expression (dots become `\.`).
+    AppUrlRegex,
+    /// authentik's base URL, without a trailing slash.
+    AuthentikUrl,
+    /// The application slug (it names the issuer and the end-session endpoint).
+    Slug,
+    ClientId,
+    /// App side only: where the client secret comes from.
+    ClientSecret,
+    /// The scopes, space-separated.
+    Scopes,
+}
+
+impl Var {
+    const ALL: [Var; 7] = [
+        Var::AppUrl,
+        Var::AppUrlRegex,
+        Var::AuthentikUrl,
+        Var::Slug,
+        Var::ClientId,
+        Var::ClientSecret,
+        Var::Scopes,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Var::AppUrl => "app_url",
+            Var::AppUrlRegex => "app_url_regex",
+            Var::AuthentikUrl => "authentik_url",
+            Var::Slug => "slug",
+            Var::ClientId => "client_id",
+            Var::ClientSecret => "client_secret",
+            Var::Scopes => "scopes",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Var(Var),
+}
+
+/// A parsed template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("unknown variable `{{{0}}}`")]
+    UnknownVar(String),
+    #[error("unclosed `{{`")]
+    Unclosed,
+    #[error("a lone `}}` (write `}}}}` for a literal brace)")]
+    LoneClose,
+}
+
+/// The values the variables stand for. `None` renders a variable as itself, `{name}`.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    pub app_url: Option<String>,
+    pub authentik_url: Option<String>,
+    pub slug: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub scopes: Option<String>,
+}
+
+impl Vars {
+    fn get(&self, var: Var) -> Option<String> {
+        match var {
+            Var::AppUrl => self.app_url.clone(),
+            Var::AppUrlRegex => self.app_url.as_deref().map(escape_regex),
+            Var::AuthentikUrl => self.authentik_url.clone(),
+            Var::Slug => self.slug.clone(),
+            Var::ClientId => self.client_id.clone(),
+            Var::ClientSecret => self.client_secret.clone(),
+            Var::Scopes => self.scopes.clone(),
+        }
+    }
+}
+
+impl Template {
+    pub fn parse(text: &str) -> Result<Template, TemplateError> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if let Some(r) = rest.strip_prefix("{{") {
+                literal.push('{');
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("}}") {
+                literal.push('}');
+                rest = r;
+            } else if c == '}' {
+                return Err(TemplateError::LoneClose);
+            } else if c == '{' {
+                let end = rest.find('}').ok_or(TemplateError::Unclosed)?;
+                let name = &rest[1..end];
+                let var = Var::ALL
+                    .into_iter()
+                    .find(|v| v.name() == name)
+                    .ok_or_else(|| TemplateError::UnknownVar(name.to_string()))?;
+                if !literal.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut literal)));
+                }
+                parts.push(Part::Var(var));
+                rest = &rest[end + 1..];
+            } else {
+                literal.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        if !literal.is_empty() {
+            parts.push(Part::Text(literal));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Fill in the variables.
+    pub fn render(&self, vars: &Vars) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Var(v) => match vars.get(*v) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push('{');
+                        out.push_str(v.name());
+                        out.push('}');
+                    }
+                },
+            }
+        }
+        out
+    }
+
+    /// Whether the template uses `var`.
+    pub fn uses(&self, var: Var) -> bool {
+        self.parts.contains(&Part::Var(var))
+    }
+}
+
+/// Parse and render in one step; catalog templates are checked when the catalog loads.
+pub fn render(text: &str, vars: &Vars) -> Result<String, TemplateError> {
+    Ok(Template::parse(text)?.render(vars))
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(&Vars::default()))
+    }
+}
+
+/// Escape a literal for Python's `re` (authentik full-matches regex redirect URIs with
+/// `re.fullmatch`). Only the metacharacters are escaped, so the result stays readable:
+/// `https://netbird\.company`.
+pub fn escape_regex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '.' | '^' | '$' | '*' | '+' | '?' | '{' | '}' | '[' | ']' | '\\' | '|' | '(' | ')'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_and_escapes() {
+        let vars = Vars {
+            app_url: Some("https://net.bird.example:8443".into()),
+            slug: Some("netbird".into()),
+            ..Vars::default()
+        };
+        let t = Template::parse("{app_url_regex}/.*").unwrap();
+        assert_eq!(t.render(&vars), r"https://net\.bird\.example:8443/.*");
+        let t = Template::parse("{authentik_url}/application/o/{slug}/").unwrap();
+        assert_eq!(
+            t.render(&vars),
+            "{authentik_url}/application/o/netbird/",
+            "an unset variable shows as itself"
+        );
+        assert_eq!(
+            render(r"{app_url_regex}/\d{{2}}", &vars).unwrap(),
+            r"https://net\.bird\.example:8443/\d{2}"
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_and_unbalanced() {
+        assert_eq!(
+            Template::parse("{app}/x"),
+            Err(TemplateError::UnknownVar("app".into()))
+        );
+        assert_eq!(Template::parse("{app_url"), Err(TemplateError::Unclosed));
+        assert_eq!(Template::parse("a}b"), Err(TemplateError::LoneClose));
+    }
+}
