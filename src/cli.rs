@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::catalog::ListFormat;
 use crate::check::{self, Options};
+use crate::generate::{self, show::ShowFormat, GenerateOptions, Naming, SecretMode};
 use crate::report;
 use crate::target::Target;
 
@@ -38,6 +40,98 @@ pub enum Command {
         /// A rule code (AKB300) or name (keyof-unresolved).
         code: String,
     },
+    /// List the catalog: one row per integration with provider type and redirect URIs.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Table)]
+        format: ListFormatArg,
+    },
+    /// Print what to enter on the application's side, real hosts, slug and client id filled in.
+    Show(ShowArgs),
+    /// Write a blueprint (application, provider and what they need) per catalog integration.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormatArg {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretArg {
+    /// `client_secret: !Env AKBP_<SLUG>_CLIENT_SECRET`: authentik reads it from its environment.
+    Env,
+    /// A random secret from the OS, written into the file.
+    Random,
+    /// Leave it to authentik, which generates one.
+    Omit,
+}
+
+/// Naming options shared by `show` and `generate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NamingArgs {
+    /// The application's base URL, e.g. https://gravitee.example.com.
+    #[arg(long, value_name = "URL")]
+    pub app_url: Option<String>,
+    /// authentik's base URL, e.g. https://authentik.example.com.
+    #[arg(long, value_name = "URL")]
+    pub authentik_url: Option<String>,
+    /// The application slug (default: the catalog slug).
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
+    /// The OAuth2 client id (default: the application slug).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A catalog integration (`akbp list`).
+    pub integration: String,
+    #[command(flatten)]
+    pub naming: NamingArgs,
+    #[arg(long, value_enum, default_value_t = ShowFormatArg::Text)]
+    pub format: ShowFormatArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Catalog integrations (`akbp list`).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub integrations: Vec<String>,
+    /// Every catalog integration (needs --domain and -o DIR).
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub naming: NamingArgs,
+    /// The application's display name (default: the catalog name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// With several integrations, give each the host <slug>.<DOMAIN>.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+    /// Where the client secret comes from.
+    #[arg(long, value_enum, default_value_t = SecretArg::Env)]
+    pub secret: SecretArg,
+    /// Only members of this group may use the application.
+    #[arg(long, value_name = "GROUP")]
+    pub allow_group: Option<String>,
+    /// The authentik release the blueprint is for (YYYY.M).
+    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
+    pub target: Target,
+    /// Output file, or directory (one <slug>.yaml per integration); default: standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +178,16 @@ pub fn run(cli: Cli) -> i32 {
             print!("{}", rules_table());
             0
         }
+        Command::List { format } => {
+            let format = match format {
+                ListFormatArg::Table => ListFormat::Table,
+                ListFormatArg::Json => ListFormat::Json,
+            };
+            print!("{}", crate::catalog::list(format));
+            0
+        }
+        Command::Show(args) => show(args),
+        Command::Generate(args) => generate(args),
         Command::Explain { code } => match check::rule_by_code(&code) {
             Some(rule) => {
                 println!(
@@ -165,4 +269,93 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     crate::validate::exit_code(&reports, args.deny_warnings)
+}
+
+impl NamingArgs {
+    fn naming(&self, name: Option<String>) -> Naming {
+        Naming {
+            app_url: self.app_url.clone(),
+            authentik_url: self.authentik_url.clone(),
+            slug: self.slug.clone(),
+            name,
+            client_id: self.client_id.clone(),
+        }
+    }
+}
+
+fn show(args: ShowArgs) -> i32 {
+    let opts = generate::show::ShowOptions {
+        naming: args.naming.naming(None),
+        format: match args.format {
+            ShowFormatArg::Text => ShowFormat::Text,
+            ShowFormatArg::Markdown => ShowFormat::Markdown,
+            ShowFormatArg::Json => ShowFormat::Json,
+        },
+    };
+    match generate::show::render(&args.integration, &opts) {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn generate(args: GenerateArgs) -> i32 {
+    let opts = GenerateOptions {
+        integrations: args.integrations,
+        all: args.all,
+        naming: args.naming.naming(args.name),
+        domain: args.domain,
+        secret: match args.secret {
+            SecretArg::Env => SecretMode::Env,
+            SecretArg::Random => SecretMode::Random,
+            SecretArg::Omit => SecretMode::Omit,
+        },
+        allow_group: args.allow_group,
+        target: args.target,
+    };
+    let blueprints = match generate::generate(&opts) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let destinations: Vec<String> = match &args.output {
+        None if blueprints.len() > 1 => {
+            eprintln!("error: {}", generate::GenerateError::NeedOutputDir);
+            return 2;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            for b in &blueprints {
+                let _ = out.write_all(b.text.as_bytes());
+            }
+            let _ = out.flush();
+            vec!["the blueprint on standard output".to_string(); blueprints.len()]
+        }
+        Some(path) => match generate::write::write_all(&blueprints, path, args.force) {
+            Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+    };
+    for (b, dest) in blueprints.iter().zip(&destinations) {
+        for note in &b.notes {
+            eprintln!("note: {note}");
+        }
+        if let Some(m) = b.secret_message(dest) {
+            eprintln!("note: {m}");
+        }
+        if args.output.is_some() {
+            eprintln!("wrote {dest}");
+        }
+    }
+    0
 }

@@ -144,7 +144,10 @@ mod tests {
     fn table_has_one_row_per_integration() {
         let t = list(ListFormat::Table);
         assert_eq!(t.lines().count(), all().len() + 1);
-        assert!(t.contains("https://gravitee.company/console/ (strict)"), "{t}");
+        assert!(
+            t.contains("https://gravitee.company/console/ (strict)"),
+            "{t}"
+        );
         assert!(t.contains(r"https://netbird\.company/.* (regex)"), "{t}");
     }
 

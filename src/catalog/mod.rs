@@ -21,7 +21,10 @@ const FILES: &[(&str, &str)] = &[
     ("budibase.json", include_str!("../../catalog/budibase.json")),
     ("gravitee.json", include_str!("../../catalog/gravitee.json")),
     ("netbird.json", include_str!("../../catalog/netbird.json")),
-    ("pocketbase.json", include_str!("../../catalog/pocketbase.json")),
+    (
+        "pocketbase.json",
+        include_str!("../../catalog/pocketbase.json"),
+    ),
 ];
 
 /// The JSON Schema of a catalog file, for tests and tooling.

@@ -1,0 +1,403 @@
+//! A small, deterministic YAML emitter over its own output model.
+//!
+//! Mappings keep their key order. Sequences of plain scalars and everything inside a
+//! tag are written in flow style (`!Find [model, [field, value]]`); other collections in
+//! block style. Strings are quoted by one function, [`needs_quotes`]: exactly when
+//! PyYAML would read the plain form as something else (`load::yaml11`) or when YAML
+//! syntax requires it.
+
+use crate::load::yaml11::plain_is_not_string;
+
+/// A node of the output document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Null,
+    Seq(Seq),
+    Map(Vec<(String, Node)>),
+    /// A local tag (`!Find`, without the `!`) on a node; written in flow style.
+    Tagged(String, Box<Node>),
+}
+
+/// A sequence and how its block form is laid out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Seq {
+    pub items: Vec<Item>,
+    /// A blank line between block items (blueprint entries).
+    pub spaced: bool,
+}
+
+/// A sequence item, with comment lines written above it in block style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub comments: Vec<String>,
+    pub node: Node,
+}
+
+impl Node {
+    pub fn str(s: impl Into<String>) -> Node {
+        Node::Str(s.into())
+    }
+
+    pub fn seq(items: impl IntoIterator<Item = Node>) -> Node {
+        Node::Seq(Seq {
+            items: items
+                .into_iter()
+                .map(|node| Item {
+                    comments: Vec::new(),
+                    node,
+                })
+                .collect(),
+            spaced: false,
+        })
+    }
+
+    pub fn map<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Node)>) -> Node {
+        Node::Map(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    pub fn tagged(tag: &str, node: Node) -> Node {
+        Node::Tagged(tag.to_string(), Box::new(node))
+    }
+
+    fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Node::Str(_) | Node::Int(_) | Node::Bool(_) | Node::Null
+        )
+    }
+
+    /// Whether this node is written on the line of its key or dash.
+    fn is_inline(&self) -> bool {
+        match self {
+            Node::Seq(s) => s.items.is_empty() || s.items.iter().all(|i| i.node.is_scalar()),
+            Node::Map(m) => m.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+/// A whole YAML document: comment lines, then a block mapping.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    pub header: Vec<String>,
+    pub root: Vec<(String, Node)>,
+}
+
+/// Write the document. The same document always gives the same bytes.
+pub fn emit(doc: &Document) -> String {
+    let mut out = String::new();
+    for line in &doc.header {
+        comment(&mut out, 0, line);
+    }
+    block_map(&mut out, 0, &doc.root);
+    out
+}
+
+fn comment(out: &mut String, indent: usize, text: &str) {
+    for line in text.split('\n') {
+        pad(out, indent);
+        if line.is_empty() {
+            out.push_str("#\n");
+        } else {
+            out.push_str("# ");
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+}
+
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// Pairs of a block mapping; the first key is written at the current position (after
+/// a `- ` or an indent already on the line), the rest at `indent`.
+fn block_map_pairs(out: &mut String, indent: usize, pairs: &[(String, Node)], first_inline: bool) {
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 || !first_inline {
+            pad(out, indent);
+        }
+        scalar(out, key, false);
+        out.push(':');
+        value_after_key(out, indent, value);
+    }
+}
+
+fn block_map(out: &mut String, indent: usize, pairs: &[(String, Node)]) {
+    block_map_pairs(out, indent, pairs, false);
+}
+
+fn value_after_key(out: &mut String, indent: usize, value: &Node) {
+    if value.is_inline() {
+        out.push(' ');
+        flow(out, value);
+        out.push('\n');
+        return;
+    }
+    out.push('\n');
+    match value {
+        Node::Map(m) => block_map(out, indent + 2, m),
+        Node::Seq(s) => block_seq(out, indent + 2, s),
+        _ => {}
+    }
+}
+
+fn block_seq(out: &mut String, indent: usize, seq: &Seq) {
+    for (i, item) in seq.items.iter().enumerate() {
+        if i > 0 && seq.spaced {
+            out.push('\n');
+        }
+        for c in &item.comments {
+            comment(out, indent, c);
+        }
+        pad(out, indent);
+        out.push('-');
+        match &item.node {
+            n if n.is_inline() => {
+                out.push(' ');
+                flow(out, n);
+                out.push('\n');
+            }
+            Node::Map(m) => {
+                out.push(' ');
+                block_map_pairs(out, indent + 2, m, true);
+            }
+            Node::Seq(s) => {
+                out.push('\n');
+                block_seq(out, indent + 2, s);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A node in flow style (also used for scalars in block context).
+fn flow(out: &mut String, node: &Node) {
+    flow_in(out, node, false);
+}
+
+fn flow_in(out: &mut String, node: &Node, in_flow: bool) {
+    match node {
+        Node::Str(s) => scalar(out, s, in_flow),
+        Node::Int(i) => out.push_str(&i.to_string()),
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Null => out.push_str("null"),
+        Node::Tagged(tag, inner) => {
+            out.push('!');
+            out.push_str(tag);
+            out.push(' ');
+            flow_in(out, inner, in_flow);
+        }
+        Node::Seq(s) => {
+            out.push('[');
+            for (i, item) in s.items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                flow_in(out, &item.node, true);
+            }
+            out.push(']');
+        }
+        Node::Map(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                scalar(out, k, true);
+                out.push_str(": ");
+                flow_in(out, v, true);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn scalar(out: &mut String, s: &str, in_flow: bool) {
+    if !needs_quotes(s, in_flow) {
+        out.push_str(s);
+    } else if s.chars().all(|c| c == ' ' || is_printable(c)) {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        double_quoted(out, s);
+    }
+}
+
+fn double_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if is_printable(c) || c == ' ' => out.push(c),
+            c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+}
+
+/// Characters PyYAML accepts in a document as they are (its `check_printable`), minus
+/// the space and the line breaks, which need care of their own.
+fn is_printable(c: char) -> bool {
+    matches!(c,
+        '\u{21}'..='\u{7e}'
+        | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}'
+        | '\u{10000}'..='\u{10ffff}')
+        && c != '\u{feff}'
+        && c != '\u{2028}'
+        && c != '\u{2029}'
+}
+
+/// Whether `s` must be quoted to be read back as the same string.
+pub fn needs_quotes(s: &str, in_flow: bool) -> bool {
+    if s.is_empty() || plain_is_not_string(s) {
+        return true;
+    }
+    if !s.chars().all(|c| c == ' ' || is_printable(c)) {
+        return true;
+    }
+    if s.starts_with(' ') || s.ends_with(' ') {
+        return true;
+    }
+    // A document marker at the start of a line would end the document.
+    if s.starts_with("---") || s.starts_with("...") {
+        return true;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    // Indicators that cannot start a plain scalar; `-`, `?` and `:` can in YAML 1.1 when
+    // a non-space follows, but quoting them keeps the rule simple.
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        return true;
+    }
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        return true;
+    }
+    // In flow context these end a plain scalar; PyYAML before 5.1 also refused any `:`.
+    in_flow && s.contains([',', '[', ']', '{', '}', '?', ':'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout() {
+        let doc = Document {
+            header: vec!["what this is".into(), "second\nthird".into()],
+            root: vec![
+                ("version".into(), Node::Int(1)),
+                (
+                    "metadata".into(),
+                    Node::map([
+                        ("name", Node::str("x")),
+                        ("labels", Node::map([("a/b", Node::str("true"))])),
+                    ]),
+                ),
+                (
+                    "entries".into(),
+                    Node::Seq(Seq {
+                        spaced: true,
+                        items: vec![
+                            Item {
+                                comments: vec!["first".into()],
+                                node: Node::map([
+                                    ("model", Node::str("m.x")),
+                                    (
+                                        "attrs",
+                                        Node::map([
+                                            (
+                                                "f",
+                                                Node::tagged(
+                                                    "Find",
+                                                    Node::seq([
+                                                        Node::str("m.y"),
+                                                        Node::seq([
+                                                            Node::str("name"),
+                                                            Node::str("a, b"),
+                                                        ]),
+                                                    ]),
+                                                ),
+                                            ),
+                                            ("l", Node::seq([Node::str("a"), Node::str("b")])),
+                                            ("e", Node::seq([])),
+                                            (
+                                                "u",
+                                                Node::seq([Node::map([
+                                                    ("mode", Node::str("strict")),
+                                                    ("url", Node::str("https://x/")),
+                                                ])]),
+                                            ),
+                                        ]),
+                                    ),
+                                ]),
+                            },
+                            Item {
+                                comments: vec![],
+                                node: Node::map([("k", Node::tagged("KeyOf", Node::str("p")))]),
+                            },
+                        ],
+                    }),
+                ),
+            ],
+        };
+        let expected = "\
+# what this is
+# second
+# third
+version: 1
+metadata:
+  name: x
+  labels:
+    a/b: 'true'
+entries:
+  # first
+  - model: m.x
+    attrs:
+      f: !Find [m.y, [name, 'a, b']]
+      l: [a, b]
+      e: []
+      u:
+        - mode: strict
+          url: https://x/
+
+  - k: !KeyOf p
+";
+        assert_eq!(emit(&doc), expected);
+    }
+
+    #[test]
+    fn quoting() {
+        for s in [
+            "", "yes", "on", "12", "0755", "null", "~", "- x", "#x", "a #b", "a: b", "x:", "!x",
+            "*x", "&x", "'x", "\"x", "%x", "@x", "`x", " x", "x ", "---", "a\nb", "|", ">", "[x",
+            "{x",
+        ] {
+            assert!(needs_quotes(s, false), "{s:?}");
+        }
+        for s in [
+            "netbird",
+            "https://gravitee.company/console/",
+            "https://netbird\\.company/.*",
+            "authentik Self-signed Certificate",
+            "goauthentik.io/providers/oauth2/scope-openid",
+            "a-b",
+            "1e3",
+        ] {
+            assert!(!needs_quotes(s, false), "{s:?}");
+        }
+        assert!(needs_quotes("https://x", true));
+        assert!(needs_quotes("a,b", true));
+        assert!(!needs_quotes("a,b", false));
+    }
+}

@@ -1,0 +1,941 @@
+//! Catalog entry + options -> a blueprint for authentik (`akbp generate`).
+//!
+//! [`generate`] builds the texts without touching the file system; [`write::write_all`]
+//! puts them on disk atomically. Every generated text is run through the validator
+//! ([`self_check`]) before it is returned.
+//!
+//! Conventions of the generated files (documented in the README):
+//! - the metadata label [`INTEGRATION_LABEL`] names the catalog integration;
+//! - the client id defaults to the application slug;
+//! - the client secret is read by authentik from the environment variable
+//!   `AKBP_<SLUG>_CLIENT_SECRET` ([`secret_env_var`]).
+
+pub mod emit;
+pub mod show;
+pub mod write;
+
+use std::fmt;
+
+use crate::catalog::{
+    self, template, ClientType, Integration, OAuth2Provider, Provider, RedirectUri,
+};
+use crate::check::{self, Severity};
+use crate::load::SourceFile;
+use crate::target::Target;
+
+use emit::{Document, Item, Node, Seq};
+
+/// The metadata label that names the catalog integration a blueprint came from; the
+/// rules use it to compare a blueprint with its catalog entry.
+pub const INTEGRATION_LABEL: &str = "akbp.dev/integration";
+
+/// The release that added `grant_types` and `redirect_uri_type` to OAuth2 providers.
+const GRANT_TYPES_SINCE: Target = Target::new(2026, 5);
+
+/// Application slugs authentik refuses: they collide with `/application/o/<x>/` routes.
+pub const RESERVED_SLUGS: [&str; 6] = [
+    "authorize",
+    "token",
+    "device",
+    "userinfo",
+    "introspect",
+    "revoke",
+];
+
+/// Where the provider's client secret comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecretMode {
+    /// `client_secret: !Env AKBP_<SLUG>_CLIENT_SECRET`: the secret stays out of the file.
+    #[default]
+    Env,
+    /// A fresh random secret from the OS, written into the file.
+    Random,
+    /// No `client_secret`: authentik generates one when it creates the provider.
+    Omit,
+}
+
+/// Names and hosts for one application; unset fields take their defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Naming {
+    /// The application's base URL (`--app-url`).
+    pub app_url: Option<String>,
+    /// authentik's base URL (`--authentik-url`).
+    pub authentik_url: Option<String>,
+    /// The application slug (`--slug`); defaults to the catalog slug.
+    pub slug: Option<String>,
+    /// The application's display name (`--name`); defaults to the catalog name.
+    pub name: Option<String>,
+    /// The OAuth2 client id (`--client-id`); defaults to the application slug.
+    pub client_id: Option<String>,
+}
+
+/// Everything `akbp generate` needs besides where to write.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Catalog slugs to generate, in order; ignored when `all` is set.
+    pub integrations: Vec<String>,
+    /// Every catalog integration (`--all`).
+    pub all: bool,
+    /// `--slug`, `--name`, `--client-id` and `--app-url` apply to a single integration.
+    pub naming: Naming,
+    /// With several integrations, each gets `https://<slug>.<domain>` (`--domain`).
+    pub domain: Option<String>,
+    pub secret: SecretMode,
+    /// Only members of this group may use the application (`--allow-group`).
+    pub allow_group: Option<String>,
+    pub target: Target,
+}
+
+impl GenerateOptions {
+    /// Options for one integration at the latest target, default secret handling.
+    pub fn new(integration: &str, app_url: &str, authentik_url: &str) -> Self {
+        GenerateOptions {
+            integrations: vec![integration.to_string()],
+            all: false,
+            naming: Naming {
+                app_url: Some(app_url.to_string()),
+                authentik_url: Some(authentik_url.to_string()),
+                ..Naming::default()
+            },
+            domain: None,
+            secret: SecretMode::Env,
+            allow_group: None,
+            target: Target::LATEST,
+        }
+    }
+}
+
+/// Where the client secret of a generated blueprint went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOutcome {
+    /// A public client has none.
+    None,
+    /// authentik's server and worker read it from this environment variable.
+    Env { var: String },
+    /// A random secret was written into the blueprint itself.
+    Random,
+    /// authentik generates one when it creates the provider.
+    Omitted,
+}
+
+/// One generated blueprint.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    /// The catalog slug.
+    pub integration: &'static str,
+    /// The application slug.
+    pub slug: String,
+    /// `<slug>.yaml`, the file name used when writing into a directory.
+    pub file_name: String,
+    pub text: String,
+    pub secret: SecretOutcome,
+    /// Things the caller should tell the user (on stderr), such as dropped settings.
+    pub notes: Vec<String>,
+}
+
+impl Blueprint {
+    /// The one line to print on stderr about a random secret, once the file is at
+    /// `destination`; `None` for the other secret modes.
+    pub fn secret_message(&self, destination: &str) -> Option<String> {
+        match self.secret {
+            SecretOutcome::Random => Some(format!(
+                "the random client secret for `{}` is in {destination} (client_secret); give the application the same value and keep the file out of version control",
+                self.slug
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Why generation failed. Every variant means exit code 2 and nothing written.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("no integration named `{slug}`{}; `akbp list` shows the catalog", did_you_mean(*.suggestion))]
+    UnknownIntegration {
+        slug: String,
+        suggestion: Option<&'static str>,
+    },
+    #[error("no integration given: name one or more (see `akbp list`) or pass --all")]
+    NoIntegrations,
+    #[error("{option} `{value}` is not usable: {reason}")]
+    BadValue {
+        option: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("the application slug `{slug}` is reserved by authentik (it collides with /application/o/{slug}/); pass another with --slug")]
+    ReservedSlug { slug: String },
+    #[error("{option} is missing: {why}")]
+    Missing { option: &'static str, why: String },
+    #[error("{option} names one application; with several integrations {instead}")]
+    OnlyForOne {
+        option: &'static str,
+        instead: &'static str,
+    },
+    #[error("--app-url and --domain both give the application's URL; pass one")]
+    AppUrlAndDomain,
+    #[error("{} already exists; pass --force to replace it", .0.display())]
+    OutputExists(std::path::PathBuf),
+    #[error("several blueprints are written into a directory: pass -o DIR")]
+    NeedOutputDir,
+    #[error("two blueprints would be written to {}", .0.display())]
+    SameOutput(std::path::PathBuf),
+    #[error("cannot write {}: {reason}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+    #[error("akbp generated a blueprint for `{integration}` that its own validator rejects (a bug in akbp):\n{findings}")]
+    SelfCheck {
+        integration: String,
+        findings: String,
+    },
+}
+
+fn did_you_mean(s: Option<&str>) -> String {
+    s.map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+/// The names and URLs one blueprint is built from, after defaults and checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub integration: &'static Integration,
+    /// The user's string minus trailing slashes.
+    pub app_url: String,
+    pub authentik_url: String,
+    pub slug: String,
+    pub name: String,
+    pub client_id: String,
+    /// The variable authentik reads the client secret from; `None` for public clients.
+    pub secret_env: Option<String>,
+}
+
+impl Resolved {
+    /// Template variables for this application. `client_secret` is what the app side is
+    /// told about the secret.
+    pub fn vars(&self, client_secret: Option<String>) -> template::Vars {
+        template::Vars {
+            app_url: Some(self.app_url.clone()),
+            authentik_url: Some(self.authentik_url.clone()),
+            slug: Some(self.slug.clone()),
+            client_id: Some(self.client_id.clone()),
+            client_secret,
+            scopes: Some(scopes(self.integration).join(" ")),
+        }
+    }
+
+    /// `https://<ak>/application/o/<slug>/.well-known/openid-configuration`.
+    pub fn discovery_url(&self) -> String {
+        format!(
+            "{}/application/o/{}/.well-known/openid-configuration",
+            self.authentik_url, self.slug
+        )
+    }
+
+    /// The per-provider issuer, with the trailing slash authentik puts in `iss`.
+    pub fn issuer(&self) -> String {
+        format!("{}/application/o/{}/", self.authentik_url, self.slug)
+    }
+}
+
+fn scopes(i: &Integration) -> &[String] {
+    match &i.provider {
+        Provider::Oauth2(p) => &p.scopes,
+    }
+}
+
+fn client_type(i: &Integration) -> ClientType {
+    match &i.provider {
+        Provider::Oauth2(p) => p.client_type,
+    }
+}
+
+/// Look up a catalog slug, with a suggestion when it is unknown.
+pub fn find_integration(slug: &str) -> Result<&'static Integration, GenerateError> {
+    catalog::find(slug).ok_or_else(|| GenerateError::UnknownIntegration {
+        slug: slug.to_string(),
+        suggestion: catalog::suggest(slug),
+    })
+}
+
+/// The environment variable a client secret is read from: `AKBP_<SLUG>_CLIENT_SECRET`,
+/// upper-case, `-` turned into `_`.
+pub fn secret_env_var(slug: &str) -> String {
+    let s: String = slug
+        .chars()
+        .map(|c| {
+            if c == '-' {
+                '_'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect();
+    format!("AKBP_{s}_CLIENT_SECRET")
+}
+
+/// Check a base URL (`http`/`https` with a host, no query, fragment or credentials)
+/// and return it as the user wrote it, minus trailing slashes. The parsed form is
+/// never written back: `url` normalises case and ports, and strict redirect matching
+/// in authentik compares raw strings.
+pub fn check_base_url(option: &'static str, value: &str) -> Result<String, GenerateError> {
+    let bad = |reason: &str| GenerateError::BadValue {
+        option,
+        value: value.to_string(),
+        reason: reason.to_string(),
+    };
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains whitespace or control characters"));
+    }
+    let url = url::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("only http:// and https:// URLs can be used"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad(
+            "a base URL cannot carry a query (`?`) or a fragment (`#`)",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("a base URL cannot carry user credentials"));
+    }
+    Ok(value.trim_end_matches('/').to_string())
+}
+
+/// Check an application slug the way authentik's serializer does.
+pub fn check_slug(slug: &str) -> Result<(), GenerateError> {
+    let bad = |reason: &str| GenerateError::BadValue {
+        option: "--slug",
+        value: slug.to_string(),
+        reason: reason.to_string(),
+    };
+    if slug.is_empty()
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(bad(
+            "a slug may only hold letters, digits, `-` and `_` (^[-a-zA-Z0-9_]+$)",
+        ));
+    }
+    // Django's SlugField default.
+    if slug.len() > 50 {
+        return Err(bad("a slug has at most 50 characters"));
+    }
+    if RESERVED_SLUGS.contains(&slug.to_ascii_lowercase().as_str()) {
+        return Err(GenerateError::ReservedSlug {
+            slug: slug.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn check_text(option: &'static str, value: &str, max: usize) -> Result<(), GenerateError> {
+    let bad = |reason: String| GenerateError::BadValue {
+        option,
+        value: value.to_string(),
+        reason,
+    };
+    if value.trim().is_empty() {
+        return Err(bad("it is empty".into()));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(bad("it contains control characters".into()));
+    }
+    if value.chars().count() > max {
+        return Err(bad(format!("at most {max} characters")));
+    }
+    Ok(())
+}
+
+fn check_client_id(value: &str) -> Result<(), GenerateError> {
+    check_text("--client-id", value, 255)?;
+    // authentik 2026.8 requires printable ASCII (RFC 6749 VSCHAR).
+    if !value.chars().all(|c| (' '..='~').contains(&c)) {
+        return Err(GenerateError::BadValue {
+            option: "--client-id",
+            value: value.to_string(),
+            reason: "a client id may only hold printable ASCII characters".into(),
+        });
+    }
+    Ok(())
+}
+
+/// `https://<slug>.<domain>` for `--domain`.
+fn domain_url(slug: &str, domain: &str) -> Result<String, GenerateError> {
+    let d = domain.trim_matches('.');
+    if d.is_empty() || d.contains("://") || d.contains(['/', '?', '#', '@']) {
+        return Err(GenerateError::BadValue {
+            option: "--domain",
+            value: domain.to_string(),
+            reason: "give a bare domain such as `apps.example.com`".into(),
+        });
+    }
+    check_base_url("--domain", &format!("https://{slug}.{d}"))
+}
+
+/// Apply defaults and checks to the naming of one integration. With
+/// `placeholders`, a missing app or authentik URL takes the guide's placeholder host
+/// (for `show`); otherwise it is an error.
+pub fn resolve(
+    integration: &'static Integration,
+    naming: &Naming,
+    domain: Option<&str>,
+    placeholders: bool,
+) -> Result<Resolved, GenerateError> {
+    let slug = naming
+        .slug
+        .clone()
+        .unwrap_or_else(|| integration.slug.clone());
+    check_slug(&slug)?;
+    let app_url = match (&naming.app_url, domain) {
+        (Some(_), Some(_)) => return Err(GenerateError::AppUrlAndDomain),
+        (Some(u), None) => check_base_url("--app-url", u)?,
+        (None, Some(d)) => domain_url(&slug, d)?,
+        (None, None) if placeholders => format!("https://{}", integration.guide.placeholder_host),
+        (None, None) => {
+            return Err(GenerateError::Missing {
+                option: "--app-url",
+                why: format!(
+                    "the redirect URIs are built from {}'s base URL, e.g. https://{}",
+                    integration.name, integration.guide.placeholder_host
+                ),
+            })
+        }
+    };
+    let authentik_url = match &naming.authentik_url {
+        Some(u) => check_base_url("--authentik-url", u)?,
+        None if placeholders => format!("https://{}", integration.guide.authentik_placeholder_host),
+        None => {
+            return Err(GenerateError::Missing {
+                option: "--authentik-url",
+                why: "the application side is told authentik's issuer and endpoints".into(),
+            })
+        }
+    };
+    let name = naming
+        .name
+        .clone()
+        .unwrap_or_else(|| integration.name.clone());
+    check_text("--name", &name, 250)?;
+    let client_id = naming.client_id.clone().unwrap_or_else(|| slug.clone());
+    check_client_id(&client_id)?;
+    let secret_env =
+        (client_type(integration) == ClientType::Confidential).then(|| secret_env_var(&slug));
+    Ok(Resolved {
+        integration,
+        app_url,
+        authentik_url,
+        slug,
+        name,
+        client_id,
+        secret_env,
+    })
+}
+
+/// The catalog entries the options name, in order, without repeats.
+fn selected(opts: &GenerateOptions) -> Result<Vec<&'static Integration>, GenerateError> {
+    if opts.all {
+        return Ok(catalog::all().iter().collect());
+    }
+    if opts.integrations.is_empty() {
+        return Err(GenerateError::NoIntegrations);
+    }
+    let mut out: Vec<&'static Integration> = Vec::new();
+    for slug in &opts.integrations {
+        let i = find_integration(slug)?;
+        if !out.iter().any(|o| o.slug == i.slug) {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+/// Build one blueprint per selected integration. Nothing is written; the secret for
+/// [`SecretMode::Random`] is drawn here.
+pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError> {
+    let integrations = selected(opts)?;
+    if integrations.len() > 1 {
+        let n = &opts.naming;
+        for (set, option) in [
+            (n.app_url.is_some(), "--app-url"),
+            (n.slug.is_some(), "--slug"),
+            (n.name.is_some(), "--name"),
+            (n.client_id.is_some(), "--client-id"),
+        ] {
+            if set {
+                let instead = if option == "--app-url" {
+                    "use --domain to give each its own host"
+                } else {
+                    "each uses its catalog default"
+                };
+                return Err(GenerateError::OnlyForOne { option, instead });
+            }
+        }
+        if opts.domain.is_none() {
+            return Err(GenerateError::Missing {
+                option: "--domain",
+                why: "with several integrations each gets the host <slug>.<domain>".into(),
+            });
+        }
+    }
+    if let Some(g) = &opts.allow_group {
+        check_text("--allow-group", g, 150)?;
+    }
+    let mut out = Vec::with_capacity(integrations.len());
+    for integration in integrations {
+        let resolved = resolve(integration, &opts.naming, opts.domain.as_deref(), false)?;
+        let secret = match (&resolved.secret_env, opts.secret) {
+            (None, _) => Secret::None,
+            (Some(var), SecretMode::Env) => Secret::Env(var.clone()),
+            (Some(_), SecretMode::Random) => Secret::Literal(random_secret(64)?),
+            (Some(_), SecretMode::Omit) => Secret::Omitted,
+        };
+        let bp = build(&resolved, &secret, opts.allow_group.as_deref(), opts.target);
+        self_check(&bp, opts.target, validator)?;
+        out.push(bp);
+    }
+    Ok(out)
+}
+
+/// The client secret as it goes into the blueprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Secret {
+    None,
+    Env(String),
+    Literal(String),
+    Omitted,
+}
+
+/// An alphanumeric secret from the OS random source. Rejection sampling keeps every
+/// character equally likely: bytes from 248 up (248 = 4 * 62) are dropped.
+fn random_secret(len: usize) -> Result<String, GenerateError> {
+    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 64];
+    while out.len() < len {
+        getrandom::fill(&mut buf).map_err(|e| GenerateError::Random(e.to_string()))?;
+        for b in buf {
+            if b < 248 && out.len() < len {
+                out.push(char::from(ALPHABET[usize::from(b % 62)]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `!Find [model, [field, value]]`.
+fn find(model: &str, field: &str, value: &str) -> Node {
+    Node::tagged(
+        "Find",
+        Node::seq([
+            Node::str(model),
+            Node::seq([Node::str(field), Node::str(value)]),
+        ]),
+    )
+}
+
+fn key_of(id: &str) -> Node {
+    Node::tagged("KeyOf", Node::str(id))
+}
+
+/// Render a catalog template; the catalog's templates are checked when it loads.
+fn fill(text: &str, vars: &template::Vars) -> String {
+    template::render(text, vars).unwrap_or_else(|_| text.to_string())
+}
+
+fn redirect_uri(uri: &RedirectUri, vars: &template::Vars, target: Target) -> Node {
+    let mut pairs = vec![
+        ("matching_mode", Node::str(uri.matching_mode.as_str())),
+        ("url", Node::str(fill(&uri.url, vars))),
+    ];
+    if target.at_least(GRANT_TYPES_SINCE) {
+        pairs.push((
+            "redirect_uri_type",
+            Node::str(uri.redirect_uri_type.as_str()),
+        ));
+    }
+    Node::map(pairs)
+}
+
+/// The whole blueprint for one resolved integration.
+fn build(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Target) -> Blueprint {
+    let Provider::Oauth2(p) = &r.integration.provider;
+    let vars = r.vars(None);
+    let mut notes = Vec::new();
+    let provider = oauth2_provider(r, p, secret, &vars, target, &mut notes);
+
+    let application = Node::map([
+        ("model", Node::str("authentik_core.application")),
+        ("id", Node::str("app")),
+        ("identifiers", Node::map([("slug", Node::str(&r.slug))])),
+        (
+            "attrs",
+            Node::map([
+                ("name", Node::str(&r.name)),
+                ("provider", key_of("provider")),
+                (
+                    "meta_launch_url",
+                    Node::str(fill(&r.integration.launch_url, &vars)),
+                ),
+            ]),
+        ),
+    ]);
+
+    let mut entries = vec![
+        Item {
+            comments: vec![format!(
+                "The {} provider: client, redirect URIs and scopes from the guide.",
+                r.integration.provider.type_label()
+            )],
+            node: provider,
+        },
+        Item {
+            comments: vec![format!(
+                "The application users see; its slug names the issuer /application/o/{}/.",
+                r.slug
+            )],
+            node: application,
+        },
+    ];
+    if let Some(group) = allow_group {
+        entries.push(Item {
+            comments: vec![format!(
+                "Only members of `{group}` may use {}; the group is created if missing.",
+                r.name
+            )],
+            node: Node::map([
+                ("model", Node::str("authentik_core.group")),
+                ("id", Node::str("group")),
+                ("state", Node::str("created")),
+                ("identifiers", Node::map([("name", Node::str(group))])),
+            ]),
+        });
+        entries.push(Item {
+            comments: Vec::new(),
+            node: Node::map([
+                ("model", Node::str("authentik_policies.policybinding")),
+                (
+                    "identifiers",
+                    Node::map([("target", key_of("app")), ("order", Node::Int(0))]),
+                ),
+                ("attrs", Node::map([("group", key_of("group"))])),
+            ]),
+        });
+    }
+
+    let doc = Document {
+        header: header(r, secret, allow_group, target),
+        root: vec![
+            ("version".into(), Node::Int(1)),
+            (
+                "metadata".into(),
+                Node::map([
+                    ("name", Node::str(format!("akbp-{}", r.slug))),
+                    (
+                        "labels",
+                        Node::map([(INTEGRATION_LABEL, Node::str(&r.integration.slug))]),
+                    ),
+                ]),
+            ),
+            (
+                "entries".into(),
+                Node::Seq(Seq {
+                    items: entries,
+                    spaced: true,
+                }),
+            ),
+        ],
+    };
+    Blueprint {
+        integration: r.integration.slug.as_str(),
+        slug: r.slug.clone(),
+        file_name: format!("{}.yaml", r.slug),
+        text: emit::emit(&doc),
+        secret: match secret {
+            Secret::None => SecretOutcome::None,
+            Secret::Env(var) => SecretOutcome::Env { var: var.clone() },
+            Secret::Literal(_) => SecretOutcome::Random,
+            Secret::Omitted => SecretOutcome::Omitted,
+        },
+        notes,
+    }
+}
+
+fn oauth2_provider(
+    r: &Resolved,
+    p: &OAuth2Provider,
+    secret: &Secret,
+    vars: &template::Vars,
+    target: Target,
+    notes: &mut Vec<String>,
+) -> Node {
+    let mut attrs = vec![
+        (
+            "authorization_flow",
+            find(
+                "authentik_flows.flow",
+                "slug",
+                "default-provider-authorization-implicit-consent",
+            ),
+        ),
+        (
+            "invalidation_flow",
+            find(
+                "authentik_flows.flow",
+                "slug",
+                "default-provider-invalidation-flow",
+            ),
+        ),
+        ("client_type", Node::str(p.client_type.as_str())),
+        ("client_id", Node::str(&r.client_id)),
+    ];
+    match secret {
+        Secret::Env(var) => attrs.push(("client_secret", Node::tagged("Env", Node::str(var)))),
+        Secret::Literal(s) => attrs.push(("client_secret", Node::str(s))),
+        Secret::None | Secret::Omitted => {}
+    }
+    if target.at_least(GRANT_TYPES_SINCE) {
+        attrs.push((
+            "grant_types",
+            Node::seq(p.grant_types.iter().map(Node::str)),
+        ));
+    }
+    attrs.push(("sub_mode", Node::str(p.sub_mode.as_str())));
+    attrs.push(("issuer_mode", Node::str("per_provider")));
+    if p.signing_key {
+        attrs.push((
+            "signing_key",
+            find(
+                "authentik_crypto.certificatekeypair",
+                "name",
+                "authentik Self-signed Certificate",
+            ),
+        ));
+    }
+    let mut uris: Vec<Node> = p
+        .redirect_uris
+        .iter()
+        .map(|u| redirect_uri(u, vars, target))
+        .collect();
+    for u in &r.integration.post_logout_redirect_uris {
+        if target.at_least(GRANT_TYPES_SINCE) {
+            uris.push(redirect_uri(u, vars, target));
+        } else {
+            // Before 2026.5 an untyped URI is an authorization URI: dropping it is the
+            // only way not to widen the login allow-list.
+            notes.push(format!(
+                "post-logout redirect URI {} left out: authentik {target} has no logout redirect URIs (2026.5+)",
+                fill(&u.url, vars)
+            ));
+        }
+    }
+    attrs.push(("redirect_uris", Node::seq(uris)));
+    let mappings = p
+        .scopes
+        .iter()
+        .map(|s| scope_managed_name(s))
+        .chain(p.extra_property_mappings.iter().cloned())
+        .map(|m| find("authentik_providers_oauth2.scopemapping", "managed", &m));
+    attrs.push(("property_mappings", Node::seq(mappings)));
+
+    Node::map([
+        (
+            "model",
+            Node::str("authentik_providers_oauth2.oauth2provider"),
+        ),
+        ("id", Node::str("provider")),
+        (
+            "identifiers",
+            Node::map([("name", Node::str(provider_name(r)))]),
+        ),
+        ("attrs", Node::map(attrs)),
+    ])
+}
+
+/// Provider names are unique across all provider types; the slug is unique among
+/// applications, so this is too.
+pub fn provider_name(r: &Resolved) -> String {
+    format!("akbp-{}", r.slug)
+}
+
+/// The managed name of the system scope mapping for a scope
+/// (`blueprints/system/providers-oauth2.yaml`).
+pub fn scope_managed_name(scope: &str) -> String {
+    let suffix = match scope {
+        "goauthentik.io/api" => "authentik_api",
+        s => s,
+    };
+    format!("goauthentik.io/providers/oauth2/scope-{suffix}")
+}
+
+fn header(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Target) -> Vec<String> {
+    let i = r.integration;
+    let mut lines = vec![
+        format!(
+            "authentik blueprint for {} (akbp catalog integration `{}`), after the guide \"{}\".",
+            r.name, i.slug, i.guide.title
+        ),
+        format!(
+            "Target: authentik {target}. Install: place this file under /blueprints/custom/ in both the\nauthentik server and worker (authentik only discovers files ending in .yaml)."
+        ),
+    ];
+    lines.push(match secret {
+        Secret::None => format!("Secret: none; {} is a public client.", r.name),
+        Secret::Env(var) => format!(
+            "Secret: authentik's server AND worker must have {var} set before this is applied;\nunset, authentik rejects the blueprint (\"client_secret: This field may not be null\").\nGive {} the same value.",
+            r.name
+        ),
+        Secret::Literal(_) => "Secret: a random client secret is written below; keep this file out of version control.".to_string(),
+        Secret::Omitted => "Secret: authentik generates the client secret; copy it from the provider's page.".to_string(),
+    });
+    if let Some(g) = allow_group {
+        lines.push(format!("Access: only members of the group `{g}`."));
+    }
+    lines.push(format!(
+        "Application side: {}\nOpenID configuration: {}",
+        show_command(r),
+        r.discovery_url()
+    ));
+    lines
+}
+
+/// The `akbp show` command line that prints the application-side settings.
+fn show_command(r: &Resolved) -> String {
+    let mut cmd = format!(
+        "akbp show {} --app-url {} --authentik-url {}",
+        r.integration.slug,
+        shell_word(&r.app_url),
+        shell_word(&r.authentik_url)
+    );
+    if r.slug != r.integration.slug {
+        cmd.push_str(&format!(" --slug {}", shell_word(&r.slug)));
+    }
+    if r.client_id != r.slug {
+        cmd.push_str(&format!(" --client-id {}", shell_word(&r.client_id)));
+    }
+    cmd
+}
+
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A validator over a blueprint text at a target: the findings as
+/// `(severity, "CODE: message")`.
+pub type Validator = fn(&str, Target) -> Vec<(Severity, String)>;
+
+/// akbp's own validator (`check::check_source`).
+pub fn validator(text: &str, target: Target) -> Vec<(Severity, String)> {
+    let options = check::Options {
+        target,
+        ..check::Options::default()
+    };
+    let report = check::check_source(SourceFile::new("<generated>", text), &options);
+    report
+        .findings
+        .iter()
+        .map(|f| (f.severity, format!("{}: {}", f.rule.code, f.message)))
+        .collect()
+}
+
+/// Run `validate` over a generated blueprint: any error or warning is a bug in akbp.
+pub fn self_check(
+    bp: &Blueprint,
+    target: Target,
+    validate: Validator,
+) -> Result<(), GenerateError> {
+    let bad: Vec<String> = validate(&bp.text, target)
+        .into_iter()
+        .filter(|(s, _)| *s >= Severity::Warning)
+        .map(|(s, m)| format!("  {}: {m}", s.as_str()))
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(GenerateError::SelfCheck {
+            integration: bp.integration.to_string(),
+            findings: bad.join("\n"),
+        })
+    }
+}
+
+impl fmt::Display for SecretMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SecretMode::Env => "env",
+            SecretMode::Random => "random",
+            SecretMode::Omit => "omit",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_var_pattern() {
+        assert_eq!(secret_env_var("my-app_2"), "AKBP_MY_APP_2_CLIENT_SECRET");
+    }
+
+    #[test]
+    fn random_secrets_are_alphanumeric_and_differ() {
+        let a = random_secret(64).unwrap();
+        let b = random_secret(64).unwrap();
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            check_base_url("--app-url", "https://Gravitee.Company:8443/").unwrap(),
+            "https://Gravitee.Company:8443",
+            "kept as written, minus the trailing slash"
+        );
+        for bad in [
+            "gravitee.company",
+            "ftp://x.example",
+            "https://",
+            "https://x.example/?a=1",
+            "https://x.example/#f",
+            "https://u:p@x.example",
+            "https://x.example /",
+            "javascript:alert(1)",
+        ] {
+            assert!(check_base_url("--app-url", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(check_slug("my-app_1").is_ok());
+        assert!(matches!(
+            check_slug("token"),
+            Err(GenerateError::ReservedSlug { .. })
+        ));
+        assert!(check_slug("a.b").is_err());
+        assert!(check_slug("").is_err());
+        assert!(check_slug(&"a".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn unknown_integration_suggests() {
+        let e = find_integration("gravitee2").unwrap_err().to_string();
+        assert!(e.contains("did you mean `gravitee`"), "{e}");
+    }
+}
