@@ -50,11 +50,13 @@ fn every_file_is_embedded_and_loads() {
     assert_eq!(catalog::all().len(), loaded.len());
 }
 
+type Mutation = Box<dyn Fn(&mut serde_json::Value)>;
+
 #[test]
 fn schema_and_types_refuse_the_same_mistakes() {
     let v = validator();
     let (_, good) = files().remove(0);
-    let mutations: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    let mutations: Vec<(&str, Mutation)> = vec![
         (
             "unknown top-level key",
             Box::new(|e| e["launch_uri"] = "x".into()),
