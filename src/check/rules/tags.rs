@@ -113,10 +113,11 @@ fn check_tag_versions(ctx: &Ctx, sink: &mut Sink) {
         }
         match t.ok() {
             Some(Tag::Context { key, .. }) if !target.at_least(Target::new(2026, 5)) => {
-                let Some(k) = key.as_str() else { continue };
+                let Some(k) = key.text else { continue };
                 let top_level = ctx.bp.context.and_then(|c| c.get(k)).is_some();
-                if k.contains('.') && !top_level {
-                    sink.push(&TAG_UNAVAILABLE, key.span, format!("dotted `!Context` keys walk nested values only from authentik 2026.5 (target {target})"))
+                // authentik's own keys (`goauthentik.io/rbac/models`) are top-level keys with dots.
+                if k.contains('.') && !top_level && !k.starts_with("goauthentik.io/") {
+                    sink.push(&TAG_UNAVAILABLE, key.node.span, format!("dotted `!Context` keys walk nested values only from authentik 2026.5 (target {target})"))
                         .help(format!("before 2026.5 `{k}` is looked up as one key and resolves to null; use a top-level context key"));
                 }
             }
@@ -197,10 +198,11 @@ fn check_docs_style_default(ctx: &Ctx, sink: &mut Sink) {
             Some(Tag::Context { key, default }) => (*key, default),
             _ => continue,
         };
-        if default.is_some() || arg.as_seq().is_some() {
+        // Only the scalar form (the tag's own text) is misread; `[name, default]` is fine.
+        if default.is_some() || !std::ptr::eq(arg.node, t.node) {
             continue;
         }
-        let Some(text) = arg.as_scalar().map(|s| s.text.as_str()) else {
+        let Some(text) = arg.text else {
             continue;
         };
         if let Some((name, def)) = text.split_once(", ") {
