@@ -1,7 +1,10 @@
 //! The rule registry: every rule akbp has, in code order.
 
+pub mod application;
+pub mod discovery;
 pub mod entry;
 pub mod input;
+pub mod providers;
 pub mod references;
 pub mod structure;
 pub mod tags;
@@ -31,6 +34,11 @@ pub static RULES: &[&Rule] = &[
     &entry::IDENTIFIER_CONFLICT,
     &entry::RISKY_STATE,
     &entry::LITERAL_PERMISSION_IDS,
+    &discovery::NOT_DISCOVERED,
+    &application::APPLICATION_SLUG,
+    &application::POLICY_BINDING,
+    &providers::PROXY_INTERNAL_HOST,
+    &providers::SAML_ACS_URL,
     &references::KEYOF_UNRESOLVED,
     &references::DUPLICATE_ID,
     &references::KEYOF_CONDITIONAL,
