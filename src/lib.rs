@@ -4,4 +4,5 @@
 //! `blueprint` (typed document) -> `check` (rules) -> `report`. Separately
 //! `catalog` -> `generate`, which reuses the emitter and `check` for self-checks.
 
+pub mod model;
 pub mod target;
