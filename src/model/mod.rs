@@ -362,7 +362,9 @@ impl Knowledge {
         target: Target,
     ) -> impl Iterator<Item = &'a Deviation> {
         self.deviations.iter().filter(move |d| {
-            d.model == model && (field.is_none() || d.field.as_deref() == field) && d.applies(target)
+            d.model == model
+                && (field.is_none() || d.field.as_deref() == field)
+                && d.applies(target)
         })
     }
 }
@@ -493,7 +495,10 @@ mod tests {
     #[test]
     fn field_gap_reports_next_and_removal() {
         let k = knowledge();
-        let ModelLookup::Known(m) = k.model("authentik_stages_authenticator_webauthn.authenticatorwebauthnstage", t("2026.8")) else {
+        let ModelLookup::Known(m) = k.model(
+            "authentik_stages_authenticator_webauthn.authenticatorwebauthnstage",
+            t("2026.8"),
+        ) else {
             panic!("webauthn stage missing");
         };
         // prevent_duplicate_devices existed only in 2026.5.

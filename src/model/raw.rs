@@ -71,7 +71,8 @@ struct RawDefault {
 }
 
 fn target(s: &str) -> Result<Target, KnowledgeError> {
-    s.parse().map_err(|_| KnowledgeError::Release(s.to_string()))
+    s.parse()
+        .map_err(|_| KnowledgeError::Release(s.to_string()))
 }
 
 fn opt_target(s: Option<&str>) -> Result<Option<Target>, KnowledgeError> {
