@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod input;
 pub mod load;
+pub mod model;
 pub mod report;
 pub mod schema;
 pub mod target;
