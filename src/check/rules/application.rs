@@ -172,3 +172,28 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
         }
     }
 }
+
+pub const APPLICATION_GROUP_LABEL: Rule = Rule {
+    code: "AKB213",
+    name: "application-group-label",
+    severity: Severity::Warning,
+    summary: "An application's `group` is a free-text UI label, not a reference to a group.",
+    doc: "## What it does\nReports `authentik_core.application` entries whose `group` is a `!Find`/`!KeyOf` reference.\n\n## Why\n`group` only sorts applications on the user's library page; it does not limit access. Access is limited with a policy binding to a group.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      group: !Find [authentik_core.group, [name, wiki-users]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, group: Documentation}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !Find [authentik_core.group, [name, wiki-users]]\n```\n",
+    check: Some(check_application_group),
+};
+
+fn check_application_group(ctx: &Ctx, sink: &mut Sink) {
+    for e in &ctx.bp.entries {
+        if e.model_key().as_deref() != Some("authentik_core.application") {
+            continue;
+        }
+        let Some(g) = e.attr("group") else { continue };
+        let is_ref = g
+            .custom_tag()
+            .is_some_and(|t| t.name == "!Find" || t.name == "!KeyOf");
+        if is_ref {
+            sink.push(&APPLICATION_GROUP_LABEL, g.span, "`group` is a display label; a group reference here does not restrict access")
+                .help("to limit access, bind the group with an `authentik_policies.policybinding` whose target is the application");
+        }
+    }
+}
