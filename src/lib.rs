@@ -11,6 +11,7 @@ pub mod cli;
 pub mod generate;
 pub mod input;
 pub mod load;
+pub mod model;
 pub mod report;
 pub mod schema;
 pub mod target;

@@ -28,6 +28,14 @@ pub const KNOWN_TAGS: [&str; 14] = [
 /// `!Condition` modes (case-insensitive in authentik). EQ/NEQ arrived in 2026.8.
 pub const CONDITION_MODES: [&str; 8] = ["AND", "NAND", "OR", "NOR", "XOR", "XNOR", "EQ", "NEQ"];
 
+/// A tag argument that names something (`!Env NAME`, `!Context key`): its node, and its
+/// text when it is written literally rather than computed by another tag.
+#[derive(Debug, Clone, Copy)]
+pub struct Arg<'d> {
+    pub node: &'d Node,
+    pub text: Option<&'d str>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Tag<'d> {
     KeyOf {
@@ -39,15 +47,15 @@ pub enum Tag<'d> {
         object: bool,
     },
     Env {
-        name: &'d Node,
+        name: Arg<'d>,
         default: Option<&'d Node>,
     },
     File {
-        path: &'d Node,
+        path: Arg<'d>,
         default: Option<&'d Node>,
     },
     Context {
-        key: &'d Node,
+        key: Arg<'d>,
         default: Option<&'d Node>,
     },
     Format {
@@ -140,12 +148,22 @@ fn scalar_or_pair<'d>(
     node: &'d Node,
     tag: &str,
     what: &str,
-) -> Result<(&'d Node, Option<&'d Node>), TagError> {
+) -> Result<(Arg<'d>, Option<&'d Node>), TagError> {
+    let item = |n: &'d Node| Arg {
+        node: n,
+        text: n.as_str(),
+    };
     match &node.kind {
-        NodeKind::Scalar(_) => Ok((node, None)),
+        NodeKind::Scalar(s) => Ok((
+            Arg {
+                node,
+                text: Some(s.text.as_str()),
+            },
+            None,
+        )),
         NodeKind::Seq(items) => match items.as_slice() {
-            [name] => Ok((name, None)),
-            [name, default] => Ok((name, Some(default))),
+            [name] => Ok((item(name), None)),
+            [name, default] => Ok((item(name), Some(default))),
             _ => Err(err(
                 format!(
                     "`!{tag}` takes a {what} or `[{what}, default]`, found {} items",

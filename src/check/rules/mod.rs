@@ -1,7 +1,12 @@
 //! The rule registry: every rule akbp has, in code order.
 
+pub mod application;
+pub mod discovery;
 pub mod entry;
 pub mod input;
+pub mod lookups;
+pub mod models;
+pub mod providers;
 pub mod references;
 pub mod structure;
 pub mod tags;
@@ -22,6 +27,7 @@ pub static RULES: &[&Rule] = &[
     &tags::TAG_UNAVAILABLE,
     &tags::ENUMERATE_SCOPE,
     &tags::DOCS_STYLE_DEFAULT,
+    &tags::ENV_IN_CONDITION,
     &structure::VERSION,
     &structure::METADATA,
     &structure::UNKNOWN_KEY,
@@ -31,10 +37,26 @@ pub static RULES: &[&Rule] = &[
     &entry::IDENTIFIER_CONFLICT,
     &entry::RISKY_STATE,
     &entry::LITERAL_PERMISSION_IDS,
+    &discovery::NOT_DISCOVERED,
+    &models::UNKNOWN_MODEL,
+    &models::UNVERIFIED_MODEL,
+    &models::UNKNOWN_FIELD,
+    &models::FIELD_TYPE,
+    &models::ENUM_VALUE,
+    &models::REQUIRED_FIELD,
+    &models::DURATION,
+    &application::APPLICATION_SLUG,
+    &models::FIELD_FORMAT,
+    &application::POLICY_BINDING,
+    &providers::PROXY_INTERNAL_HOST,
+    &providers::SAML_ACS_URL,
+    &application::APPLICATION_GROUP_LABEL,
     &references::KEYOF_UNRESOLVED,
     &references::DUPLICATE_ID,
     &references::KEYOF_CONDITIONAL,
     &references::CONTEXT_UNDEFINED,
+    &lookups::FIND_MAY_BE_NULL,
+    &lookups::FIND_TARGET,
 ];
 
 /// Look a rule up by code (case-insensitive) or name.

@@ -153,7 +153,7 @@ fn check_context_keys(ctx: &Ctx, sink: &mut Sink) {
         if default.is_some() {
             continue;
         }
-        let Some(k) = key.as_str() else { continue };
+        let Some(k) = key.text else { continue };
         if k.starts_with("goauthentik.io/") || defined.contains(&k) {
             continue;
         }
@@ -165,7 +165,7 @@ fn check_context_keys(ctx: &Ctx, sink: &mut Sink) {
         {
             continue;
         }
-        let f = sink.push(&CONTEXT_UNDEFINED, key.span, format!("context key `{k}` is not defined in `context:` and has no default; it resolves to null"));
+        let f = sink.push(&CONTEXT_UNDEFINED, key.node.span, format!("context key `{k}` is not defined in `context:` and has no default; it resolves to null"));
         match did_you_mean(k, defined.iter().copied()) {
             Some(s) => f.help(format!("did you mean `{s}`?")),
             None => f.help(format!(

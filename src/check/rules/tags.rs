@@ -113,10 +113,11 @@ fn check_tag_versions(ctx: &Ctx, sink: &mut Sink) {
         }
         match t.ok() {
             Some(Tag::Context { key, .. }) if !target.at_least(Target::new(2026, 5)) => {
-                let Some(k) = key.as_str() else { continue };
+                let Some(k) = key.text else { continue };
                 let top_level = ctx.bp.context.and_then(|c| c.get(k)).is_some();
-                if k.contains('.') && !top_level {
-                    sink.push(&TAG_UNAVAILABLE, key.span, format!("dotted `!Context` keys walk nested values only from authentik 2026.5 (target {target})"))
+                // authentik's own keys (`goauthentik.io/rbac/models`) are top-level keys with dots.
+                if k.contains('.') && !top_level && !k.starts_with("goauthentik.io/") {
+                    sink.push(&TAG_UNAVAILABLE, key.node.span, format!("dotted `!Context` keys walk nested values only from authentik 2026.5 (target {target})"))
                         .help(format!("before 2026.5 `{k}` is looked up as one key and resolves to null; use a top-level context key"));
                 }
             }
@@ -197,10 +198,11 @@ fn check_docs_style_default(ctx: &Ctx, sink: &mut Sink) {
             Some(Tag::Context { key, default }) => (*key, default),
             _ => continue,
         };
-        if default.is_some() || arg.as_seq().is_some() {
+        // Only the scalar form (the tag's own text) is misread; `[name, default]` is fine.
+        if default.is_some() || !std::ptr::eq(arg.node, t.node) {
             continue;
         }
-        let Some(text) = arg.as_scalar().map(|s| s.text.as_str()) else {
+        let Some(text) = arg.text else {
             continue;
         };
         if let Some((name, def)) = text.split_once(", ") {
@@ -213,6 +215,43 @@ fn check_docs_style_default(ctx: &Ctx, sink: &mut Sink) {
                 ),
             )
             .help(format!("write `!{} [{name}, {def}]`", t.name));
+        }
+    }
+}
+
+pub const ENV_IN_CONDITION: Rule = Rule {
+    code: "AKB015",
+    name: "env-in-condition",
+    severity: Severity::Warning,
+    summary: "`!Env` in `conditions` yields a string when the variable is set: `\"false\"` is true.",
+    doc: "## What it does\nReports `!Env` used directly as an entry condition or as a `!Condition`/`!If` operand.\n\n## Why\nauthentik `bool()`s each condition. An environment variable is always a string when set, and every non-empty string is true: `CREATE_GROUP=false` still creates the group.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    conditions:\n      - !Env [CREATE_GROUP, false]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    conditions:\n      - !Condition [EQ, !Env [CREATE_GROUP, \"true\"], \"true\"]\n```\n",
+    check: Some(check_env_in_condition),
+};
+
+fn check_env_in_condition(ctx: &Ctx, sink: &mut Sink) {
+    let mut report = |node: &crate::load::Node| {
+        if node.custom_tag().is_some_and(|t| t.name == "!Env") {
+            sink.push(&ENV_IN_CONDITION, node.span, "an environment variable is a string when set, so `false`, `0` or `no` count as true here")
+                .help("compare explicitly: `!Condition [EQ, !Env [NAME, \"false\"], \"true\"]` (2026.8+), or use `!Context` with a boolean");
+        }
+    };
+    for e in &ctx.bp.entries {
+        if let Some(conds) = e.conditions.and_then(|c| c.as_seq()) {
+            conds.iter().for_each(&mut report);
+        }
+    }
+    for t in &ctx.bp.tags {
+        match t.ok() {
+            Some(Tag::Condition { mode, values }) => {
+                let eq = mode
+                    .as_str()
+                    .is_some_and(|m| m.eq_ignore_ascii_case("EQ") || m.eq_ignore_ascii_case("NEQ"));
+                if !eq {
+                    values.iter().for_each(&mut report);
+                }
+            }
+            Some(Tag::If { condition, .. }) => report(condition),
+            _ => {}
         }
     }
 }

@@ -1,0 +1,199 @@
+//! Application and policy-binding rules that need no model knowledge.
+
+use std::collections::HashMap;
+
+use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::load::{Node, Scalar};
+
+/// Slugs the application serializer refuses: they collide with OAuth2 endpoints under
+/// `/application/o/` (authentik/core/api/applications.py).
+pub const RESERVED_SLUGS: [&str; 6] = [
+    "authorize",
+    "token",
+    "device",
+    "userinfo",
+    "introspect",
+    "revoke",
+];
+
+pub const APPLICATION_SLUG: Rule = Rule {
+    code: "AKB207",
+    name: "application-slug",
+    severity: Severity::Error,
+    summary: "An application slug is not `[-a-zA-Z0-9_]+`, is reserved (`authorize`, `token`, ...), or repeats in the file.",
+    doc: "## What it does\nChecks `authentik_core.application` slugs: only letters, digits, `-` and `_`; not one of authentik's reserved slugs (`authorize`, `token`, `device`, `userinfo`, `introspect`, `revoke`); unique within the file.\n\n## Why\nauthentik's serializer rejects the first two; a repeated slug makes the second entry update the first application.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: my wiki}\n    attrs: {name: Wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: my-wiki}\n    attrs: {name: Wiki}\n```\n",
+    check: Some(check_application_slug),
+};
+
+/// Whether a slug is valid for authentik (`^[-a-zA-Z0-9_]+$`).
+pub fn slug_is_valid(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
+    let mut seen: HashMap<String, &Node> = HashMap::new();
+    for e in &ctx.bp.entries {
+        if e.model_key().as_deref() != Some("authentik_core.application") {
+            continue;
+        }
+        let Some(node) = e.field("slug") else {
+            continue;
+        };
+        let Some(slug) = node.as_str() else {
+            if let Some(Scalar::Int(_) | Scalar::Float(_) | Scalar::Bool(_)) = node.scalar_value() {
+                let text = node.scalar_text().unwrap_or("");
+                sink.push(
+                    &APPLICATION_SLUG,
+                    node.span,
+                    format!("the slug is {}, not a string", node.describe()),
+                )
+                .help(format!("quote it: `slug: \"{text}\"`"));
+            }
+            continue;
+        };
+        if !slug_is_valid(slug) {
+            let suggestion: String = slug
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            sink.push(
+                &APPLICATION_SLUG,
+                node.span,
+                format!("`{slug}` is not a valid slug: only letters, digits, `-` and `_`"),
+            )
+            .help(format!("try `{}`", suggestion.trim_matches('-')));
+        } else if RESERVED_SLUGS.contains(&slug.to_ascii_lowercase().as_str()) {
+            sink.push(
+                &APPLICATION_SLUG,
+                node.span,
+                format!("`{slug}` is reserved by authentik's OAuth2 endpoints"),
+            )
+            .help(format!("pick another slug, e.g. `{slug}-app`"));
+        }
+        if let Some(first) = seen.get(slug) {
+            sink.push(&APPLICATION_SLUG, node.span, format!("another application in this file already has slug `{slug}`"))
+                .secondary(first.span, "first used here")
+                .help("each application needs its own slug; the second entry would update the first application");
+        } else {
+            seen.insert(slug.to_string(), node);
+        }
+    }
+}
+
+pub const POLICY_BINDING: Rule = Rule {
+    code: "AKB210",
+    name: "policy-binding-shape",
+    severity: Severity::Error,
+    summary: "A policy binding needs a `target`, an `order` and exactly one of `policy`, `group`, `user`.",
+    doc: "## What it does\nChecks `authentik_policies.policybinding` entries: `target` and `order` are set (best as identifiers, since bindings have no name), and exactly one of `policy`, `group`, `user` is given.\n\n## Why\nauthentik rejects \"Only one of 'policy', 'group' or 'user' can be set.\" and \"One of 'policy', 'group' or 'user' must be set.\"; without `target`+`order` in identifiers every apply may create another binding.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {order: 0}\n    attrs:\n      group: !KeyOf group\n      user: !Find [authentik_core.user, [username, akadmin]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !KeyOf group\n```\n",
+    check: Some(check_policy_binding),
+};
+
+fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
+    use crate::blueprint::State;
+    let mut seen: HashMap<String, &Node> = HashMap::new();
+    for e in &ctx.bp.entries {
+        if e.model_key().as_deref() != Some("authentik_policies.policybinding")
+            || e.state() == Some(State::Absent)
+        {
+            continue;
+        }
+        let at = e.anchor_span();
+        let set: Vec<&str> = ["policy", "group", "user"]
+            .into_iter()
+            .filter(|k| e.field(k).is_some_and(|n| !n.is_null()))
+            .collect();
+        match set.len() {
+            0 => {
+                sink.push(
+                    &POLICY_BINDING,
+                    at,
+                    "the policy binding sets none of `policy`, `group`, `user`",
+                )
+                .help("authentik fails with \"One of 'policy', 'group' or 'user' must be set.\"");
+            }
+            1 => {}
+            _ => {
+                let second = e.field(set[1]).map_or(at, |n| n.span);
+                sink.push(
+                    &POLICY_BINDING,
+                    second,
+                    format!(
+                        "the policy binding sets {}; only one may be set",
+                        set.join(" and ")
+                    ),
+                )
+                .help("use one binding per policy, group or user");
+            }
+        }
+        for key in ["target", "order"] {
+            if e.field(key).is_none() {
+                sink.push(&POLICY_BINDING, at, format!("the policy binding has no `{key}`"))
+                    .help(format!("add `{key}` to identifiers, e.g. `identifiers: {{target: !KeyOf app, order: 0}}`"));
+            } else if e.identifiers.and_then(|i| i.get(key)).is_none() {
+                let n = e.field(key).map_or(at, |n| n.span);
+                sink.push(&POLICY_BINDING, n, format!("`{key}` is not in identifiers; bindings have no name, so each apply may create another one"))
+                    .severity(Severity::Warning)
+                    .help("identify bindings by `target` and `order`");
+            }
+        }
+        // (target, order, policy|group|user) is unique in authentik's database.
+        let key: Option<String> = (|| {
+            let t = ctx.doc.source.slice(e.field("target")?.span);
+            let o = ctx.doc.source.slice(e.field("order")?.span);
+            let who = set
+                .first()
+                .and_then(|k| e.field(k))
+                .map(|n| ctx.doc.source.slice(n.span))
+                .unwrap_or("");
+            Some(format!("{t}|{o}|{who}"))
+        })();
+        if let (Some(k), Some(order)) = (key, e.field("order")) {
+            if let Some(first) = seen.get(&k) {
+                sink.push(
+                    &POLICY_BINDING,
+                    order.span,
+                    "another binding in this file has the same target, order and subject",
+                )
+                .secondary(first.span, "first binding")
+                .help("change `order`, or remove the duplicate");
+            } else {
+                seen.insert(k, order);
+            }
+        }
+    }
+}
+
+pub const APPLICATION_GROUP_LABEL: Rule = Rule {
+    code: "AKB213",
+    name: "application-group-label",
+    severity: Severity::Warning,
+    summary: "An application's `group` is a free-text UI label, not a reference to a group.",
+    doc: "## What it does\nReports `authentik_core.application` entries whose `group` is a `!Find`/`!KeyOf` reference.\n\n## Why\n`group` only sorts applications on the user's library page; it does not limit access. Access is limited with a policy binding to a group.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      group: !Find [authentik_core.group, [name, wiki-users]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, group: Documentation}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !Find [authentik_core.group, [name, wiki-users]]\n```\n",
+    check: Some(check_application_group),
+};
+
+fn check_application_group(ctx: &Ctx, sink: &mut Sink) {
+    for e in &ctx.bp.entries {
+        if e.model_key().as_deref() != Some("authentik_core.application") {
+            continue;
+        }
+        let Some(g) = e.attr("group") else { continue };
+        let is_ref = g
+            .custom_tag()
+            .is_some_and(|t| t.name == "!Find" || t.name == "!KeyOf");
+        if is_ref {
+            sink.push(&APPLICATION_GROUP_LABEL, g.span, "`group` is a display label; a group reference here does not restrict access")
+                .help("to limit access, bind the group with an `authentik_policies.policybinding` whose target is the application");
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Reading `schemas/models.json` and `schemas/defaults.json` into [`Knowledge`].
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{
+    DefaultObject, Deviation, FieldFormat, FieldSpec, FieldType, FieldVariant, Knowledge, Model,
+};
+use crate::target::Target;
+
+/// Why a knowledge file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum KnowledgeError {
+    /// Not JSON, or not the expected shape.
+    #[error("model knowledge is not valid JSON of the expected shape: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A release line that `Target` does not know.
+    #[error("model knowledge names an unknown release line `{0}`")]
+    Release(String),
+    /// Anything else that does not fit (unknown enum name, bad type, ...).
+    #[error("model knowledge is inconsistent: {0}")]
+    Invalid(String),
+}
+
+#[derive(Deserialize)]
+struct RawModels {
+    releases: Vec<String>,
+    enums: IndexMap<String, Value>,
+    deviations: Vec<RawDeviation>,
+    models: IndexMap<String, RawModel>,
+}
+
+#[derive(Deserialize)]
+struct RawModel {
+    since: String,
+    until: Option<String>,
+    #[serde(default)]
+    meta: bool,
+    fields: Option<IndexMap<String, Vec<Value>>>,
+}
+
+#[derive(Deserialize)]
+struct RawDeviation {
+    kind: String,
+    model: String,
+    field: Option<String>,
+    since: String,
+    until: Option<String>,
+    #[serde(default)]
+    values: Vec<String>,
+    accepts: Option<String>,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+struct RawDefaults {
+    objects: Vec<RawDefault>,
+}
+
+#[derive(Deserialize)]
+struct RawDefault {
+    model: String,
+    lookups: IndexMap<String, String>,
+    identified_by: Vec<String>,
+    since: String,
+    until: Option<String>,
+    source: String,
+}
+
+fn target(s: &str) -> Result<Target, KnowledgeError> {
+    s.parse()
+        .map_err(|_| KnowledgeError::Release(s.to_string()))
+}
+
+fn opt_target(s: Option<&str>) -> Result<Option<Target>, KnowledgeError> {
+    s.map(target).transpose()
+}
+
+pub(super) fn parse(models_json: &str, defaults_json: &str) -> Result<Knowledge, KnowledgeError> {
+    let raw: RawModels = serde_json::from_str(models_json)?;
+    let defaults: RawDefaults = serde_json::from_str(defaults_json)?;
+    let releases = raw
+        .releases
+        .iter()
+        .map(|s| target(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let enums = Enums::resolve(&raw.enums)?;
+
+    let mut models = IndexMap::with_capacity(raw.models.len());
+    for (name, m) in raw.models {
+        let fields = match m.fields {
+            None => None,
+            Some(fields) => {
+                let mut out = IndexMap::with_capacity(fields.len());
+                for (fname, variants) in fields {
+                    let vs = variants
+                        .iter()
+                        .map(|v| variant(v, &enums))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| KnowledgeError::Invalid(format!("{name}.{fname}: {e}")))?;
+                    out.insert(fname, vs);
+                }
+                Some(out)
+            }
+        };
+        let model = Model {
+            since: target(&m.since)?,
+            until: opt_target(m.until.as_deref())?,
+            meta: m.meta,
+            fields,
+            name: name.clone(),
+        };
+        models.insert(name, model);
+    }
+    models.sort_keys();
+
+    let deviations = raw
+        .deviations
+        .into_iter()
+        .map(|d| {
+            Ok(Deviation {
+                since: target(&d.since)?,
+                until: opt_target(d.until.as_deref())?,
+                values: if d.values.is_empty() {
+                    d.accepts.into_iter().collect()
+                } else {
+                    d.values
+                },
+                kind: d.kind,
+                model: d.model,
+                field: d.field,
+                reason: d.reason,
+            })
+        })
+        .collect::<Result<Vec<_>, KnowledgeError>>()?;
+
+    let defaults = defaults
+        .objects
+        .into_iter()
+        .map(|o| {
+            Ok(DefaultObject {
+                since: target(&o.since)?,
+                until: opt_target(o.until.as_deref())?,
+                model: o.model,
+                lookups: o.lookups,
+                identified_by: o.identified_by,
+                source: o.source,
+            })
+        })
+        .collect::<Result<Vec<_>, KnowledgeError>>()?;
+
+    Ok(Knowledge {
+        releases,
+        models,
+        deviations,
+        defaults,
+    })
+}
+
+/// Shared enum lists, with `{"base", "add", "remove"}` deltas expanded.
+struct Enums(HashMap<String, Vec<String>>);
+
+impl Enums {
+    fn resolve(raw: &IndexMap<String, Value>) -> Result<Enums, KnowledgeError> {
+        let mut out = HashMap::new();
+        for name in raw.keys() {
+            Self::expand(name, raw, &mut out, 0)?;
+        }
+        Ok(Enums(out))
+    }
+
+    fn expand(
+        name: &str,
+        raw: &IndexMap<String, Value>,
+        out: &mut HashMap<String, Vec<String>>,
+        depth: usize,
+    ) -> Result<Vec<String>, KnowledgeError> {
+        if let Some(v) = out.get(name) {
+            return Ok(v.clone());
+        }
+        let bad = || KnowledgeError::Invalid(format!("enum `{name}`"));
+        if depth > 64 {
+            return Err(bad());
+        }
+        let values = match raw.get(name).ok_or_else(bad)? {
+            Value::Array(_) => strings(raw.get(name)).ok_or_else(bad)?,
+            Value::Object(delta) => {
+                let base = delta.get("base").and_then(Value::as_str).ok_or_else(bad)?;
+                let mut values = Self::expand(base, raw, out, depth + 1)?;
+                let remove = strings(delta.get("remove")).unwrap_or_default();
+                values.retain(|v| !remove.contains(v));
+                values.extend(strings(delta.get("add")).unwrap_or_default());
+                values
+            }
+            _ => return Err(bad()),
+        };
+        out.insert(name.to_string(), values.clone());
+        Ok(values)
+    }
+}
+
+fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v?.as_array()?
+        .iter()
+        .map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+fn variant(v: &Value, enums: &Enums) -> Result<FieldVariant, String> {
+    let since = v.get("since").and_then(Value::as_str).ok_or("no since")?;
+    let until = v.get("until").and_then(Value::as_str);
+    Ok(FieldVariant {
+        since: since.parse().map_err(|_| format!("release {since}"))?,
+        until: until
+            .map(|u| u.parse().map_err(|_| format!("release {u}")))
+            .transpose()?,
+        spec: spec(v, enums)?,
+    })
+}
+
+fn spec(v: &Value, enums: &Enums) -> Result<FieldSpec, String> {
+    let obj = v.as_object().ok_or("descriptor is not an object")?;
+    let ty = match obj.get("type").and_then(Value::as_str) {
+        Some("string") => FieldType::String,
+        Some("integer") => FieldType::Integer,
+        Some("number") => FieldType::Number,
+        Some("boolean") => FieldType::Boolean,
+        Some("array") => FieldType::Array,
+        Some("object") => FieldType::Object,
+        Some("any") | None => FieldType::Any,
+        Some(other) => return Err(format!("type {other}")),
+    };
+    let enum_values = match obj.get("enum") {
+        None => None,
+        Some(Value::String(name)) => Some(
+            enums
+                .0
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("enum {name}"))?,
+        ),
+        Some(list) => Some(strings(Some(list)).ok_or("enum values")?),
+    };
+    let flag = |k: &str| obj.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let uint = |k: &str| obj.get(k).and_then(Value::as_u64);
+    let num = |k: &str| obj.get(k).and_then(Value::as_f64);
+    let items = match obj.get("items") {
+        Some(i) => Some(Box::new(spec(i, enums)?)),
+        None => None,
+    };
+    let properties = match obj.get("properties").and_then(Value::as_object) {
+        Some(props) => {
+            let mut out = IndexMap::with_capacity(props.len());
+            for (k, p) in props {
+                out.insert(k.clone(), spec(p, enums)?);
+            }
+            Some(out)
+        }
+        None => None,
+    };
+    Ok(FieldSpec {
+        ty,
+        required: flag("required"),
+        nullable: flag("nullable"),
+        enum_values,
+        min_length: uint("min_length"),
+        max_length: uint("max_length"),
+        minimum: num("minimum"),
+        maximum: num("maximum"),
+        max_items: uint("max_items"),
+        format: obj
+            .get("format")
+            .and_then(Value::as_str)
+            .map(FieldFormat::from_name),
+        items,
+        properties,
+    })
+}

@@ -1,0 +1,122 @@
+//! Every rule's fixtures: `tests/fixtures/<CODE>/bad*.yaml` must produce that rule's
+//! finding and `good*.yaml` must not. The rendered report of each fixture is pinned
+//! as a snapshot, so a reviewer sees exactly what users see.
+//!
+//! A fixture may start with `# akbp: --target YYYY.M` to check at another release.
+
+use std::path::{Path, PathBuf};
+
+use akbp::check::{self, Options, RULES};
+use akbp::input::Input;
+use akbp::load::RealFs;
+use akbp::report::human::{self, Style};
+use akbp::target::Target;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn target_of(text: &str) -> Target {
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# akbp: --target "))
+        .map(|t| t.trim().parse().expect("fixture target"))
+        .unwrap_or(Target::LATEST)
+}
+
+/// Check a fixture file as the CLI would (name relative to the fixtures folder).
+fn run(path: &Path) -> (check::FileReport, String) {
+    // Read through the same path as the CLI, so unreadable, binary and empty fixtures work.
+    let text = std::fs::read(path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let name = path
+        .strip_prefix(fixtures_dir())
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let options = Options {
+        target: target_of(&text),
+        schema: None,
+    };
+    let input = Input::File {
+        path: path.to_path_buf(),
+        name,
+    };
+    let report = akbp::validate::check_input(&input, &options, &RealFs);
+    let rendered = human::render(std::slice::from_ref(&report), Style::default());
+    (report, rendered)
+}
+
+fn fixture_files(code: &str) -> Vec<PathBuf> {
+    let dir = fixtures_dir().join(code);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        let n = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        n.starts_with("bad") || n.starts_with("good")
+    });
+    files.sort();
+    files
+}
+
+#[test]
+fn every_rule_has_bad_and_good_fixtures() {
+    let mut missing = Vec::new();
+    for rule in RULES {
+        let files = fixture_files(rule.code);
+        let name = |p: &PathBuf| p.file_name().unwrap().to_string_lossy().to_string();
+        if !files.iter().any(|p| name(p).starts_with("bad")) {
+            missing.push(format!("{} has no bad*.yaml", rule.code));
+        }
+        if !files.iter().any(|p| name(p).starts_with("good")) {
+            missing.push(format!("{} has no good*.yaml", rule.code));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fixtures missing:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn fixtures_trigger_their_rule_and_only_bad_ones_do() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        for path in fixture_files(rule.code) {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            let (report, rendered) = run(&path);
+            let hits = report
+                .findings
+                .iter()
+                .filter(|f| f.rule.code == rule.code)
+                .count();
+            if file.starts_with("bad") && hits == 0 {
+                failures.push(format!(
+                    "{}/{file}: expected {} but got:\n{rendered}",
+                    rule.code, rule.code
+                ));
+            }
+            if file.starts_with("good") && hits > 0 {
+                failures.push(format!(
+                    "{}/{file}: must not trigger {}:\n{rendered}",
+                    rule.code, rule.code
+                ));
+            }
+            let snap = format!(
+                "{}__{}",
+                rule.code,
+                file.trim_end_matches(".yaml").trim_end_matches(".yml")
+            );
+            insta::with_settings!({snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false, omit_expression => true}, {
+                insta::assert_snapshot!(snap, rendered);
+            });
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
