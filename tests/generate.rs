@@ -383,8 +383,8 @@ fn committed_blueprints_are_current() {
     for i in catalog::all() {
         let o = GenerateOptions::new(
             &i.slug,
-            &format!("https://{}", i.guide.placeholder_host),
-            &format!("https://{}", i.guide.authentik_placeholder_host),
+            &i.placeholder_app_url(),
+            &i.placeholder_authentik_url(),
         );
         let bp = generate(&o).unwrap().remove(0);
         let path = dir.join(&bp.file_name);

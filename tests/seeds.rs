@@ -139,8 +139,8 @@ fn placeholder_blueprint(slug: &str) -> load::Document {
     let i = catalog::find(slug).unwrap();
     let opts = GenerateOptions::new(
         slug,
-        &format!("https://{}", i.guide.placeholder_host),
-        &format!("https://{}", i.guide.authentik_placeholder_host),
+        &i.placeholder_app_url(),
+        &i.placeholder_authentik_url(),
     );
     let bp = generate(&opts).unwrap().remove(0);
     load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap()

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use super::template::Vars;
-use super::{all, Integration, RedirectUri};
+use super::template::{fill, Vars};
+use super::{all, Integration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ListFormat {
@@ -30,35 +30,20 @@ struct UriRow {
     url: String,
 }
 
-fn placeholder_vars(i: &Integration) -> Vars {
-    Vars {
-        app_url: Some(format!("https://{}", i.guide.placeholder_host)),
-        authentik_url: Some(format!("https://{}", i.guide.authentik_placeholder_host)),
+fn uri_rows(i: &Integration) -> Vec<UriRow> {
+    let vars = Vars {
+        app_url: Some(i.placeholder_app_url()),
+        authentik_url: Some(i.placeholder_authentik_url()),
         slug: Some(i.slug.clone()),
         ..Vars::default()
-    }
-}
-
-fn uri_rows(i: &Integration) -> Vec<UriRow> {
-    let vars = placeholder_vars(i);
-    let row = |u: &RedirectUri| UriRow {
-        matching_mode: u.matching_mode.as_str(),
-        redirect_uri_type: u.redirect_uri_type.as_str(),
-        // Checked when the catalog loads; an error here would show the raw template.
-        url: super::template::render(&u.url, &vars).unwrap_or_else(|_| u.url.clone()),
     };
-    i.provider
-        .redirect_uris()
-        .iter()
-        .chain(&i.post_logout_redirect_uris)
-        .map(row)
+    i.all_redirect_uris()
+        .map(|u| UriRow {
+            matching_mode: u.matching_mode.as_str(),
+            redirect_uri_type: u.redirect_uri_type.as_str(),
+            url: fill(&u.url, &vars),
+        })
         .collect()
-}
-
-fn client_type(i: &Integration) -> &'static str {
-    match &i.provider {
-        super::Provider::Oauth2(p) => p.client_type.as_str(),
-    }
 }
 
 /// Render the catalog as a table or as JSON (an array, one object per integration).
@@ -69,7 +54,7 @@ pub fn list(format: ListFormat) -> String {
             slug: &i.slug,
             name: &i.name,
             provider_type: i.provider.type_key(),
-            client_type: client_type(i),
+            client_type: i.client_type().as_str(),
             redirect_uris: uri_rows(i),
         })
         .collect();

@@ -50,6 +50,38 @@ pub struct Integration {
     pub decisions: Vec<Decision>,
 }
 
+impl Integration {
+    pub fn client_type(&self) -> ClientType {
+        match &self.provider {
+            Provider::Oauth2(p) => p.client_type,
+        }
+    }
+
+    pub fn scopes(&self) -> &[String] {
+        match &self.provider {
+            Provider::Oauth2(p) => &p.scopes,
+        }
+    }
+
+    /// `https://<placeholder host>`: the application URL the guide writes.
+    pub fn placeholder_app_url(&self) -> String {
+        format!("https://{}", self.guide.placeholder_host)
+    }
+
+    /// `https://authentik.company`: the authentik URL the catalog writes.
+    pub fn placeholder_authentik_url(&self) -> String {
+        format!("https://{}", self.guide.authentik_placeholder_host)
+    }
+
+    /// Authorization and post-logout redirect URIs, in that order.
+    pub fn all_redirect_uris(&self) -> impl Iterator<Item = &RedirectUri> {
+        self.provider
+            .redirect_uris()
+            .iter()
+            .chain(&self.post_logout_redirect_uris)
+    }
+}
+
 /// The guide an entry was taken from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -258,12 +290,7 @@ pub fn load_all() -> Result<Vec<Integration>, CatalogError> {
 /// What serde cannot check: every template uses known variables only.
 fn check(entry: &Integration) -> Result<(), String> {
     let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
-    for uri in entry
-        .provider
-        .redirect_uris()
-        .iter()
-        .chain(&entry.post_logout_redirect_uris)
-    {
+    for uri in entry.all_redirect_uris() {
         templates.push(("redirect URI", &uri.url));
     }
     for f in &entry.app_settings.fields {

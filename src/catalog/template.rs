@@ -156,9 +156,15 @@ impl Template {
     }
 }
 
-/// Parse and render in one step; catalog templates are checked when the catalog loads.
+/// Parse and render in one step.
 pub fn render(text: &str, vars: &Vars) -> Result<String, TemplateError> {
     Ok(Template::parse(text)?.render(vars))
+}
+
+/// Render a catalog template. Every catalog template is checked when the catalog
+/// loads, so the fallback (the raw text) is unreachable for catalog data.
+pub fn fill(text: &str, vars: &Vars) -> String {
+    render(text, vars).unwrap_or_else(|_| text.to_string())
 }
 
 impl fmt::Display for Template {

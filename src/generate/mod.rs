@@ -16,6 +16,7 @@ pub mod write;
 
 use std::fmt;
 
+use crate::catalog::template::fill;
 use crate::catalog::{
     self, template, ClientType, Integration, OAuth2Provider, Provider, RedirectUri,
 };
@@ -223,7 +224,7 @@ impl Resolved {
             slug: Some(self.slug.clone()),
             client_id: Some(self.client_id.clone()),
             client_secret,
-            scopes: Some(scopes(self.integration).join(" ")),
+            scopes: Some(self.integration.scopes().join(" ")),
         }
     }
 
@@ -238,18 +239,6 @@ impl Resolved {
     /// The per-provider issuer, with the trailing slash authentik puts in `iss`.
     pub fn issuer(&self) -> String {
         format!("{}/application/o/{}/", self.authentik_url, self.slug)
-    }
-}
-
-fn scopes(i: &Integration) -> &[String] {
-    match &i.provider {
-        Provider::Oauth2(p) => &p.scopes,
-    }
-}
-
-fn client_type(i: &Integration) -> ClientType {
-    match &i.provider {
-        Provider::Oauth2(p) => p.client_type,
     }
 }
 
@@ -398,7 +387,7 @@ pub fn resolve(
         (Some(_), Some(_)) => return Err(GenerateError::AppUrlAndDomain),
         (Some(u), None) => check_base_url("--app-url", u)?,
         (None, Some(d)) => domain_url(&slug, d)?,
-        (None, None) if placeholders => format!("https://{}", integration.guide.placeholder_host),
+        (None, None) if placeholders => integration.placeholder_app_url(),
         (None, None) => {
             return Err(GenerateError::Missing {
                 option: "--app-url",
@@ -411,7 +400,7 @@ pub fn resolve(
     };
     let authentik_url = match &naming.authentik_url {
         Some(u) => check_base_url("--authentik-url", u)?,
-        None if placeholders => format!("https://{}", integration.guide.authentik_placeholder_host),
+        None if placeholders => integration.placeholder_authentik_url(),
         None => {
             return Err(GenerateError::Missing {
                 option: "--authentik-url",
@@ -427,7 +416,7 @@ pub fn resolve(
     let client_id = naming.client_id.clone().unwrap_or_else(|| slug.clone());
     check_client_id(&client_id)?;
     let secret_env =
-        (client_type(integration) == ClientType::Confidential).then(|| secret_env_var(&slug));
+        (integration.client_type() == ClientType::Confidential).then(|| secret_env_var(&slug));
     Ok(Resolved {
         integration,
         app_url,
@@ -543,11 +532,6 @@ fn find(model: &str, field: &str, value: &str) -> Node {
 
 fn key_of(id: &str) -> Node {
     Node::tagged("KeyOf", Node::str(id))
-}
-
-/// Render a catalog template; the catalog's templates are checked when it loads.
-fn fill(text: &str, vars: &template::Vars) -> String {
-    template::render(text, vars).unwrap_or_else(|_| text.to_string())
 }
 
 fn redirect_uri(uri: &RedirectUri, vars: &template::Vars, target: Target) -> Node {

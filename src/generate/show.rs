@@ -78,7 +78,7 @@ fn view(r: &Resolved) -> View {
         None => "(none: public client)".to_string(),
     };
     let vars = r.vars(Some(secret_text));
-    let fill = |t: &str| template::render(t, &vars).unwrap_or_else(|_| t.to_string());
+    let fill = |t: &str| template::fill(t, &vars);
     View {
         integration: i.slug.clone(),
         name: r.name.clone(),
@@ -99,10 +99,8 @@ fn view(r: &Resolved) -> View {
         secret_env: r.secret_env.clone(),
         issuer: r.issuer(),
         openid_configuration: r.discovery_url(),
-        redirect_uris: p
-            .redirect_uris
-            .iter()
-            .chain(&i.post_logout_redirect_uris)
+        redirect_uris: i
+            .all_redirect_uris()
             .map(|u| Uri {
                 matching_mode: u.matching_mode.as_str(),
                 redirect_uri_type: u.redirect_uri_type.as_str(),
