@@ -339,7 +339,15 @@ fn generate(args: GenerateArgs) -> i32 {
             vec!["the blueprint on standard output".to_string(); blueprints.len()]
         }
         Some(path) => match generate::write::write_all(&blueprints, path, args.force) {
-            Ok(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+            Ok(paths) => {
+                for note in paths
+                    .iter()
+                    .filter_map(|p| generate::write::discovery_note(p))
+                {
+                    eprintln!("note: {note}");
+                }
+                paths.iter().map(|p| p.display().to_string()).collect()
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;

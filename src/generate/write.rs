@@ -28,6 +28,18 @@ pub fn destinations(blueprints: &[Blueprint], output: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A warning for a destination authentik would not discover in its blueprints folder
+/// (only `*.yaml`; `.yml` and other names are skipped).
+pub fn discovery_note(path: &Path) -> Option<String> {
+    let yaml = path.extension().is_some_and(|e| e == "yaml");
+    (!yaml).then(|| {
+        format!(
+            "{} does not end in .yaml: authentik discovers only *.yaml files in its blueprints folder",
+            path.display()
+        )
+    })
+}
+
 /// Write every blueprint under `output`; returns the paths written, in order.
 pub fn write_all(
     blueprints: &[Blueprint],
@@ -177,6 +189,12 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn discovery() {
+        assert!(discovery_note(Path::new("a/b.yaml")).is_none());
+        assert!(discovery_note(Path::new("a/b.yml")).is_some());
     }
 
     #[test]
