@@ -1,0 +1,153 @@
+//! `akbp list`, `show` and `generate` as a user runs them: output streams and exit codes.
+
+use std::process::Command;
+
+fn akbp(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run akbp");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const URLS: [&str; 4] = [
+    "--app-url",
+    "https://gravitee.company",
+    "--authentik-url",
+    "https://authentik.company",
+];
+
+#[test]
+fn generate_to_stdout_matches_the_committed_blueprint() {
+    let mut args = vec!["generate", "gravitee"];
+    args.extend(URLS);
+    let (code, out, err) = akbp(&args);
+    assert_eq!(code, 0, "{err}");
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints/gravitee.yaml"),
+    )
+    .unwrap();
+    assert_eq!(out, committed);
+}
+
+#[test]
+fn errors_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("g.yaml");
+    let path = file.to_str().unwrap();
+
+    let (code, _, err) = akbp(&[
+        "generate",
+        "gravite",
+        "--app-url",
+        "https://x",
+        "--authentik-url",
+        "https://y",
+        "-o",
+        path,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `gravitee`"), "{err}");
+    let (code, _, err) = akbp(&[
+        "generate",
+        "gravitee",
+        "--app-url",
+        "gravitee.company",
+        "--authentik-url",
+        "https://y",
+        "-o",
+        path,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--app-url"), "{err}");
+    let (code, _, err) = akbp(&[
+        "generate",
+        "gravitee",
+        "--slug",
+        "token",
+        "--app-url",
+        "https://x",
+        "--authentik-url",
+        "https://y",
+        "-o",
+        path,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!file.exists());
+
+    std::fs::write(&file, "mine").unwrap();
+    let mut args = vec!["generate", "gravitee", "-o", path];
+    args.extend(URLS);
+    let (code, _, err) = akbp(&args);
+    assert_eq!(code, 2);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    args.push("--force");
+    let (code, _, err) = akbp(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .starts_with("# authentik blueprint"));
+}
+
+#[test]
+fn all_into_a_directory_and_a_random_secret_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bp");
+    let out = out.to_str().unwrap();
+    let (code, _, err) = akbp(&[
+        "generate",
+        "--all",
+        "--domain",
+        "example.com",
+        "--authentik-url",
+        "https://sso.example.com",
+        "--secret",
+        "random",
+        "-o",
+        out,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // NetBird is public: four confidential clients, four notes.
+    assert_eq!(err.matches("random client secret").count(), 4, "{err}");
+    let (code, report, _) = akbp(&["validate", "--deny-warnings", out]);
+    assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn list_and_show() {
+    let (code, out, _) = akbp(&["list"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("netbird") && out.contains("regex"), "{out}");
+    let (code, out, _) = akbp(&["list", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let (code, out, _) = akbp(&[
+        "show",
+        "affine",
+        "--authentik-url",
+        "https://sso.corp",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("`https://sso.corp/application/o/affine/`"),
+        "{out}"
+    );
+    let (code, _, err) = akbp(&["show", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("akbp list"), "{err}");
+}
