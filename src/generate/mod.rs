@@ -452,18 +452,18 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
     let integrations = selected(opts)?;
     if integrations.len() > 1 {
         let n = &opts.naming;
-        for (set, option) in [
-            (n.app_url.is_some(), "--app-url"),
-            (n.slug.is_some(), "--slug"),
-            (n.name.is_some(), "--name"),
-            (n.client_id.is_some(), "--client-id"),
+        const EACH_DEFAULT: &str = "each uses its catalog default";
+        for (set, option, instead) in [
+            (
+                n.app_url.is_some(),
+                "--app-url",
+                "use --domain to give each its own host",
+            ),
+            (n.slug.is_some(), "--slug", EACH_DEFAULT),
+            (n.name.is_some(), "--name", EACH_DEFAULT),
+            (n.client_id.is_some(), "--client-id", EACH_DEFAULT),
         ] {
             if set {
-                let instead = if option == "--app-url" {
-                    "use --domain to give each its own host"
-                } else {
-                    "each uses its catalog default"
-                };
                 return Err(GenerateError::OnlyForOne { option, instead });
             }
         }
