@@ -27,6 +27,20 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The metadata label that names the catalog integration a blueprint came from;
+/// `akbp generate` writes it and the integration rules read it.
+pub const INTEGRATION_LABEL: &str = "akbp.dev/integration";
+
+/// The managed name of the system scope mapping for a scope
+/// (`blueprints/system/providers-oauth2.yaml`).
+pub fn scope_managed_name(scope: &str) -> String {
+    let suffix = match scope {
+        "goauthentik.io/api" => "authentik_api",
+        s => s,
+    };
+    format!("goauthentik.io/providers/oauth2/scope-{suffix}")
+}
+
 /// The JSON Schema of a catalog file, for tests and tooling.
 pub const SCHEMA: &str = include_str!("../../schemas/catalog.schema.json");
 

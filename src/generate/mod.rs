@@ -26,22 +26,12 @@ use crate::target::Target;
 
 use emit::{Document, Item, Node, Seq};
 
-/// The metadata label that names the catalog integration a blueprint came from; the
-/// rules use it to compare a blueprint with its catalog entry.
-pub const INTEGRATION_LABEL: &str = "akbp.dev/integration";
+pub use crate::catalog::{scope_managed_name, INTEGRATION_LABEL};
 
 /// The release that added `grant_types` and `redirect_uri_type` to OAuth2 providers.
 const GRANT_TYPES_SINCE: Target = Target::new(2026, 5);
 
-/// Application slugs authentik refuses: they collide with `/application/o/<x>/` routes.
-pub const RESERVED_SLUGS: [&str; 6] = [
-    "authorize",
-    "token",
-    "device",
-    "userinfo",
-    "introspect",
-    "revoke",
-];
+pub use crate::check::rules::application::RESERVED_SLUGS;
 
 /// Where the provider's client secret comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -747,16 +737,6 @@ fn oauth2_provider(
 /// applications, so this is too.
 pub fn provider_name(r: &Resolved) -> String {
     format!("akbp-{}", r.slug)
-}
-
-/// The managed name of the system scope mapping for a scope
-/// (`blueprints/system/providers-oauth2.yaml`).
-pub fn scope_managed_name(scope: &str) -> String {
-    let suffix = match scope {
-        "goauthentik.io/api" => "authentik_api",
-        s => s,
-    };
-    format!("goauthentik.io/providers/oauth2/scope-{suffix}")
 }
 
 fn header(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Target) -> Vec<String> {

@@ -4,6 +4,7 @@ pub mod application;
 pub mod discovery;
 pub mod entry;
 pub mod input;
+pub mod integration;
 pub mod lookups;
 pub mod models;
 pub mod providers;
@@ -57,6 +58,13 @@ pub static RULES: &[&Rule] = &[
     &references::CONTEXT_UNDEFINED,
     &lookups::FIND_MAY_BE_NULL,
     &lookups::FIND_TARGET,
+    &integration::REDIRECT_URIS,
+    &integration::TRAILING_SLASH,
+    &integration::CLIENT_TYPE,
+    &integration::SUBJECT_MODE,
+    &integration::SCOPES,
+    &integration::GRANT_TYPES,
+    &integration::HOST_MISMATCH,
 ];
 
 /// Look a rule up by code (case-insensitive) or name.
