@@ -34,3 +34,44 @@ fn readme_rule_table_is_current() {
         }
     }
 }
+
+fn between<'t>(text: &'t str, name: &str) -> &'t str {
+    let start = format!("<!-- example:{name}:start -->\n");
+    let end = format!("<!-- example:{name}:end -->");
+    let a = text.find(&start).unwrap_or_else(|| panic!("no {start}")) + start.len();
+    let b = text.find(&end).unwrap_or_else(|| panic!("no {end}"));
+    &text[a..b]
+}
+
+/// The README's end-to-end example is the tool's real output for those options.
+#[test]
+fn readme_generate_example_is_real_output() {
+    use akbp::generate::{self, show, GenerateOptions};
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut opts = GenerateOptions::new(
+        "gravitee",
+        "https://apis.acme-corp.io",
+        "https://sso.acme-corp.io",
+    );
+    opts.allow_group = Some("api-admins".into());
+    let bps = generate::generate(&opts).expect("generate gravitee");
+    let want = format!("```yaml\n{}```\n", bps[0].text);
+    assert_eq!(
+        between(&text, "generate"),
+        want,
+        "README generate example is stale"
+    );
+    let show_opts = show::ShowOptions {
+        naming: opts.naming.clone(),
+        format: show::ShowFormat::Markdown,
+    };
+    let shown = show::render("gravitee", &show_opts)
+        .expect("show gravitee")
+        .replace("## Gravitee (`gravitee`)", "#### Gravitee (`gravitee`)");
+    assert_eq!(
+        between(&text, "show"),
+        shown,
+        "README show example is stale"
+    );
+}
