@@ -7,10 +7,22 @@ use akbp::load::{self, Node, NodeKind};
 use libfuzzer_sys::fuzz_target;
 
 fn check_spans(node: &Node, len: usize) {
-    assert!(node.span.start <= node.span.end, "inverted span {:?}", node.span);
-    assert!(node.span.end as usize <= len, "span {:?} past {len}", node.span);
+    assert!(
+        node.span.start <= node.span.end,
+        "inverted span {:?}",
+        node.span
+    );
+    assert!(
+        node.span.end as usize <= len,
+        "span {:?} past {len}",
+        node.span
+    );
     if let Some(tag) = &node.tag {
-        assert!(tag.span.end as usize <= len, "tag span {:?} past {len}", tag.span);
+        assert!(
+            tag.span.end as usize <= len,
+            "tag span {:?} past {len}",
+            tag.span
+        );
     }
     match &node.kind {
         NodeKind::Scalar(_) => {}

@@ -26,9 +26,17 @@ fuzz_target!(|data: &[u8]| {
         let len = source.text.len();
         for f in &report.findings {
             assert!(f.span.start <= f.span.end, "{}: inverted span", f.rule.code);
-            assert!(f.span.end as usize <= len, "{}: span past the end", f.rule.code);
+            assert!(
+                f.span.end as usize <= len,
+                "{}: span past the end",
+                f.rule.code
+            );
             for l in &f.labels {
-                assert!(l.span.end as usize <= len, "{}: label past the end", f.rule.code);
+                assert!(
+                    l.span.end as usize <= len,
+                    "{}: label past the end",
+                    f.rule.code
+                );
             }
             let pos = source.position(f.span.end as usize);
             assert!(pos.line <= source.line_count());
