@@ -14,6 +14,13 @@ use super::{LoadError, LoadErrorKind};
 pub const MAX_DEPTH: usize = 128;
 /// Most nodes an alias may copy in one file (billion-laughs guard).
 pub const MAX_ALIAS_NODES: usize = 100_000;
+/// Most bytes of scalar text and tag names aliases may copy in one file: a few short
+/// aliases of one long string would otherwise copy gigabytes while counting few nodes.
+pub const MAX_ALIAS_BYTES: usize = super::MAX_FILE_BYTES as usize;
+/// How many times the alias budget the anchor table may hold in copies. Nested anchors
+/// each keep a copy of their whole subtree, so without a cap 128 nested anchors
+/// around a large list would copy it 128 times.
+const ANCHOR_COPIES: usize = 4;
 
 /// A key written twice in one mapping (PyYAML keeps the last silently).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +68,12 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
-    alias_budget: usize,
+    /// Anchored nodes with their height and cost; `None` for one too large to alias.
+    anchors: HashMap<usize, Option<(Node, usize, Cost)>>,
+    /// What aliases may still copy.
+    alias_budget: Cost,
+    /// What the anchor table may still hold.
+    anchor_budget: Cost,
     root: Option<Node>,
     duplicate_keys: Vec<DuplicateKey>,
     merge_keys: Vec<Span>,
@@ -120,16 +131,47 @@ fn height(node: &Node) -> usize {
     }
 }
 
-fn count(node: &Node) -> usize {
-    match &node.kind {
-        NodeKind::Scalar(_) => 1,
-        NodeKind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        NodeKind::Map(pairs) => {
-            1 + pairs
-                .iter()
-                .map(|p| count(&p.key) + count(&p.value))
-                .sum::<usize>()
+/// What copying a subtree costs: its nodes and the bytes of its texts and tag names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Cost {
+    fn of(node: &Node) -> Cost {
+        let mut c = Cost {
+            nodes: 1,
+            bytes: node.tag.as_ref().map_or(0, |t| t.name.len()),
+        };
+        match &node.kind {
+            NodeKind::Scalar(s) => c.bytes += s.text.len(),
+            NodeKind::Seq(items) => items.iter().for_each(|n| c.add(Cost::of(n))),
+            NodeKind::Map(pairs) => pairs.iter().for_each(|p| {
+                c.add(Cost::of(&p.key));
+                c.add(Cost::of(&p.value));
+            }),
         }
+        c
+    }
+
+    fn add(&mut self, other: Cost) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+
+    fn fits(&self, other: Cost) -> bool {
+        other.nodes <= self.nodes && other.bytes <= self.bytes
+    }
+
+    /// Spend `other` if it fits.
+    fn take(&mut self, other: Cost) -> bool {
+        let fits = self.fits(other);
+        if fits {
+            self.nodes -= other.nodes;
+            self.bytes -= other.bytes;
+        }
+        fits
     }
 }
 
@@ -157,8 +199,12 @@ impl Builder {
 
     fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), LoadError> {
         if anchor != 0 {
-            let h = height(&node);
-            self.anchors.insert(anchor, (node.clone(), h));
+            // A node costlier than what aliases may still copy can never be aliased, so
+            // keep no copy of it; an alias to it is reported as a bomb.
+            let cost = Cost::of(&node);
+            let keep = self.alias_budget.fits(cost) && self.anchor_budget.take(cost);
+            let entry = keep.then(|| (node.clone(), height(&node), cost));
+            self.anchors.insert(anchor, entry);
         }
         match self.stack.last_mut() {
             None => {
@@ -279,7 +325,14 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
     let mut b = Builder {
         stack: Vec::new(),
         anchors: HashMap::new(),
-        alias_budget: MAX_ALIAS_NODES,
+        alias_budget: Cost {
+            nodes: MAX_ALIAS_NODES,
+            bytes: MAX_ALIAS_BYTES,
+        },
+        anchor_budget: Cost {
+            nodes: ANCHOR_COPIES * MAX_ALIAS_NODES,
+            bytes: ANCHOR_COPIES * MAX_ALIAS_BYTES,
+        },
         root: None,
         duplicate_keys: Vec::new(),
         merge_keys: Vec::new(),
@@ -308,22 +361,27 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
             }),
             Event::Anchor(..) => {}
             Event::Alias(id) => {
-                let Some((node, h)) = b.anchors.get(&id).cloned() else {
+                let Some(anchored) = b.anchors.get(&id) else {
                     return Err(b.error(
                         LoadErrorKind::Syntax,
                         "alias to an unknown anchor".into(),
                         span,
                     ));
                 };
-                let n = count(&node);
-                if n > b.alias_budget {
-                    return Err(b.error(
-                        LoadErrorKind::AliasBomb,
-                        format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
-                        span,
-                    ));
+                let bomb = || {
+                    format!(
+                        "aliases expand to more than {MAX_ALIAS_NODES} nodes or {} MiB of text",
+                        MAX_ALIAS_BYTES / 1024 / 1024
+                    )
+                };
+                let Some((node, h, cost)) = anchored else {
+                    return Err(b.error(LoadErrorKind::AliasBomb, bomb(), span));
+                };
+                let (h, cost) = (*h, *cost);
+                if !b.alias_budget.take(cost) {
+                    return Err(b.error(LoadErrorKind::AliasBomb, bomb(), span));
                 }
-                b.alias_budget -= n;
+                let node = node.clone();
                 if b.stack.len() + h > MAX_DEPTH {
                     return Err(b.error(
                         LoadErrorKind::TooDeep,
