@@ -115,8 +115,29 @@ fn all_into_a_directory_and_a_random_secret_reported_once() {
     assert_eq!(code, 0, "{err}");
     // NetBird is public: four confidential clients, four notes.
     assert_eq!(err.matches("random client secret").count(), 4, "{err}");
-    let (code, report, _) = akbp(&["validate", "--deny-warnings", out]);
+    // The secrets are in the files on purpose, and validate says so (AKB413), once each
+    // and without printing them; nothing else is reported.
+    let (code, report, _) = akbp(&["validate", "--format", "json", out]);
     assert_eq!(code, 0, "{report}");
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["AKB413"; 4], "{report}");
+    for f in v["findings"].as_array().unwrap() {
+        let line = f["line"].as_u64().unwrap() as usize;
+        let file = std::fs::read_to_string(f["file"].as_str().unwrap()).unwrap();
+        let secret_line = file.lines().nth(line - 1).unwrap();
+        let secret = secret_line.split(": ").nth(1).unwrap_or("").trim();
+        assert!(
+            !secret.is_empty() && !report.contains(secret),
+            "the report must not print the secret"
+        );
+    }
 }
 
 #[test]

@@ -447,7 +447,13 @@ fn paths_with_spaces_and_non_ascii_names() {
     for n in names {
         let r = report(&reports, n);
         assert!(r.source.is_some(), "{n} was not read");
-        assert!(r.findings.is_empty(), "{n}: {:?}", r.findings);
+        // `.yml` gets an info note (authentik does not discover it); nothing else.
+        let serious: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.severity > akbp::check::Severity::Info)
+            .collect();
+        assert!(serious.is_empty(), "{n}: {serious:?}");
     }
     assert_good_checked(&reports);
     // Named directly too.

@@ -32,10 +32,12 @@ fn check_discovery(ctx: &Ctx, sink: &mut Sink) {
         .help("rename the file to end in `.yaml`");
         return;
     }
-    let dotted = path.components().any(|c| {
-        let s = c.as_os_str().to_string_lossy();
-        s.starts_with('.') && s != "." && s != ".."
-    });
+    // Only a relative path says where the file sits below the blueprints folder.
+    let dotted = path.is_relative()
+        && path.components().any(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            s.starts_with('.') && s != "." && s != ".."
+        });
     if dotted {
         sink.push(&NOT_DISCOVERED, at, "authentik skips paths with a segment starting with `.`; this file would not be discovered")
             .help("move the file out of the dot-folder");

@@ -1,13 +1,16 @@
 //! The rule registry: every rule akbp has, in code order.
 
 pub mod application;
+pub mod cross_entry;
 pub mod discovery;
 pub mod entry;
 pub mod input;
 pub mod integration;
 pub mod lookups;
 pub mod models;
+pub mod oauth2;
 pub mod providers;
+pub mod redirect_uris;
 pub mod references;
 pub mod structure;
 pub mod tags;
@@ -58,6 +61,24 @@ pub static RULES: &[&Rule] = &[
     &references::CONTEXT_UNDEFINED,
     &lookups::FIND_MAY_BE_NULL,
     &lookups::FIND_TARGET,
+    &redirect_uris::STRING_FORM,
+    &redirect_uris::REGEX_HYGIENE,
+    &redirect_uris::REGEX_BROAD,
+    &redirect_uris::REGEX_INVALID,
+    &redirect_uris::MODE_MISMATCH,
+    &redirect_uris::UNSAFE_URI,
+    &redirect_uris::DUPLICATE_URI,
+    &redirect_uris::PLACEHOLDER_URI,
+    &redirect_uris::EMPTY_LIST,
+    &redirect_uris::URI_TYPE_TOO_NEW,
+    &oauth2::GRANT_TYPES_MISSING,
+    &oauth2::GRANT_SCOPE_MISMATCH,
+    &oauth2::SIGNING_KEY_MISSING,
+    &oauth2::SECRET_IN_CLEAR,
+    &oauth2::ENV_WITHOUT_DEFAULT,
+    &cross_entry::PROVIDER_WITHOUT_APPLICATION,
+    &cross_entry::APPLICATION_PROVIDER,
+    &cross_entry::BINDING_TARGET,
     &integration::REDIRECT_URIS,
     &integration::TRAILING_SLASH,
     &integration::CLIENT_TYPE,

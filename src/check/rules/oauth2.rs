@@ -1,0 +1,186 @@
+//! OAuth2 provider settings that break logins or leak credentials.
+
+use crate::blueprint::{Entry, State, Tag};
+use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::load::Node;
+use crate::target::Target;
+
+use super::redirect_uris::oauth2_providers;
+
+/// Entries that may create the provider (so authentik's defaults apply to what is missing).
+fn creates(e: &Entry) -> bool {
+    matches!(
+        e.state(),
+        Some(State::Present | State::Created | State::MustCreated)
+    )
+}
+
+/// The managed names and scope names found by literal `!Find`s in `property_mappings`;
+/// `None` when some mapping is computed otherwise (then nothing can be concluded).
+fn mapped_scopes(e: &Entry) -> Option<Vec<String>> {
+    let items = e.attr("property_mappings")?.as_seq()?;
+    let mut out = Vec::new();
+    for n in items {
+        if n.custom_tag().is_none_or(|t| t.name != "!Find") {
+            return None;
+        }
+        let Ok(Tag::Find { conditions, .. }) = crate::blueprint::tags::parse("Find", n) else {
+            return None;
+        };
+        for (f, v) in conditions {
+            match (f.as_str(), v.as_str()) {
+                (Some("managed"), Some(m)) => {
+                    if let Some(s) = m.strip_prefix("goauthentik.io/providers/oauth2/scope-") {
+                        out.push(s.to_string());
+                    }
+                }
+                (Some("scope_name"), Some(s)) => out.push(s.to_string()),
+                _ => {}
+            }
+        }
+    }
+    Some(out)
+}
+
+pub const GRANT_TYPES_MISSING: Rule = Rule {
+    code: "AKB410",
+    name: "grant-types-missing",
+    severity: Severity::Error,
+    summary: "From authentik 2026.5 a new OAuth2 provider without `grant_types` (or with `[]`) refuses every login.",
+    doc: "## What it does\nReports OAuth2 providers created by the blueprint with no `grant_types` or an empty list, when the target is 2026.5 or later.\n\n## Why\nProviders created through the API or a blueprint default to `[]`, and every authorize and token request then fails with \"invalid grant_type\" (authentik#20363; only providers that existed before the upgrade were migrated to all grants).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n      grant_types: [authorization_code]\n```\n",
+    check: Some(check_grant_types),
+};
+
+fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
+    if !ctx.target.at_least(Target::new(2026, 5)) {
+        return;
+    }
+    for e in oauth2_providers(ctx).filter(|e| creates(e)) {
+        match e.attr("grant_types") {
+            None => {
+                sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target))
+                    .help("add `grant_types: [authorization_code]` (plus `refresh_token` with the offline_access scope mapping if the app refreshes tokens)");
+            }
+            Some(n) if n.custom_tag().is_none() && n.as_seq().is_some_and(|s| s.is_empty()) => {
+                sink.push(
+                    &GRANT_TYPES_MISSING,
+                    n.span,
+                    "`grant_types: []` allows no grant, so every login fails",
+                )
+                .help("list the grants the application uses, usually `[authorization_code]`");
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+pub const GRANT_SCOPE_MISMATCH: Rule = Rule {
+    code: "AKB411",
+    name: "grant-without-scope",
+    severity: Severity::Warning,
+    summary: "`refresh_token` without the offline_access scope mapping, or `implicit`/`hybrid` without openid.",
+    doc: "## What it does\nCompares `grant_types` with the scope mappings found by `!Find` in `property_mappings`: `refresh_token` needs `offline_access` (authentik issues refresh tokens only for that scope since 2024.2), `implicit` and `hybrid` need `openid`.\n\n## Why\nThe grant is allowed but never works: the application gets no refresh token, or no ID token.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      grant_types: [authorization_code, refresh_token]\n      property_mappings:\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-openid]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      grant_types: [authorization_code, refresh_token]\n      property_mappings:\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-openid]]\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-offline_access]]\n```\n",
+    check: Some(check_grant_scopes),
+};
+
+fn check_grant_scopes(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        let Some(grants) = e.attr("grant_types").and_then(|n| n.as_seq()) else {
+            continue;
+        };
+        let Some(scopes) = mapped_scopes(e) else {
+            continue;
+        };
+        for g in grants {
+            let need = match g.as_str() {
+                Some("refresh_token") => "offline_access",
+                Some("implicit" | "hybrid") => "openid",
+                _ => continue,
+            };
+            if !scopes.iter().any(|s| s == need) {
+                sink.push(&GRANT_SCOPE_MISMATCH, g.span, format!("`{}` needs the `{need}` scope mapping, which `property_mappings` lacks", g.as_str().unwrap_or("")))
+                    .help(format!("add `!Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-{need}]]`"));
+            }
+        }
+    }
+}
+
+pub const SIGNING_KEY_MISSING: Rule = Rule {
+    code: "AKB412",
+    name: "signing-key-missing",
+    severity: Severity::Warning,
+    summary: "An OAuth2 provider without `signing_key` signs tokens HS256 with the client secret.",
+    doc: "## What it does\nReports OAuth2 providers created by the blueprint without a `signing_key`.\n\n## Why\nWithout a key authentik signs ID tokens with HS256 using the client secret; most applications expect RS256/ES256 from the JWKS endpoint and reject the token, and a public client has no secret to verify with.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n      signing_key: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n```\n",
+    check: Some(check_signing_key),
+};
+
+fn check_signing_key(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx).filter(|e| creates(e)) {
+        let key = e.attr("signing_key");
+        if key.is_none_or(Node::is_null) {
+            let at = key.map_or(e.anchor_span(), |n| n.span);
+            sink.push(&SIGNING_KEY_MISSING, at, "no `signing_key`: tokens are signed HS256 with the client secret")
+                .help("add `signing_key: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]`");
+        }
+    }
+}
+
+pub const SECRET_IN_CLEAR: Rule = Rule {
+    code: "AKB413",
+    name: "client-secret-in-clear",
+    severity: Severity::Warning,
+    summary: "A literal `client_secret` in the file (it ends up in git); or a secret on a public client.",
+    doc: "## What it does\nReports a `client_secret` written as a literal value, without ever printing it, and a secret set on a `public` client (which cannot keep one).\n\n## Why\nBlueprints live in git and in containers' file systems; a secret there is readable by everyone who can read those. authentik's own test blueprints do this; production ones should read the secret from the environment.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: s3cr3t-value-in-git\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n",
+    check: Some(check_secret_in_clear),
+};
+
+fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        let Some(secret) = e.attr("client_secret") else {
+            continue;
+        };
+        let public = e.attr("client_type").and_then(Node::as_str) == Some("public");
+        let literal = secret.custom_tag().is_none()
+            && secret.scalar_text().is_some_and(|t| !t.is_empty())
+            && !secret.is_null();
+        if public && (literal || secret.custom_tag().is_some()) {
+            sink.push(&SECRET_IN_CLEAR, secret.span, "a public client has no use for a client secret; authentik ignores it for public clients")
+                .help("remove `client_secret`, or make the client confidential if the application can keep a secret");
+        } else if literal {
+            // Never echo the value: point at it instead.
+            sink.push(&SECRET_IN_CLEAR, secret.span, "a literal client secret is written in the file")
+                .label("secret value (not shown)")
+                .help("read it from authentik's environment: `client_secret: !Env MYAPP_CLIENT_SECRET`, set in the server and worker");
+        }
+    }
+}
+
+pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
+    code: "AKB414",
+    name: "env-required",
+    severity: Severity::Info,
+    summary: "`!Env NAME` without a default on a field that may not be null: the import fails unless NAME is set for authentik.",
+    doc: "## What it does\nNotes `client_id` and `client_secret` values read with `!Env NAME` and no default, naming the variable that authentik's server and worker must have.\n\n## Why\nauthentik reads the variable when it applies the blueprint; unset, `!Env` yields null and the import fails with \"client_secret: This field may not be null\". That is often what you want (no silent empty secret), so this is a note, not a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n\n## Use instead\nSet `WIKI_CLIENT_SECRET` in the environment of authentik's server and worker before the blueprint is applied (or give a default: `!Env [WIKI_CLIENT_SECRET, \"\"]`, which lets authentik keep a blank secret).\n",
+    check: Some(check_env_without_default),
+};
+
+fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for field in ["client_id", "client_secret"] {
+            let Some(n) = e.attr(field) else { continue };
+            if n.custom_tag().is_none_or(|t| t.name != "!Env") {
+                continue;
+            }
+            let Ok(Tag::Env {
+                name,
+                default: None,
+            }) = crate::blueprint::tags::parse("Env", n)
+            else {
+                continue;
+            };
+            let var = name.text.unwrap_or("the variable");
+            sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))
+                .help(format!("set {var} in both containers' environment before the blueprint is applied"));
+        }
+    }
+}

@@ -1,0 +1,609 @@
+//! OAuth2 redirect URIs as authentik matches them: `strict` is string equality,
+//! `regex` is Python `re.fullmatch` (authentik/providers/oauth2/views/authorize.py and
+//! token.py). Regexes are compiled with fancy-regex, which is closer to Python's `re`
+//! than the `regex` crate (look-around, back-references).
+
+use std::collections::HashMap;
+
+use crate::blueprint::{Entry, State};
+use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::load::{Node, Scalar};
+use crate::target::Target;
+
+pub const OAUTH2: &str = "authentik_providers_oauth2.oauth2provider";
+
+/// A literal redirect URI item: its node, its url text and node, and its mode.
+pub struct RedirectUri<'d> {
+    pub item: &'d Node,
+    pub url: &'d str,
+    pub url_node: &'d Node,
+    pub mode: Option<&'d str>,
+    pub kind: Option<&'d str>,
+}
+
+/// The literal items of an OAuth2 provider's `redirect_uris` (tagged ones are skipped).
+pub fn literal_uris<'d>(e: &Entry<'d>) -> Vec<RedirectUri<'d>> {
+    let Some(items) = e
+        .attr("redirect_uris")
+        .filter(|n| n.custom_tag().is_none())
+        .and_then(|n| n.as_seq())
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let url_node = item.get("url")?;
+            Some(RedirectUri {
+                item,
+                url: url_node.as_str()?,
+                url_node,
+                mode: item.get("matching_mode").and_then(|m| m.as_str()),
+                kind: item.get("redirect_uri_type").and_then(|m| m.as_str()),
+            })
+        })
+        .collect()
+}
+
+/// OAuth2 provider entries that are not being deleted.
+pub fn oauth2_providers<'a, 'd>(ctx: &'a Ctx<'a, 'd>) -> impl Iterator<Item = &'a Entry<'d>> + 'a {
+    ctx.bp.entries.iter().filter(|e| {
+        e.model_key().as_deref() == Some(OAUTH2) && !matches!(e.state(), Some(State::Absent) | None)
+    })
+}
+
+/// The host part of a URL or URL-shaped regex: after `://`, up to the first `/`.
+pub fn host_part(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    Some(&rest[..rest.find('/').unwrap_or(rest.len())])
+}
+
+/// Byte positions of `.` in `s` that are unescaped and meant literally: between two
+/// name characters (`app.example`) or after a quantifier and before a name (`]+.pr`).
+pub fn unescaped_literal_dots(s: &str) -> Vec<usize> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'.' => {
+                let next_is_name = b
+                    .get(i + 1)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_');
+                let prev_ok = i > 0
+                    && (b[i - 1].is_ascii_alphanumeric()
+                        || matches!(b[i - 1], b'+' | b'*' | b')' | b']' | b'-'));
+                if next_is_name && prev_ok {
+                    out.push(i);
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Whether a regex contains syntax beyond an escaped URL: anything but literal text,
+/// `\.`-style escapes and unescaped dots.
+fn has_regex_syntax(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                if b.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                    return true; // \d, \w, \s...
+                }
+                i += 2;
+            }
+            b'.' => {
+                if matches!(b.get(i + 1), Some(b'*' | b'+' | b'?' | b'{')) {
+                    return true;
+                }
+                i += 1;
+            }
+            b'*' | b'+' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'|' | b'^' | b'$' => {
+                return true
+            }
+            b'?' => {
+                // `?` after a name character followed by `name=` is a query string, not syntax.
+                if !looks_like_query(&s[i..]) {
+                    return true;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+fn looks_like_query(from_question_mark: &str) -> bool {
+    let rest = &from_question_mark[1..];
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    !name.is_empty() && rest[name.len()..].starts_with('=')
+}
+
+/// Constructs Python's `re` reads differently from fancy-regex, or only one accepts.
+fn python_rust_differ(s: &str) -> bool {
+    [
+        "[[", "&&", "--", "~~", "\\<", "\\>", "++", "*+", "?+", "(?a", "\\N{", "(?#", "\\Z", "{,",
+    ]
+    .iter()
+    .any(|c| s.contains(c))
+}
+
+fn placeholder(url: &str) -> Option<&'static str> {
+    if url.contains("temp.temp") {
+        return Some("`temp.temp` is the placeholder authentik's guides use");
+    }
+    if url.contains('<') && url.contains('>') {
+        return Some("`<...>` is a placeholder to replace");
+    }
+    let caps = url
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| {
+            w.len() >= 6
+                && w.contains('_')
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        });
+    caps.then_some("an ALL_CAPS word such as `YOUR_DOMAIN` is a placeholder to replace")
+}
+
+fn forbidden_scheme(url: &str) -> bool {
+    let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
+    matches!(scheme.as_str(), "javascript" | "data" | "vbscript")
+}
+
+fn is_loopback(host: &str) -> bool {
+    let h = host.split(':').next().unwrap_or(host);
+    let h = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .unwrap_or(host)
+            .trim_start_matches('[')
+    } else {
+        h
+    };
+    matches!(h, "localhost" | "127.0.0.1" | "::1") || h.starts_with("127.")
+}
+
+pub const STRING_FORM: Rule = Rule {
+    code: "AKB400",
+    name: "redirect-uris-string-form",
+    severity: Severity::Error,
+    summary: "`redirect_uris` is a string (the form before authentik 2024.10.3); it must be a list of `{matching_mode, url}`.",
+    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"`, and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    check: Some(check_string_form),
+};
+
+fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        let Some(node) = e.attr("redirect_uris") else {
+            continue;
+        };
+        let Some(Scalar::Str(text)) = node.scalar_value() else {
+            continue;
+        };
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let list = lines
+            .iter()
+            .map(|l| format!("  - {{matching_mode: strict, url: {l}}}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let f = sink.push(
+            &STRING_FORM,
+            node.span,
+            format!("`redirect_uris` is a string of {} line(s); since 2024.10.3 authentik needs a list of `{{matching_mode, url}}`", lines.len()),
+        );
+        f.help(if list.is_empty() {
+            "write `redirect_uris:` as a list".to_string()
+        } else {
+            format!("write it as:\n{list}\n(use `regex` only for lines that are real patterns)")
+        });
+    }
+}
+
+pub const REGEX_HYGIENE: Rule = Rule {
+    code: "AKB401",
+    name: "redirect-regex-hygiene",
+    severity: Severity::Warning,
+    summary: "A regex redirect URI has an unescaped `.` in the host, an unescaped `?` before a query, or `\\*` where `.*` was meant.",
+    doc: "## What it does\nChecks `regex` redirect URIs for literal characters that are regex syntax: an unescaped `.` in the host (it matches any character), an unescaped `?` before `name=` (it makes the previous character optional), and `\\*` (a literal star, usually meant as `.*`). authentik full-matches regexes, so `^` and `$` are not needed and never reported.\n\n## Why\n`https://app.example.com/.*` also matches `https://appXexample.com/...`, a host anyone can register (the CVE-2024-52289 class of bug). An unescaped `?` makes the real URL fail to match (authentik#5919).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki.example.com/oauth/\\*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/oauth/.*'}\n```\n",
+    check: Some(check_regex_hygiene),
+};
+
+fn check_regex_hygiene(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
+            if u.url.contains("\\*") {
+                sink.push(
+                    &REGEX_HYGIENE,
+                    u.url_node.span,
+                    "`\\*` matches a literal `*`; `.*` was probably meant",
+                )
+                .help("write `.*` to match any path (authentik#23219)");
+            }
+            if !has_regex_syntax(u.url) {
+                continue; // AKB404 reports a plain URL in regex mode
+            }
+            if let Some(host) = host_part(u.url) {
+                let dots = unescaped_literal_dots(host);
+                if !dots.is_empty() {
+                    let escaped = escape_dots(host);
+                    sink.push(&REGEX_HYGIENE, u.url_node.span, format!("`.` in the host `{host}` matches any character, so other hosts match too"))
+                        .help(format!("escape the dots: `{escaped}`"));
+                }
+            }
+            if let Some(pos) = u
+                .url
+                .find('?')
+                .filter(|p| looks_like_query(&u.url[*p..]) && !u.url[..*p].ends_with('\\'))
+            {
+                let _ = pos;
+                sink.push(&REGEX_HYGIENE, u.url_node.span, "an unescaped `?` makes the character before it optional; the query string never matches")
+                    .help("escape it as `\\?`, or use a strict URI");
+            }
+        }
+    }
+}
+
+fn escape_dots(host: &str) -> String {
+    let mut out = String::new();
+    let positions = unescaped_literal_dots(host);
+    for (i, c) in host.char_indices() {
+        if positions.contains(&i) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub const REGEX_BROAD: Rule = Rule {
+    code: "AKB402",
+    name: "redirect-regex-too-broad",
+    severity: Severity::Error,
+    summary: "A regex redirect URI accepts any host (`.*`, `*`, `https://.*`) or a wildcard before the domain.",
+    doc: "## What it does\nReports regex redirect URIs that match any URL (`.*`, `.+`, bare `*`), any host (`https://.*`, `https?://[^/]+/...`), or put `.*` before the registrable domain (`https://.*\\.example\\.com/...`, which also matches `https://evil.com/x.example.com/...`; a warning).\n\n## Why\nAn attacker can send users to authentik with a redirect URI of their own and receive their authorization codes or tokens.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n```\n",
+    check: Some(check_regex_broad),
+};
+
+fn check_regex_broad(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
+            let t = u.url.trim();
+            if matches!(t, ".*" | ".+" | "*" | "^.*$" | "(.*)") {
+                sink.push(
+                    &REGEX_BROAD,
+                    u.url_node.span,
+                    format!("`{t}` accepts any redirect URI, including an attacker's"),
+                )
+                .help("list the application's callback URLs as strict URIs");
+                continue;
+            }
+            let Some(host) = host_part(t) else { continue };
+            let host_any = matches!(host, ".*" | ".+" | "[^/]+" | "[^/]*" | "*");
+            if host_any {
+                sink.push(&REGEX_BROAD, u.url_node.span, format!("`{t}` accepts any host"))
+                    .help("write the application's host with escaped dots, e.g. `https://app\\.example\\.com/.*`");
+            } else if host.starts_with(".*") || host.starts_with(".+") {
+                sink.push(
+                    &REGEX_BROAD,
+                    u.url_node.span,
+                    format!(
+                        "`{host}` lets `.*` run over `/`: `https://evil.com/x{}` matches too",
+                        host.trim_start_matches(".*")
+                            .trim_start_matches(".+")
+                            .replace("\\.", ".")
+                    ),
+                )
+                .severity(Severity::Warning)
+                .help("match sub-domains with `[a-z0-9-]+` instead of `.*`");
+            }
+        }
+    }
+}
+
+pub const REGEX_INVALID: Rule = Rule {
+    code: "AKB403",
+    name: "redirect-regex-invalid",
+    severity: Severity::Error,
+    summary: "A regex redirect URI does not compile (or uses syntax akbp cannot verify against Python's `re`).",
+    doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...), it says it could not verify instead of reporting an error.\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
+    check: Some(check_regex_invalid),
+};
+
+fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
+            let wrapped = format!("\\A(?:{})\\z", u.url);
+            let compiled = fancy_regex::RegexBuilder::new(&wrapped)
+                .backtrack_limit(100_000)
+                .build();
+            match compiled {
+                Ok(_) => {}
+                Err(err) if python_rust_differ(u.url) => {
+                    sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: Python's `re` and akbp's regex engine read it differently ({err})"))
+                        .severity(Severity::Info)
+                        .help("check it with Python: `re.compile(pattern)`; prefer plain syntax");
+                }
+                Err(err) => {
+                    sink.push(
+                        &REGEX_INVALID,
+                        u.url_node.span,
+                        format!("the pattern does not compile: {err}"),
+                    )
+                    .help("fix the pattern; authentik rejects it with \"Invalid Regex Pattern\"");
+                }
+            }
+        }
+    }
+}
+
+pub const MODE_MISMATCH: Rule = Rule {
+    code: "AKB404",
+    name: "redirect-matching-mode",
+    severity: Severity::Error,
+    summary: "A strict redirect URI contains regex syntax (it never matches), or a regex one is a plain URL (use strict).",
+    doc: "## What it does\nReports `strict` URIs containing regex syntax such as `.*`, `\\.`, `^`, `$`, `(`, `[` (strict compares strings exactly, so the real callback never equals them), and, as a warning, `regex` URIs that are plain URLs with nothing but unescaped dots.\n\n## Why\nThe first never matches and every login fails; the second matches more than intended because `.` matches any character.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/.*'}\n        - {matching_mode: regex, url: 'https://wiki.example.com/login'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n        - {matching_mode: strict, url: 'https://wiki.example.com/login'}\n```\n",
+    check: Some(check_mode_mismatch),
+};
+
+fn check_mode_mismatch(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for u in literal_uris(e) {
+            let at = u
+                .item
+                .get("matching_mode")
+                .map_or(u.url_node.span, |n| n.span);
+            match u.mode {
+                Some("strict") if !forbidden_scheme(u.url) => {
+                    let regexy = ["\\", ".*", ".+", "(", "[", "|"]
+                        .iter()
+                        .any(|c| u.url.contains(c))
+                        || u.url.starts_with('^')
+                        || u.url.ends_with('$');
+                    if regexy {
+                        sink.push(&MODE_MISMATCH, u.url_node.span, "this strict URI contains regex syntax; strict compares strings exactly, so it never matches the real callback")
+                            .secondary(at, "strict")
+                            .help("use `matching_mode: regex` (escape the dots), or write the exact callback URL");
+                    }
+                }
+                Some("regex") if !has_regex_syntax(u.url) && !u.url.contains("\\*") => {
+                    let f = sink.push(
+                        &MODE_MISMATCH,
+                        at,
+                        "this regex redirect URI is a plain URL; its dots match any character",
+                    );
+                    f.severity(Severity::Warning)
+                        .secondary(u.url_node.span, "no pattern here");
+                    f.help("use `matching_mode: strict` for an exact URL");
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+pub const UNSAFE_URI: Rule = Rule {
+    code: "AKB405",
+    name: "redirect-uri-unsafe",
+    severity: Severity::Error,
+    summary: "A redirect URI uses `javascript:`, `data:` or `vbscript:`, has a `#fragment`, or plain `http://` outside loopback.",
+    doc: "## What it does\nReports redirect URIs with a scheme authentik always refuses (`javascript`, `data`, `vbscript`), with a fragment (OAuth 2.0 forbids them; the client never sends one, so it never matches), and, as a warning, plain `http://` to a host other than `localhost`/`127.0.0.1`/`[::1]` (codes and tokens travel in clear).\n\n## Why\nThe first two never work; the third leaks credentials to anyone on the path.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'http://wiki.example.com/cb#done'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n",
+    check: Some(check_unsafe_uri),
+};
+
+fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for u in literal_uris(e) {
+            if forbidden_scheme(u.url) {
+                let scheme = u.url.split(':').next().unwrap_or("").to_ascii_lowercase();
+                sink.push(
+                    &UNSAFE_URI,
+                    u.url_node.span,
+                    format!("`{scheme}:` redirect URIs are always refused by authentik"),
+                )
+                .help("redirect to the application's https callback");
+                continue;
+            }
+            if u.mode == Some("strict") && u.url.contains('#') {
+                sink.push(
+                    &UNSAFE_URI,
+                    u.url_node.span,
+                    "a redirect URI may not have a fragment (`#...`); the client never sends one",
+                )
+                .help("remove the `#` part");
+            }
+            let plain_http = u.url.starts_with("http://") || u.url.starts_with("https?://");
+            if plain_http {
+                let host = host_part(u.url).unwrap_or("").replace("\\.", ".");
+                if !is_loopback(&host) {
+                    sink.push(&UNSAFE_URI, u.url_node.span, format!("plain http to `{host}`: authorization codes and tokens travel unencrypted"))
+                        .severity(Severity::Warning)
+                        .help("use https; plain http is fine only for localhost");
+                }
+            }
+        }
+    }
+}
+
+pub const DUPLICATE_URI: Rule = Rule {
+    code: "AKB406",
+    name: "redirect-uri-duplicate",
+    severity: Severity::Warning,
+    summary: "The same redirect URI is listed twice.",
+    doc: "## What it does\nReports a redirect URI listed twice with the same matching mode and type.\n\n## Why\nHarmless to authentik, but usually a copy-paste where another URI (often the one with or without a trailing slash) was meant.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n",
+    check: Some(check_duplicate_uri),
+};
+
+fn check_duplicate_uri(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        let mut seen: HashMap<(&str, Option<&str>, Option<&str>), &Node> = HashMap::new();
+        for u in literal_uris(e) {
+            let key = (u.url, u.mode, u.kind);
+            if let Some(first) = seen.get(&key) {
+                sink.push(
+                    &DUPLICATE_URI,
+                    u.url_node.span,
+                    "this redirect URI is already listed",
+                )
+                .secondary(first.span, "first listed here")
+                .help("remove the duplicate, or fix it to the URI that was meant");
+            } else {
+                seen.insert(key, u.url_node);
+            }
+        }
+    }
+}
+
+pub const PLACEHOLDER_URI: Rule = Rule {
+    code: "AKB407",
+    name: "redirect-uri-placeholder",
+    severity: Severity::Error,
+    summary: "A redirect URI still holds a placeholder from a guide (`temp.temp`, `<...>`, `YOUR_DOMAIN`).",
+    doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
+    check: Some(check_placeholder),
+};
+
+fn check_placeholder(ctx: &Ctx, sink: &mut Sink) {
+    for e in oauth2_providers(ctx) {
+        for u in literal_uris(e) {
+            if let Some(why) = placeholder(u.url) {
+                sink.push(
+                    &PLACEHOLDER_URI,
+                    u.url_node.span,
+                    format!("this redirect URI still holds a placeholder: {why}"),
+                )
+                .help("put the application's real callback URL here");
+            }
+        }
+    }
+}
+
+pub const EMPTY_LIST: Rule = Rule {
+    code: "AKB408",
+    name: "redirect-uris-empty",
+    severity: Severity::Error,
+    summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
+    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI).\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    check: Some(check_empty_list),
+};
+
+fn check_empty_list(ctx: &Ctx, sink: &mut Sink) {
+    if !ctx.target.at_least(Target::new(2025, 12)) {
+        return;
+    }
+    for e in oauth2_providers(ctx) {
+        let Some(node) = e.attr("redirect_uris") else {
+            continue;
+        };
+        if node.custom_tag().is_none() && node.as_seq().is_some_and(|s| s.is_empty()) {
+            sink.push(&EMPTY_LIST, node.span, format!("an empty redirect URI list rejects every login from authentik 2025.12.5 (target {})", ctx.target))
+                .help("list the application's callback URL(s); authentik no longer learns the first one");
+        }
+    }
+}
+
+pub const URI_TYPE_TOO_NEW: Rule = Rule {
+    code: "AKB409",
+    name: "redirect-uri-type-unsupported",
+    severity: Severity::Warning,
+    summary: "`redirect_uri_type` (authorization/logout) exists from authentik 2026.5; older releases ignore it.",
+    doc: "## What it does\nReports `redirect_uri_type` inside redirect URI items when the target is older than 2026.5.\n\n## Why\nOlder releases drop the key: a `logout` URI silently becomes a login redirect URI.\n\n## Example\n```yaml\n# akbp: --target 2026.2\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/logged-out', redirect_uri_type: logout}\n```\n\n## Use instead\n```yaml\n# akbp: --target 2026.2\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    check: Some(check_uri_type),
+};
+
+fn check_uri_type(ctx: &Ctx, sink: &mut Sink) {
+    if ctx.target.at_least(Target::new(2026, 5)) {
+        return;
+    }
+    for e in oauth2_providers(ctx) {
+        let Some(items) = e.attr("redirect_uris").and_then(|n| n.as_seq()) else {
+            continue;
+        };
+        for item in items {
+            if let Some(p) = item.get_pair("redirect_uri_type") {
+                let logout = p.value.as_str() == Some("logout");
+                let f = sink.push(
+                    &URI_TYPE_TOO_NEW,
+                    p.key.span,
+                    format!(
+                        "`redirect_uri_type` exists from authentik 2026.5; {} ignores it",
+                        ctx.target
+                    ),
+                );
+                f.help(if logout {
+                    "a post-logout URI becomes a login redirect URI here: remove the item for this target"
+                } else {
+                    "remove the key for this target"
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_dots() {
+        // authentik's own test pattern (providers/oauth2/tests) has unescaped dots.
+        let p = r"https://[\d\w]+.pr.test.goauthentik.io/.*";
+        let host = host_part(p).unwrap();
+        assert_eq!(host, r"[\d\w]+.pr.test.goauthentik.io");
+        assert_eq!(unescaped_literal_dots(host).len(), 4);
+        assert_eq!(escape_dots(host), r"[\d\w]+\.pr\.test\.goauthentik\.io");
+        assert!(
+            unescaped_literal_dots(host_part(r"https://netbird\.company/.*").unwrap()).is_empty()
+        );
+        assert_eq!(
+            host_part(r"https://.*\.example\.com/logout"),
+            Some(r".*\.example\.com")
+        );
+        assert!(unescaped_literal_dots(".*").is_empty());
+    }
+
+    #[test]
+    fn regex_syntax_and_queries() {
+        assert!(!has_regex_syntax("https://app.example.com/cb?x=1"));
+        assert!(has_regex_syntax(r"https://app\.example\.com/.*"));
+        assert!(has_regex_syntax(r"https://app\.example\.com/cb/?"));
+        assert!(looks_like_query("?x=1"));
+        assert!(!looks_like_query("?"));
+    }
+
+    #[test]
+    fn python_only_syntax_is_unverifiable() {
+        assert!(python_rust_differ("[[]"));
+        assert!(python_rust_differ(r"a\Z"));
+        assert!(python_rust_differ("a++b"));
+        assert!(!python_rust_differ(
+            r"https://(?P<h>[a-z]+)\.example\.com/.*"
+        ));
+    }
+
+    #[test]
+    fn placeholders_and_loopback() {
+        assert!(placeholder("https://temp.temp").is_some());
+        assert!(placeholder("https://YOUR_NETBIRD_DOMAIN/.*").is_some());
+        assert!(placeholder("https://<host>/cb").is_some());
+        assert!(placeholder("https://wiki.example.com/OAuth_Callback").is_none());
+        assert!(
+            is_loopback("localhost:8080") && is_loopback("127.0.0.1") && is_loopback("[::1]:80")
+        );
+        assert!(!is_loopback("wiki.example.com"));
+    }
+}
