@@ -273,8 +273,15 @@ pub fn check_base_url(option: &'static str, value: &str) -> Result<String, Gener
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("only http:// and https:// URLs can be used"));
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    let host = url.host_str().unwrap_or_default();
+    if host.is_empty() {
         return Err(bad("it has no host"));
+    }
+    // The same line AKB405 draws: codes and tokens must not travel in clear.
+    if url.scheme() == "http" && !crate::check::rules::redirect_uris::is_loopback(host) {
+        return Err(bad(
+            "plain http would send authorization codes and tokens unencrypted; use https (http is accepted for localhost only)",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
@@ -885,6 +892,7 @@ mod tests {
         for bad in [
             "gravitee.company",
             "ftp://x.example",
+            "http://x.example",
             "https://",
             "https://x.example/?a=1",
             "https://x.example/#f",

@@ -176,17 +176,32 @@ fn infer(provider: &Entry, application: Option<&Entry>) -> Option<(&'static Inte
     None
 }
 
-/// The application's base URL: the launch URL, else the first redirect URI's origin.
+/// The application's base URL (origin and any sub-path, no trailing slash): from the
+/// launch URL, else from a redirect URI that ends with one of the catalog's callback
+/// paths, else the first redirect URI's origin.
 fn base_url(id: &Identified) -> Option<String> {
     let launch = id
         .application
         .and_then(|a| a.attr("meta_launch_url"))
         .and_then(|n| n.as_str());
-    launch.and_then(split_origin).map(|(o, _)| o).or_else(|| {
-        actual_uris(id.provider)
-            .iter()
-            .find_map(|a| split_origin(a.url).map(|(o, _)| o))
-    })
+    if let Some((origin, path)) = launch.and_then(split_origin) {
+        return Some(format!("{origin}{}", path.trim_end_matches('/')));
+    }
+    let actual = actual_uris(id.provider);
+    for a in &actual {
+        let Some((origin, path)) = split_origin(a.url) else {
+            continue;
+        };
+        for exp in &id.oauth2().redirect_uris {
+            let tail = template_path(&exp.url).trim_end_matches('/');
+            if let Some(prefix) = path.trim_end_matches('/').strip_suffix(tail) {
+                return Some(format!("{origin}{prefix}"));
+            }
+        }
+    }
+    actual
+        .iter()
+        .find_map(|a| split_origin(a.url).map(|(o, _)| o))
 }
 
 fn expected_url(base: &str, template: &str, mode: MatchingMode) -> String {
@@ -307,10 +322,12 @@ fn check_redirects(id: &Identified, sink: &mut Sink) {
     let why = id.why();
     // Compare paths and modes; hosts are AKB506's business.
     let path_of = |url: &str| split_origin(url).map(|(_, p)| p).unwrap_or_default();
+    let base_path = path_of(&base);
     let mut matched = vec![false; actual.len()];
     for exp in id.oauth2().redirect_uris.iter() {
         let want = expected_url(&base, &exp.url, exp.matching_mode);
-        let want_path = template_path(&exp.url);
+        let want_path = format!("{base_path}{}", template_path(&exp.url));
+        let want_path = want_path.as_str();
         let want_mode = exp.matching_mode.as_str();
         let free = |m: &Vec<bool>, i: usize| !m[i];
         if let Some(i) = (0..actual.len()).find(|&i| {

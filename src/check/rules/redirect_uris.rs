@@ -161,7 +161,8 @@ fn forbidden_scheme(url: &str) -> bool {
     matches!(scheme.as_str(), "javascript" | "data" | "vbscript")
 }
 
-fn is_loopback(host: &str) -> bool {
+/// `localhost`, `127.x.x.x` or `[::1]`, with or without a port.
+pub fn is_loopback(host: &str) -> bool {
     let h = host.split(':').next().unwrap_or(host);
     let h = if host.starts_with('[') {
         host.split(']')
