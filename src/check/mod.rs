@@ -158,6 +158,8 @@ pub struct FileReport {
     /// The text, when it could be read; renderers need it for line/column.
     pub source: Option<SourceFile>,
     pub findings: Vec<Finding>,
+    /// Literal secret values in the file; renderers that show source mask them.
+    pub redactions: Vec<Span>,
 }
 
 impl FileReport {
@@ -208,6 +210,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         name: name.to_string(),
         source,
         findings: sink.findings,
+        redactions: Vec::new(),
     }
 }
 
@@ -241,10 +244,41 @@ pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
                 name,
                 source: Some(source),
                 findings,
+                redactions: secret_spans(&doc.root),
             }
         }
         Err(e) => failed_file(&name, Some(source), &e),
     }
+}
+
+/// Keys whose literal values are secrets: never shown in a report.
+const SECRET_KEYS: [&str; 9] = [
+    "client_secret",
+    "consumer_secret",
+    "password",
+    "bind_password",
+    "auth_password",
+    "key_data",
+    "secret",
+    "token",
+    "api_key",
+];
+
+/// Spans of literal secret values anywhere in the document.
+pub fn secret_spans(root: &crate::load::Node) -> Vec<Span> {
+    let mut out = Vec::new();
+    root.walk(&mut |n| {
+        for p in n.as_map().unwrap_or_default() {
+            let secret_key = p
+                .key
+                .scalar_text()
+                .is_some_and(|k| SECRET_KEYS.contains(&k));
+            if secret_key && p.value.custom_tag().is_none() && p.value.as_scalar().is_some() {
+                out.push(p.value.span);
+            }
+        }
+    });
+    out
 }
 
 /// Stable order: position, then code, then message.

@@ -140,37 +140,36 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
-/// Render one finding; a finding without source text gets a one-line form.
-pub fn render_finding(out: &mut String, report: &FileReport, finding: &Finding, style: Style) {
+/// Render one finding of the file `name`; without source text it gets a short form.
+/// `source` must already have its secrets masked (see [`render`]).
+fn render_finding(
+    out: &mut String,
+    name: &str,
+    source: Option<&SourceFile>,
+    finding: &Finding,
+    handler: &GraphicalReportHandler,
+) {
     let code = format!("{}[{}]", finding.rule.code, finding.rule.name);
-    match &report.source {
+    match source {
         Some(source) => {
             let pos = source.position(finding.span.start as usize);
             let _ = writeln!(
                 out,
-                "{}:{}:{}: {} {}",
-                report.name,
+                "{name}:{}:{}: {} {code}",
                 pos.line,
                 pos.column,
-                finding.severity.as_str(),
-                code
+                finding.severity.as_str()
             );
             let d = Rendered {
                 finding,
                 source: Indexed(source),
             };
-            if handler(style).render_report(out, &d).is_err() {
+            if handler.render_report(out, &d).is_err() {
                 let _ = writeln!(out, "  {}", finding.message);
             }
         }
         None => {
-            let _ = writeln!(
-                out,
-                "{}: {} {}",
-                report.name,
-                finding.severity.as_str(),
-                code
-            );
+            let _ = writeln!(out, "{name}: {} {code}", finding.severity.as_str());
             let _ = writeln!(out, "  × {}", finding.message);
             if let Some(h) = &finding.help {
                 let _ = writeln!(out, "  help: {h}");
@@ -180,12 +179,15 @@ pub fn render_finding(out: &mut String, report: &FileReport, finding: &Finding, 
     out.push('\n');
 }
 
-/// Render all findings of all files, in order.
+/// Render all findings of all files, in order. Literal secrets are masked in every
+/// source excerpt.
 pub fn render(reports: &[FileReport], style: Style) -> String {
     let mut out = String::new();
-    for r in reports {
+    let handler = handler(style);
+    for r in reports.iter().filter(|r| !r.findings.is_empty()) {
+        let masked = r.source.as_ref().map(|s| s.redacted(&r.redactions));
         for f in &r.findings {
-            render_finding(&mut out, r, f, style);
+            render_finding(&mut out, &r.name, masked.as_ref(), f, &handler);
         }
     }
     out
