@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use akbp::check::{self, Options, RULES};
 use akbp::input::Input;
-use akbp::load::RealFs;
+use akbp::load::{RealFs, SourceFile};
 use akbp::report::human::{self, Style};
 use akbp::target::Target;
 
@@ -116,6 +116,50 @@ fn fixtures_trigger_their_rule_and_only_bad_ones_do() {
             insta::with_settings!({snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false, omit_expression => true}, {
                 insta::assert_snapshot!(snap, rendered);
             });
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The first ```yaml block after `heading` in a rule's doc.
+fn doc_example<'d>(doc: &'d str, heading: &str) -> Option<&'d str> {
+    let after = &doc[doc.find(heading)? + heading.len()..];
+    let start = after.find("```yaml\n")? + "```yaml\n".len();
+    // Only a block of this section counts.
+    if after[..start].contains("\n## ") {
+        return None;
+    }
+    let body = &after[start..];
+    Some(&body[..body.find("```")?])
+}
+
+/// Every rule's documented bad example triggers it and its good example does not
+/// (biome's `expect_diagnostic` idea): the docs cannot drift from the code.
+#[test]
+fn doc_examples_behave_as_documented() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        for (heading, should_fire) in [("## Example", true), ("## Use instead", false)] {
+            let Some(yaml) = doc_example(rule.doc, heading) else {
+                continue;
+            };
+            let options = Options {
+                target: target_of(yaml),
+                schema: None,
+            };
+            let report = check::check_source(
+                SourceFile::new(format!("{}.yaml", rule.code), yaml),
+                &options,
+            );
+            let fired = report.findings.iter().any(|f| f.rule.code == rule.code);
+            if fired != should_fire {
+                let rendered = human::render(std::slice::from_ref(&report), Style::default());
+                failures.push(format!(
+                    "{} {heading}: expected {}fire\n{yaml}\n{rendered}",
+                    rule.code,
+                    if should_fire { "" } else { "no " }
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

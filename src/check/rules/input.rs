@@ -34,7 +34,7 @@ pub const INPUT_LIMIT: Rule = Rule {
     name: "input-limit",
     severity: Severity::Error,
     summary: "The file exceeds a safety limit: over 10 MiB, nested too deep, or aliases that expand too far.",
-    doc: "## What it does\nRefuses files over 10 MiB, nesting deeper than 128 levels, and alias expansions of more than 100,000 nodes (\"billion laughs\").\n\n## Why\nNo real blueprint comes near these limits; inputs that do are mistakes or attacks and would exhaust authentik's worker.\n\n## Example\n```yaml\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n```\n\n## Use instead\nWrite the values out, or split the blueprint.\n",
+    doc: "## What it does\nRefuses files over 10 MiB, nesting deeper than 128 levels, and alias expansions of more than 100,000 nodes (\"billion laughs\").\n\n## Why\nNo real blueprint comes near these limits; inputs that do are mistakes or attacks and would exhaust authentik's worker.\n\n## Example\n```yaml\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n```\n\n## Use instead\nWrite the values out, or split the blueprint.\n",
     check: None,
 };
 

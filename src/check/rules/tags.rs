@@ -186,7 +186,7 @@ pub const DOCS_STYLE_DEFAULT: Rule = Rule {
     name: "docs-style-default",
     severity: Severity::Warning,
     summary: "`!Env NAME, default` as a scalar looks up a variable literally named `NAME, default`.",
-    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {meta_launch_url: !Env WIKI_URL, https://wiki.example.com}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]}\n```\n",
+    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
     check: Some(check_docs_style_default),
 };
 
