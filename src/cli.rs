@@ -35,6 +35,12 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List every rule: code, name, default severity, summary.
     Rules,
+    /// Print akbp's JSON Schema for editors (yaml-language-server) for one release.
+    Schema {
+        /// The authentik release line (YYYY.M).
+        #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
+        target: Target,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule code (AKB300) or name (keyof-unresolved).
@@ -176,6 +182,10 @@ pub fn run(cli: Cli) -> i32 {
         Command::Validate(args) => validate(args),
         Command::Rules => {
             print!("{}", rules_table());
+            0
+        }
+        Command::Schema { target } => {
+            print!("{}", crate::model::editor_schema::render(target));
             0
         }
         Command::List { format } => {

@@ -75,3 +75,16 @@ fn readme_generate_example_is_real_output() {
         "README show example is stale"
     );
 }
+
+/// The README's `yaml.customTags` list is the one the editor schema is built for.
+#[test]
+fn readme_lists_every_custom_tag() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for tag in akbp::model::editor_schema::CUSTOM_TAGS {
+        assert!(
+            text.contains(&format!("\"{tag}\"")),
+            "README lacks `{tag}` in yaml.customTags"
+        );
+    }
+}

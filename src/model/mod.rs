@@ -8,6 +8,7 @@
 //! `required` and `nullable` are the API's view (fields.json 2026.5, applied to older
 //! releases where the field exists): the published schemas mark nothing required.
 
+pub mod editor_schema;
 mod raw;
 
 use std::sync::LazyLock;
