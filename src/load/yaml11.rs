@@ -69,8 +69,18 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Resolve an untagged plain scalar with PyYAML's implicit resolvers.
 pub fn resolve_plain(text: &str) -> Scalar {
-    // PyYAML picks resolvers by first character; the order below is the order in which
-    // resolver.py registers them, which is what decides ties.
+    // PyYAML picks resolvers by first character (resolver.py indexes them so); a scalar
+    // starting with any other character is a string. This also keeps typing cheap:
+    // most scalars in a blueprint are names and start with a letter.
+    match text.chars().next() {
+        None => return Scalar::Null,
+        Some(c) if !"yYnNtTfFoO-+0123456789.<~=".contains(c) => {
+            return Scalar::Str(text.to_string())
+        }
+        _ => {}
+    }
+    // The order below is the order in which resolver.py registers them, which is what
+    // decides ties.
     if BOOL.is_match(text) {
         return Scalar::Bool(matches!(
             text,
