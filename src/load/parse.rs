@@ -342,6 +342,7 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
     while let Some(next) = parser.next_event() {
         let (event, gspan) = next.map_err(|e| syntax_error(&source, &e))?;
         let span = span_of(&source, &gspan);
+        let is_seq = matches!(event, Event::SequenceStart(..));
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
             Event::DocumentStart(..) => {
@@ -424,42 +425,31 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
                     anchor,
                 )?;
             }
-            Event::SequenceStart(style, anchor, tag) => {
+            Event::SequenceStart(style, anchor, tag) | Event::MappingStart(style, anchor, tag) => {
                 let flow = style == StructureStyle::Flow;
                 let tag = tag_of(&source, tag.as_deref(), &gspan);
+                // A tagged collection starts at its tag.
                 let start = tag
                     .as_ref()
                     .map_or(span.start, |t| t.span.start.min(span.start))
                     as usize;
-                b.stack.push(Frame::Seq {
-                    start,
-                    flow,
-                    tag,
-                    anchor,
-                    items: Vec::new(),
-                });
-                if b.stack.len() > MAX_DEPTH {
-                    return Err(b.error(
-                        LoadErrorKind::TooDeep,
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
-                        span,
-                    ));
-                }
-            }
-            Event::MappingStart(style, anchor, tag) => {
-                let flow = style == StructureStyle::Flow;
-                let tag = tag_of(&source, tag.as_deref(), &gspan);
-                let start = tag
-                    .as_ref()
-                    .map_or(span.start, |t| t.span.start.min(span.start))
-                    as usize;
-                b.stack.push(Frame::Map {
-                    start,
-                    flow,
-                    tag,
-                    anchor,
-                    pairs: Vec::new(),
-                    key: None,
+                b.stack.push(if is_seq {
+                    Frame::Seq {
+                        start,
+                        flow,
+                        tag,
+                        anchor,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        start,
+                        flow,
+                        tag,
+                        anchor,
+                        pairs: Vec::new(),
+                        key: None,
+                    }
                 });
                 if b.stack.len() > MAX_DEPTH {
                     return Err(b.error(

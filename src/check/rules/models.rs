@@ -99,41 +99,32 @@ pub const UNVERIFIED_MODEL: Rule = Rule {
 
 fn check_unverified_model(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
-        let Some(m) = model_of(e, ctx.target) else {
-            continue;
+        let Some(key) = e.model_key() else { continue };
+        // Field knowledge: akbp's own, else the --schema's, else a warning.
+        let (known, fields_known) = match knowledge().model(&key, ctx.target) {
+            ModelLookup::Known(m) => (true, m.fields_known()),
+            ModelLookup::NotInRelease { .. } => continue,
+            ModelLookup::Unknown => (false, false),
         };
-        if m.fields_known() {
+        if fields_known {
             continue;
         }
         match &ctx.options.schema {
-            Some(schema) if schema.has_model(m.name()) => {
-                if let Some(attrs) = e.attrs.filter(|a| a.as_map().is_some()) {
-                    for v in schema.check_attrs(m.name(), attrs) {
-                        sink.push(&FIELD_TYPE, v.span, v.message)
-                            .help(format!("from {}", schema.path));
-                    }
+            Some(schema) if schema.has_model(&key) => {
+                let Some(attrs) = e.attrs.filter(|a| a.as_map().is_some()) else {
+                    continue;
+                };
+                for v in schema.check_attrs(&key, attrs) {
+                    sink.push(&FIELD_TYPE, v.span, v.message)
+                        .help(format!("from {}", schema.path));
                 }
             }
+            // Unknown models are AKB200's business.
+            _ if !known => {}
             _ => {
                 let at = e.model.map_or(e.node.span, |n| n.span);
-                sink.push(&UNVERIFIED_MODEL, at, format!("akbp has no field list for `{}` in authentik {}; its attrs are not checked", m.name(), ctx.target))
+                sink.push(&UNVERIFIED_MODEL, at, format!("akbp has no field list for `{key}` in authentik {}; its attrs are not checked", ctx.target))
                     .help("pass --schema with your authentik release's blueprint schema to check them");
-            }
-        }
-    }
-    // Models outside akbp's knowledge but described by --schema.
-    if let Some(schema) = &ctx.options.schema {
-        for e in &ctx.bp.entries {
-            let Some(key) = e.model_key() else { continue };
-            if matches!(knowledge().model(&key, ctx.target), ModelLookup::Unknown)
-                && schema.has_model(&key)
-            {
-                if let Some(attrs) = e.attrs.filter(|a| a.as_map().is_some()) {
-                    for v in schema.check_attrs(&key, attrs) {
-                        sink.push(&FIELD_TYPE, v.span, v.message)
-                            .help(format!("from {}", schema.path));
-                    }
-                }
             }
         }
     }
