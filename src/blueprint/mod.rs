@@ -63,15 +63,19 @@ pub struct Entry<'d> {
     pub attrs: Option<&'d Node>,
     pub conditions: Option<&'d Node>,
     pub permissions: Option<&'d Node>,
+    /// The model name lower-cased once, since every rule compares it.
+    model_key: Option<String>,
 }
 
 impl<'d> Entry<'d> {
     fn from_node(index: usize, node: &'d Node, section: Option<&'d Node>) -> Self {
+        let model = node.get("model");
         Entry {
+            model_key: model.and_then(Node::as_str).map(str::to_ascii_lowercase),
             index,
             node,
             section,
-            model: node.get("model"),
+            model,
             state: node.get("state"),
             id: node.get("id"),
             identifiers: node.get("identifiers"),
@@ -87,8 +91,8 @@ impl<'d> Entry<'d> {
     }
 
     /// The model name lower-cased (Django's `apps.get_model` ignores the model part's case).
-    pub fn model_key(&self) -> Option<String> {
-        self.model_name().map(|m| m.to_ascii_lowercase())
+    pub fn model_key(&self) -> Option<&str> {
+        self.model_key.as_deref()
     }
 
     /// The entry's state; `present` when absent; `None` when it is not a known state string.
@@ -191,6 +195,15 @@ impl<'d> Blueprint<'d> {
     /// A metadata label value.
     pub fn label(&self, key: &str) -> Option<&'d str> {
         self.metadata?.get("labels")?.get(key)?.as_str()
+    }
+
+    /// The already parsed tag on `node`, when it is a well-formed authentik tag; rules
+    /// use this instead of parsing tag arguments again.
+    pub fn tag(&self, node: &Node) -> Option<&Tag<'d>> {
+        self.tags
+            .iter()
+            .find(|t| std::ptr::eq(t.node, node))
+            .and_then(TagUse::ok)
     }
 
     /// The `!KeyOf` target of a node: the id it names, if the node is a well-formed `!KeyOf`.

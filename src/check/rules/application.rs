@@ -36,7 +36,7 @@ pub fn slug_is_valid(slug: &str) -> bool {
 fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
     let mut seen: HashMap<String, &Node> = HashMap::new();
     for e in &ctx.bp.entries {
-        if e.model_key().as_deref() != Some("authentik_core.application") {
+        if e.model_key() != Some("authentik_core.application") {
             continue;
         }
         let Some(node) = e.field("slug") else {
@@ -102,7 +102,7 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
     use crate::blueprint::State;
     let mut seen: HashMap<String, &Node> = HashMap::new();
     for e in &ctx.bp.entries {
-        if e.model_key().as_deref() != Some("authentik_policies.policybinding")
+        if e.model_key() != Some("authentik_policies.policybinding")
             || e.state() == Some(State::Absent)
         {
             continue;
@@ -184,7 +184,7 @@ pub const APPLICATION_GROUP_LABEL: Rule = Rule {
 
 fn check_application_group(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
-        if e.model_key().as_deref() != Some("authentik_core.application") {
+        if e.model_key() != Some("authentik_core.application") {
             continue;
         }
         let Some(g) = e.attr("group") else { continue };

@@ -52,7 +52,7 @@ fn application_provider_ids<'d>(
 ) -> Vec<(&'d str, &'d crate::load::Node, usize)> {
     bp.entries
         .iter()
-        .filter(|e| e.model_key().as_deref() == Some("authentik_core.application") && live(e))
+        .filter(|e| e.model_key() == Some("authentik_core.application") && live(e))
         .filter_map(|e| {
             let n = e.attr("provider")?;
             Some((Blueprint::key_of(n)?, n, e.index))
@@ -64,7 +64,7 @@ fn check_provider_without_application(ctx: &Ctx, sink: &mut Sink) {
     let used = application_provider_ids(ctx.bp);
     for e in &ctx.bp.entries {
         let Some(model) = e.model_key() else { continue };
-        if !is_provider(&model) || !live(e) {
+        if !is_provider(model) || !live(e) {
             continue;
         }
         // Backchannel providers (SCIM, Google Workspace, Entra, SSF) sit in `backchannel_providers`.
@@ -100,7 +100,7 @@ fn check_application_provider(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let model = target.model_key().unwrap_or_default();
-        if !model.is_empty() && !is_provider(&model) {
+        if !model.is_empty() && !is_provider(model) {
             sink.push(
                 &APPLICATION_PROVIDER,
                 node.span,
@@ -131,7 +131,7 @@ pub const BINDING_TARGET: Rule = Rule {
 
 fn check_binding_target(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
-        if e.model_key().as_deref() != Some("authentik_policies.policybinding") || !live(e) {
+        if e.model_key() != Some("authentik_policies.policybinding") || !live(e) {
             continue;
         }
         let Some(t) = e.field("target") else { continue };
@@ -144,7 +144,7 @@ fn check_binding_target(ctx: &Ctx, sink: &mut Sink) {
         let Some(model) = target.model_key() else {
             continue;
         };
-        if not_bindable(&model) {
+        if not_bindable(model) {
             sink.push(
                 &BINDING_TARGET,
                 t.span,

@@ -228,7 +228,7 @@ fn check_risky_state(ctx: &Ctx, sink: &mut Sink) {
                 sink.push(&RISKY_STATE, st.span, "`must_created` does not fail on an existing object: authentik updates it like `present`")
                     .help("use `created` to create once and leave existing objects alone");
             }
-            (Some(State::Absent), Some(st)) if CASCADING.contains(&model.as_str()) => {
+            (Some(State::Absent), Some(st)) if CASCADING.contains(&model) => {
                 sink.push(
                     &RISKY_STATE,
                     st.span,

@@ -88,8 +88,7 @@ fn provider_of_application<'e, 'd>(
     app: &Entry<'d>,
 ) -> Option<&'e Entry<'d>> {
     let id = Blueprint::key_of(app.attr("provider")?)?;
-    bp.entry_by_id(id)
-        .filter(|e| e.model_key().as_deref() == Some(OAUTH2))
+    bp.entry_by_id(id).filter(|e| e.model_key() == Some(OAUTH2))
 }
 
 fn identify<'e, 'd>(bp: &'e Blueprint<'d>) -> Vec<Identified<'d, 'e>> {
@@ -97,12 +96,12 @@ fn identify<'e, 'd>(bp: &'e Blueprint<'d>) -> Vec<Identified<'d, 'e>> {
     let providers: Vec<&Entry> = bp
         .entries
         .iter()
-        .filter(|e| e.model_key().as_deref() == Some(OAUTH2))
+        .filter(|e| e.model_key() == Some(OAUTH2))
         .collect();
     let mut out = Vec::new();
     for provider in providers {
         let application = bp.entries.iter().find(|a| {
-            a.model_key().as_deref() == Some(APPLICATION)
+            a.model_key() == Some(APPLICATION)
                 && provider_of_application(bp, a).is_some_and(|p| p.index == provider.index)
         });
         let found = label
@@ -434,24 +433,22 @@ fn check_redirects(id: &Identified, sink: &mut Sink) {
 }
 
 /// Whether `property_mappings` holds a `!Find` of the managed scope mapping.
-fn has_scope(provider: &Entry, scope: &str) -> bool {
+fn has_scope(bp: &Blueprint, provider: &Entry, scope: &str) -> bool {
     let managed = catalog::scope_managed_name(scope);
     let Some(items) = provider.attr("property_mappings").and_then(|n| n.as_seq()) else {
         return false;
     };
-    items
-        .iter()
-        .any(|n| match crate::blueprint::tags::parse("Find", n) {
-            Ok(Tag::Find { conditions, .. })
-                if n.custom_tag().is_some_and(|t| t.name == "!Find") =>
-            {
-                conditions.iter().any(|(f, v)| {
-                    let (f, v) = (f.as_str().unwrap_or(""), v.as_str().unwrap_or(""));
-                    (f == "managed" && v == managed) || (f == "scope_name" && v == scope)
-                })
-            }
-            _ => false,
-        })
+    items.iter().any(|n| match bp.tag(n) {
+        Some(Tag::Find {
+            conditions,
+            object: false,
+            ..
+        }) => conditions.iter().any(|(f, v)| {
+            let (f, v) = (f.as_str().unwrap_or(""), v.as_str().unwrap_or(""));
+            (f == "managed" && v == managed) || (f == "scope_name" && v == scope)
+        }),
+        _ => false,
+    })
 }
 
 fn check_provider_settings(ctx: &Ctx, id: &Identified, sink: &mut Sink) {
@@ -502,7 +499,7 @@ fn check_provider_settings(ctx: &Ctx, id: &Identified, sink: &mut Sink) {
             .scopes
             .iter()
             .map(String::as_str)
-            .filter(|s| !has_scope(p, s))
+            .filter(|s| !has_scope(ctx.bp, p, s))
             .collect();
         if !missing.is_empty() {
             let span = mappings.map_or(at, |n| n.span);

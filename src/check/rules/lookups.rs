@@ -55,20 +55,16 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
                 _ => vec![&p.value],
             };
             for node in candidates {
-                let Some(tag) = node.custom_tag() else {
-                    continue;
-                };
-                if tag.name != "!Find" {
-                    continue;
-                }
-                let Ok(Tag::Find {
-                    model, conditions, ..
-                }) = crate::blueprint::tags::parse("Find", node)
+                let Some(Tag::Find {
+                    model,
+                    conditions,
+                    object: false,
+                }) = ctx.bp.tag(node)
                 else {
                     continue;
                 };
                 let (Some(model_name), Some(lookups)) =
-                    (model.as_str(), literal_lookups(&conditions))
+                    (model.as_str(), literal_lookups(conditions))
                 else {
                     continue;
                 };
@@ -77,7 +73,7 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
                 }
                 // An object created earlier in the same blueprint is found too.
                 let created_here = ctx.bp.entries.iter().take(e.index).any(|earlier| {
-                    earlier.model_key().as_deref() == Some(&model_name.to_ascii_lowercase())
+                    earlier.model_key() == Some(&model_name.to_ascii_lowercase())
                         && lookups.iter().all(|(f, v)| {
                             earlier.field(f).and_then(|n| n.scalar_text()) == Some(*v)
                         })

@@ -20,7 +20,7 @@ pub const UNKNOWN_MODEL: Rule = Rule {
 
 /// The knowledge of an entry's model at the target, if the model is known there.
 pub fn model_of<'k>(e: &Entry, target: Target) -> Option<ModelRef<'k>> {
-    match knowledge().model(&e.model_key()?, target) {
+    match knowledge().model(e.model_key()?, target) {
         ModelLookup::Known(m) => Some(m),
         _ => None,
     }
@@ -101,7 +101,7 @@ fn check_unverified_model(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
         let Some(key) = e.model_key() else { continue };
         // Field knowledge: akbp's own, else the --schema's, else a warning.
-        let (known, fields_known) = match knowledge().model(&key, ctx.target) {
+        let (known, fields_known) = match knowledge().model(key, ctx.target) {
             ModelLookup::Known(m) => (true, m.fields_known()),
             ModelLookup::NotInRelease { .. } => continue,
             ModelLookup::Unknown => (false, false),
@@ -110,11 +110,11 @@ fn check_unverified_model(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         match &ctx.options.schema {
-            Some(schema) if schema.has_model(&key) => {
+            Some(schema) if schema.has_model(key) => {
                 let Some(attrs) = e.attrs.filter(|a| a.as_map().is_some()) else {
                     continue;
                 };
-                for v in schema.check_attrs(&key, attrs) {
+                for v in schema.check_attrs(key, attrs) {
                     sink.push(&FIELD_TYPE, v.span, v.message)
                         .help(format!("from {}", schema.path));
                 }

@@ -1,6 +1,6 @@
 //! OAuth2 provider settings that break logins or leak credentials.
 
-use crate::blueprint::{Entry, State, Tag};
+use crate::blueprint::{Blueprint, Entry, State, Tag};
 use crate::check::{Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::target::Target;
@@ -17,14 +17,16 @@ fn creates(e: &Entry) -> bool {
 
 /// The managed names and scope names found by literal `!Find`s in `property_mappings`;
 /// `None` when some mapping is computed otherwise (then nothing can be concluded).
-fn mapped_scopes(e: &Entry) -> Option<Vec<String>> {
+fn mapped_scopes(bp: &Blueprint, e: &Entry) -> Option<Vec<String>> {
     let items = e.attr("property_mappings")?.as_seq()?;
     let mut out = Vec::new();
     for n in items {
-        if n.custom_tag().is_none_or(|t| t.name != "!Find") {
-            return None;
-        }
-        let Ok(Tag::Find { conditions, .. }) = crate::blueprint::tags::parse("Find", n) else {
+        let Some(Tag::Find {
+            conditions,
+            object: false,
+            ..
+        }) = bp.tag(n)
+        else {
             return None;
         };
         for (f, v) in conditions {
@@ -88,7 +90,7 @@ fn check_grant_scopes(ctx: &Ctx, sink: &mut Sink) {
         let Some(grants) = e.attr("grant_types").and_then(|n| n.as_seq()) else {
             continue;
         };
-        let Some(scopes) = mapped_scopes(e) else {
+        let Some(scopes) = mapped_scopes(ctx.bp, e) else {
             continue;
         };
         for g in grants {
@@ -168,13 +170,10 @@ fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
         for field in ["client_id", "client_secret"] {
             let Some(n) = e.attr(field) else { continue };
-            if n.custom_tag().is_none_or(|t| t.name != "!Env") {
-                continue;
-            }
-            let Ok(Tag::Env {
+            let Some(Tag::Env {
                 name,
                 default: None,
-            }) = crate::blueprint::tags::parse("Env", n)
+            }) = ctx.bp.tag(n)
             else {
                 continue;
             };

@@ -14,7 +14,7 @@ pub const PROXY_INTERNAL_HOST: Rule = Rule {
 fn check_proxy(ctx: &Ctx, sink: &mut Sink) {
     use crate::blueprint::State;
     for e in &ctx.bp.entries {
-        if e.model_key().as_deref() != Some("authentik_providers_proxy.proxyprovider")
+        if e.model_key() != Some("authentik_providers_proxy.proxyprovider")
             || e.state() == Some(State::Absent)
         {
             continue;
@@ -48,7 +48,7 @@ pub const SAML_ACS_URL: Rule = Rule {
 
 fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
-        if e.model_key().as_deref() != Some("authentik_providers_saml.samlprovider") {
+        if e.model_key() != Some("authentik_providers_saml.samlprovider") {
             continue;
         }
         let Some(node) = e.field("acs_url") else {

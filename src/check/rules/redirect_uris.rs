@@ -48,7 +48,7 @@ pub fn literal_uris<'d>(e: &Entry<'d>) -> Vec<RedirectUri<'d>> {
 /// OAuth2 provider entries that are not being deleted.
 pub fn oauth2_providers<'a, 'd>(ctx: &'a Ctx<'a, 'd>) -> impl Iterator<Item = &'a Entry<'d>> + 'a {
     ctx.bp.entries.iter().filter(|e| {
-        e.model_key().as_deref() == Some(OAUTH2) && !matches!(e.state(), Some(State::Absent) | None)
+        e.model_key() == Some(OAUTH2) && !matches!(e.state(), Some(State::Absent) | None)
     })
 }
 
