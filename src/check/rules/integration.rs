@@ -184,6 +184,17 @@ fn base_url(id: &Identified) -> Option<String> {
         .and_then(|a| a.attr("meta_launch_url"))
         .and_then(|n| n.as_str());
     if let Some((origin, path)) = launch.and_then(split_origin) {
+        // The catalog's launch URL is `{app_url}` plus an optional tail (DokuWiki's
+        // `/doku.php?id=start&oauthlogin=generic`): strip that tail to get the base.
+        let tail = id
+            .integration
+            .launch_url
+            .strip_prefix("{app_url}")
+            .unwrap_or("");
+        let path = match path.strip_suffix(tail) {
+            Some(p) if !tail.is_empty() => p,
+            _ => &path,
+        };
         return Some(format!("{origin}{}", path.trim_end_matches('/')));
     }
     let actual = actual_uris(id.provider);
