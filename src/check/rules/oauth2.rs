@@ -5,7 +5,7 @@ use crate::check::{Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::target::Target;
 
-use super::redirect_uris::oauth2_providers;
+use super::redirect_uris::{oauth2_providers, REDIRECT_GRANTS};
 
 /// Entries that may create the provider (so authentik's defaults apply to what is missing).
 fn creates(e: &Entry) -> bool {
@@ -58,18 +58,32 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     for e in oauth2_providers(ctx).filter(|e| creates(e)) {
+        // With `redirect_uris: []` the client cannot use a redirect-based grant: it is a
+        // machine client, so `authorization_code` is the wrong advice.
+        let redirects = !e.attr("redirect_uris").is_some_and(|n| {
+            n.custom_tag().is_none() && n.as_seq().is_some_and(<[Node]>::is_empty)
+        });
+        let help = if redirects {
+            "add `grant_types: [authorization_code]` (plus `refresh_token` with the offline_access scope mapping if the app refreshes tokens)".to_string()
+        } else {
+            format!("the provider lists no redirect URI, so no redirect-based grant ({}) can work: list the grants the client uses, e.g. `[client_credentials]` or `[urn:ietf:params:oauth:grant-type:device_code]`", REDIRECT_GRANTS.join(", "))
+        };
         match e.attr("grant_types") {
             None => {
                 sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target))
-                    .help("add `grant_types: [authorization_code]` (plus `refresh_token` with the offline_access scope mapping if the app refreshes tokens)");
+                    .help(help);
             }
             Some(n) if n.custom_tag().is_none() && n.as_seq().is_some_and(|s| s.is_empty()) => {
-                sink.push(
+                let f = sink.push(
                     &GRANT_TYPES_MISSING,
                     n.span,
                     "`grant_types: []` allows no grant, so every login fails",
-                )
-                .help("list the grants the application uses, usually `[authorization_code]`");
+                );
+                if redirects {
+                    f.help("list the grants the application uses, usually `[authorization_code]`");
+                } else {
+                    f.help(help);
+                }
             }
             Some(_) => {}
         }
