@@ -131,6 +131,10 @@ fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+pub const POLICY_BINDING_MODEL: &str = "authentik_policies.policybinding";
+/// What a policy binding binds: exactly one is set (authentik/policies/models.py).
+pub const BINDING_SUBJECTS: [&str; 3] = ["policy", "group", "user"];
+
 pub const POLICY_BINDING: Rule = Rule {
     code: "AKB210",
     name: "policy-binding-shape",
@@ -144,13 +148,11 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
     use crate::blueprint::State;
     let mut seen: HashMap<String, &Node> = HashMap::new();
     for e in &ctx.bp.entries {
-        if e.model_key() != Some("authentik_policies.policybinding")
-            || e.state() == Some(State::Absent)
-        {
+        if e.model_key() != Some(POLICY_BINDING_MODEL) || e.state() == Some(State::Absent) {
             continue;
         }
         let at = e.anchor_span();
-        let set: Vec<&str> = ["policy", "group", "user"]
+        let set: Vec<&str> = BINDING_SUBJECTS
             .into_iter()
             .filter(|k| e.field(k).is_some_and(|n| !n.is_null()))
             .collect();
@@ -181,10 +183,8 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
         // + the bound policy, group or user, are both stable (authentik/policies/models.py
         // 2026.2.2: a binding has no name).
         let in_identifiers = |k: &str| e.identifiers.and_then(|i| i.get(k)).is_some();
-        let subject_identifies = in_identifiers("target")
-            && ["policy", "group", "user"]
-                .iter()
-                .any(|k| in_identifiers(k));
+        let subject_identifies =
+            in_identifiers("target") && BINDING_SUBJECTS.iter().any(|k| in_identifiers(k));
         for key in ["target", "order"] {
             if e.field(key).is_none() {
                 sink.push(&POLICY_BINDING, at, format!("the policy binding has no `{key}`"))

@@ -52,8 +52,10 @@ pub fn oauth2_providers<'a, 'd>(ctx: &'a Ctx<'a, 'd>) -> impl Iterator<Item = &'
     })
 }
 
-/// Grants that send the user's browser back to a redirect URI
-/// (authentik/providers/oauth2/models.py `GrantTypes`, 2026.5).
+/// Grants that send the user's browser back to a redirect URI: the ones
+/// authentik/providers/oauth2/models.py `GrantTypes` lists in 2026.2.2; the token view
+/// serves client credentials, password and device code grants without a redirect URI
+/// (views/token.py; from source, not lab-verified: 2026.2.2 has no `grant_types` field).
 pub const REDIRECT_GRANTS: [&str; 3] = ["authorization_code", "implicit", "hybrid"];
 
 /// Whether the provider's `grant_types` is a literal list without any redirect-based grant
@@ -158,22 +160,27 @@ fn python_rust_differ(s: &str) -> bool {
     .any(|c| s.contains(c))
 }
 
-fn placeholder(url: &str) -> Option<&'static str> {
-    if url.contains("temp.temp") {
-        return Some("`temp.temp` is the placeholder authentik's guides use");
+/// The placeholder text found in a URL, and why it is one.
+fn placeholder(url: &str) -> Option<(&str, &'static str)> {
+    if let Some(i) = url.find("temp.temp") {
+        return Some((
+            &url[i..i + "temp.temp".len()],
+            "the stand-in authentik's guides use",
+        ));
     }
-    if url.contains('<') && url.contains('>') {
-        return Some("`<...>` is a placeholder to replace");
+    if let (Some(a), Some(b)) = (url.find('<'), url.rfind('>')) {
+        if a < b {
+            return Some((&url[a..=b], "a `<...>` stand-in to replace"));
+        }
     }
-    let caps = url
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| {
+    url.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| {
             w.len() >= 6
                 && w.contains('_')
                 && w.chars()
                     .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
-        });
-    caps.then_some("an ALL_CAPS word such as `YOUR_DOMAIN` is a placeholder to replace")
+        })
+        .map(|w| (w, "an ALL_CAPS stand-in to replace"))
 }
 
 fn forbidden_scheme(url: &str) -> bool {
@@ -200,7 +207,7 @@ pub const STRING_FORM: Rule = Rule {
     name: "redirect-uris-string-form",
     severity: Severity::Error,
     summary: "`redirect_uris` is a string (the form before authentik 2024.10.3), or holds an item that is not a `{matching_mode, url}` mapping.",
-    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
     check: Some(check_string_form),
 };
 
@@ -536,11 +543,11 @@ pub const PLACEHOLDER_URI: Rule = Rule {
 fn check_placeholder(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
         for u in literal_uris(e) {
-            if let Some(why) = placeholder(u.url) {
+            if let Some((found, why)) = placeholder(u.url) {
                 sink.push(
                     &PLACEHOLDER_URI,
                     u.url_node.span,
-                    format!("this redirect URI still holds a placeholder: {why}"),
+                    format!("this redirect URI still holds the placeholder `{found}`, {why}"),
                 )
                 .help("put the application's real callback URL here");
             }
@@ -653,9 +660,12 @@ mod tests {
 
     #[test]
     fn placeholders_and_loopback() {
-        assert!(placeholder("https://temp.temp").is_some());
-        assert!(placeholder("https://YOUR_NETBIRD_DOMAIN/.*").is_some());
-        assert!(placeholder("https://<host>/cb").is_some());
+        assert_eq!(placeholder("https://temp.temp").unwrap().0, "temp.temp");
+        assert_eq!(
+            placeholder("https://YOUR_NETBIRD_DOMAIN/.*").unwrap().0,
+            "YOUR_NETBIRD_DOMAIN"
+        );
+        assert_eq!(placeholder("https://<host>/cb").unwrap().0, "<host>");
         assert!(placeholder("https://wiki.example.com/OAuth_Callback").is_none());
         assert!(
             is_loopback("localhost:8080") && is_loopback("127.0.0.1") && is_loopback("[::1]:80")
