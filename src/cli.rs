@@ -162,6 +162,10 @@ pub struct ValidateArgs {
     /// Colour the human report: auto (when stdout is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// A regex for a deploy-time placeholder rules treat as opaque, like the built-in
+    /// `${VAR}`, `${VAR:-default}`, `__VAR__` and `{{ ... }}` (repeatable).
+    #[arg(long = "placeholder", value_name = "REGEX")]
+    pub placeholders: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -244,9 +248,17 @@ fn validate(args: ValidateArgs) -> i32 {
             }
         },
     };
+    let placeholders = match crate::blueprint::placeholder::Placeholders::new(&args.placeholders) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = Options {
         target: args.target,
         schema,
+        placeholders,
     };
     let inputs = crate::input::collect(&args.paths, args.no_ignore);
     if inputs.is_empty() {

@@ -38,6 +38,7 @@ fn run(path: &Path) -> (check::FileReport, String) {
     let options = Options {
         target: target_of(&text),
         schema: None,
+        ..Default::default()
     };
     let input = Input::File {
         path: path.to_path_buf(),
@@ -146,6 +147,7 @@ fn doc_examples_behave_as_documented() {
             let options = Options {
                 target: target_of(yaml),
                 schema: None,
+                ..Default::default()
             };
             let report = check::check_source(
                 SourceFile::new(format!("{}.yaml", rule.code), yaml),

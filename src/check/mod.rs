@@ -6,6 +6,7 @@ pub mod suggest;
 
 use std::sync::Arc;
 
+use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::Blueprint;
 use crate::load::{self, Document, LoadError, LoadErrorKind, SourceFile, Span};
 use crate::target::Target;
@@ -131,6 +132,8 @@ pub struct Options {
     pub target: Target,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
+    /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).
+    pub placeholders: Placeholders,
 }
 
 impl Default for Options {
@@ -138,6 +141,7 @@ impl Default for Options {
         Options {
             target: Target::LATEST,
             schema: None,
+            placeholders: Placeholders::default(),
         }
     }
 }
