@@ -294,7 +294,14 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     let inputs = collected.inputs;
+    let mut collected_skipped = collected.skipped;
     let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
+    let readable = crate::validate::any_readable(&reports);
+    let reports = crate::validate::split_skipped(reports, &mut collected_skipped);
+    let collected = crate::input::Collected {
+        inputs,
+        skipped: collected_skipped,
+    };
     let summary = report::Summary::of(&reports).skipping(&collected.skipped);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
@@ -318,7 +325,7 @@ fn validate(args: ValidateArgs) -> i32 {
     };
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    if !crate::validate::any_readable(&reports) {
+    if !readable {
         eprintln!("error: none of the inputs could be read");
         return 2;
     }

@@ -43,6 +43,7 @@ fn run(path: &Path) -> (check::FileReport, String) {
     let input = Input::File {
         path: path.to_path_buf(),
         name,
+        explicit: true,
     };
     let report = akbp::validate::check_input(&input, &options, &RealFs);
     let rendered = human::render(std::slice::from_ref(&report), Style::default());

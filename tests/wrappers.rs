@@ -91,3 +91,162 @@ fn a_bad_placeholder_pattern_is_a_usage_error() {
         "{err}"
     );
 }
+
+/// The mixed folder: a compose file, a Deployment and Helm values next to blueprints in
+/// every layout. Every finding sits at its exact place in the outer file (PyYAML agrees
+/// on the lines: the wrapped text's line N is the outer line of the block plus N).
+#[test]
+fn mixed_folder_checks_every_layout_at_outer_positions_and_skips_the_rest() {
+    let (code, out, _) = akbp(&["validate", "--verbose", "tests/layouts/mixed/"], None);
+    assert_eq!(code, 1, "{out}");
+    let loc = locations(&out);
+    let expected = [
+        // AkBlueprint with the blueprint as structure: spans are already outer.
+        "tests/layouts/mixed/akblueprint.yaml:13:16 AKB200",
+        "tests/layouts/mixed/blueprint.yaml:5:12 AKB200",
+        // ConfigMap `data` literal block with a blank line inside.
+        "tests/layouts/mixed/configmap.yaml:13:16 AKB200",
+        // Multi-document manifest: an AkBlueprint with text, then a ConfigMap (`|-`).
+        "tests/layouts/mixed/manifest.yaml:17:16 AKB200",
+        "tests/layouts/mixed/manifest.yaml:25:3 AKB110",
+        "tests/layouts/mixed/manifest.yaml:26:5 AKB100",
+        "tests/layouts/mixed/manifest.yaml:27:16 AKB200",
+        // Secret `stringData` (exact) and base64 `data` (at the key, approximate).
+        "tests/layouts/mixed/secret.yaml:12:16 AKB200",
+        "tests/layouts/mixed/secret.yaml:15:3 AKB200",
+    ];
+    assert_eq!(loc, expected, "{out}");
+    for other in ["compose.yaml", "deployment.yaml", "values.yaml"] {
+        assert!(
+            out.contains(&format!(
+                "skipped tests/layouts/mixed/{other} (not a blueprint)"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains(&format!("mixed/{other}:")), "{out}");
+    }
+    assert!(
+        out.trim_end().ends_with(
+            "checked 5 files: 7 errors, 2 warnings; skipped 3 files (3 not a blueprint)"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn secret_data_never_reaches_the_output_and_base64_positions_are_marked() {
+    for format in ["human", "json"] {
+        let (_, out, err) = akbp(
+            &[
+                "validate",
+                "--format",
+                format,
+                "tests/layouts/mixed/secret.yaml",
+            ],
+            None,
+        );
+        for secret in ["hunter2", "sekrit", "hunter2-group"] {
+            assert!(
+                !out.contains(secret) && !err.contains(secret),
+                "{format}: {out}"
+            );
+        }
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let f = v["findings"].as_array().unwrap();
+            assert_eq!(f.len(), 2, "{out}");
+            assert_eq!(
+                (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+                (Some(12), Some(16))
+            );
+            assert!(f[0].get("approximate").is_none(), "{out}");
+            assert_eq!(
+                (f[1]["line"].as_u64(), f[1]["column"].as_u64()),
+                (Some(15), Some(3))
+            );
+            assert_eq!(f[1]["approximate"], true, "{out}");
+        } else {
+            assert!(out.contains("approximate position"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn a_plain_blueprint_file_must_still_be_one_document() {
+    let two = "version: 1\nentries: []\n---\nversion: 1\nentries: []\n";
+    let (code, out, _) = akbp(&["validate", "-"], Some(two));
+    assert_eq!(code, 1);
+    assert_eq!(locations(&out), vec!["<stdin>:3:1 AKB006"], "{out}");
+}
+
+#[test]
+fn a_file_named_on_the_command_line_that_is_not_a_blueprint_gets_one_note() {
+    let (code, out, _) = akbp(&["validate", "tests/layouts/mixed/compose.yaml"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        locations(&out),
+        vec!["tests/layouts/mixed/compose.yaml:1:1 AKB111"],
+        "{out}"
+    );
+    assert!(out.contains("not a blueprint (a compose file)"), "{out}");
+    assert!(out.contains("skipped 1 file (1 not a blueprint)"), "{out}");
+}
+
+#[test]
+fn a_misspelt_blueprint_is_checked_not_skipped() {
+    let typo = "version: 1\nmetadata_: {name: x}\nentires:\n  - model: authentik_core.group\n    identifiers: {name: x}\n";
+    let (_, out, _) = akbp(&["validate", "-"], Some(typo));
+    // The typo is reported where it is, with authentik's key suggested.
+    assert!(
+        locations(&out).contains(&"<stdin>:3:1 AKB102".to_string()),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `entries`"), "{out}");
+    assert!(!out.contains("skipped"), "{out}");
+}
+
+#[test]
+fn a_template_gets_one_note_and_counts_as_skipped() {
+    let (code, out, _) = akbp(&["validate", "tests/fixtures/AKB112/bad.yaml"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        locations(&out),
+        vec!["tests/fixtures/AKB112/bad.yaml:5:1 AKB112"],
+        "{out}"
+    );
+    assert!(out.contains("helm template"), "{out}");
+    assert!(out.contains("skipped 1 file (1 template)"), "{out}");
+}
+
+#[test]
+fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
+    let (code, out, _) = akbp(&["validate", "examples/layouts/"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        locations(&out),
+        vec!["examples/layouts/helm-template.yaml:7:1 AKB112"],
+        "{out}"
+    );
+    assert!(
+        out.trim_end().ends_with(
+            "checked 5 files: 0 errors, 0 warnings, 1 note; skipped 1 file (1 template)"
+        ),
+        "{out}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/layouts/configmap.yaml"
+    ))
+    .unwrap();
+    let body: String = example
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        readme.contains(&format!("# examples/layouts/configmap.yaml\n{body}```")),
+        "README's ConfigMap example differs from examples/layouts/configmap.yaml"
+    );
+}
