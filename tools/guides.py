@@ -52,6 +52,16 @@ LEFT_OUT = {
     "platforms/cloudflare": "no authentik-side provider: configures Cloudflare's SSO connector and relies on the cloudflare-access guide for the authentik side",
 }
 
+# Guides in the denominator that the catalog does not cover (yet), per provider type, with the
+# reason. They stay in the denominator: these are limits of the catalog, not of the guide.
+GAPS = {
+    "chat-communication-collaboration/chatgpt": {"oauth2": "the redirect URI is the 'Login redirect URI' ChatGPT's wizard displays; the guide gives no value to catalog"},
+    "chat-communication-collaboration/sharepoint-se": {"oauth2": "needs two custom scope mappings (SPopenid: nbf, oid, upn; SPprofile: roles) and minimum token validities the catalog cannot carry yet"},
+    "cloud-providers/aws-classic": {"oauth2": "the OIDC tab sets the redirect URI 'to match the AWS resource', with no value; AWS console login uses the SAML tab"},
+    "device-management/apple": {"oauth2": "needs a Shared Signals Framework backchannel provider and custom ssf.read/ssf.manage scopes; the catalog has no SSF provider type"},
+    "infrastructure/keycloak": {"oauth2": "the guide's callback /access/oidc/callback is copied from Zendesk; Keycloak's broker callback embeds the realm name and the identity provider alias, which the catalog cannot template yet"},
+}
+
 SIGNALS = {
     "oauth2": re.compile(r"OAuth2/OpenID|OAuth2 provider|OAuth2/OIDC", re.I),
     "saml": re.compile(r"SAML provider", re.I),
@@ -124,6 +134,8 @@ def main():
         text = git("show", f"{a.commit}:{p}", repo=a.repo)
         types, how = classify(key, text)
         g = {"path": p, "category": category, "app": app, "title": title_of(text, app), "types": types, "classified_by": how}
+        if key in GAPS:
+            g["gaps"] = GAPS[key]
         if key in LEFT_OUT:
             g["left_out"] = LEFT_OUT[key]
         elif not types:
@@ -132,7 +144,7 @@ def main():
             if others:
                 g["left_out"] += " (documents only: " + ", ".join(others) + ")"
         guides.append(g)
-    unknown = set(OVERRIDES) | set(LEFT_OUT)
+    unknown = set(OVERRIDES) | set(LEFT_OUT) | set(GAPS)
     unknown -= {f"{g['category']}/{g['app']}" for g in guides}
     if unknown:
         sys.exit(f"OVERRIDES/LEFT_OUT name guides not at {a.commit}: {sorted(unknown)}")
