@@ -97,6 +97,12 @@ impl Secrets {
         s
     }
 
+    /// Add another tree's secrets, its spans moved by `map` (to the outer file's positions).
+    pub fn extend(&mut self, other: Secrets, map: impl Fn(Span) -> Span) {
+        self.spans.extend(other.spans.into_iter().map(map));
+        self.values.extend(other.values);
+    }
+
     /// Values decoded or given from outside the file (a Kubernetes Secret's data, an env
     /// file): masked wherever they occur.
     pub fn add_known(&mut self, value: &str) {

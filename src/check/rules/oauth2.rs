@@ -151,8 +151,17 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
                     continue;
                 }
                 let secret = &p.value;
-                let literal = !secret.is_null() && crate::report::mask::Secrets::is_literal(secret);
-                if public && key == "client_secret" && (literal || secret.custom_tag().is_some()) {
+                // `${SECRET}`, `__SECRET__`, `{{ .Values.secret }}`: a deploy step fills it in.
+                let filled_in = secret
+                    .scalar_text()
+                    .is_some_and(|t| ctx.options.placeholders.is_whole(t));
+                let literal = !secret.is_null()
+                    && !filled_in
+                    && crate::report::mask::Secrets::is_literal(secret);
+                if public
+                    && key == "client_secret"
+                    && (literal || filled_in || secret.custom_tag().is_some())
+                {
                     sink.push(&SECRET_IN_CLEAR, secret.span, "a public client has no use for a client secret; authentik ignores it for public clients")
                         .help("remove `client_secret`, or make the client confidential if the application can keep a secret");
                 } else if literal {
