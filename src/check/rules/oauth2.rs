@@ -155,8 +155,11 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
                 let filled_in = secret
                     .scalar_text()
                     .is_some_and(|t| ctx.options.placeholders.is_whole(t));
+                // A value evaluated from `!Env` (--env) still spans its tag: not in the file.
+                let from_tag = ctx.doc.source.slice(secret.span).starts_with('!');
                 let literal = !secret.is_null()
                     && !filled_in
+                    && !from_tag
                     && crate::report::mask::Secrets::is_literal(secret);
                 if public
                     && key == "client_secret"
