@@ -90,6 +90,7 @@ GAPS = {
     "platforms/zoho": {"saml": "the provider is created from Zoho's regional SP metadata; the ACS URL and entity ID are not in the guide"},
     "security/knowbe4": {"saml": "the ACS URL and entity ID are shown by KnowBe4 after setup (the guide registers https://temp.temp first)"},
     "security/push-security": {"saml": "the ACS URL and entity ID are shown by Push Security after setup (the guide registers https://temp.temp first)"},
+    "infrastructure/zendesk": {"saml": "the SAML tab sets no Audience and names no SP entity ID for Zendesk"},
     "security/semgrep": {"saml": "the ACS URL embeds the Semgrep organization name, which the catalog cannot template yet"},
     "security/skyhigh": {"saml": "two providers (dashboard and secure web gateway); the dashboard's ACS URL and audience are shown by Skyhigh after setup"},
 }
