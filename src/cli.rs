@@ -170,6 +170,18 @@ pub struct ValidateArgs {
     /// Colour the human report: auto (when stdout is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// A regex for a deploy-time placeholder rules treat as opaque, like the built-in
+    /// `${VAR}`, `${VAR:-default}`, `__VAR__` and `{{ ... }}` (repeatable).
+    #[arg(long = "placeholder", value_name = "REGEX")]
+    pub placeholders: Vec<String>,
+    /// A YAML or JSON mapping used as the blueprint instance's context: it overrides the
+    /// file's `context:` defaults, and `!Context` is evaluated where known.
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// A dotenv file: the only environment `!Env` is evaluated against (akbp's own is
+    /// never read). Its values are secrets and never printed.
+    #[arg(long, value_name = "FILE")]
+    pub env: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -188,41 +200,50 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Validate(args) => validate(args),
-        Command::Rules => {
-            print!("{}", rules_table());
-            0
-        }
-        Command::Schema { target } => {
-            print!("{}", crate::model::editor_schema::render(target));
-            0
-        }
+        Command::Rules => emit(&rules_table()),
+        Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
         Command::List { format } => {
             let format = match format {
                 ListFormatArg::Table => ListFormat::Table,
                 ListFormatArg::Json => ListFormat::Json,
             };
-            print!("{}", crate::catalog::list(format));
-            0
+            emit(&crate::catalog::list(format))
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
         Command::Explain { code } => match check::rule_by_code(&code) {
-            Some(rule) => {
-                println!(
-                    "{} {} ({})\n\n{}\n\n{}",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary,
-                    rule.doc.trim_end()
-                );
-                0
-            }
+            Some(rule) => emit(&format!(
+                "{} {} ({})\n\n{}\n\n{}\n",
+                rule.code,
+                rule.name,
+                rule.severity.as_str(),
+                rule.summary,
+                rule.doc.trim_end()
+            )),
             None => {
                 eprintln!("error: no rule `{code}`; `akbp rules` lists them");
                 2
             }
         },
+    }
+}
+
+/// Exit status when standard output was closed early (`akbp schema | head -1`): what a
+/// shell shows for a process ended by SIGPIPE (128 + 13). Nothing is printed.
+pub const EXIT_BROKEN_PIPE: i32 = 141;
+
+/// Write `text` to standard output. A closed pipe ends quietly with
+/// [`EXIT_BROKEN_PIPE`]; any other failure (a full disk) is a run failure with a message,
+/// never an exit 0 with the output lost.
+fn emit(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_BROKEN_PIPE,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            2
+        }
     }
 }
 
@@ -246,15 +267,35 @@ fn validate(args: ValidateArgs) -> i32 {
         None => None,
         Some(p) => match crate::schema::ExternalSchema::load(p) {
             Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e @ crate::schema::SchemaError::Read { .. }) => {
+                eprintln!("error[AKB001 unreadable-file]: --schema: {e}");
+                return 2;
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
         },
     };
+    let placeholders = match crate::blueprint::placeholder::Placeholders::new(&args.placeholders) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let known = match known_values(args.context.as_deref(), args.env.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = Options {
         target: args.target,
         schema,
+        placeholders,
+        known,
     };
     let selection = crate::input::Selection {
         no_ignore: args.no_ignore,
@@ -282,9 +323,15 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     let inputs = collected.inputs;
+    let mut collected_skipped = collected.skipped;
     let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
+    let readable = crate::validate::any_readable(&reports);
+    let reports = crate::validate::split_skipped(reports, &mut collected_skipped);
+    let collected = crate::input::Collected {
+        inputs,
+        skipped: collected_skipped,
+    };
     let summary = report::Summary::of(&reports).skipping(&collected.skipped);
-    let mut out = std::io::stdout().lock();
     let text = match args.format {
         ReportFormat::Json => report::json::render(&reports, args.target, &collected.skipped),
         ReportFormat::Human => {
@@ -304,13 +351,51 @@ fn validate(args: ValidateArgs) -> i32 {
             t
         }
     };
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
-    if !crate::validate::any_readable(&reports) {
+    let written = emit(&text);
+    if written != 0 {
+        return written;
+    }
+    if !readable {
         eprintln!("error: none of the inputs could be read");
         return 2;
     }
     crate::validate::exit_code(&reports, args.deny_warnings)
+}
+
+/// Read `--context` and `--env` through the same bounded reader as blueprints.
+fn known_values(
+    context: Option<&std::path::Path>,
+    env: Option<&std::path::Path>,
+) -> Result<crate::blueprint::known::Known, crate::blueprint::known::KnownError> {
+    use crate::blueprint::known::{Known, KnownError};
+    let read = |flag: &'static str, path: &std::path::Path| {
+        let name = path.display().to_string();
+        crate::load::read_source(&crate::load::RealFs, path, &name).map_err(|e| KnownError {
+            flag,
+            path: name.clone(),
+            reason: e.message,
+        })
+    };
+    let mut known = Known::default();
+    if let Some(path) = context {
+        let source = read("--context", path)?;
+        let fail = |reason: String| KnownError {
+            flag: "--context",
+            path: path.display().to_string(),
+            reason,
+        };
+        let doc = crate::load::parse(source).map_err(|e| fail(e.message))?;
+        known.context = Some(Known::context_from(&doc).map_err(fail)?);
+    }
+    if let Some(path) = env {
+        let source = read("--env", path)?;
+        known.env = Some(Known::env_from(&source.text).map_err(|reason| KnownError {
+            flag: "--env",
+            path: path.display().to_string(),
+            reason,
+        })?);
+    }
+    Ok(known)
 }
 
 impl NamingArgs {
@@ -335,10 +420,7 @@ fn show(args: ShowArgs) -> i32 {
         },
     };
     match generate::show::render(&args.integration, &opts) {
-        Ok(text) => {
-            print!("{text}");
-            0
-        }
+        Ok(text) => emit(&text),
         Err(e) => {
             eprintln!("error: {e}");
             2
@@ -373,11 +455,11 @@ fn generate(args: GenerateArgs) -> i32 {
             return 2;
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            for b in &blueprints {
-                let _ = out.write_all(b.text.as_bytes());
+            let text: String = blueprints.iter().map(|b| b.text.as_str()).collect();
+            let written = emit(&text);
+            if written != 0 {
+                return written;
             }
-            let _ = out.flush();
             vec!["the blueprint on standard output".to_string(); blueprints.len()]
         }
         Some(path) => match generate::write::write_all(&blueprints, path, args.force) {

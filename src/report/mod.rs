@@ -3,11 +3,29 @@
 
 pub mod human;
 pub mod json;
+pub mod mask;
 
 use std::collections::BTreeMap;
 
 use crate::check::{FileReport, Severity};
 use crate::input::{SkipReason, Skipped};
+use crate::target::Target;
+
+/// A whole-run renderer. Every output format has one; tests that must hold for every
+/// format (no secret printed, no control character passed to a terminal) iterate over
+/// [`FORMATS`], so a format added there is covered automatically.
+pub type Render = fn(&[FileReport], Target, &[Skipped]) -> String;
+
+/// Every output format by its `--format` name.
+pub const FORMATS: &[(&str, Render)] = &[("human", human_plain), ("json", json::render)];
+
+/// The human report without colour, with its summary line.
+fn human_plain(reports: &[FileReport], _target: Target, skipped: &[Skipped]) -> String {
+    let mut t = human::render(reports, human::Style::default());
+    t.push_str(&Summary::of(reports).skipping(skipped).line());
+    t.push('\n');
+    t
+}
 
 /// Counts over a whole run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -23,15 +41,20 @@ pub struct Summary {
 impl Summary {
     pub fn of(reports: &[FileReport]) -> Self {
         let mut s = Summary {
-            files: reports.len(),
+            files: reports.iter().filter(|r| r.skipped.is_none()).count(),
             ..Summary::default()
         };
+        s.skipped = SkipReason::ALL.iter().map(|r| (*r, 0)).collect();
+        // A skipped file with a note (named on the command line, a template) is reported
+        // for its note and counted as skipped.
         for r in reports {
+            if let Some(reason) = r.skipped {
+                *s.skipped.entry(reason).or_default() += 1;
+            }
             s.errors += r.count(Severity::Error);
             s.warnings += r.count(Severity::Warning);
             s.infos += r.count(Severity::Info);
         }
-        s.skipped = SkipReason::ALL.iter().map(|r| (*r, 0)).collect();
         s
     }
 

@@ -1,5 +1,6 @@
 //! The rule registry: every rule akbp has, in code order.
 
+pub mod absent;
 pub mod application;
 pub mod cross_entry;
 pub mod discovery;
@@ -14,6 +15,7 @@ pub mod redirect_uris;
 pub mod references;
 pub mod structure;
 pub mod tags;
+pub mod wrappers;
 
 use crate::check::Rule;
 
@@ -42,6 +44,9 @@ pub static RULES: &[&Rule] = &[
     &entry::RISKY_STATE,
     &entry::LITERAL_PERMISSION_IDS,
     &discovery::NOT_DISCOVERED,
+    &wrappers::WRAPPED_KEY_NOT_YAML,
+    &wrappers::NOT_A_BLUEPRINT,
+    &wrappers::TEMPLATE_FILE,
     &models::UNKNOWN_MODEL,
     &models::UNVERIFIED_MODEL,
     &models::UNKNOWN_FIELD,
@@ -61,6 +66,9 @@ pub static RULES: &[&Rule] = &[
     &references::CONTEXT_UNDEFINED,
     &lookups::FIND_MAY_BE_NULL,
     &lookups::FIND_TARGET,
+    &absent::KEYOF_ABSENT,
+    &absent::FIND_DELETED,
+    &absent::ABSENT_WITH_ATTRS,
     &redirect_uris::STRING_FORM,
     &redirect_uris::REGEX_HYGIENE,
     &redirect_uris::REGEX_BROAD,

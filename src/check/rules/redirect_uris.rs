@@ -3,8 +3,10 @@
 //! token.py). Regexes are compiled with fancy-regex, which is closer to Python's `re`
 //! than the `regex` crate (look-around, back-references).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::blueprint::placeholder::{Placeholders, MASK};
 use crate::blueprint::{Entry, State};
 use crate::check::{Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
@@ -15,14 +17,18 @@ pub const OAUTH2: &str = "authentik_providers_oauth2.oauth2provider";
 /// A literal redirect URI item: its node, its url text and node, and its mode.
 pub struct RedirectUri<'d> {
     pub item: &'d Node,
+    /// The url as written; for messages and for comparing URIs with each other.
     pub url: &'d str,
+    /// The url with deploy-time placeholders masked (`${HOST}` -> `akbp-placeholder`):
+    /// what rules analyse, so the scheme, path and regex syntax around them are checked.
+    pub text: Cow<'d, str>,
     pub url_node: &'d Node,
     pub mode: Option<&'d str>,
     pub kind: Option<&'d str>,
 }
 
 /// The literal items of an OAuth2 provider's `redirect_uris` (tagged ones are skipped).
-pub fn literal_uris<'d>(e: &Entry<'d>) -> Vec<RedirectUri<'d>> {
+pub fn literal_uris<'d>(e: &Entry<'d>, placeholders: &Placeholders) -> Vec<RedirectUri<'d>> {
     let Some(items) = e
         .attr("redirect_uris")
         .filter(|n| n.custom_tag().is_none())
@@ -34,9 +40,11 @@ pub fn literal_uris<'d>(e: &Entry<'d>) -> Vec<RedirectUri<'d>> {
         .iter()
         .filter_map(|item| {
             let url_node = item.get("url")?;
+            let url = url_node.as_str()?;
             Some(RedirectUri {
                 item,
-                url: url_node.as_str()?,
+                url,
+                text: placeholders.mask(url),
                 url_node,
                 mode: item.get("matching_mode").and_then(|m| m.as_str()),
                 kind: item.get("redirect_uri_type").and_then(|m| m.as_str()),
@@ -50,6 +58,28 @@ pub fn oauth2_providers<'a, 'd>(ctx: &'a Ctx<'a, 'd>) -> impl Iterator<Item = &'
     ctx.bp.entries.iter().filter(|e| {
         e.model_key() == Some(OAUTH2) && !matches!(e.state(), Some(State::Absent) | None)
     })
+}
+
+/// Grants that send the user's browser back to a redirect URI: the ones
+/// authentik/providers/oauth2/models.py `GrantTypes` lists in 2026.2.2; the token view
+/// serves client credentials, password and device code grants without a redirect URI
+/// (views/token.py; from source, not lab-verified: 2026.2.2 has no `grant_types` field).
+pub const REDIRECT_GRANTS: [&str; 3] = ["authorization_code", "implicit", "hybrid"];
+
+/// Whether the provider's `grant_types` is a literal list without any redirect-based grant
+/// (a machine client: `client_credentials`, `password`, the device code grant), so it
+/// needs no redirect URI. Unknown or computed grants count as redirect-based.
+pub fn grants_without_redirect(e: &Entry) -> bool {
+    let Some(items) = e
+        .attr("grant_types")
+        .filter(|n| n.custom_tag().is_none())
+        .and_then(|n| n.as_seq())
+    else {
+        return false;
+    };
+    items
+        .iter()
+        .all(|g| g.as_str().is_some_and(|g| !REDIRECT_GRANTS.contains(&g)))
 }
 
 /// The host part of a URL or URL-shaped regex: after `://`, up to the first `/`.
@@ -138,22 +168,27 @@ fn python_rust_differ(s: &str) -> bool {
     .any(|c| s.contains(c))
 }
 
-fn placeholder(url: &str) -> Option<&'static str> {
-    if url.contains("temp.temp") {
-        return Some("`temp.temp` is the placeholder authentik's guides use");
+/// The placeholder text found in a URL, and why it is one.
+fn placeholder(url: &str) -> Option<(&str, &'static str)> {
+    if let Some(i) = url.find("temp.temp") {
+        return Some((
+            &url[i..i + "temp.temp".len()],
+            "the stand-in authentik's guides use",
+        ));
     }
-    if url.contains('<') && url.contains('>') {
-        return Some("`<...>` is a placeholder to replace");
+    if let (Some(a), Some(b)) = (url.find('<'), url.rfind('>')) {
+        if a < b {
+            return Some((&url[a..=b], "a `<...>` stand-in to replace"));
+        }
     }
-    let caps = url
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| {
+    url.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| {
             w.len() >= 6
                 && w.contains('_')
                 && w.chars()
                     .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
-        });
-    caps.then_some("an ALL_CAPS word such as `YOUR_DOMAIN` is a placeholder to replace")
+        })
+        .map(|w| (w, "an ALL_CAPS stand-in to replace"))
 }
 
 fn forbidden_scheme(url: &str) -> bool {
@@ -179,8 +214,8 @@ pub const STRING_FORM: Rule = Rule {
     code: "AKB400",
     name: "redirect-uris-string-form",
     severity: Severity::Error,
-    summary: "`redirect_uris` is a string (the form before authentik 2024.10.3); it must be a list of `{matching_mode, url}`.",
-    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"`, and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    summary: "`redirect_uris` is a string (the form before authentik 2024.10.3), or holds an item that is not a `{matching_mode, url}` mapping.",
+    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
     check: Some(check_string_form),
 };
 
@@ -189,6 +224,10 @@ fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
         let Some(node) = e.attr("redirect_uris") else {
             continue;
         };
+        if let Some(items) = node.as_seq().filter(|_| node.custom_tag().is_none()) {
+            check_items_are_mappings(items, sink);
+            continue;
+        }
         let Some(Scalar::Str(text)) = node.scalar_value() else {
             continue;
         };
@@ -215,6 +254,37 @@ fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+/// Each item goes through `RedirectURISerializer` (a nested serializer, many=True), which
+/// refuses anything but a mapping: "Expected a dictionary, but got str"
+/// (authentik/providers/oauth2/api/providers.py, 2026.2.2).
+fn check_items_are_mappings(items: &[Node], sink: &mut Sink) {
+    for item in items {
+        let builds_text = match item.custom_tag() {
+            None => item.as_map().is_none(),
+            // `!Format` always builds a string; other tags may build a mapping.
+            Some(t) => t.name == "!Format",
+        };
+        if !builds_text {
+            continue;
+        }
+        let what = match item.scalar_value() {
+            Some(Scalar::Str(_)) | None if item.as_seq().is_none() => "a string".to_string(),
+            _ => item.describe(),
+        };
+        let f = sink.push(
+            &STRING_FORM,
+            item.span,
+            format!("a `redirect_uris` item must be a `{{matching_mode, url}}` mapping, found {what}; authentik rejects the provider (\"Expected a dictionary\")"),
+        );
+        match item.as_str() {
+            Some(url) => f.help(format!(
+                "write it as `- {{matching_mode: strict, url: {url}}}`"
+            )),
+            None => f.help("write it as `- {matching_mode: strict, url: https://...}`"),
+        };
+    }
+}
+
 pub const REGEX_HYGIENE: Rule = Rule {
     code: "AKB401",
     name: "redirect-regex-hygiene",
@@ -226,8 +296,11 @@ pub const REGEX_HYGIENE: Rule = Rule {
 
 fn check_regex_hygiene(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
-            if u.url.contains("\\*") {
+        for u in literal_uris(e, &ctx.options.placeholders)
+            .iter()
+            .filter(|u| u.mode == Some("regex"))
+        {
+            if u.text.contains("\\*") {
                 sink.push(
                     &REGEX_HYGIENE,
                     u.url_node.span,
@@ -235,21 +308,28 @@ fn check_regex_hygiene(ctx: &Ctx, sink: &mut Sink) {
                 )
                 .help("write `.*` to match any path (authentik#23219)");
             }
-            if !has_regex_syntax(u.url) {
+            if !has_regex_syntax(&u.text) {
                 continue; // AKB404 reports a plain URL in regex mode
             }
-            if let Some(host) = host_part(u.url) {
+            if let Some(host) = host_part(&u.text) {
                 let dots = unescaped_literal_dots(host);
                 if !dots.is_empty() {
-                    let escaped = escape_dots(host);
-                    sink.push(&REGEX_HYGIENE, u.url_node.span, format!("`.` in the host `{host}` matches any character, so other hosts match too"))
-                        .help(format!("escape the dots: `{escaped}`"));
+                    // Show the host as written; a placeholder's own dots (`{{ .Values.x }}`)
+                    // were masked and are not reported.
+                    let written = host_part(u.url).unwrap_or(host);
+                    let help = if host.contains(MASK) {
+                        "escape the dots outside the placeholder as `\\.`".to_string()
+                    } else {
+                        format!("escape the dots: `{}`", escape_dots(host))
+                    };
+                    sink.push(&REGEX_HYGIENE, u.url_node.span, format!("`.` in the host `{written}` matches any character, so other hosts match too"))
+                        .help(help);
                 }
             }
             if let Some(pos) = u
-                .url
+                .text
                 .find('?')
-                .filter(|p| looks_like_query(&u.url[*p..]) && !u.url[..*p].ends_with('\\'))
+                .filter(|p| looks_like_query(&u.text[*p..]) && !u.text[..*p].ends_with('\\'))
             {
                 let _ = pos;
                 sink.push(&REGEX_HYGIENE, u.url_node.span, "an unescaped `?` makes the character before it optional; the query string never matches")
@@ -282,8 +362,11 @@ pub const REGEX_BROAD: Rule = Rule {
 
 fn check_regex_broad(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
-            let t = u.url.trim();
+        for u in literal_uris(e, &ctx.options.placeholders)
+            .iter()
+            .filter(|u| u.mode == Some("regex"))
+        {
+            let t = u.text.trim();
             if matches!(t, ".*" | ".+" | "*" | "^.*$" | "(.*)") {
                 sink.push(
                     &REGEX_BROAD,
@@ -327,14 +410,17 @@ pub const REGEX_INVALID: Rule = Rule {
 
 fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
-            let wrapped = format!("\\A(?:{})\\z", u.url);
+        for u in literal_uris(e, &ctx.options.placeholders)
+            .iter()
+            .filter(|u| u.mode == Some("regex"))
+        {
+            let wrapped = format!("\\A(?:{})\\z", u.text);
             let compiled = fancy_regex::RegexBuilder::new(&wrapped)
                 .backtrack_limit(100_000)
                 .build();
             match compiled {
                 Ok(_) => {}
-                Err(err) if python_rust_differ(u.url) => {
+                Err(err) if python_rust_differ(&u.text) => {
                     sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: Python's `re` and akbp's regex engine read it differently ({err})"))
                         .severity(Severity::Info)
                         .help("check it with Python: `re.compile(pattern)`; prefer plain syntax");
@@ -363,25 +449,25 @@ pub const MODE_MISMATCH: Rule = Rule {
 
 fn check_mode_mismatch(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e) {
+        for u in literal_uris(e, &ctx.options.placeholders) {
             let at = u
                 .item
                 .get("matching_mode")
                 .map_or(u.url_node.span, |n| n.span);
             match u.mode {
-                Some("strict") if !forbidden_scheme(u.url) => {
+                Some("strict") if !forbidden_scheme(&u.text) => {
                     let regexy = ["\\", ".*", ".+", "(", "[", "|"]
                         .iter()
-                        .any(|c| u.url.contains(c))
-                        || u.url.starts_with('^')
-                        || u.url.ends_with('$');
+                        .any(|c| u.text.contains(c))
+                        || u.text.starts_with('^')
+                        || u.text.ends_with('$');
                     if regexy {
                         sink.push(&MODE_MISMATCH, u.url_node.span, "this strict URI contains regex syntax; strict compares strings exactly, so it never matches the real callback")
                             .secondary(at, "strict")
                             .help("use `matching_mode: regex` (escape the dots), or write the exact callback URL");
                     }
                 }
-                Some("regex") if !has_regex_syntax(u.url) && !u.url.contains("\\*") => {
+                Some("regex") if !has_regex_syntax(&u.text) && !u.text.contains("\\*") => {
                     let f = sink.push(
                         &MODE_MISMATCH,
                         at,
@@ -408,9 +494,9 @@ pub const UNSAFE_URI: Rule = Rule {
 
 fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e) {
-            if forbidden_scheme(u.url) {
-                let scheme = u.url.split(':').next().unwrap_or("").to_ascii_lowercase();
+        for u in literal_uris(e, &ctx.options.placeholders) {
+            if forbidden_scheme(&u.text) {
+                let scheme = u.text.split(':').next().unwrap_or("").to_ascii_lowercase();
                 sink.push(
                     &UNSAFE_URI,
                     u.url_node.span,
@@ -419,7 +505,7 @@ fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
                 .help("redirect to the application's https callback");
                 continue;
             }
-            if u.mode == Some("strict") && u.url.contains('#') {
+            if u.mode == Some("strict") && u.text.contains('#') {
                 sink.push(
                     &UNSAFE_URI,
                     u.url_node.span,
@@ -427,10 +513,11 @@ fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
                 )
                 .help("remove the `#` part");
             }
-            let plain_http = u.url.starts_with("http://") || u.url.starts_with("https?://");
+            let plain_http = u.text.starts_with("http://") || u.text.starts_with("https?://");
             if plain_http {
-                let host = host_part(u.url).unwrap_or("").replace("\\.", ".");
-                if !is_loopback(&host) {
+                let host = host_part(&u.text).unwrap_or("").replace("\\.", ".");
+                // A placeholder host may be loopback or not: nothing to say.
+                if !is_loopback(&host) && !host.contains(MASK) {
                     sink.push(&UNSAFE_URI, u.url_node.span, format!("plain http to `{host}`: authorization codes and tokens travel unencrypted"))
                         .severity(Severity::Warning)
                         .help("use https; plain http is fine only for localhost");
@@ -452,7 +539,7 @@ pub const DUPLICATE_URI: Rule = Rule {
 fn check_duplicate_uri(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
         let mut seen: HashMap<(&str, Option<&str>, Option<&str>), &Node> = HashMap::new();
-        for u in literal_uris(e) {
+        for u in literal_uris(e, &ctx.options.placeholders) {
             let key = (u.url, u.mode, u.kind);
             if let Some(first) = seen.get(&key) {
                 sink.push(
@@ -474,18 +561,18 @@ pub const PLACEHOLDER_URI: Rule = Rule {
     name: "redirect-uri-placeholder",
     severity: Severity::Error,
     summary: "A redirect URI still holds a placeholder from a guide (`temp.temp`, `<...>`, `YOUR_DOMAIN`).",
-    doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
+    doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`. Deploy-time placeholders are opaque and never reported: `${VAR}`, `${VAR:-default}` (Flux, envsubst), `__VAR__` (sed), `{{ ... }}` (Helm, Jinja) and `--placeholder REGEX` patterns; the other redirect URI rules still check the scheme, path and fragment around them.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
     check: Some(check_placeholder),
 };
 
 fn check_placeholder(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e) {
-            if let Some(why) = placeholder(u.url) {
+        for u in literal_uris(e, &ctx.options.placeholders) {
+            if let Some((found, why)) = placeholder(&u.text) {
                 sink.push(
                     &PLACEHOLDER_URI,
                     u.url_node.span,
-                    format!("this redirect URI still holds a placeholder: {why}"),
+                    format!("this redirect URI still holds the placeholder `{found}`, {why}"),
                 )
                 .help("put the application's real callback URL here");
             }
@@ -498,7 +585,7 @@ pub const EMPTY_LIST: Rule = Rule {
     name: "redirect-uris-empty",
     severity: Severity::Error,
     summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
-    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI).\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
     check: Some(check_empty_list),
 };
 
@@ -506,7 +593,7 @@ fn check_empty_list(ctx: &Ctx, sink: &mut Sink) {
     if !ctx.target.at_least(Target::new(2025, 12)) {
         return;
     }
-    for e in oauth2_providers(ctx) {
+    for e in oauth2_providers(ctx).filter(|e| !grants_without_redirect(e)) {
         let Some(node) = e.attr("redirect_uris") else {
             continue;
         };
@@ -598,9 +685,12 @@ mod tests {
 
     #[test]
     fn placeholders_and_loopback() {
-        assert!(placeholder("https://temp.temp").is_some());
-        assert!(placeholder("https://YOUR_NETBIRD_DOMAIN/.*").is_some());
-        assert!(placeholder("https://<host>/cb").is_some());
+        assert_eq!(placeholder("https://temp.temp").unwrap().0, "temp.temp");
+        assert_eq!(
+            placeholder("https://YOUR_NETBIRD_DOMAIN/.*").unwrap().0,
+            "YOUR_NETBIRD_DOMAIN"
+        );
+        assert_eq!(placeholder("https://<host>/cb").unwrap().0, "<host>");
         assert!(placeholder("https://wiki.example.com/OAuth_Callback").is_none());
         assert!(
             is_loopback("localhost:8080") && is_loopback("127.0.0.1") && is_loopback("[::1]:80")
