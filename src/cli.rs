@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::catalog::ListFormat;
-use crate::check::{self, Options};
 use crate::catalog::ProviderType;
+use crate::check::{self, Options};
 use crate::generate::{
     self, show::ShowFormat, GenerateOptions, Naming, OutpostOptions, SecretMode,
 };

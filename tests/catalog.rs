@@ -28,7 +28,7 @@ fn files() -> Vec<(String, serde_json::Value)> {
 fn every_file_matches_the_schema() {
     let v = validator();
     let files = files();
-    assert!(files.len() >= 5);
+    assert!(files.len() >= 5, "the five seed integrations at least");
     for (name, value) in &files {
         let errors: Vec<String> = v
             .iter_errors(value)
@@ -67,7 +67,9 @@ fn schema_and_types_refuse_the_same_mistakes() {
         ),
         (
             "bad matching mode",
-            Box::new(|e| e["methods"][0]["provider"]["redirect_uris"][0]["matching_mode"] = "Strict".into()),
+            Box::new(|e| {
+                e["methods"][0]["provider"]["redirect_uris"][0]["matching_mode"] = "Strict".into()
+            }),
         ),
         (
             "bad sub mode",
@@ -97,7 +99,9 @@ fn schema_and_types_refuse_the_same_mistakes() {
         ),
         (
             "redirect URI not built on the app URL",
-            Box::new(|e| e["methods"][0]["provider"]["redirect_uris"][0]["url"] = "https://x/cb".into()),
+            Box::new(|e| {
+                e["methods"][0]["provider"]["redirect_uris"][0]["url"] = "https://x/cb".into()
+            }),
         ),
         ("reserved slug", Box::new(|e| e["slug"] = "token".into())),
     ] {

@@ -168,7 +168,12 @@ fn strs(node: &Node) -> Vec<String> {
 fn catalog_entries_match_their_guides() {
     for want in SEEDS {
         let i = catalog::find(want.slug).unwrap();
-        assert_eq!(i.methods.len(), 1, "{}: the guide documents OAuth2 only", want.slug);
+        assert_eq!(
+            i.methods.len(),
+            1,
+            "{}: the guide documents OAuth2 only",
+            want.slug
+        );
         let Provider::Oauth2(p) = &i.default_method().provider else {
             panic!("{}: not OAuth2", want.slug)
         };

@@ -203,6 +203,42 @@ mod tests {
     }
 
     #[test]
+    fn filters_by_provider_word_and_category() {
+        let only = |f: ListFilter| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(&list(&f, ListFormat::Json)).unwrap();
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["slug"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let saml = only(ListFilter {
+            provider: Some(ProviderType::Saml),
+            ..ListFilter::default()
+        });
+        assert!(saml.contains(&"kimai".to_string()), "{saml:?}");
+        assert!(!saml.contains(&"gravitee".to_string()), "{saml:?}");
+        assert_eq!(
+            only(ListFilter {
+                word: Some("LOUNGE".into()),
+                ..ListFilter::default()
+            }),
+            ["thelounge"]
+        );
+        let media = only(ListFilter {
+            category: Some("media".into()),
+            provider: Some(ProviderType::Proxy),
+            ..ListFilter::default()
+        });
+        assert!(media.contains(&"sonarr".to_string()), "{media:?}");
+        assert!(only(ListFilter {
+            word: Some("no-such-app".into()),
+            ..ListFilter::default()
+        })
+        .is_empty());
+    }
+
+    #[test]
     fn json_is_an_array() {
         let v: serde_json::Value =
             serde_json::from_str(&list(&ListFilter::default(), ListFormat::Json)).unwrap();

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 pub use list::{list, ListFilter, ListFormat};
 pub use template::{Template, TemplateError, Vars};
 
-/// The embedded data files, in slug order (the order `list` and `--all` use); the
-/// build script lists every `catalog/*.json`.
+/// The embedded data files, in slug order (the order `list` and `--all` use): every
+/// `catalog/*.json`, listed by `build.rs`.
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 /// The metadata label that names the catalog integration a blueprint came from;
@@ -615,6 +615,9 @@ fn check(entry: &Integration) -> Result<(), String> {
         }
         for f in &m.app_settings.fields {
             templates.push(("app setting", &f.value));
+            if let Some(n) = &f.note {
+                templates.push(("app setting note", n));
+            }
         }
     }
     for (what, text) in templates {

@@ -144,6 +144,8 @@ pub struct Blueprint {
     pub secret: SecretOutcome,
     /// Things the caller should tell the user (on stderr), such as dropped settings.
     pub notes: Vec<String>,
+    /// `--keep-providers` named providers of the user's install for an outpost.
+    pub keeps_providers: bool,
 }
 
 impl Blueprint {
@@ -355,8 +357,7 @@ pub fn bind_password_env_var(slug: &str) -> String {
 }
 
 fn env_slug(slug: &str) -> String {
-    slug
-        .chars()
+    slug.chars()
         .map(|c| {
             if c == '-' {
                 '_'
@@ -524,8 +525,8 @@ pub fn resolve(
     check_text("--name", &name, 250)?;
     let client_id = naming.client_id.clone().unwrap_or_else(|| slug.clone());
     check_client_id(&client_id)?;
-    let secret_env = (method.client_type() == Some(ClientType::Confidential))
-        .then(|| secret_env_var(&slug));
+    let secret_env =
+        (method.client_type() == Some(ClientType::Confidential)).then(|| secret_env_var(&slug));
     let (mut internal_url, mut base_dn, mut bind_password_env) = (None, None, None);
     match &method.provider {
         Provider::Proxy(p) => {
@@ -822,9 +823,14 @@ fn build(
                 "The existing {outpost_type} outpost `{}` serves this provider. authentik REPLACES\nits provider list with this one: {kept}.",
                 o.name
             )],
+            // `pk` from a lookup: the entry updates the outpost the user named and never
+            // creates one (a missing outpost fails the import: "config: required").
             node: Node::map([
                 ("model", Node::str("authentik_outposts.outpost")),
-                ("identifiers", Node::map([("name", Node::str(&o.name))])),
+                (
+                    "identifiers",
+                    Node::map([("pk", find("authentik_outposts.outpost", "name", &o.name))]),
+                ),
                 (
                     "attrs",
                     Node::map([
@@ -899,6 +905,8 @@ fn build(
             Secret::Omitted => SecretOutcome::Omitted,
         },
         notes,
+        keeps_providers: outpost.is_some_and(|o| !o.keep_providers.is_empty())
+            && kind.outpost_type().is_some(),
     }
 }
 
@@ -911,9 +919,14 @@ fn blueprint_name(r: &Resolved) -> String {
 /// The step printed instead of touching an outpost.
 pub fn outpost_step(r: &Resolved, outpost_type: &str) -> String {
     format!(
-        "{} providers work only through an outpost: add `{}` to a {outpost_type} outpost (Applications > Outposts; the embedded outpost serves proxy providers). A blueprint that sets an outpost's providers REPLACES its list, so akbp does not do it unless asked: --add-to-outpost NAME --keep-providers A,B",
-        r.method.provider.type_label(),
-        provider_name(r)
+        "{label} providers work only through an outpost: add `{}` to {} (Applications > Outposts). A blueprint that sets an outpost's providers REPLACES its list, so akbp does not do it unless asked: --add-to-outpost NAME --keep-providers A,B",
+        provider_name(r),
+        if outpost_type == "proxy" {
+            "a proxy outpost, such as the authentik Embedded Outpost"
+        } else {
+            "an LDAP outpost"
+        },
+        label = r.method.provider.type_label(),
     )
 }
 
@@ -974,8 +987,9 @@ fn header(
                 o.name
             ),
             None => format!(
-                "Outpost: add the provider {} to a {t} outpost yourself (this file leaves outposts alone).",
-                provider_name(r)
+                "Outpost: add the provider {} to {} outpost yourself (this file leaves outposts alone).",
+                provider_name(r),
+                if t == "proxy" { "a proxy" } else { "an LDAP" }
             ),
         });
     }
@@ -1046,13 +1060,14 @@ pub fn validator(text: &str, target: Target) -> Vec<(Severity, String)> {
 
 /// Whether a self-check finding is the expected consequence of the user's options:
 /// `--secret random` writes the secret into the file on purpose, and validating that
-/// file later rightly warns about it (AKB413).
+/// file later rightly warns about it (AKB413); `--keep-providers` names providers of
+/// the user's install, which no default install has (AKB304).
 pub fn tolerated(bp: &Blueprint, finding: &str) -> bool {
-    bp.secret == SecretOutcome::Random
-        && finding.starts_with(&format!(
-            "{}:",
-            crate::check::rules::oauth2::SECRET_IN_CLEAR.code
-        ))
+    let code = |rule: &crate::check::Rule| finding.starts_with(&format!("{}:", rule.code));
+    (bp.secret == SecretOutcome::Random && code(&crate::check::rules::oauth2::SECRET_IN_CLEAR))
+        || (bp.keeps_providers
+            && code(&crate::check::rules::lookups::FIND_MAY_BE_NULL)
+            && finding.contains("`providers`"))
 }
 
 /// Run `validate` over a generated blueprint: any error or warning is a bug in akbp,

@@ -191,12 +191,7 @@ fn saml(r: &Resolved, p: &SamlProvider, vars: &template::Vars, target: Target) -
     entry("authentik_providers_saml.samlprovider", r, attrs)
 }
 
-fn proxy(
-    r: &Resolved,
-    p: &ProxyProvider,
-    vars: &template::Vars,
-    notes: &mut Vec<String>,
-) -> Node {
+fn proxy(r: &Resolved, p: &ProxyProvider, vars: &template::Vars, notes: &mut Vec<String>) -> Node {
     let mut attrs = vec![
         ("authorization_flow", flow(IMPLICIT_CONSENT)),
         ("invalidation_flow", flow(INVALIDATION)),

@@ -146,7 +146,10 @@ fn view(r: &Resolved) -> View {
             authentik_side.push(fact("ACS URL", fill(&p.acs_url)));
             authentik_side.push(fact("Audience", fill(&p.audience)));
             authentik_side.push(fact("Issuer", r.saml_issuer()));
-            authentik_side.push(fact("Service Provider Binding", p.sp_binding.as_str().into()));
+            authentik_side.push(fact(
+                "Service Provider Binding",
+                p.sp_binding.as_str().into(),
+            ));
             authentik_side.push(fact("Sign assertions", p.sign_assertion.to_string()));
             authentik_side.push(fact("Sign responses", p.sign_response.to_string()));
             if let Some(n) = &p.name_id_mapping {
@@ -228,7 +231,7 @@ fn view(r: &Resolved) -> View {
             .map(|f| Setting {
                 field: f.field.clone(),
                 value: fill(&f.value),
-                note: f.note.clone(),
+                note: f.note.as_deref().map(fill),
             })
             .collect(),
         secret_env,
@@ -276,11 +279,7 @@ fn uri_line(u: &Uri) -> String {
 
 fn method_note(v: &View) -> String {
     if v.methods.len() > 1 {
-        format!(
-            ", method `{}` (offers: {})",
-            v.method,
-            v.methods.join(", ")
-        )
+        format!(", method `{}` (offers: {})", v.method, v.methods.join(", "))
     } else {
         String::new()
     }
@@ -352,7 +351,10 @@ fn text(v: &View) -> String {
 }
 
 fn md_cell(s: &str) -> String {
-    format!("`{}`", s.replace('|', "\\|").replace('`', "'").replace('\n', " "))
+    format!(
+        "`{}`",
+        s.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+    )
 }
 
 fn markdown(v: &View) -> String {

@@ -103,8 +103,15 @@ enum Inferred {
 
 /// The integration's method for a provider of type `kind`; among several (proxy and
 /// forward auth), the one whose mode the entry states.
-fn method_for(i: &'static Integration, kind: ProviderType, provider: &Entry) -> Option<&'static Method> {
-    let mode = provider.attr("mode").and_then(|n| n.as_str()).unwrap_or("proxy");
+fn method_for(
+    i: &'static Integration,
+    kind: ProviderType,
+    provider: &Entry,
+) -> Option<&'static Method> {
+    let mode = provider
+        .attr("mode")
+        .and_then(|n| n.as_str())
+        .unwrap_or("proxy");
     let of_kind = || i.methods.iter().filter(move |m| m.provider.kind() == kind);
     of_kind()
         .find(|m| match &m.provider {
@@ -114,7 +121,10 @@ fn method_for(i: &'static Integration, kind: ProviderType, provider: &Entry) -> 
         .or_else(|| of_kind().next())
 }
 
-fn identify<'e, 'd>(bp: &'e Blueprint<'d>, ambiguous: &mut Vec<(&'e Entry<'d>, Vec<&'static str>, String)>) -> Vec<Identified<'d, 'e>> {
+fn identify<'e, 'd>(
+    bp: &'e Blueprint<'d>,
+    ambiguous: &mut Vec<(&'e Entry<'d>, Vec<&'static str>, String)>,
+) -> Vec<Identified<'d, 'e>> {
     let label = bp.label(catalog::INTEGRATION_LABEL);
     let mut out = Vec::new();
     for provider in &bp.entries {
@@ -126,7 +136,10 @@ fn identify<'e, 'd>(bp: &'e Blueprint<'d>, ambiguous: &mut Vec<(&'e Entry<'d>, V
                 && provider_of_application(bp, a).is_some_and(|p| p.index == provider.index)
         });
         let found = match label.and_then(catalog::find) {
-            Some(i) => Some((i, format!("from the `{}` label", catalog::INTEGRATION_LABEL))),
+            Some(i) => Some((
+                i,
+                format!("from the `{}` label", catalog::INTEGRATION_LABEL),
+            )),
             None if label.is_some() => None,
             None => match infer(provider, kind, application) {
                 Inferred::One(i, how) => Some((i, how)),
@@ -161,7 +174,10 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         .and_then(|a| a.field("slug"))
         .and_then(|n| n.as_str());
     if let Some(i) = slug.and_then(catalog::find).filter(|i| offers(i)) {
-        return Inferred::One(i, format!("inferred from the application slug `{}`", i.slug));
+        return Inferred::One(
+            i,
+            format!("inferred from the application slug `{}`", i.slug),
+        );
     }
     let actual = actual_uris(provider);
     let launch = application
@@ -238,16 +254,32 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
     }
 }
 
+/// The application's base URL from its launch URL, minus the tail the catalog's launch
+/// URL adds to `{app_url}` (SeaTable's `/sso/`).
+fn launch_base(id: &Identified) -> Option<String> {
+    let launch = id
+        .application
+        .and_then(|a| a.attr("meta_launch_url"))
+        .and_then(|n| n.as_str())?;
+    let (origin, path) = split_origin(launch)?;
+    let tail = id
+        .integration
+        .launch_url
+        .strip_prefix("{app_url}")
+        .unwrap_or("");
+    let path = match path.strip_suffix(tail) {
+        Some(p) if !tail.is_empty() => p,
+        _ => &path,
+    };
+    Some(format!("{origin}{}", path.trim_end_matches('/')))
+}
+
 /// The application's base URL (origin and any sub-path, no trailing slash): from the
 /// launch URL, else from a redirect URI that ends with one of the catalog's callback
 /// paths, else the first redirect URI's origin.
 fn base_url(id: &Identified) -> Option<String> {
-    let launch = id
-        .application
-        .and_then(|a| a.attr("meta_launch_url"))
-        .and_then(|n| n.as_str());
-    if let Some((origin, path)) = launch.and_then(split_origin) {
-        return Some(format!("{origin}{}", path.trim_end_matches('/')));
+    if let Some(base) = launch_base(id) {
+        return Some(base);
     }
     let actual = actual_uris(id.provider);
     for a in &actual {
@@ -539,7 +571,12 @@ fn has_scope(bp: &Blueprint, provider: &Entry, scope: &str) -> bool {
     })
 }
 
-fn check_provider_settings(ctx: &Ctx, id: &Identified, cat: &catalog::OAuth2Provider, sink: &mut Sink) {
+fn check_provider_settings(
+    ctx: &Ctx,
+    id: &Identified,
+    cat: &catalog::OAuth2Provider,
+    sink: &mut Sink,
+) {
     let p = id.provider;
     let why = id.why();
     let at = p.anchor_span();
@@ -638,9 +675,11 @@ fn check_provider_settings(ctx: &Ctx, id: &Identified, cat: &catalog::OAuth2Prov
 pub const AMBIGUOUS: Rule = Rule {
     code: "AKB507",
     name: "integration-ambiguous",
-    severity: Severity::Warning,
+    // Info: nothing is wrong with the blueprint; akbp only needs to be told which
+    // application it is for.
+    severity: Severity::Info,
     summary: "Several catalog integrations fit the provider (a shared callback path): name one with the `akbp.dev/integration` label.",
-    doc: "## What it does\nWhen a provider has no `akbp.dev/integration` label and no application slug or host names a catalog integration, akbp infers it from the redirect URI or ACS path. When that path belongs to several integrations (many applications use `/oauth2/callback`), akbp does not guess: it reports the candidates and skips the integration checks.\n\n## Why\nTaking the first match would check the blueprint against the wrong application's guide and report wrong redirect URIs, scopes or client types.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: my-app\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth2/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: my-app\n  labels: {akbp.dev/integration: <the catalog slug>}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth2/callback}\n```\n",
+    doc: "## What it does\nWhen a provider has no `akbp.dev/integration` label and no application slug or host names a catalog integration, akbp infers it from the redirect URI or ACS path. When that path belongs to several integrations (several applications use `/oauth/callback` or `/oauth2/callback`), akbp does not guess: it reports the candidates and skips the integration checks.\n\n## Why\nTaking the first match would check the blueprint against the wrong application's guide and report wrong redirect URIs, scopes or client types.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: my-app\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: my-app\n  labels: {akbp.dev/integration: affine}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth/callback}\n```\n",
     check: None,
 };
 
@@ -649,7 +688,7 @@ pub const SAML_SETTINGS: Rule = Rule {
     name: "integration-saml",
     severity: Severity::Error,
     summary: "A SAML provider differs from what the catalog integration needs: ACS URL, audience, binding, signing, NameID mapping, or an issuer set to the audience.",
-    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: example-saml\n  labels: {akbp.dev/integration: <a SAML catalog slug>}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: app}\n    attrs:\n      acs_url: https://app.example.com/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: example-saml\n  labels: {akbp.dev/integration: <a SAML catalog slug>}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: app}\n    attrs:\n      acs_url: https://app.example.com/saml/acs\n      audience: https://app.example.com/saml/metadata\n      sp_binding: post\n```\n",
+    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/auth/saml\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
     check: None,
 };
 
@@ -658,7 +697,7 @@ pub const PROXY_SETTINGS: Rule = Rule {
     name: "integration-proxy",
     severity: Severity::Error,
     summary: "A proxy provider differs from what the catalog integration needs: mode, unauthenticated paths, HTTP basic credentials, or an internal host equal to the external one.",
-    doc: "## What it does\nFor a proxy provider that akbp matches to a catalog integration, compares `mode` (default `proxy`) with the guide's, checks that every unauthenticated path the guide lists is in `skip_path_regex`, that HTTP basic credentials are sent where the application needs them, and that in proxy mode `internal_host` differs from `external_host`.\n\n## Why\nA forward-auth application behind a provider in proxy mode gets no requests; a missing unauthenticated path breaks the application's API clients or health checks; an internal host equal to the external one sends the outpost's requests back to itself.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: example-proxy\n  labels: {akbp.dev/integration: <a proxy catalog slug>}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: app}\n    attrs:\n      external_host: https://app.example.com\n      internal_host: https://app.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: example-proxy\n  labels: {akbp.dev/integration: <a proxy catalog slug>}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: app}\n    attrs:\n      mode: proxy\n      external_host: https://app.example.com\n      internal_host: http://app:8080\n```\n",
+    doc: "## What it does\nFor a proxy provider that akbp matches to a catalog integration, compares `mode` (default `proxy`) with the guide's, checks that every unauthenticated path the guide lists is in `skip_path_regex`, that HTTP basic credentials are sent where the application needs them, and that in proxy mode `internal_host` differs from `external_host`.\n\n## Why\nA forward-auth application behind a provider in proxy mode gets no requests; a missing unauthenticated path breaks the application's API clients or health checks; an internal host equal to the external one sends the outpost's requests back to itself.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      external_host: https://sonarr.example.com\n      internal_host: https://sonarr.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      mode: proxy\n      external_host: https://sonarr.example.com\n      internal_host: http://sonarr:8989\n      basic_auth_enabled: true\n      basic_auth_user_attribute: sonarr_user\n      basic_auth_password_attribute: sonarr_password\n```\n",
     check: None,
 };
 
@@ -667,7 +706,7 @@ pub const LDAP_SETTINGS: Rule = Rule {
     name: "integration-ldap",
     severity: Severity::Warning,
     summary: "An LDAP provider differs from the catalog integration's bind mode, search mode or MFA support.",
-    doc: "## What it does\nFor an LDAP provider that akbp matches to a catalog integration, compares `bind_mode` and `search_mode` (both default `direct`) and `mfa_support` (default on) with the guide's.\n\n## Why\nApplications that bind for every request need cached binds to stay fast; an application that sends a plain password cannot append a TOTP code, so MFA support rejects its service account.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: example-ldap\n  labels: {akbp.dev/integration: <an LDAP catalog slug>}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: app}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: example-ldap\n  labels: {akbp.dev/integration: <an LDAP catalog slug>}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: app}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: cached\n      search_mode: cached\n      mfa_support: false\n```\n",
+    doc: "## What it does\nFor an LDAP provider that akbp matches to a catalog integration, compares `bind_mode` and `search_mode` (both default `direct`) and `mfa_support` (default on) with the guide's.\n\n## Why\nThe guide's modes decide where binds and searches are answered: cached modes answer from the outpost's memory and miss recent changes, direct modes ask authentik each time. An application that sends a plain password cannot append a TOTP code, so turning MFA support on or off changes who can bind.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: thelounge\n  labels: {akbp.dev/integration: thelounge}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: thelounge}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: cached\n      mfa_support: false\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: thelounge\n  labels: {akbp.dev/integration: thelounge}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: thelounge}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: direct\n      search_mode: direct\n```\n",
     check: None,
 };
 
@@ -696,12 +735,8 @@ fn unset(e: &Entry, name: &str) -> bool {
 /// The base URL of a SAML or proxy application: the launch URL, else the origin of
 /// the given attribute.
 fn app_base(id: &Identified, attr: &str) -> Option<String> {
-    let launch = id
-        .application
-        .and_then(|a| a.attr("meta_launch_url"))
-        .and_then(|n| n.as_str());
-    if let Some((origin, path)) = launch.and_then(split_origin) {
-        return Some(format!("{origin}{}", path.trim_end_matches('/')));
+    if let Some(base) = launch_base(id) {
+        return Some(base);
     }
     literal_str(id.provider, attr).and_then(|(_, u)| split_origin(u).map(|(o, _)| o))
 }
@@ -739,8 +774,10 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
             } else {
                 format!("the ACS URL path `{path}` is not the application's `{want_path}` {why}")
             };
-            sink.push(&SAML_SETTINGS, span, msg)
-                .help(format!("write exactly `{}`", expected_url(base, &cat.acs_url, MatchingMode::Strict)));
+            sink.push(&SAML_SETTINGS, span, msg).help(format!(
+                "write exactly `{}`",
+                expected_url(base, &cat.acs_url, MatchingMode::Strict)
+            ));
         }
     }
     let audience = literal_str(p, "audience");
@@ -755,7 +792,9 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
             sink.push(
                 &SAML_SETTINGS,
                 span,
-                format!("the audience is empty; the application checks it against its entity ID {why}"),
+                format!(
+                    "the audience is empty; the application checks it against its entity ID {why}"
+                ),
             )
             .help(format!("write `audience: {want}`"));
         }
@@ -765,9 +804,13 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
                     sink.push(
                         &SAML_SETTINGS,
                         span,
-                        format!("the audience `{a}` is not the application's entity ID `{want}` {why}"),
+                        format!(
+                            "the audience `{a}` is not the application's entity ID `{want}` {why}"
+                        ),
                     )
-                    .help(format!("write exactly `audience: {want}` (trailing slash and port included)"));
+                    .help(format!(
+                        "write exactly `audience: {want}` (trailing slash and port included)"
+                    ));
                 }
             }
             let issuer = literal_str(p, "issuer").or_else(|| literal_str(p, "issuer_override"));
@@ -786,7 +829,8 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
         None => {}
     }
     if let Some((span, b)) = literal_str(p, "sp_binding").or(Some((at, "redirect"))) {
-        if p.attr("sp_binding").is_none_or(|n| n.as_str().is_some()) && b != cat.sp_binding.as_str() {
+        if p.attr("sp_binding").is_none_or(|n| n.as_str().is_some()) && b != cat.sp_binding.as_str()
+        {
             sink.push(
                 &SAML_SETTINGS,
                 span,
@@ -853,9 +897,10 @@ fn check_proxy(id: &Identified, cat: &catalog::ProxyProvider, sink: &mut Sink) {
         .help(format!("write `mode: {}`", cat.mode.as_str()));
     }
     if mode == "proxy" {
-        if let (Some((span, internal)), Some((_, external))) =
-            (literal_str(p, "internal_host"), literal_str(p, "external_host"))
-        {
+        if let (Some((span, internal)), Some((_, external))) = (
+            literal_str(p, "internal_host"),
+            literal_str(p, "external_host"),
+        ) {
             let host = |u: &str| split_origin(u).map(|(o, _)| host_of(&o).to_ascii_lowercase());
             if host(internal).is_some() && host(internal) == host(external) {
                 sink.push(
@@ -868,7 +913,9 @@ fn check_proxy(id: &Identified, cat: &catalog::ProxyProvider, sink: &mut Sink) {
         }
     }
     if !cat.skip_path_regex.is_empty() {
-        let computed = p.attr("skip_path_regex").is_some_and(|n| n.as_str().is_none());
+        let computed = p
+            .attr("skip_path_regex")
+            .is_some_and(|n| n.as_str().is_none());
         let (span, given) = literal_str(p, "skip_path_regex").unwrap_or((at, ""));
         let lines: Vec<&str> = given.lines().map(str::trim).collect();
         let missing: Vec<&str> = cat
