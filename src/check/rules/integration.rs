@@ -255,22 +255,23 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
 }
 
 /// The application's base URL from its launch URL, minus the tail the catalog's launch
-/// URL adds to `{app_url}` (SeaTable's `/sso/`).
+/// URL adds to `{app_url}` (SeaTable's `/sso/`, DokuWiki's
+/// `/doku.php?id=start&oauthlogin=generic`, Proxmox's `:8006`).
 fn launch_base(id: &Identified) -> Option<String> {
     let launch = id
         .application
         .and_then(|a| a.attr("meta_launch_url"))
         .and_then(|n| n.as_str())?;
-    let (origin, path) = split_origin(launch)?;
     let tail = id
         .integration
         .launch_url
         .strip_prefix("{app_url}")
         .unwrap_or("");
-    let path = match path.strip_suffix(tail) {
-        Some(p) if !tail.is_empty() => p,
-        _ => &path,
+    let launch = match launch.strip_suffix(tail) {
+        Some(base) if !tail.is_empty() => base,
+        _ => launch,
     };
+    let (origin, path) = split_origin(launch)?;
     Some(format!("{origin}{}", path.trim_end_matches('/')))
 }
 
@@ -452,7 +453,8 @@ fn check_redirects(id: &Identified, sink: &mut Sink) {
         let free = |m: &Vec<bool>, i: usize| !m[i];
         if let Some(i) = (0..actual.len()).find(|&i| {
             free(&matched, i)
-                && path_of(actual[i].url) == want_path
+                // The whole URL too: a tail such as Proxmox's `:8006` is not in the path.
+                && (path_of(actual[i].url) == want_path || actual[i].url == want)
                 && actual[i].mode == Some(want_mode)
         }) {
             matched[i] = true;
