@@ -205,6 +205,18 @@ pub struct ValidateArgs {
     /// Colour the human report: auto (when stdout is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// A regex for a deploy-time placeholder rules treat as opaque, like the built-in
+    /// `${VAR}`, `${VAR:-default}`, `__VAR__` and `{{ ... }}` (repeatable).
+    #[arg(long = "placeholder", value_name = "REGEX")]
+    pub placeholders: Vec<String>,
+    /// A YAML or JSON mapping used as the blueprint instance's context: it overrides the
+    /// file's `context:` defaults, and `!Context` is evaluated where known.
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// A dotenv file: the only environment `!Env` is evaluated against (akbp's own is
+    /// never read). Its values are secrets and never printed.
+    #[arg(long, value_name = "FILE")]
+    pub env: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -302,9 +314,25 @@ fn validate(args: ValidateArgs) -> i32 {
             }
         },
     };
+    let placeholders = match crate::blueprint::placeholder::Placeholders::new(&args.placeholders) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let known = match known_values(args.context.as_deref(), args.env.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = Options {
         target: args.target,
         schema,
+        placeholders,
+        known,
     };
     let selection = crate::input::Selection {
         no_ignore: args.no_ignore,
@@ -332,7 +360,14 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     let inputs = collected.inputs;
+    let mut collected_skipped = collected.skipped;
     let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
+    let readable = crate::validate::any_readable(&reports);
+    let reports = crate::validate::split_skipped(reports, &mut collected_skipped);
+    let collected = crate::input::Collected {
+        inputs,
+        skipped: collected_skipped,
+    };
     let summary = report::Summary::of(&reports).skipping(&collected.skipped);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
@@ -356,11 +391,47 @@ fn validate(args: ValidateArgs) -> i32 {
     };
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    if !crate::validate::any_readable(&reports) {
+    if !readable {
         eprintln!("error: none of the inputs could be read");
         return 2;
     }
     crate::validate::exit_code(&reports, args.deny_warnings)
+}
+
+/// Read `--context` and `--env` through the same bounded reader as blueprints.
+fn known_values(
+    context: Option<&std::path::Path>,
+    env: Option<&std::path::Path>,
+) -> Result<crate::blueprint::known::Known, crate::blueprint::known::KnownError> {
+    use crate::blueprint::known::{Known, KnownError};
+    let read = |flag: &'static str, path: &std::path::Path| {
+        let name = path.display().to_string();
+        crate::load::read_source(&crate::load::RealFs, path, &name).map_err(|e| KnownError {
+            flag,
+            path: name.clone(),
+            reason: e.message,
+        })
+    };
+    let mut known = Known::default();
+    if let Some(path) = context {
+        let source = read("--context", path)?;
+        let fail = |reason: String| KnownError {
+            flag: "--context",
+            path: path.display().to_string(),
+            reason,
+        };
+        let doc = crate::load::parse(source).map_err(|e| fail(e.message))?;
+        known.context = Some(Known::context_from(&doc).map_err(fail)?);
+    }
+    if let Some(path) = env {
+        let source = read("--env", path)?;
+        known.env = Some(Known::env_from(&source.text).map_err(|reason| KnownError {
+            flag: "--env",
+            path: path.display().to_string(),
+            reason,
+        })?);
+    }
+    Ok(known)
 }
 
 impl NamingArgs {

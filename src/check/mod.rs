@@ -1,13 +1,16 @@
 //! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
 //! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
 
+pub mod located;
 pub mod rules;
 pub mod suggest;
 
 use std::sync::Arc;
 
+use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::Blueprint;
-use crate::load::{self, Document, LoadError, LoadErrorKind, SourceFile, Span};
+use crate::input::SkipReason;
+use crate::load::{Document, LoadError, LoadErrorKind, SourceFile, Span};
 use crate::target::Target;
 
 pub use rules::{rule_by_code, RULES};
@@ -71,6 +74,9 @@ pub struct Finding {
     pub label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The span points near the problem, not at it: inside base64, quoted or folded
+    /// text embedded in a wrapper, the finding points at the key holding it.
+    pub approximate: bool,
 }
 
 impl Finding {
@@ -119,6 +125,7 @@ impl Sink {
             label: None,
             labels: Vec::new(),
             help: None,
+            approximate: false,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -131,6 +138,10 @@ pub struct Options {
     pub target: Target,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
+    /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).
+    pub placeholders: Placeholders,
+    /// `--context` and `--env`: values that let tags be evaluated.
+    pub known: crate::blueprint::known::Known,
 }
 
 impl Default for Options {
@@ -138,6 +149,8 @@ impl Default for Options {
         Options {
             target: Target::LATEST,
             schema: None,
+            placeholders: Placeholders::default(),
+            known: Default::default(),
         }
     }
 }
@@ -160,6 +173,8 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Literal secret values in the file; renderers that show source mask them.
     pub redactions: Vec<Span>,
+    /// Read but not a blueprint (or a template): counted as skipped, not as checked.
+    pub skipped: Option<SkipReason>,
 }
 
 impl FileReport {
@@ -211,11 +226,15 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         source,
         findings: sink.findings,
         redactions: Vec::new(),
+        skipped: None,
     }
 }
 
 /// Run every rule over a parsed document.
 pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
+    // With --context/--env, rules see the values of the tags they can evaluate.
+    let evaluated = crate::blueprint::known::evaluate(doc, &options.known);
+    let doc = evaluated.as_ref().unwrap_or(doc);
     let bp = Blueprint::new(doc);
     let ctx = Ctx {
         bp: &bp,
@@ -230,25 +249,39 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
         }
     }
     let mut findings = sink.findings;
+    // Values read from --env are secrets: never in a message.
+    let secrets = options.known.secret_values();
+    if !secrets.is_empty() {
+        findings.iter_mut().for_each(|f| mask_values(f, &secrets));
+    }
     sort_findings(&mut findings);
     findings
 }
 
-/// Load and check one source text.
-pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
-    let name = source.name.to_string();
-    match load::parse(source.clone()) {
-        Ok(doc) => {
-            let findings = check_document(&doc, options);
-            FileReport {
-                name,
-                source: Some(source),
-                findings,
-                redactions: secret_spans(&doc.root),
+/// Replace every occurrence of `values` (secrets) in a finding's texts with `***`.
+pub fn mask_values(f: &mut Finding, values: &[String]) {
+    let mask = |s: &str| {
+        let mut s = s.to_string();
+        for v in values {
+            if s.contains(v.as_str()) {
+                s = s.replace(v.as_str(), "***");
             }
         }
-        Err(e) => failed_file(&name, Some(source), &e),
+        s
+    };
+    f.message = mask(&f.message);
+    f.help = f.help.as_deref().map(mask);
+    f.label = f.label.as_deref().map(mask);
+    for l in &mut f.labels {
+        l.text = mask(&l.text);
     }
+}
+
+/// Load and check one source text.
+/// Every blueprint in it is checked: the file itself, each document of a manifest, a
+/// ConfigMap, Secret or custom resource holding one (see [`located`]).
+pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
+    located::check_file(source, options, true)
 }
 
 /// Keys whose literal values are secrets: never shown in a report.
