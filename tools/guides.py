@@ -55,11 +55,12 @@ LEFT_OUT = {
 # Guides in the denominator that the catalog does not cover (yet), per provider type, with the
 # reason. They stay in the denominator: these are limits of the catalog, not of the guide.
 GAPS = {
-    "chat-communication-collaboration/chatgpt": {"oauth2": "the redirect URI is the 'Login redirect URI' ChatGPT's wizard displays; the guide gives no value to catalog"},
+    "chat-communication-collaboration/chatgpt": {"oauth2": "the redirect URI is the 'Login redirect URI' ChatGPT's wizard displays; the guide gives no value to catalog", "saml": "the ACS URL and audience are shown by ChatGPT's wizard (the guide registers https://temp.temp first)"},
     "chat-communication-collaboration/sharepoint-se": {"oauth2": "needs two custom scope mappings (SPopenid: nbf, oid, upn; SPprofile: roles) and minimum token validities the catalog cannot carry yet"},
     "cloud-providers/aws-classic": {"oauth2": "the OIDC tab sets the redirect URI 'to match the AWS resource', with no value; AWS console login uses the SAML tab"},
     "device-management/apple": {"oauth2": "needs a Shared Signals Framework backchannel provider and custom ssf.read/ssf.manage scopes; the catalog has no SSF provider type"},
-    "infrastructure/keycloak": {"oauth2": "the guide's callback /access/oidc/callback is copied from Zendesk; Keycloak's broker callback embeds the realm name and the identity provider alias, which the catalog cannot template yet"},
+    "infrastructure/keycloak": {"oauth2": "the guide's callback /access/oidc/callback is copied from Zendesk; Keycloak's broker callback embeds the realm name and the identity provider alias, which the catalog cannot template yet", "saml": "the ACS URL and audience embed the Keycloak realm name, which the catalog cannot template yet"},
+    "security/bitwarden": {"saml": "the ACS URL and SP entity ID are shown by Bitwarden after setup (the guide registers https://temp.temp first)"},
     # SAML guides whose service-provider values only the application shows at setup time
     # (the guide registers https://temp.temp or a metadata import first), or that the
     # catalog cannot template yet.
@@ -89,6 +90,9 @@ GAPS = {
     "platforms/zoho": {"saml": "the provider is created from Zoho's regional SP metadata; the ACS URL and entity ID are not in the guide"},
     "security/knowbe4": {"saml": "the ACS URL and entity ID are shown by KnowBe4 after setup (the guide registers https://temp.temp first)"},
     "security/push-security": {"saml": "the ACS URL and entity ID are shown by Push Security after setup (the guide registers https://temp.temp first)"},
+    "infrastructure/zendesk": {"saml": "the SAML tab sets no Audience and names no SP entity ID for Zendesk"},
+    "security/semgrep": {"saml": "the ACS URL embeds the Semgrep organization name, which the catalog cannot template yet"},
+    "security/skyhigh": {"saml": "two providers (dashboard and secure web gateway); the dashboard's ACS URL and audience are shown by Skyhigh after setup"},
 }
 
 SIGNALS = {
