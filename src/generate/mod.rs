@@ -382,6 +382,16 @@ pub fn check_base_url(option: &'static str, value: &str) -> Result<String, Gener
         return Err(bad("it contains whitespace or control characters"));
     }
     let url = url::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
+    // The host must also pass the validator authentik puts on the URL fields it fills
+    // (DomainlessURLValidator: no `_`, no label ending in `-`), or AKB208 rejects the output.
+    let domainless = crate::model::UrlValidator {
+        validator: "DomainlessURLValidator".into(),
+        schemes: vec!["http".into(), "https".into()],
+    };
+    if matches!(url.scheme(), "http" | "https") {
+        crate::check::url_validator::validate(&domainless, value)
+            .map_err(|why| bad(&format!("authentik's URL validator refuses it: it {why}")))?;
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("only http:// and https:// URLs can be used"));
     }
@@ -1137,6 +1147,9 @@ mod tests {
             "https://u:p@x.example",
             "https://x.example /",
             "javascript:alert(1)",
+            // authentik's DomainlessURLValidator refuses these host names.
+            "https://app_x.example.org",
+            "https://a.example-",
         ] {
             assert!(check_base_url("--app-url", bad).is_err(), "{bad}");
         }
