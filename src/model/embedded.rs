@@ -37,12 +37,15 @@ pub(super) fn enum_json(name: &str) -> Option<&'static str> {
         .map(|i| ENUMS[i].1)
 }
 
+/// How a [`Deferred`] value is built from its embedded text.
+type Parse<T> = fn(&'static str) -> T;
+
 /// A value built on first use from embedded text, or given ready-made (knowledge read from
 /// JSON at run time, as tests do).
 #[derive(Debug, Clone)]
 pub(crate) struct Deferred<T> {
     cell: OnceLock<T>,
-    source: Option<(&'static str, fn(&'static str) -> T)>,
+    source: Option<(&'static str, Parse<T>)>,
 }
 
 impl<T> Deferred<T> {

@@ -230,9 +230,12 @@ fn defaults(defaults_json: &str) -> Result<Vec<DefaultObject>, KnowledgeError> {
         .collect()
 }
 
+/// Finds the JSON of a shared enum list by name.
+type EnumSource<'a> = dyn Fn(&str) -> Option<Value> + 'a;
+
 /// Shared enum lists, with `{"base", "add", "remove"}` deltas expanded on first use.
 struct Enums<'a> {
-    raw: Box<dyn Fn(&str) -> Option<Value> + 'a>,
+    raw: Box<EnumSource<'a>>,
     resolved: RefCell<HashMap<String, Vec<String>>>,
 }
 
