@@ -43,7 +43,13 @@ pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> File
                 blueprints += 1;
                 check_tree(&doc, options, &mut sink, &mut redactions);
             }
-            Found::Wrapper { trees, texts, .. } => {
+            Found::Wrapper {
+                trees,
+                texts,
+                redactions: hidden,
+                ..
+            } => {
+                redactions.extend(hidden);
                 for tree in &trees {
                     blueprints += 1;
                     check_tree(tree, options, &mut sink, &mut redactions);
