@@ -54,7 +54,7 @@ pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> File
                 redactions: hidden,
                 ..
             } => {
-                redactions.extend(hidden);
+                secrets.spans.extend(hidden);
                 for tree in &trees {
                     blueprints += 1;
                     check_tree(tree, options, &mut sink, &mut secrets);
