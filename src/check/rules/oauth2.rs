@@ -202,7 +202,7 @@ pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
 };
 
 fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
-    for (_, field, n) in non_nullable_values(ctx) {
+    for (_, field, n) in super::models::non_nullable_values(ctx) {
         let Some(Tag::Env {
             name,
             default: None,
@@ -218,33 +218,4 @@ fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
         sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))
             .help(format!("set {var} in both containers' environment before the blueprint is applied, or give a default: `!Env [{var}, ...]`"));
     }
-}
-
-/// The values of fields that may not be null, in `identifiers` and `attrs` of entries that
-/// create or update an object: a null there fails the entry ("This field may not be
-/// null."). Nullability comes from model knowledge.
-pub fn non_nullable_values<'a, 'd>(
-    ctx: &'a Ctx<'a, 'd>,
-) -> impl Iterator<Item = (&'a Entry<'d>, &'d str, &'d Node)> + 'a {
-    ctx.bp
-        .entries
-        .iter()
-        .filter(|e| creates(e))
-        .filter_map(move |e| Some((e, super::models::model_of(e, ctx.target)?)))
-        .flat_map(move |(e, m)| {
-            [e.identifiers, e.attrs]
-                .into_iter()
-                .flatten()
-                .filter_map(|n| n.as_map())
-                .flatten()
-                .filter_map(move |p| {
-                    let field = p.key.scalar_text()?;
-                    match m.field(field) {
-                        crate::model::FieldLookup::Known(spec) if !spec.nullable => {
-                            Some((e, field, &p.value))
-                        }
-                        _ => None,
-                    }
-                })
-        })
 }
