@@ -5,6 +5,8 @@
 
 pub mod node;
 pub mod parse;
+pub mod reader;
+pub mod canon;
 pub mod source;
 pub mod yaml11;
 
