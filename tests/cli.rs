@@ -14,12 +14,12 @@ fn akbp(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn akbp");
     if let Some(text) = stdin {
-        child
+        // akbp may exit before reading (a bad --schema): a closed pipe is not a failure.
+        let _ = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
+            .write_all(text.as_bytes());
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("akbp output");
