@@ -32,16 +32,19 @@ fn fill(mut s: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
 
 fn shapes() -> Vec<(&'static str, String)> {
     let depth = akbp::load::parse::MAX_DEPTH - 8;
-    let nested = format!(
-        "{}x{}",
-        "[".repeat(depth),
-        "]".repeat(depth)
-    );
+    let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
     vec![
-        ("tiny entries (`- {}`)", fill(HEAD.into(), |_| "  - {}\n".into(), "")),
+        (
+            "tiny entries (`- {}`)",
+            fill(HEAD.into(), |_| "  - {}\n".into(), ""),
+        ),
         (
             "one flat mapping, many keys",
-            fill(format!("{HEAD}{ENTRY}"), |i| format!("      key_{i}: v\n"), ""),
+            fill(
+                format!("{HEAD}{ENTRY}"),
+                |i| format!("      key_{i}: v\n"),
+                "",
+            ),
         ),
         (
             "nesting to the depth limit",
@@ -53,11 +56,19 @@ fn shapes() -> Vec<(&'static str, String)> {
         ),
         (
             "many duplicate keys",
-            fill(format!("{HEAD}{ENTRY}"), |_| "      name: again\n".into(), ""),
+            fill(
+                format!("{HEAD}{ENTRY}"),
+                |_| "      name: again\n".into(),
+                "",
+            ),
         ),
         (
             "one long string",
-            fill(format!("{HEAD}{ENTRY}      name: \""), |_| "abcdefgh".into(), "\"\n"),
+            fill(
+                format!("{HEAD}{ENTRY}      name: \""),
+                |_| "abcdefgh".into(),
+                "\"\n",
+            ),
         ),
         (
             "a long `!Format`",
@@ -73,8 +84,8 @@ fn shapes() -> Vec<(&'static str, String)> {
 fn main() {
     let bin = env!("CARGO_BIN_EXE_akbp");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    println!("| shape | size | time | peak RSS | exit |");
-    println!("|---|---|---|---|---|");
+    println!("| shape | size | binary: time | binary: peak RSS | exit | findings | library: load + rules |");
+    println!("|---|---|---|---|---|---|---|");
     for (name, text) in shapes() {
         let path = dir.path().join("shape.yaml");
         std::fs::write(&path, &text).expect("write the shape");
@@ -91,7 +102,10 @@ fn main() {
         let last = stderr.lines().last().unwrap_or("? ?").to_string();
         let mut parts = last.split_whitespace();
         let secs = parts.next().unwrap_or("?");
-        let kb: f64 = parts.next().and_then(|k| k.parse().ok()).unwrap_or(f64::NAN);
+        let kb: f64 = parts
+            .next()
+            .and_then(|k| k.parse().ok())
+            .unwrap_or(f64::NAN);
         // /usr/bin/time reports the child's status on its own line when it is not 0.
         let code = if stderr.contains("exited with non-zero status 1") {
             1
@@ -100,10 +114,26 @@ fn main() {
         } else {
             0
         };
+        // The same file through the library, without rendering a report.
+        let started = std::time::Instant::now();
+        let inputs = akbp::input::collect(
+            std::slice::from_ref(&path),
+            &akbp::input::Selection::everything(),
+        )
+        .expect("the shape is found")
+        .inputs;
+        let reports = akbp::validate::run(
+            &inputs,
+            &akbp::check::Options::default(),
+            &akbp::load::RealFs,
+        );
+        let lib = started.elapsed();
+        let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
         println!(
-            "| {name} | {:.1} MiB | {secs} s | {:.0} MB | {code} |",
+            "| {name} | {:.1} MiB | {secs} s | {:.0} MB | {code} | {findings} | {:.2} s |",
             text.len() as f64 / 1024.0 / 1024.0,
-            kb / 1024.0
+            kb / 1024.0,
+            lib.as_secs_f64()
         );
     }
 }

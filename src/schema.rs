@@ -193,9 +193,7 @@ pub fn to_json(node: &Node, pointer: &str, tagged: &mut Vec<String>) -> Value {
             Scalar::BigInt(t)
             | Scalar::Timestamp(t)
             | Scalar::Unconstructible(t)
-            | Scalar::Binary(t) => {
-                Value::String(t.clone())
-            }
+            | Scalar::Binary(t) => Value::String(t.clone()),
             Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Scalar::Str(t) => Value::String(t.clone()),
         },

@@ -202,7 +202,9 @@ fn compare(label: &str, texts: &[String]) -> Tally {
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -232,7 +234,11 @@ fn assert_clean(t: Tally) {
         t.unexplained.is_empty(),
         "{} unexplained disagreements with PyYAML, first ones:\n{}",
         t.unexplained.len(),
-        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -247,7 +253,10 @@ fn fixtures_and_shipped_blueprints_read_as_pyyaml_reads_them() {
         root().join("examples"),
         root().join("blueprints"),
     ]);
-    assert!(texts.len() > 300, "fixtures and ../shared/authentik are found");
+    assert!(
+        texts.len() > 300,
+        "fixtures and ../shared/authentik are found"
+    );
     assert_clean(compare("files", &texts));
 }
 
@@ -269,32 +278,152 @@ impl Rng {
     }
 }
 
-const BREAKS: &[&str] = &["\n", "\n", "\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"];
+const BREAKS: &[&str] = &[
+    "\n", "\n", "\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}",
+];
 const SCALARS: &[&str] = &[
-    "a", "name", "x y", "yes", "No", "on", "OFF", "y", "true", "~", "null", "", "0", "12", "-7",
-    "0755", "0o17", "0x1F", "0x_", "0b101", "0b_", "+0b1", "1_000", "1:20", "190:20:30", "1.5",
-    "1.", ".5", "._", "1e3", "1.0e+5", "1.0e5", "-.inf", ".NaN", ".nan", "1:20.5", "=", "<<",
-    "2024-01-01", "2024-02-30", "2024-02-29", "2023-02-29", "0000-01-01", "2024-1-1 10:00:00",
-    "2024-01-01T10:00:00Z", "2024-01-01 10:00:00.123456789 +02", "2024-01-01t25:00:00",
-    "2024-01-01T10:00:00-24", "'q'", "'it''s'", "\"a\\tb\"", "\"\\u2028\"", "'x y'", "\"\"",
-    "http://x/y", "a#b", "a #c", "-", "--", "?", "ünï", "日本", "\u{a0}x", "\u{feff}",
+    "a",
+    "name",
+    "x y",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "true",
+    "~",
+    "null",
+    "",
+    "0",
+    "12",
+    "-7",
+    "0755",
+    "0o17",
+    "0x1F",
+    "0x_",
+    "0b101",
+    "0b_",
+    "+0b1",
+    "1_000",
+    "1:20",
+    "190:20:30",
+    "1.5",
+    "1.",
+    ".5",
+    "._",
+    "1e3",
+    "1.0e+5",
+    "1.0e5",
+    "-.inf",
+    ".NaN",
+    ".nan",
+    "1:20.5",
+    "=",
+    "<<",
+    "2024-01-01",
+    "2024-02-30",
+    "2024-02-29",
+    "2023-02-29",
+    "0000-01-01",
+    "2024-1-1 10:00:00",
+    "2024-01-01T10:00:00Z",
+    "2024-01-01 10:00:00.123456789 +02",
+    "2024-01-01t25:00:00",
+    "2024-01-01T10:00:00-24",
+    "'q'",
+    "'it''s'",
+    "\"a\\tb\"",
+    "\"\\u2028\"",
+    "'x y'",
+    "\"\"",
+    "http://x/y",
+    "a#b",
+    "a #c",
+    "-",
+    "--",
+    "?",
+    "ünï",
+    "日本",
+    "\u{a0}x",
+    "\u{feff}",
 ];
 const TAGS: &[&str] = &[
-    "", "", "", "", "!!str ", "!!int ", "!!float ", "!!bool ", "!!null ", "!!timestamp ",
-    "!!binary ", "!!set ", "!!omap ", "!!pairs ", "!!seq ", "!!map ", "!!python/none ",
-    "!!KeyOf ", "!KeyOf ", "!Find ", "!Format ", "!Env ", "!Foo ", "! ", "!<tag:x.org,1:y> ",
+    "",
+    "",
+    "",
+    "",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!bool ",
+    "!!null ",
+    "!!timestamp ",
+    "!!binary ",
+    "!!set ",
+    "!!omap ",
+    "!!pairs ",
+    "!!seq ",
+    "!!map ",
+    "!!python/none ",
+    "!!KeyOf ",
+    "!KeyOf ",
+    "!Find ",
+    "!Format ",
+    "!Env ",
+    "!Foo ",
+    "! ",
+    "!<tag:x.org,1:y> ",
 ];
 const ANCHORS: &[&str] = &["", "", "", "", "&a ", "&b ", "&a.b ", "&x-1 ", "&é "];
 const NOISE: &[&str] = &[
-    "\t", " \t", "\t#c", " # c", "#", " #\tc", "\u{85}", "\u{2028}", "\u{2029}", "\r", "\r\n",
-    "\u{1}", "\u{7f}", "\u{9f}", "\u{fffe}", ": ", "- ", "? ", ":", ",", "[", "]", "{", "}", "*a",
-    "*b", "&a", "!", "'", "\"", "|", ">", "---", "...", "<<: *a", "%YAML 1.1", " ",
+    "\t",
+    " \t",
+    "\t#c",
+    " # c",
+    "#",
+    " #\tc",
+    "\u{85}",
+    "\u{2028}",
+    "\u{2029}",
+    "\r",
+    "\r\n",
+    "\u{1}",
+    "\u{7f}",
+    "\u{9f}",
+    "\u{fffe}",
+    ": ",
+    "- ",
+    "? ",
+    ":",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "*a",
+    "*b",
+    "&a",
+    "!",
+    "'",
+    "\"",
+    "|",
+    ">",
+    "---",
+    "...",
+    "<<: *a",
+    "%YAML 1.1",
+    " ",
 ];
 
 fn scalar(r: &mut Rng) -> String {
     let s = r.pick(SCALARS);
     if r.below(8) == 0 {
-        format!("{}{}{}", s, r.pick(&[" ", "\t", "\u{2028}", " b", "\u{85}"]), r.pick(SCALARS))
+        format!(
+            "{}{}{}",
+            s,
+            r.pick(&[" ", "\t", "\u{2028}", " b", "\u{85}"]),
+            r.pick(SCALARS)
+        )
     } else {
         s.to_string()
     }
@@ -331,7 +460,11 @@ fn block(r: &mut Rng, indent: usize, depth: usize, out: &mut String) {
         if seq {
             out.push_str("- ");
         } else {
-            let key = if r.below(10) == 0 { "<<".to_string() } else { flow(r, 3) };
+            let key = if r.below(10) == 0 {
+                "<<".to_string()
+            } else {
+                flow(r, 3)
+            };
             out.push_str(&key);
             out.push(':');
         }
@@ -375,7 +508,13 @@ fn generated(count: usize) -> Vec<String> {
         .map(|_| {
             let mut s = String::new();
             if r.below(10) == 0 {
-                s.push_str(r.pick(&["# head\n", "---\n", "\u{feff}", "%YAML 1.1\n---\n", "# c\u{2028}"]));
+                s.push_str(r.pick(&[
+                    "# head\n",
+                    "---\n",
+                    "\u{feff}",
+                    "%YAML 1.1\n---\n",
+                    "# c\u{2028}",
+                ]));
             }
             block(&mut r, 0, 0, &mut s);
             // Mutate: splice a piece of noise somewhere (on a char boundary).

@@ -18,15 +18,15 @@ pub fn canonical(root: &Node) -> Result<Value, String> {
 
 fn canon(node: &Node) -> Result<Value, String> {
     if let Some(tag) = node.custom_tag() {
-        let known = tag
-            .local_name()
-            .is_some_and(|n| KNOWN_TAGS.contains(&n));
+        let known = tag.local_name().is_some_and(|n| KNOWN_TAGS.contains(&n));
         if !known {
             return Err(format!("no constructor for the tag `{}`", tag.name));
         }
         let value = match &node.kind {
             NodeKind::Scalar(s) => Value::String(s.text.clone()),
-            NodeKind::Seq(items) => Value::Array(items.iter().map(canon).collect::<Result<_, _>>()?),
+            NodeKind::Seq(items) => {
+                Value::Array(items.iter().map(canon).collect::<Result<_, _>>()?)
+            }
             NodeKind::Map(pairs) => json!({ "map": dict(pairs)? }),
         };
         return Ok(json!({ "tag": tag.name, "value": value }));
@@ -63,7 +63,9 @@ fn scalar(v: &Scalar) -> Result<Value, String> {
         Scalar::Null => Value::Null,
         Scalar::Bool(b) => Value::Bool(*b),
         Scalar::Int(i) => json!({ "int": i.to_string() }),
-        Scalar::BigInt(t) => json!({ "int": big_digits(t).ok_or_else(|| format!("bad integer `{t}`"))? }),
+        Scalar::BigInt(t) => {
+            json!({ "int": big_digits(t).ok_or_else(|| format!("bad integer `{t}`"))? })
+        }
         Scalar::Float(f) => json!({ "float": float(*f) }),
         Scalar::Str(s) => Value::String(s.clone()),
         Scalar::Timestamp(t) => json!({ "timestamp": timestamp_iso(t)? }),
@@ -134,4 +136,3 @@ pub fn load(text: &str) -> Result<Value, String> {
         Err(e) => Err(e.message),
     }
 }
-

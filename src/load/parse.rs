@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use granit_parser::{Event, Options, Parser, ScalarStyle as GStyle, ScanError, StructureStyle};
 
 use super::node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
-use super::source::{SourceFile, Span};
 use super::reader::{first_covered, first_uncovered, prepare};
+use super::source::{SourceFile, Span};
 use super::yaml11::{construct, Scalar};
 use super::{LoadError, LoadErrorKind};
 
@@ -105,7 +105,9 @@ fn tag_of(
     span: &granit_parser::Span,
 ) -> Option<NodeTag> {
     let tag = tag?;
-    if (tag.handle() == "!" && tag.suffix().is_empty()) || (tag.handle().is_empty() && tag.suffix() == "!") {
+    if (tag.handle() == "!" && tag.suffix().is_empty())
+        || (tag.handle().is_empty() && tag.suffix() == "!")
+    {
         // The non-specific tag `!`: PyYAML resolves the node as if untagged.
         return None;
     }
@@ -195,7 +197,10 @@ fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&NodeTag>) -> Result
 }
 
 fn no_constructor(t: &NodeTag) -> String {
-    format!("PyYAML's SafeLoader has no constructor for the tag `{}`", t.name)
+    format!(
+        "PyYAML's SafeLoader has no constructor for the tag `{}`",
+        t.name
+    )
 }
 
 /// SafeConstructor's checks on a tagged collection: `!!seq`, `!!omap` and `!!pairs` need
@@ -271,7 +276,8 @@ impl Builder {
         } else if let NodeKind::Scalar(sc) = &node.kind {
             if matches!(sc.value, Scalar::Unconstructible(_)) && node.tag.is_none() {
                 return Err(construct_error(
-                    "a plain `=` is YAML 1.1's value type, which PyYAML cannot construct; quote it".into(),
+                    "a plain `=` is YAML 1.1's value type, which PyYAML cannot construct; quote it"
+                        .into(),
                     node.span,
                 ));
             }
@@ -385,7 +391,12 @@ fn is_merge_key(p: &Pair) -> bool {
 
 /// PyYAML's scan_anchor: a name of ASCII letters, digits, `-` and `_`, followed by a
 /// space, a line break or one of `?:,]}%@` and a backquote.
-fn check_anchor_name(source: &SourceFile, name: &str, span: Span, sigil: char) -> Result<(), LoadError> {
+fn check_anchor_name(
+    source: &SourceFile,
+    name: &str,
+    span: Span,
+    sigil: char,
+) -> Result<(), LoadError> {
     let ok_name = !name.is_empty()
         && name
             .bytes()
@@ -510,7 +521,12 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
             }
             Event::Alias(id) => {
                 let written = source.slice(span);
-                check_anchor_name(&source, written.strip_prefix('*').unwrap_or(written), span, '*')?;
+                check_anchor_name(
+                    &source,
+                    written.strip_prefix('*').unwrap_or(written),
+                    span,
+                    '*',
+                )?;
                 let Some(anchored) = b.anchors.get(&id) else {
                     return Err(b.error(
                         LoadErrorKind::Syntax,
@@ -559,7 +575,8 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
                     && source.text[span.start as usize..].starts_with(':')
                 {
                     return Err(construct_error(
-                        "a mapping entry with no key: PyYAML refuses `: value`; write the key".into(),
+                        "a mapping entry with no key: PyYAML refuses `: value`; write the key"
+                            .into(),
                         Span::new(span.start as usize, span.start as usize + 1),
                     ));
                 }
@@ -595,16 +612,27 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
                     b.stack.last(),
                     Some(Frame::Seq { flow: true, .. } | Frame::Map { flow: true, .. })
                 );
-                if in_flow && style == ScalarStyle::Plain {
-                    if text.chars().skip(1).any(|c| c == '?') {
-                        let at = source.slice(span).find('?').map_or(span.start as usize, |i| span.start as usize + i);
-                        return Err(construct_error(
-                            "`?` inside a plain scalar within [ ] or { }: PyYAML ends the scalar there and refuses the `?`; quote the value".into(),
-                            Span::new(at, at + 1),
-                        ));
-                    }
+                let question = (in_flow && style == ScalarStyle::Plain)
+                    .then(|| {
+                        source
+                            .slice(span)
+                            .char_indices()
+                            .skip(1)
+                            .find(|(_, c)| *c == '?')
+                    })
+                    .flatten();
+                if let Some((i, _)) = question {
+                    let at = span.start as usize + i;
+                    return Err(construct_error(
+                        "`?` inside a plain scalar within [ ] or { }: PyYAML ends the scalar there and refuses the `?`; quote the value".into(),
+                        Span::new(at, at + 1),
+                    ));
                 }
-                let resolve_as = if nonspecific { ScalarStyle::Plain } else { style };
+                let resolve_as = if nonspecific {
+                    ScalarStyle::Plain
+                } else {
+                    style
+                };
                 let value = scalar_value(&text, resolve_as, tag.as_ref()).map_err(|m| {
                     construct_error(m, tag.as_ref().map_or(span, |t| t.span.to(span)))
                 })?;

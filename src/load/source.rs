@@ -148,7 +148,9 @@ fn line_starts(text: &str) -> Vec<u32> {
                 i += 1;
                 push(i + 1);
             }
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => {
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
                 i += 2;
                 push(i + 1);
             }
@@ -183,7 +185,15 @@ mod tests {
     #[test]
     fn lines_end_where_pyyaml_ends_them() {
         let f = SourceFile::new("t", "a\rb\r\nc\u{85}d\u{2028}e\u{2029}f\ng");
-        for (ch, line) in [('a', 1), ('b', 2), ('c', 3), ('d', 4), ('e', 5), ('f', 6), ('g', 7)] {
+        for (ch, line) in [
+            ('a', 1),
+            ('b', 2),
+            ('c', 3),
+            ('d', 4),
+            ('e', 5),
+            ('f', 6),
+            ('g', 7),
+        ] {
             let at = f.text.find(ch).unwrap();
             assert_eq!(f.position(at), Position { line, column: 1 }, "{ch}");
         }

@@ -316,9 +316,7 @@ fn strict_float(text: &str) -> Result<Scalar, String> {
         }
         match unsigned {
             "inf" | "infinity" | "nan" => s.parse::<f64>().ok(),
-            u if u.is_empty() || !u.starts_with(|c: char| c.is_ascii_digit() || c == '.') => {
-                None
-            }
+            u if u.is_empty() || !u.starts_with(|c: char| c.is_ascii_digit() || c == '.') => None,
             _ => s.parse::<f64>().ok(),
         }
     };
@@ -329,7 +327,9 @@ fn strict_float(text: &str) -> Result<Scalar, String> {
         }
         return Ok(Scalar::Float(sign * acc));
     }
-    py_float(body).map(|f| Scalar::Float(sign * f)).ok_or_else(fail)
+    py_float(body)
+        .map(|f| Scalar::Float(sign * f))
+        .ok_or_else(fail)
 }
 
 static TIMESTAMP_PARTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -356,7 +356,20 @@ pub fn timestamp_iso(text: &str) -> Result<String, String> {
         return Err(fail("month must be in 1..12"));
     }
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if day == 0 || day > days[month as usize - 1] {
         return Err(fail("day is out of range for month"));
     }
