@@ -36,6 +36,7 @@ fn shipped_blueprints_have_no_errors_at_their_release() {
         let options = Options {
             target,
             schema: None,
+            ..Default::default()
         };
         let reports = akbp::validate::run(&inputs, &options, &RealFs);
         for r in &reports {
