@@ -401,7 +401,10 @@ fn check_anchor_name(
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    let next = source.text[span.end as usize..].chars().next();
+    let next = source
+        .text
+        .get(span.end as usize..)
+        .and_then(|t| t.chars().next());
     let ok_next = match next {
         None => true,
         Some(c) => " \t\r\n\u{85}\u{2028}\u{2029}?:,]}%@`".contains(c),
@@ -601,7 +604,10 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                     && tag.is_none()
                     && style == GStyle::Plain
                     && matches!(b.stack.last(), Some(Frame::Map { key: None, .. }))
-                    && source.text[span.start as usize..].starts_with(':')
+                    && source
+                        .text
+                        .get(span.start as usize..)
+                        .is_some_and(|t| t.starts_with(':'))
                 {
                     return Err(construct_error(
                         "a mapping entry with no key: PyYAML refuses `: value`; write the key"
