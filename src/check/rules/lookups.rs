@@ -11,7 +11,7 @@ pub const FIND_MAY_BE_NULL: Rule = Rule {
     name: "find-may-be-null",
     severity: Severity::Warning,
     summary: "A `!Find` for a required reference looks up an object that not every install has; it resolves to null when missing.",
-    doc: "## What it does\nFor fields the model requires (flows, keys, providers...), checks `!Find` lookups against the objects every authentik install creates at the target release: the default flows by slug, the managed scope and SAML mappings, `authentik Self-signed Certificate` by name. Other lookups may find nothing.\n\n## Why\n`!Find` returns null without an error when nothing matches; the entry then fails with an unrelated \"This field may not be null\" or, worse, is created without the reference.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-authorization-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
+    doc: "## What it does\nFor fields the model requires (flows, keys, providers...), checks `!Find` lookups against the objects every authentik install creates at the target release (schemas/defaults.json, from the auto-instantiated shipped blueprints and the objects authentik creates in code), by any of their values: the default flows by slug or name, the managed scope and SAML mappings by `managed` or name, the default prompts by `field_key`, the embedded outpost by `managed` or name, `authentik Self-signed Certificate` by name. Other lookups may find nothing.\n\n## Why\n`!Find` returns null without an error when nothing matches; the entry then fails with an unrelated \"This field may not be null\" or, worse, is created without the reference.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-authorization-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
     check: Some(check_find_nullable),
 };
 
@@ -87,10 +87,12 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let f = sink.push(&FIND_MAY_BE_NULL, node.span, format!("`{field}` is required, but no default object `{model_name}` with {what} exists on every install; `!Find` may return null"));
+                // Values of the same field only (a slug for a slug, not some label).
+                let first_field = lookups.first().map(|(f, _)| *f).unwrap_or_default();
                 let defaults: Vec<String> = k
                     .default_objects(ctx.target)
                     .filter(|o| o.model == model_name.to_ascii_lowercase())
-                    .flat_map(|o| o.lookups.values().cloned())
+                    .filter_map(|o| o.lookups.get(first_field).cloned())
                     .collect();
                 match lookups.first().and_then(|(_, v)| did_you_mean(v, defaults.iter().map(String::as_str))) {
                     Some(s) => f.help(format!("did you mean `{s}`, which every install has?")),

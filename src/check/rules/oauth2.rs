@@ -143,7 +143,10 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
         };
         let public = e.attr("client_type").and_then(Node::as_str) == Some("public");
         // `${SECRET}`, `__SECRET__`, `{{ .Values.secret }}`: a deploy step fills it in.
+        // A value evaluated from `!Env` (--env) still spans its tag: not in the file.
+        let from_tag = ctx.doc.source.slice(secret.span).starts_with('!');
         let literal = secret.custom_tag().is_none()
+            && !from_tag
             && secret
                 .scalar_text()
                 .is_some_and(|t| !t.is_empty() && !ctx.options.placeholders.is_whole(t))
