@@ -200,41 +200,50 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Validate(args) => validate(args),
-        Command::Rules => {
-            print!("{}", rules_table());
-            0
-        }
-        Command::Schema { target } => {
-            print!("{}", crate::model::editor_schema::render(target));
-            0
-        }
+        Command::Rules => emit(&rules_table()),
+        Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
         Command::List { format } => {
             let format = match format {
                 ListFormatArg::Table => ListFormat::Table,
                 ListFormatArg::Json => ListFormat::Json,
             };
-            print!("{}", crate::catalog::list(format));
-            0
+            emit(&crate::catalog::list(format))
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
         Command::Explain { code } => match check::rule_by_code(&code) {
-            Some(rule) => {
-                println!(
-                    "{} {} ({})\n\n{}\n\n{}",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary,
-                    rule.doc.trim_end()
-                );
-                0
-            }
+            Some(rule) => emit(&format!(
+                "{} {} ({})\n\n{}\n\n{}\n",
+                rule.code,
+                rule.name,
+                rule.severity.as_str(),
+                rule.summary,
+                rule.doc.trim_end()
+            )),
             None => {
                 eprintln!("error: no rule `{code}`; `akbp rules` lists them");
                 2
             }
         },
+    }
+}
+
+/// Exit status when standard output was closed early (`akbp schema | head -1`): what a
+/// shell shows for a process ended by SIGPIPE (128 + 13). Nothing is printed.
+pub const EXIT_BROKEN_PIPE: i32 = 141;
+
+/// Write `text` to standard output. A closed pipe ends quietly with
+/// [`EXIT_BROKEN_PIPE`]; any other failure (a full disk) is a run failure with a message,
+/// never an exit 0 with the output lost.
+fn emit(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_BROKEN_PIPE,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            2
+        }
     }
 }
 
@@ -258,6 +267,10 @@ fn validate(args: ValidateArgs) -> i32 {
         None => None,
         Some(p) => match crate::schema::ExternalSchema::load(p) {
             Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e @ crate::schema::SchemaError::Read { .. }) => {
+                eprintln!("error[AKB001 unreadable-file]: --schema: {e}");
+                return 2;
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
@@ -319,7 +332,6 @@ fn validate(args: ValidateArgs) -> i32 {
         skipped: collected_skipped,
     };
     let summary = report::Summary::of(&reports).skipping(&collected.skipped);
-    let mut out = std::io::stdout().lock();
     let text = match args.format {
         ReportFormat::Json => report::json::render(&reports, args.target, &collected.skipped),
         ReportFormat::Human => {
@@ -339,8 +351,10 @@ fn validate(args: ValidateArgs) -> i32 {
             t
         }
     };
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let written = emit(&text);
+    if written != 0 {
+        return written;
+    }
     if !readable {
         eprintln!("error: none of the inputs could be read");
         return 2;
@@ -406,10 +420,7 @@ fn show(args: ShowArgs) -> i32 {
         },
     };
     match generate::show::render(&args.integration, &opts) {
-        Ok(text) => {
-            print!("{text}");
-            0
-        }
+        Ok(text) => emit(&text),
         Err(e) => {
             eprintln!("error: {e}");
             2
@@ -444,11 +455,11 @@ fn generate(args: GenerateArgs) -> i32 {
             return 2;
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            for b in &blueprints {
-                let _ = out.write_all(b.text.as_bytes());
+            let text: String = blueprints.iter().map(|b| b.text.as_str()).collect();
+            let written = emit(&text);
+            if written != 0 {
+                return written;
             }
-            let _ = out.flush();
             vec!["the blueprint on standard output".to_string(); blueprints.len()]
         }
         Some(path) => match generate::write::write_all(&blueprints, path, args.force) {
