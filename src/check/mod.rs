@@ -4,6 +4,7 @@
 pub mod located;
 pub mod rules;
 pub mod suggest;
+pub mod url_validator;
 
 use std::sync::Arc;
 
