@@ -200,12 +200,26 @@ pub fn run(cli: Cli) -> i32 {
         Command::Generate(args) => generate(args),
         Command::Explain { code } => match check::rule_by_code(&code) {
             Some(rule) => {
+                let mut cases = String::new();
+                for c in rule.cases {
+                    cases.push_str(&format!(
+                        "\n  {}/{} ({}): {}",
+                        rule.code,
+                        c.id,
+                        c.severity.as_str(),
+                        c.summary
+                    ));
+                }
+                if !cases.is_empty() {
+                    cases = format!("\nCases with their own severity:{cases}\n");
+                }
                 println!(
-                    "{} {} ({})\n\n{}\n\n{}",
+                    "{} {} ({})\n\n{}\n{}\n{}",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),
                     rule.summary,
+                    cases,
                     rule.doc.trim_end()
                 );
                 0
@@ -229,6 +243,14 @@ pub fn rules_table() -> String {
             r.severity.as_str(),
             r.summary
         ));
+        for c in r.cases {
+            s.push_str(&format!(
+                "        /{:<27} {:<8} {}\n",
+                c.id,
+                c.severity.as_str(),
+                c.summary
+            ));
+        }
     }
     s
 }
@@ -247,6 +269,7 @@ fn validate(args: ValidateArgs) -> i32 {
     let options = Options {
         target: args.target,
         schema,
+        ..Options::default()
     };
     let inputs = crate::input::collect(&args.paths, args.no_ignore);
     if inputs.is_empty() {

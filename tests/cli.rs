@@ -14,12 +14,12 @@ fn akbp(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn akbp");
     if let Some(text) = stdin {
-        child
+        // akbp may exit before reading (a bad option): a broken pipe is not a failure.
+        let _ = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
+            .write_all(text.as_bytes());
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("akbp output");
@@ -65,7 +65,7 @@ fn json_report_has_the_documented_shape() {
     );
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_eq!(v["target"], "2026.8");
     let f = &v["findings"][0];
     for key in [

@@ -97,7 +97,7 @@ fn no_false_alarms_on_shipped_blueprints() {
     );
     let options = Options {
         target,
-        schema: None,
+        ..Options::default()
     };
     let mut checked = 0;
     for input in &inputs {

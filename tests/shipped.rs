@@ -33,7 +33,7 @@ fn shipped_blueprints_have_no_errors_at_their_release() {
         let inputs = input::collect(&[rel.join("blueprints")], true);
         let options = Options {
             target,
-            schema: None,
+            ..Options::default()
         };
         let reports = akbp::validate::run(&inputs, &options, &RealFs);
         for r in &reports {

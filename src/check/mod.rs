@@ -1,6 +1,7 @@
 //! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
 //! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
 
+pub mod policy;
 pub mod rules;
 pub mod suggest;
 
@@ -10,6 +11,7 @@ use crate::blueprint::Blueprint;
 use crate::load::{self, Document, LoadError, LoadErrorKind, SourceFile, Span};
 use crate::target::Target;
 
+pub use policy::Policy;
 pub use rules::{rule_by_code, RULES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -28,6 +30,16 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// Parse `error`, `warning` or `info` (the words every output uses).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
 }
 
 /// What a rule produces: a message about a span, with optional labels and help.
@@ -40,12 +52,39 @@ pub struct Rule {
     pub code: &'static str,
     /// kebab-case name.
     pub name: &'static str,
+    /// The severity of findings that name no case.
     pub severity: Severity,
     /// One line for `akbp rules` and the README.
     pub summary: &'static str,
     /// Markdown: what it does, why, a bad and a good example.
     pub doc: &'static str,
+    /// Kinds of finding whose default severity differs from `severity`. A finding names its
+    /// case ([`Finding::case`]); configuration can set a severity per rule or per case.
+    pub cases: &'static [Case],
     pub check: Option<CheckFn>,
+}
+
+/// One declared kind of finding of a rule, with its own default severity.
+#[derive(Debug)]
+pub struct Case {
+    /// kebab-case, unique within the rule; shown as `CODE/id`.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line for `akbp rules` and the README.
+    pub summary: &'static str,
+}
+
+impl Rule {
+    /// A declared case by id.
+    pub fn case(&self, id: &str) -> Option<&'static Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    /// The registry's severity for a finding of this rule with `case`.
+    pub fn default_severity(&self, case: Option<&str>) -> Severity {
+        case.and_then(|c| self.case(c))
+            .map_or(self.severity, |c| c.severity)
+    }
 }
 
 impl std::fmt::Debug for Rule {
@@ -64,6 +103,10 @@ pub struct Label {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: &'static Rule,
+    /// The declared case of `rule` this finding belongs to, if any.
+    pub case: Option<&'static Case>,
+    /// The final severity. Rules never set it: [`Policy::resolve`] decides it once,
+    /// after every rule ran (registry default, configuration, command line, suppression).
     pub severity: Severity,
     pub message: String,
     pub span: Span,
@@ -92,8 +135,15 @@ impl Finding {
         self
     }
 
-    pub fn severity(&mut self, severity: Severity) -> &mut Self {
-        self.severity = severity;
+    /// Name the declared case this finding belongs to. An undeclared id is a bug in the
+    /// rule: the registry test catches it, and in release it falls back to the rule.
+    pub fn case(&mut self, id: &str) -> &mut Self {
+        debug_assert!(
+            self.rule.case(id).is_some(),
+            "{} declares no case `{id}`",
+            self.rule.code
+        );
+        self.case = self.rule.case(id);
         self
     }
 }
@@ -113,6 +163,7 @@ impl Sink {
     ) -> &mut Finding {
         self.findings.push(Finding {
             rule,
+            case: None,
             severity: rule.severity,
             message: message.into(),
             span,
@@ -131,6 +182,8 @@ pub struct Options {
     pub target: Target,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
+    /// Which rules run and at what severity.
+    pub policy: Arc<Policy>,
 }
 
 impl Default for Options {
@@ -138,6 +191,7 @@ impl Default for Options {
         Options {
             target: Target::LATEST,
             schema: None,
+            policy: Arc::default(),
         }
     }
 }
@@ -163,6 +217,13 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Pass a report that did not come from [`check_document`] (a file that failed to
+    /// load) through the same severity decision.
+    pub fn resolved(mut self, options: &Options) -> Self {
+        options.policy.resolve(&mut self.findings);
+        self
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -224,12 +285,13 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
         target: options.target,
     };
     let mut sink = Sink::default();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| options.policy.enabled(r)) {
         if let Some(check) = rule.check {
             check(&ctx, &mut sink);
         }
     }
     let mut findings = sink.findings;
+    options.policy.resolve(&mut findings);
     sort_findings(&mut findings);
     findings
 }
@@ -247,7 +309,7 @@ pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
                 redactions: secret_spans(&doc.root),
             }
         }
-        Err(e) => failed_file(&name, Some(source), &e),
+        Err(e) => failed_file(&name, Some(source), &e).resolved(options),
     }
 }
 

@@ -149,7 +149,10 @@ fn render_finding(
     finding: &Finding,
     handler: &GraphicalReportHandler,
 ) {
-    let code = format!("{}[{}]", finding.rule.code, finding.rule.name);
+    let code = match finding.case {
+        Some(c) => format!("{}[{}/{}]", finding.rule.code, finding.rule.name, c.id),
+        None => format!("{}[{}]", finding.rule.code, finding.rule.name),
+    };
     match source {
         Some(source) => {
             let pos = source.position(finding.span.start as usize);

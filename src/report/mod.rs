@@ -12,7 +12,8 @@ pub struct Summary {
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
-    pub infos: usize,
+    /// Findings at the lowest severity, `info`.
+    pub info: usize,
 }
 
 impl Summary {
@@ -24,7 +25,7 @@ impl Summary {
         for r in reports {
             s.errors += r.count(Severity::Error);
             s.warnings += r.count(Severity::Warning);
-            s.infos += r.count(Severity::Info);
+            s.info += r.count(Severity::Info);
         }
         s
     }
@@ -40,8 +41,9 @@ impl Summary {
             plural(self.errors, "error"),
             plural(self.warnings, "warning")
         );
-        if self.infos > 0 {
-            s.push_str(&format!(", {}", plural(self.infos, "note")));
+        if self.info > 0 {
+            // `info` is the one word for the lowest severity everywhere; it has no plural.
+            s.push_str(&format!(", {} info", self.info));
         }
         s
     }

@@ -2,7 +2,7 @@
 
 use crate::blueprint::{State, Tag};
 use crate::check::suggest::did_you_mean;
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::model::{knowledge, FieldLookup, ModelLookup};
 
@@ -12,6 +12,7 @@ pub const FIND_MAY_BE_NULL: Rule = Rule {
     severity: Severity::Warning,
     summary: "A `!Find` for a required reference looks up an object that not every install has; it resolves to null when missing.",
     doc: "## What it does\nFor fields the model requires (flows, keys, providers...), checks `!Find` lookups against the objects every authentik install creates at the target release: the default flows by slug, the managed scope and SAML mappings, `authentik Self-signed Certificate` by name. Other lookups may find nothing.\n\n## Why\n`!Find` returns null without an error when nothing matches; the entry then fails with an unrelated \"This field may not be null\" or, worse, is created without the reference.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-authorization-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
+    cases: &[],
     check: Some(check_find_nullable),
 };
 
@@ -107,6 +108,13 @@ pub const FIND_TARGET: Rule = Rule {
     severity: Severity::Error,
     summary: "A `!Find` names a model that does not exist at the target, or filters on a field the model does not have.",
     doc: "## What it does\nChecks the model of every `!Find`/`!FindObject` against the target release's models, and each `[field, value]` condition's field (before any `__` lookup suffix) against the model's fields.\n\n## Why\nAn unknown model fails the entry; an unknown field raises a Django FieldError that aborts the whole apply.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      provider: !Find [authentik_providers_oauth2.oauth2providers, [nmae, wiki]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      provider: !Find [authentik_providers_oauth2.oauth2provider, [name, wiki]]\n```\n",
+    cases: &[
+        Case {
+            id: "unknown-filter-field",
+            severity: Severity::Warning,
+            summary: "A `!Find` filter names a field the model does not have.",
+        },
+    ],
     check: Some(check_find_target),
 };
 
@@ -151,7 +159,7 @@ fn check_find_target(ctx: &Ctx, sink: &mut Sink) {
                         f.span,
                         format!("`{base}` is not a field of `{key}`; the lookup raises an error"),
                     );
-                    fnd.severity(Severity::Warning);
+                    fnd.case("unknown-filter-field");
                     match did_you_mean(base, m.field_names()) {
                         Some(s) => fnd.help(format!("did you mean `{s}`?")),
                         None => {
