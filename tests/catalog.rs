@@ -28,7 +28,7 @@ fn files() -> Vec<(String, serde_json::Value)> {
 fn every_file_matches_the_schema() {
     let v = validator();
     let files = files();
-    assert_eq!(files.len(), 5);
+    assert!(files.len() >= 5, "the five seed integrations at least");
     for (name, value) in &files {
         let errors: Vec<String> = v
             .iter_errors(value)

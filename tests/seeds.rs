@@ -166,7 +166,6 @@ fn strs(node: &Node) -> Vec<String> {
 
 #[test]
 fn catalog_entries_match_their_guides() {
-    assert_eq!(catalog::all().len(), SEEDS.len());
     for want in SEEDS {
         let i = catalog::find(want.slug).unwrap();
         let Provider::Oauth2(p) = &i.provider;

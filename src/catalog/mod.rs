@@ -15,17 +15,9 @@ use serde::{Deserialize, Serialize};
 pub use list::{list, ListFormat};
 pub use template::{Template, TemplateError, Vars};
 
-/// The embedded data files, in slug order (the order `list` and `--all` use).
-const FILES: &[(&str, &str)] = &[
-    ("affine.json", include_str!("../../catalog/affine.json")),
-    ("budibase.json", include_str!("../../catalog/budibase.json")),
-    ("gravitee.json", include_str!("../../catalog/gravitee.json")),
-    ("netbird.json", include_str!("../../catalog/netbird.json")),
-    (
-        "pocketbase.json",
-        include_str!("../../catalog/pocketbase.json"),
-    ),
-];
+/// The embedded data files, in slug order (the order `list` and `--all` use): every
+/// `catalog/*.json`, listed by `build.rs`.
+const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 /// The metadata label that names the catalog integration a blueprint came from;
 /// `akbp generate` writes it and the integration rules read it.
