@@ -156,9 +156,17 @@ pub struct ValidateArgs {
     /// An authentik blueprint JSON schema for models outside akbp's own knowledge.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
-    /// Do not honour .gitignore and .ignore files when searching folders.
+    /// Check files git ignores too. By default a folder search skips (and counts) what git
+    /// ignores inside a git work tree; .ignore/.rgignore files are never honoured.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Skip files and folders matching this glob (.gitignore syntax, relative to each
+    /// folder searched) when searching folders; repeatable. Files named directly are checked.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// List the files a folder search skipped, with the reason.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Colour the human report: auto (when stdout is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -271,16 +279,37 @@ fn validate(args: ValidateArgs) -> i32 {
         schema,
         ..Options::default()
     };
-    let inputs = crate::input::collect(&args.paths, args.no_ignore);
-    if inputs.is_empty() {
-        eprintln!("error: no .yaml or .yml files found under the given paths");
+    let selection = crate::input::Selection {
+        no_ignore: args.no_ignore,
+        exclude: args.exclude.clone(),
+    };
+    let collected = match crate::input::collect(&args.paths, &selection) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if collected.inputs.is_empty() {
+        let summary = report::Summary::default().skipping(&collected.skipped);
+        match summary.skipped_phrase() {
+            None => eprintln!("error: no .yaml or .yml files found under the given paths"),
+            Some(skipped) => eprintln!(
+                "error: no .yaml or .yml files left to check under the given paths; {skipped} \
+                 (--verbose lists them)"
+            ),
+        }
+        if args.verbose {
+            eprint!("{}", report::human::skipped_list(&collected.skipped));
+        }
         return 2;
     }
+    let inputs = collected.inputs;
     let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
-    let summary = report::Summary::of(&reports);
+    let summary = report::Summary::of(&reports).skipping(&collected.skipped);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
-        ReportFormat::Json => report::json::render(&reports, args.target),
+        ReportFormat::Json => report::json::render(&reports, args.target, &collected.skipped),
         ReportFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -290,6 +319,9 @@ fn validate(args: ValidateArgs) -> i32 {
                 }
             };
             let mut t = report::human::render(&reports, report::human::Style { color, width: 100 });
+            if args.verbose {
+                t.push_str(&report::human::skipped_list(&collected.skipped));
+            }
             t.push_str(&summary.line());
             t.push('\n');
             t

@@ -14,7 +14,7 @@ fn akbp(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn akbp");
     if let Some(text) = stdin {
-        // akbp may exit before reading (a bad option): a broken pipe is not a failure.
+        // akbp may exit before reading (a bad --schema): a closed pipe is not a failure.
         let _ = child
             .stdin
             .take()

@@ -93,8 +93,10 @@ fn no_false_alarms_on_shipped_blueprints() {
     let validator = jsonschema::validator_for(&editor_schema::build(target)).unwrap();
     let inputs = akbp::input::collect(
         &[root().join("../shared/authentik/2026.2.2/blueprints")],
-        true,
-    );
+        &akbp::input::Selection::everything(),
+    )
+    .unwrap()
+    .inputs;
     let options = Options {
         target,
         ..Options::default()

@@ -111,7 +111,9 @@ fn validate_with(
     fs: impl Fs + Send + 'static,
 ) -> (Vec<Input>, Vec<FileReport>) {
     watchdog(LIMIT, move || {
-        let inputs = input::collect(&paths, false);
+        let inputs = input::collect(&paths, &input::Selection::git())
+            .unwrap()
+            .inputs;
         let reports = validate::run(&inputs, &Options::default(), &fs);
         (inputs, reports)
     })
@@ -415,7 +417,9 @@ fn hundred_thousand_small_files() {
     write_good(&many);
     // Slow machines and debug builds: generous, but a hang still fails.
     let reports = watchdog(600, move || {
-        let inputs = input::collect(&[many], false);
+        let inputs = input::collect(&[many], &input::Selection::git())
+            .unwrap()
+            .inputs;
         validate::run(&inputs, &Options::default(), &RealFs)
     });
     assert_eq!(reports.len(), N + 1);

@@ -806,3 +806,66 @@ fn embedded_size_and_parse_time() {
         elapsed
     );
 }
+
+/// Every blueprint model of every published schema is also a model `!Find` resolves, and the
+/// multi-table parents the schemas leave out are there too (schemas/lookups.json, derived from
+/// authentik's models.py at the release tags by tools/derive-lookups.py).
+#[test]
+fn find_models_cover_schemas_and_base_models() {
+    let k = knowledge();
+    for release in SCHEMA_RELEASES {
+        let line = release.rsplit_once('.').map_or(release, |(l, _)| l);
+        let schema = read_json(&format!("{release}/schema.json"));
+        for (name, _) in schema_models(&schema) {
+            if name.starts_with("authentik_blueprints.meta") {
+                continue;
+            }
+            let m = k
+                .find_model(&name, t(line))
+                .unwrap_or_else(|| panic!("{name} not resolvable at {line}"));
+            assert!(!m.is_lookup_only(), "{name} is an entry model at {line}");
+        }
+    }
+    for base in [
+        "authentik_policies.policy",
+        "authentik_core.provider",
+        "authentik_core.source",
+        "authentik_core.propertymapping",
+        "authentik_flows.stage",
+        "authentik_outposts.outpostserviceconnection",
+    ] {
+        for line in Target::KNOWN {
+            let m = k.find_model(base, line).expect(base);
+            assert!(m.is_lookup_only(), "{base} is lookup-only");
+            assert!(m.has_filter("pk") && m.has_filter("name"), "{base} filters");
+        }
+    }
+    // Inherited fields, attnames and reverse relations are filters; serializer-only names are not.
+    let p = k
+        .find_model("authentik_providers_oauth2.oauth2provider", t("2026.2"))
+        .unwrap();
+    for f in [
+        "name",
+        "authorization_flow",
+        "authorization_flow_id",
+        "provider_ptr",
+        "application",
+    ] {
+        assert!(p.has_filter(f), "oauth2provider filter {f}");
+    }
+    assert!(!p.has_filter("redirect_uris"));
+    assert!(k.lookups().is_carried_forward(t("2026.8")));
+    // Renames come from migrations (and the tenant -> brand move).
+    assert_eq!(
+        k.renames()
+            .model("authentik_tenants.tenant")
+            .map(|r| r.new.as_str()),
+        Some("authentik_brands.brand")
+    );
+    assert_eq!(
+        k.renames()
+            .field("authentik_providers_oauth2.oauth2provider", "jwks_sources")
+            .map(|r| r.new.as_str()),
+        Some("jwt_federation_sources")
+    );
+}

@@ -30,7 +30,9 @@ fn shipped_blueprints_have_no_errors_at_their_release() {
     for rel in releases {
         let name = rel.file_name().unwrap().to_string_lossy().to_string();
         let target: Target = name.parse().expect("release folder names a known line");
-        let inputs = input::collect(&[rel.join("blueprints")], true);
+        let inputs = input::collect(&[rel.join("blueprints")], &input::Selection::everything())
+            .unwrap()
+            .inputs;
         let options = Options {
             target,
             ..Options::default()

@@ -9,7 +9,9 @@
 //! releases where the field exists): the published schemas mark nothing required.
 
 pub mod editor_schema;
+mod lookups;
 mod raw;
+mod renames;
 
 use std::sync::LazyLock;
 
@@ -17,14 +19,21 @@ use indexmap::IndexMap;
 
 use crate::target::Target;
 
+pub use lookups::{LookupFieldKind, LookupModel, LookupRef, Lookups};
 pub use raw::KnowledgeError;
+pub use renames::{FieldRename, ModelRename, Renames};
 
 const MODELS_JSON: &str = include_str!("../../schemas/models.json");
 const DEFAULTS_JSON: &str = include_str!("../../schemas/defaults.json");
+const LOOKUPS_JSON: &str = include_str!("../../schemas/lookups.json");
+const RENAMES_JSON: &str = include_str!("../../schemas/renames.json");
 
 static KNOWLEDGE: LazyLock<Knowledge> = LazyLock::new(|| {
     // The embedded files are checked by tests/model_knowledge.rs; failing here is a build bug.
-    Knowledge::from_json(MODELS_JSON, DEFAULTS_JSON).expect("embedded schemas/*.json are valid")
+    let mut k = Knowledge::from_json_with_lookups(MODELS_JSON, DEFAULTS_JSON, LOOKUPS_JSON)
+        .expect("embedded schemas/*.json are valid");
+    k.renames = renames::parse(RENAMES_JSON).expect("embedded schemas/renames.json is valid");
+    k
 });
 
 /// The embedded model knowledge, parsed on first use.
@@ -39,6 +48,8 @@ pub struct Knowledge {
     models: IndexMap<String, Model>,
     deviations: Vec<Deviation>,
     defaults: Vec<DefaultObject>,
+    lookups: Lookups,
+    renames: Renames,
 }
 
 /// One blueprint model (`app_label.model_name`) over the releases that have it.
@@ -269,9 +280,37 @@ pub struct DefaultObject {
 }
 
 impl Knowledge {
-    /// Parses knowledge from the two JSON documents (normally the embedded ones, see [`knowledge`]).
+    /// Parses knowledge from the two JSON documents (normally the embedded ones, see
+    /// [`knowledge`]), without `!Find` lookup knowledge.
     pub fn from_json(models_json: &str, defaults_json: &str) -> Result<Knowledge, KnowledgeError> {
         raw::parse(models_json, defaults_json)
+    }
+
+    /// Parses knowledge including `schemas/lookups.json` (the models `!Find` resolves).
+    pub fn from_json_with_lookups(
+        models_json: &str,
+        defaults_json: &str,
+        lookups_json: &str,
+    ) -> Result<Knowledge, KnowledgeError> {
+        let mut k = raw::parse(models_json, defaults_json)?;
+        k.lookups = lookups::parse(lookups_json)?;
+        Ok(k)
+    }
+
+    /// The models `!Find` resolves at `target` (Django's `apps.get_model`), blueprint entry
+    /// models and lookup-only ones (multi-table parents such as `authentik_core.provider`).
+    pub fn find_model(&self, name: &str, target: Target) -> Option<LookupRef<'_>> {
+        self.lookups.get(name, target)
+    }
+
+    /// Renames authentik made (models and fields), for did-you-mean hints.
+    pub fn renames(&self) -> &Renames {
+        &self.renames
+    }
+
+    /// All `!Find` lookup knowledge.
+    pub fn lookups(&self) -> &Lookups {
+        &self.lookups
     }
 
     /// The release lines the knowledge covers, oldest first.

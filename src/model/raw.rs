@@ -157,6 +157,8 @@ pub(super) fn parse(models_json: &str, defaults_json: &str) -> Result<Knowledge,
         models,
         deviations,
         defaults,
+        lookups: Default::default(),
+        renames: Default::default(),
     })
 }
 

@@ -195,3 +195,12 @@ pub fn render(reports: &[FileReport], style: Style) -> String {
     }
     out
 }
+
+/// `--verbose`: one line per file a folder search skipped, with the reason.
+pub fn skipped_list(skipped: &[crate::input::Skipped]) -> String {
+    let mut out = String::new();
+    for s in skipped {
+        let _ = writeln!(out, "skipped {} ({})", s.name, s.reason.as_str());
+    }
+    out
+}

@@ -5,13 +5,16 @@
 //!  "findings": [{"file": "a.yaml", "line": 3, "column": 5, "end_line": 3, "end_column": 9,
 //!                "code": "AKB300", "name": "keyof-unresolved", "case": null, "severity": "error",
 //!                "message": "...", "help": "...", "labels": [...]}],
-//!  "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0}}
+//!  "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0,
+//!              "skipped": {"ignored": 0, "excluded": 0, "not-a-blueprint": 0,
+//!                          "special-file": 0, "template": 0}}}
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end is exclusive.
 
 use serde::Serialize;
 
 use crate::check::{FileReport, Severity};
+use crate::input::Skipped;
 use crate::load::{SourceFile, Span};
 use crate::report::Summary;
 use crate::target::Target;
@@ -62,7 +65,7 @@ fn range(source: Option<&SourceFile>, span: Span) -> (usize, usize, usize, usize
     }
 }
 
-pub fn build(reports: &[FileReport], target: Target) -> JsonReport {
+pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> JsonReport {
     let mut findings = Vec::new();
     for r in reports {
         for f in &r.findings {
@@ -100,13 +103,13 @@ pub fn build(reports: &[FileReport], target: Target) -> JsonReport {
         version: 2,
         target: target.to_string(),
         findings,
-        summary: Summary::of(reports),
+        summary: Summary::of(reports).skipping(skipped),
     }
 }
 
-pub fn render(reports: &[FileReport], target: Target) -> String {
-    let mut s =
-        serde_json::to_string_pretty(&build(reports, target)).unwrap_or_else(|_| "{}".into());
+pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> String {
+    let mut s = serde_json::to_string_pretty(&build(reports, target, skipped))
+        .unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
 }

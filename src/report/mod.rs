@@ -4,16 +4,21 @@
 pub mod human;
 pub mod json;
 
+use std::collections::BTreeMap;
+
 use crate::check::{FileReport, Severity};
+use crate::input::{SkipReason, Skipped};
 
 /// Counts over a whole run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
     /// Findings at the lowest severity, `info`.
     pub info: usize,
+    /// Files found in folders but not checked, per reason (every reason, zeros included).
+    pub skipped: BTreeMap<SkipReason, usize>,
 }
 
 impl Summary {
@@ -27,10 +32,20 @@ impl Summary {
             s.warnings += r.count(Severity::Warning);
             s.info += r.count(Severity::Info);
         }
+        s.skipped = SkipReason::ALL.iter().map(|r| (*r, 0)).collect();
         s
     }
 
-    /// `checked 3 files: 1 error, 2 warnings`
+    /// Count the files a folder walk skipped.
+    pub fn skipping(mut self, skipped: &[Skipped]) -> Self {
+        for s in skipped {
+            *self.skipped.entry(s.reason).or_default() += 1;
+        }
+        self
+    }
+
+    /// `checked 3 files: 1 error, 2 warnings; skipped 2 files (1 ignored by git, 1 excluded)`.
+    /// The one summary line: every output format that prints a summary prints this.
     pub fn line(&self) -> String {
         fn plural(n: usize, word: &str) -> String {
             format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -45,6 +60,30 @@ impl Summary {
             // `info` is the one word for the lowest severity everywhere; it has no plural.
             s.push_str(&format!(", {} info", self.info));
         }
+        if let Some(skipped) = self.skipped_phrase() {
+            s.push_str("; ");
+            s.push_str(&skipped);
+        }
         s
+    }
+
+    /// `skipped 2 files (1 ignored by git, 1 excluded)`, or `None` when nothing was skipped.
+    pub fn skipped_phrase(&self) -> Option<String> {
+        let total: usize = self.skipped.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let why: Vec<String> = self
+            .skipped
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| format!("{n} {}", r.as_str()))
+            .collect();
+        Some(format!(
+            "skipped {} file{} ({})",
+            total,
+            if total == 1 { "" } else { "s" },
+            why.join(", ")
+        ))
     }
 }

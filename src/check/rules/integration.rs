@@ -183,6 +183,18 @@ fn base_url(id: &Identified) -> Option<String> {
         .application
         .and_then(|a| a.attr("meta_launch_url"))
         .and_then(|n| n.as_str());
+    // The catalog's launch URL is `{app_url}` plus an optional tail (DokuWiki's
+    // `/doku.php?id=start&oauthlogin=generic`, Proxmox's `:8006`): strip that tail to get
+    // the base.
+    let tail = id
+        .integration
+        .launch_url
+        .strip_prefix("{app_url}")
+        .unwrap_or("");
+    let launch = launch.map(|l| match l.strip_suffix(tail) {
+        Some(base) if !tail.is_empty() => base,
+        _ => l,
+    });
     if let Some((origin, path)) = launch.and_then(split_origin) {
         return Some(format!("{origin}{}", path.trim_end_matches('/')));
     }
@@ -349,7 +361,8 @@ fn check_redirects(id: &Identified, sink: &mut Sink) {
         let free = |m: &Vec<bool>, i: usize| !m[i];
         if let Some(i) = (0..actual.len()).find(|&i| {
             free(&matched, i)
-                && path_of(actual[i].url) == want_path
+                // The whole URL too: a tail such as Proxmox's `:8006` is not in the path.
+                && (path_of(actual[i].url) == want_path || actual[i].url == want)
                 && actual[i].mode == Some(want_mode)
         }) {
             matched[i] = true;

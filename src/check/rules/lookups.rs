@@ -1,8 +1,8 @@
 //! `!Find` lookups checked against model knowledge and the objects every install has.
 
 use crate::blueprint::{State, Tag};
-use crate::check::suggest::did_you_mean;
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::suggest::{did_you_mean, rename_hint_field, rename_hint_model};
+use crate::check::{Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::model::{knowledge, FieldLookup, ModelLookup};
 
@@ -107,28 +107,10 @@ pub const FIND_TARGET: Rule = Rule {
     name: "find-target",
     severity: Severity::Error,
     summary: "A `!Find` names a model that does not exist at the target, or filters on a field the model does not have.",
-    doc: "## What it does\nChecks the model of every `!Find`/`!FindObject` against the target release's models, and each `[field, value]` condition's field (before any `__` lookup suffix) against the model's fields.\n\n## Why\nAn unknown model fails the entry; an unknown field raises a Django FieldError that aborts the whole apply.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      provider: !Find [authentik_providers_oauth2.oauth2providers, [nmae, wiki]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      provider: !Find [authentik_providers_oauth2.oauth2provider, [name, wiki]]\n```\n",
-    cases: &[
-        Case {
-            id: "unknown-filter-field",
-            severity: Severity::Warning,
-            summary: "A `!Find` filter names a field the model does not have.",
-        },
-    ],
+    doc: "## What it does\nChecks the model of every `!Find`/`!FindObject` against the models Django's `apps.get_model` resolves at the target release (every concrete model of authentik's apps, including multi-table parents such as `authentik_policies.policy`, `authentik_core.provider` or `authentik_flows.stage`, which are never blueprint entries), and each `[field, value]` condition's field (before any `__` lookup suffix) against what a Django filter accepts on that model: its own and inherited fields, `<fk>_id`, `pk`, `<parent>_ptr` and reverse relations. Models of third-party apps (`auth`, `guardian`...) are not judged. Hints come from authentik's renames first, and only name models of the same app.\n\n## Why\n`Find` resolves `apps.get_model(app, model)` and filters with `Q(**{field: value})` (authentik 2026.2.2, blueprints/v1/common.py; models from models.py at each release tag; from source, not lab-verified). An unknown model fails the entry; an unknown field raises a Django FieldError that aborts the whole apply.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      provider: !Find [authentik_providers_oauth2.oauth2providers, [nmae, wiki]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      provider: !Find [authentik_providers_oauth2.oauth2provider, [name, wiki]]\n```\n",
+    cases: &[],
     check: Some(check_find_target),
 };
-
-/// Database columns that filters may use although serializers do not expose them.
-const DB_ONLY_LOOKUPS: [&str; 8] = [
-    "pk",
-    "id",
-    "uuid",
-    "pbm_uuid",
-    "managed",
-    "policy_ptr",
-    "stage_ptr",
-    "provider_ptr",
-];
 
 fn check_find_target(ctx: &Ctx, sink: &mut Sink) {
     let k = knowledge();
@@ -141,62 +123,104 @@ fn check_find_target(ctx: &Ctx, sink: &mut Sink) {
         };
         let Some(name) = model.as_str() else { continue };
         let key = name.to_ascii_lowercase();
-        match k.model(&key, ctx.target) {
-            ModelLookup::Known(m) => {
-                if !m.fields_known() {
-                    continue;
-                }
-                for (f, _) in conditions {
-                    let Some(field) = f.as_str() else { continue };
-                    let base = field.split("__").next().unwrap_or(field);
-                    if DB_ONLY_LOOKUPS.contains(&base)
-                        || !matches!(m.field(base), FieldLookup::Unknown)
-                    {
-                        continue;
-                    }
-                    let fnd = sink.push(
-                        &FIND_TARGET,
-                        f.span,
-                        format!("`{base}` is not a field of `{key}`; the lookup raises an error"),
-                    );
-                    fnd.case("unknown-filter-field");
-                    match did_you_mean(base, m.field_names()) {
-                        Some(s) => fnd.help(format!("did you mean `{s}`?")),
-                        None => {
-                            fnd.help(format!("filter on one of: {}", m.field_names().join(", ")))
-                        }
-                    };
-                }
+        // Django's apps.get_model reaches every concrete model, entry or not (see lookups.json);
+        // the entry knowledge covers models newer than the lookup data (2026.5+).
+        let found = k.find_model(&key, ctx.target);
+        let entry = match k.model(&key, ctx.target) {
+            ModelLookup::Known(m) => Some(m),
+            _ => None,
+        };
+        if found.is_none() && entry.is_none() {
+            report_unknown_find_model(ctx, sink, model, name, &key);
+            continue;
+        }
+        let carried = k.lookups().is_carried_forward(ctx.target);
+        for (f, _) in conditions {
+            let Some(field) = f.as_str() else { continue };
+            let base = field.split("__").next().unwrap_or(field);
+            let by_lookup = found.is_some_and(|m| m.has_filter(base));
+            // Serializer fields count only where the model data is not exact: a model without
+            // lookup data, or a release whose lookup data is carried forward.
+            let by_entry = entry.is_some_and(|m| {
+                (found.is_none() || carried)
+                    && (!m.fields_known() || !matches!(m.field(base), FieldLookup::Unknown))
+            });
+            if by_lookup || by_entry || (found.is_none() && base == "pk") {
+                continue;
             }
-            ModelLookup::NotInRelease { since, until } => {
-                let msg = match (until, since) {
-                    (Some(u), _) => format!("`!Find` model `{name}` was removed in authentik {u}"),
-                    (None, Some(s)) => format!(
-                        "`!Find` model `{name}` exists from authentik {s} (target {})",
-                        ctx.target
-                    ),
-                    _ => format!(
-                        "`!Find` model `{name}` does not exist in authentik {}",
-                        ctx.target
-                    ),
-                };
-                sink.push(&FIND_TARGET, model.span, msg)
-                    .help("use a model of the target release");
-            }
-            ModelLookup::Unknown => {
-                let f = sink.push(
-                    &FIND_TARGET,
-                    model.span,
-                    format!(
-                        "`!Find` model `{name}` is not a model of authentik {}",
-                        ctx.target
-                    ),
-                );
-                match did_you_mean(&key, k.model_names(ctx.target)) {
-                    Some(s) => f.help(format!("did you mean `{s}`?")),
-                    None => f.help("write the model as `app_label.model_name`"),
-                };
-            }
+            let fnd = sink.push(
+                &FIND_TARGET,
+                f.span,
+                format!("`{base}` is not a field of `{key}`; the lookup raises an error"),
+            );
+            let names: Vec<&str> = match (found, entry) {
+                (Some(m), _) => m.field_names(),
+                (None, Some(m)) => m.field_names(),
+                (None, None) => Vec::new(),
+            };
+            match rename_hint_field(&key, base, ctx.target) {
+                Some(h) => fnd.help(h),
+                None => match did_you_mean(base, names.iter().copied()) {
+                    Some(s) => fnd.help(format!("did you mean `{s}`?")),
+                    None => fnd.help(format!("filter on one of: {}", names.join(", "))),
+                },
+            };
         }
     }
+}
+
+fn report_unknown_find_model(ctx: &Ctx, sink: &mut Sink, model: &Node, name: &str, key: &str) {
+    let k = knowledge();
+    let app = key.split('.').next().unwrap_or("");
+    // Third-party apps (django.contrib.auth, guardian, ...) resolve too; akbp has no list of
+    // their models, so it does not judge them.
+    if !app.starts_with("authentik") {
+        return;
+    }
+    let other_release = k
+        .lookups()
+        .history(key)
+        .map(|m| (m.since(), m.until()))
+        .or_else(|| k.model_history(key).map(|m| (m.since(), m.until())));
+    if let Some((since, until)) = other_release {
+        let msg = match until {
+            Some(u) if ctx.target >= u => {
+                format!("`!Find` model `{name}` was removed in authentik {u}")
+            }
+            _ => format!(
+                "`!Find` model `{name}` exists from authentik {since} (target {})",
+                ctx.target
+            ),
+        };
+        let f = sink.push(&FIND_TARGET, model.span, msg);
+        match rename_hint_model(key, ctx.target) {
+            Some(h) => f.help(h),
+            None => f.help("use a model of the target release"),
+        };
+        return;
+    }
+    let f = sink.push(
+        &FIND_TARGET,
+        model.span,
+        format!(
+            "`!Find` model `{name}` is not a model of authentik {}",
+            ctx.target
+        ),
+    );
+    if let Some(h) = rename_hint_model(key, ctx.target) {
+        f.help(h);
+        return;
+    }
+    // Within a known app only that app's models are likely typos; across apps the closest
+    // name is usually unrelated.
+    let names = k.lookups().names(ctx.target);
+    let app_known = names.iter().any(|n| n.split('.').next() == Some(app));
+    let candidates = names
+        .iter()
+        .copied()
+        .filter(|n| !app_known || n.split('.').next() == Some(app));
+    match did_you_mean(key, candidates) {
+        Some(s) => f.help(format!("did you mean `{s}`?")),
+        None => f.help("write the model as `app_label.model_name`"),
+    };
 }

@@ -1,7 +1,7 @@
 //! Models and fields checked against akbp's per-release knowledge (`schemas/models.json`).
 
 use crate::blueprint::{Entry, State};
-use crate::check::suggest::did_you_mean;
+use crate::check::suggest::{did_you_mean, field_hint, rename_hint_model};
 use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, NodeKind, Scalar};
 use crate::model::{
@@ -72,6 +72,23 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
                     continue;
                 }
                 let names = k.model_names(ctx.target);
+                // A model Django knows but the importer does not accept (a multi-table parent
+                // such as authentik_core.provider): say so instead of "correcting" it.
+                if let Some(lm) = k.find_model(&key, ctx.target) {
+                    let f = sink.push(
+                        &UNKNOWN_MODEL,
+                        node.span,
+                        format!(
+                            "`{name}` is a model of authentik {}, but not one a blueprint entry can create or update; only `!Find` can look it up",
+                            ctx.target
+                        ),
+                    );
+                    match rename_hint_model(lm.name(), ctx.target) {
+                        Some(h) => f.help(h),
+                        None => f.help("use the concrete model (e.g. the provider or policy type) as the entry's model"),
+                    };
+                    continue;
+                }
                 let f = sink.push(
                     &UNKNOWN_MODEL,
                     node.span,
@@ -80,7 +97,17 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
                         ctx.target
                     ),
                 );
-                match did_you_mean(&key, names.iter().copied()) {
+                if let Some(h) = rename_hint_model(&key, ctx.target) {
+                    f.help(h);
+                    continue;
+                }
+                let app = key.split('.').next();
+                let app_known = names.iter().any(|n| n.split('.').next() == app);
+                let candidates = names
+                    .iter()
+                    .copied()
+                    .filter(|n| !app_known || n.split('.').next() == app);
+                match did_you_mean(&key, candidates) {
                     Some(s) => f.help(format!("did you mean `{s}`?")),
                     None => f.help("`akbp` knows every model of authentik 2024.10 to 2026.8; check the app label and model name"),
                 };
@@ -189,11 +216,8 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                             (None, None) => format!("`{k}` is not a field of `{}` in authentik {}", m.name(), ctx.target),
                         };
                         let f = sink.push(&UNKNOWN_FIELD, p.key.span, msg);
-                        match did_you_mean(
-                            field,
-                            m.field_names().into_iter().filter(|n| *n != field),
-                        ) {
-                            Some(s) => f.help(format!("did you mean `{s}`?")),
+                        match field_hint(&m, field, Some(&p.value)) {
+                            Some(h) => f.help(h),
                             None => f.help(
                                 "remove it, or set --target to the release the blueprint is for",
                             ),
@@ -208,8 +232,8 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                                 m.name()
                             ),
                         );
-                        match did_you_mean(field, m.field_names()) {
-                            Some(s) => f.help(format!("did you mean `{s}`?")),
+                        match field_hint(&m, field, Some(&p.value)) {
+                            Some(h) => f.help(h),
                             None => f.help(format!(
                                 "fields of `{}`: {}",
                                 m.name(),

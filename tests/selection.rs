@@ -1,0 +1,157 @@
+//! Which files a folder search checks: authentik loads every `*.yaml` under its blueprint
+//! folders whatever ignore files say, so akbp skips only what git ignores inside a work
+//! tree, what `--exclude` names and special files, and says how many it skipped and why.
+
+use std::path::Path;
+use std::process::Command;
+
+const GOOD: &str =
+    "version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n";
+
+fn akbp(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run akbp");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn git_init(dir: &Path) {
+    let ok = Command::new("git")
+        .args(["init", "-q", "."])
+        .current_dir(dir)
+        .status()
+        .expect("git is installed")
+        .success();
+    assert!(ok);
+}
+
+fn summary(out: &str) -> &str {
+    out.lines().last().unwrap_or("")
+}
+
+#[test]
+fn gitignore_outside_a_work_tree_hides_nothing() {
+    let dir = folder(&[
+        ("bp/a.yaml", GOOD),
+        ("bp/b.yaml", GOOD),
+        ("bp/.gitignore", "b.yaml\n"),
+    ]);
+    let (code, out, err) = akbp(dir.path(), &["validate", "bp"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(summary(&out), "checked 2 files: 0 errors, 0 warnings");
+}
+
+#[test]
+fn dot_ignore_and_rgignore_are_not_honoured_even_in_a_work_tree() {
+    let dir = folder(&[
+        ("bp/a.yaml", GOOD),
+        ("bp/b.yaml", GOOD),
+        ("bp/c.yaml", GOOD),
+        ("bp/.ignore", "b.yaml\n"),
+        ("bp/.rgignore", "c.yaml\n"),
+    ]);
+    git_init(dir.path());
+    let (_, out, _) = akbp(dir.path(), &["validate", "bp"]);
+    assert_eq!(summary(&out), "checked 3 files: 0 errors, 0 warnings");
+}
+
+#[test]
+fn git_ignored_files_are_skipped_and_counted_inside_a_work_tree() {
+    let dir = folder(&[
+        ("bp/a.yaml", GOOD),
+        ("bp/b.yaml", "version: 1\nentries: [\n"),
+        ("bp/old/c.yaml", GOOD),
+        (".gitignore", "b.yaml\nold/\n"),
+    ]);
+    git_init(dir.path());
+    let (code, out, _) = akbp(dir.path(), &["validate", "bp"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        summary(&out),
+        "checked 1 file: 0 errors, 0 warnings; skipped 2 files (2 ignored by git)"
+    );
+
+    let (_, out, _) = akbp(dir.path(), &["validate", "--verbose", "bp"]);
+    assert!(
+        out.contains("skipped bp/b.yaml (ignored by git)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("skipped bp/old/c.yaml (ignored by git)\n"),
+        "{out}"
+    );
+
+    let (code, out, _) = akbp(dir.path(), &["validate", "--no-ignore", "bp"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(summary(&out), "checked 3 files: 1 error, 0 warnings");
+
+    let (_, out, _) = akbp(dir.path(), &["validate", "--format", "json", "bp"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["skipped"]["ignored"], 2, "{out}");
+    assert_eq!(v["summary"]["skipped"]["excluded"], 0, "{out}");
+}
+
+#[test]
+fn exclude_globs_skip_and_count_and_a_named_file_is_still_checked() {
+    let dir = folder(&[
+        ("bp/a.yaml", GOOD),
+        ("bp/legacy/x.yaml", GOOD),
+        ("bp/legacy/y.yaml", GOOD),
+        ("bp/z.draft.yaml", GOOD),
+    ]);
+    let (code, out, err) = akbp(
+        dir.path(),
+        &[
+            "validate",
+            "--exclude",
+            "legacy/",
+            "--exclude",
+            "*.draft.yaml",
+            "bp",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        summary(&out),
+        "checked 1 file: 0 errors, 0 warnings; skipped 3 files (3 excluded)"
+    );
+    let (_, out, _) = akbp(
+        dir.path(),
+        &["validate", "--exclude", "*.draft.yaml", "bp/z.draft.yaml"],
+    );
+    assert_eq!(summary(&out), "checked 1 file: 0 errors, 0 warnings");
+}
+
+#[test]
+fn a_bad_exclude_glob_is_a_usage_error() {
+    let dir = folder(&[("bp/a.yaml", GOOD)]);
+    let (code, out, err) = akbp(dir.path(), &["validate", "--exclude", "{a", "bp"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("--exclude `{a` is not a valid glob"), "{err}");
+    assert!(out.is_empty());
+}
+
+#[test]
+fn everything_skipped_is_a_run_failure_that_says_why() {
+    let dir = folder(&[("bp/a.yaml", GOOD)]);
+    let (code, _, err) = akbp(dir.path(), &["validate", "--exclude", "*.yaml", "bp"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("skipped 1 file (1 excluded)"), "{err}");
+}
