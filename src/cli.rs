@@ -170,6 +170,10 @@ pub struct ValidateArgs {
     /// Colour the human report: auto (when stdout is a terminal), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// A regex for a deploy-time placeholder rules treat as opaque, like the built-in
+    /// `${VAR}`, `${VAR:-default}`, `__VAR__` and `{{ ... }}` (repeatable).
+    #[arg(long = "placeholder", value_name = "REGEX")]
+    pub placeholders: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -274,9 +278,17 @@ fn validate(args: ValidateArgs) -> i32 {
             }
         },
     };
+    let placeholders = match crate::blueprint::placeholder::Placeholders::new(&args.placeholders) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = Options {
         target: args.target,
         schema,
+        placeholders,
         ..Options::default()
     };
     let selection = crate::input::Selection {
@@ -305,7 +317,14 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     let inputs = collected.inputs;
+    let mut collected_skipped = collected.skipped;
     let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
+    let readable = crate::validate::any_readable(&reports);
+    let reports = crate::validate::split_skipped(reports, &mut collected_skipped);
+    let collected = crate::input::Collected {
+        inputs,
+        skipped: collected_skipped,
+    };
     let summary = report::Summary::of(&reports).skipping(&collected.skipped);
     let mut out = std::io::stdout().lock();
     let text = match args.format {
@@ -329,7 +348,7 @@ fn validate(args: ValidateArgs) -> i32 {
     };
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    if !crate::validate::any_readable(&reports) {
+    if !readable {
         eprintln!("error: none of the inputs could be read");
         return 2;
     }

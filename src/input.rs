@@ -14,6 +14,9 @@ pub enum Input {
     File {
         path: PathBuf,
         name: String,
+        /// Named on the command line (not found in a folder): a file that is not a
+        /// blueprint gets a note instead of being skipped silently.
+        explicit: bool,
     },
     Stdin,
     /// A path that could not be listed or must not be read (missing, unreadable folder,
@@ -202,6 +205,7 @@ pub fn collect(paths: &[PathBuf], selection: &Selection) -> Result<Collected, Ex
                 None => out.inputs.push(Input::File {
                     path: p.clone(),
                     name: display(p),
+                    explicit: true,
                 }),
             },
         }
@@ -276,6 +280,7 @@ fn walk(root: &Path, selection: &Selection, out: &mut Collected) -> Result<(), E
             None => out.inputs.push(Input::File {
                 path: e.path().to_path_buf(),
                 name: display(e.path()),
+                explicit: false,
             }),
         }
     }

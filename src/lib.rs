@@ -16,3 +16,4 @@ pub mod report;
 pub mod schema;
 pub mod target;
 pub mod validate;
+pub mod wrapper;

@@ -5,7 +5,7 @@ use std::io::Read;
 use rayon::prelude::*;
 
 use crate::check::{self, FileReport, Options, Severity};
-use crate::input::Input;
+use crate::input::{Input, Skipped};
 use crate::load::{self, Fs, LoadError, LoadErrorKind};
 
 /// Check all inputs in parallel; the result keeps the inputs' order.
@@ -44,10 +44,33 @@ pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport 
         }
         Input::File { path, .. } => load::read_source(fs, path, &name),
     };
+    let explicit = !matches!(
+        input,
+        Input::File {
+            explicit: false,
+            ..
+        }
+    );
     match source {
-        Ok(source) => check::check_source(source, options),
+        Ok(source) => check::located::check_file(source, options, explicit),
         Err(e) => check::failed_file(&name, None, &e).resolved(options),
     }
+}
+
+/// Move reports of files that turned out not to be blueprints (and hold no note) to
+/// the skipped list, so the summary counts them as skipped, not as checked.
+pub fn split_skipped(reports: Vec<FileReport>, skipped: &mut Vec<Skipped>) -> Vec<FileReport> {
+    let mut kept = Vec::with_capacity(reports.len());
+    for r in reports {
+        match r.skipped {
+            Some(reason) if r.findings.is_empty() => skipped.push(Skipped {
+                name: r.name,
+                reason,
+            }),
+            _ => kept.push(r),
+        }
+    }
+    kept
 }
 
 /// Whether any input could be read at all (exit code 2 otherwise).

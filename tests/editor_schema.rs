@@ -99,7 +99,8 @@ fn no_false_alarms_on_shipped_blueprints() {
     .inputs;
     let options = Options {
         target,
-        ..Options::default()
+        schema: None,
+        ..Default::default()
     };
     let mut checked = 0;
     for input in &inputs {

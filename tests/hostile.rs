@@ -391,6 +391,7 @@ fn unreadable_folder() {
                 Input::File {
                     path: dir.path().join("good.yaml"),
                     name: "good.yaml".into(),
+                    explicit: true,
                 },
             ];
             let reports = validate::run(&inputs, &Options::default(), &RealFs);

@@ -59,7 +59,8 @@ fn span_in_bounds(source: &SourceFile, span: Span, what: &str) -> Result<(), Tes
 fn assert_sound(bytes: &[u8], target: Target) -> Result<(), TestCaseError> {
     let options = Options {
         target,
-        ..Options::default()
+        schema: None,
+        ..Default::default()
     };
     let report = check_bytes(bytes, &options);
     match &report.source {
@@ -427,7 +428,7 @@ proptest! {
         opts.secret = secret;
         let bps = generate::generate(&opts).map_err(|e| TestCaseError::fail(format!("{e}")))?;
         for bp in bps {
-            let options = Options { target, ..Options::default() };
+            let options = Options { target, ..Default::default() };
             let report = check::check_source(SourceFile::new("gen.yaml", bp.text.clone()), &options);
             let bad: Vec<String> = report
                 .findings

@@ -37,11 +37,13 @@ fn run(path: &Path) -> (check::FileReport, String) {
         .to_string();
     let options = Options {
         target: target_of(&text),
-        ..Options::default()
+        schema: None,
+        ..Default::default()
     };
     let input = Input::File {
         path: path.to_path_buf(),
         name,
+        explicit: true,
     };
     let report = akbp::validate::check_input(&input, &options, &RealFs);
     let rendered = human::render(std::slice::from_ref(&report), Style::default());
@@ -145,7 +147,8 @@ fn doc_examples_behave_as_documented() {
             };
             let options = Options {
                 target: target_of(yaml),
-                ..Options::default()
+                schema: None,
+                ..Default::default()
             };
             let report = check::check_source(
                 SourceFile::new(format!("{}.yaml", rule.code), yaml),

@@ -35,7 +35,8 @@ fn shipped_blueprints_have_no_errors_at_their_release() {
             .inputs;
         let options = Options {
             target,
-            ..Options::default()
+            schema: None,
+            ..Default::default()
         };
         let reports = akbp::validate::run(&inputs, &options, &RealFs);
         for r in &reports {

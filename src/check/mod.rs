@@ -1,14 +1,17 @@
 //! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
 //! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
 
+pub mod located;
 pub mod policy;
 pub mod rules;
 pub mod suggest;
 
 use std::sync::Arc;
 
+use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::Blueprint;
-use crate::load::{self, Document, LoadError, LoadErrorKind, SourceFile, Span};
+use crate::input::SkipReason;
+use crate::load::{Document, LoadError, LoadErrorKind, SourceFile, Span};
 use crate::target::Target;
 
 pub use policy::Policy;
@@ -114,6 +117,9 @@ pub struct Finding {
     pub label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The span points near the problem, not at it: inside base64, quoted or folded
+    /// text embedded in a wrapper, the finding points at the key holding it.
+    pub approximate: bool,
 }
 
 impl Finding {
@@ -170,6 +176,7 @@ impl Sink {
             label: None,
             labels: Vec::new(),
             help: None,
+            approximate: false,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -184,6 +191,8 @@ pub struct Options {
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
     /// Which rules run and at what severity.
     pub policy: Arc<Policy>,
+    /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).
+    pub placeholders: Placeholders,
 }
 
 impl Default for Options {
@@ -192,6 +201,7 @@ impl Default for Options {
             target: Target::LATEST,
             schema: None,
             policy: Arc::default(),
+            placeholders: Placeholders::default(),
         }
     }
 }
@@ -214,6 +224,8 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Literal secret values in the file; renderers that show source mask them.
     pub redactions: Vec<Span>,
+    /// Read but not a blueprint (or a template): counted as skipped, not as checked.
+    pub skipped: Option<SkipReason>,
 }
 
 impl FileReport {
@@ -272,6 +284,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         source,
         findings: sink.findings,
         redactions: Vec::new(),
+        skipped: None,
     }
 }
 
@@ -297,20 +310,10 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
 }
 
 /// Load and check one source text.
+/// Every blueprint in it is checked: the file itself, each document of a manifest, a
+/// ConfigMap, Secret or custom resource holding one (see [`located`]).
 pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
-    let name = source.name.to_string();
-    match load::parse(source.clone()) {
-        Ok(doc) => {
-            let findings = check_document(&doc, options);
-            FileReport {
-                name,
-                source: Some(source),
-                findings,
-                redactions: secret_spans(&doc.root),
-            }
-        }
-        Err(e) => failed_file(&name, Some(source), &e).resolved(options),
-    }
+    located::check_file(source, options, true)
 }
 
 /// Keys whose literal values are secrets: never shown in a report.

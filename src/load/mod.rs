@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub use node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
-pub use parse::{parse, Comment, Document, DuplicateKey};
+pub use parse::{parse, parse_stream, Comment, Document, DuplicateKey};
 pub use source::{Position, SourceFile, Span};
 pub use yaml11::Scalar;
 

@@ -316,6 +316,17 @@ fn syntax_error(source: &SourceFile, e: &ScanError) -> LoadError {
 /// Parse one blueprint file. The file must hold exactly one YAML document, as for
 /// authentik (`yaml.load` refuses a stream of several).
 pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
+    let mut docs = parse_documents(source, true)?;
+    Ok(docs.remove(0))
+}
+
+/// Parse every document of a stream (Kubernetes manifests joined with `---`). Empty
+/// documents (a trailing `---`) are left out; a stream with none is `Empty`.
+pub fn parse_stream(source: SourceFile) -> Result<Vec<Document>, LoadError> {
+    parse_documents(source, false)
+}
+
+fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, LoadError> {
     let text: &str = &source.text;
     let mut options = Options::default();
     options.emit_comments = true;
@@ -339,15 +350,32 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
     };
     let mut comments = Vec::new();
     let mut documents = 0usize;
+    let mut docs = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, gspan) = next.map_err(|e| syntax_error(&source, &e))?;
         let span = span_of(&source, &gspan);
         let is_seq = matches!(event, Event::SequenceStart(..));
         match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+            Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentEnd if single => {}
+            Event::DocumentEnd => {
+                if let Some(root) = b.root.take() {
+                    // Anchors do not cross documents.
+                    b.anchors.clear();
+                    if !(root.is_null() && root.tag.is_none()) {
+                        docs.push(Document {
+                            source: source.clone(),
+                            root,
+                            duplicate_keys: std::mem::take(&mut b.duplicate_keys),
+                            merge_keys: std::mem::take(&mut b.merge_keys),
+                            comments: std::mem::take(&mut comments),
+                        });
+                    }
+                }
+            }
             Event::DocumentStart(..) => {
                 documents += 1;
-                if documents > 1 {
+                if single && documents > 1 {
                     return Err(b.error(
                         LoadErrorKind::MultipleDocuments,
                         "the file holds more than one YAML document; authentik reads exactly one"
@@ -514,6 +542,17 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
         merge_keys,
         ..
     } = b;
+    if !single {
+        return if docs.is_empty() {
+            Err(LoadError {
+                kind: LoadErrorKind::Empty,
+                message: "the file holds no YAML document".into(),
+                span: Span::empty(0),
+            })
+        } else {
+            Ok(docs)
+        };
+    }
     match root {
         None => Err(LoadError {
             kind: LoadErrorKind::Empty,
@@ -525,12 +564,12 @@ pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
             message: "the file's document is empty".into(),
             span: root.span,
         }),
-        Some(root) => Ok(Document {
+        Some(root) => Ok(vec![Document {
             source,
             root,
             duplicate_keys,
             merge_keys,
             comments,
-        }),
+        }]),
     }
 }

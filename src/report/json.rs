@@ -43,6 +43,10 @@ pub struct JsonFinding {
     pub message: String,
     pub help: Option<String>,
     pub labels: Vec<JsonLabel>,
+    /// Present (true) when the position is approximate: the finding is inside base64,
+    /// quoted or folded text in a ConfigMap, Secret or custom resource, and points at its key.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +86,7 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
                 severity: f.severity,
                 message: f.message.clone(),
                 help: f.help.clone(),
+                approximate: f.approximate,
                 labels: f
                     .labels
                     .iter()

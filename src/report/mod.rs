@@ -24,15 +24,20 @@ pub struct Summary {
 impl Summary {
     pub fn of(reports: &[FileReport]) -> Self {
         let mut s = Summary {
-            files: reports.len(),
+            files: reports.iter().filter(|r| r.skipped.is_none()).count(),
             ..Summary::default()
         };
+        s.skipped = SkipReason::ALL.iter().map(|r| (*r, 0)).collect();
+        // A skipped file with a note (named on the command line, a template) is reported
+        // for its note and counted as skipped.
         for r in reports {
+            if let Some(reason) = r.skipped {
+                *s.skipped.entry(reason).or_default() += 1;
+            }
             s.errors += r.count(Severity::Error);
             s.warnings += r.count(Severity::Warning);
             s.info += r.count(Severity::Info);
         }
-        s.skipped = SkipReason::ALL.iter().map(|r| (*r, 0)).collect();
         s
     }
 

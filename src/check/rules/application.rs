@@ -55,7 +55,19 @@ fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
             }
             continue;
         };
-        if !slug_is_valid(slug) {
+        // `${SLUG}`, `__SLUG__`: check the text around the placeholder only.
+        let placeholders = &ctx.options.placeholders;
+        let filled_in = placeholders.contains(slug);
+        if filled_in {
+            if !slug_is_valid(&placeholders.mask(slug)) {
+                sink.push(
+                    &APPLICATION_SLUG,
+                    node.span,
+                    format!("`{slug}` is not a valid slug: only letters, digits, `-` and `_` around the placeholder"),
+                )
+                .help("keep the text around the placeholder to letters, digits, `-` and `_`");
+            }
+        } else if !slug_is_valid(slug) {
             let suggestion: String = slug
                 .chars()
                 .map(|c| {

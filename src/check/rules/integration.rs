@@ -1,6 +1,7 @@
 //! Catalog rules: find which catalog integration an application/provider pair is for,
 //! then compare it with what the integration's guide needs.
 
+use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::{Blueprint, Entry, Tag};
 use crate::catalog::{self, ClientType, Integration, MatchingMode, Provider};
 use crate::check::{Case, Ctx, Rule, Severity, Sink};
@@ -326,12 +327,12 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
         }
     }
     for id in identify(ctx.bp) {
-        check_redirects(&id, sink);
+        check_redirects(&id, &ctx.options.placeholders, sink);
         check_provider_settings(ctx, &id, sink);
     }
 }
 
-fn check_redirects(id: &Identified, sink: &mut Sink) {
+fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink) {
     let Some(list) = id
         .provider
         .attr("redirect_uris")
@@ -345,6 +346,12 @@ fn check_redirects(id: &Identified, sink: &mut Sink) {
         .as_seq()
         .is_some_and(|items| items.len() != actual.len())
     {
+        return;
+    }
+    // A placeholder in a path (`https://app/__CALLBACK__`) hides what is compared.
+    let opaque_path =
+        |url: &str| split_origin(url).is_some_and(|(_, path)| placeholders.contains(&path));
+    if actual.iter().any(|a| opaque_path(a.url)) {
         return;
     }
     let Some(base) = base_url(id) else { return };
@@ -444,7 +451,10 @@ fn check_redirects(id: &Identified, sink: &mut Sink) {
     {
         for a in &actual {
             if let Some((origin, _)) = split_origin(a.url) {
-                if host_of(&origin) != host_of(&launch_origin) {
+                // `https://${APP_HOST}` may well be the launch URL's host: opaque.
+                let opaque =
+                    placeholders.contains(&origin) || placeholders.contains(&launch_origin);
+                if !opaque && host_of(&origin) != host_of(&launch_origin) {
                     sink.push(
                         &HOST_MISMATCH,
                         a.url_node.span,

@@ -14,6 +14,7 @@ pub mod redirect_uris;
 pub mod references;
 pub mod structure;
 pub mod tags;
+pub mod wrappers;
 
 use crate::check::Rule;
 
@@ -42,6 +43,9 @@ pub static RULES: &[&Rule] = &[
     &entry::RISKY_STATE,
     &entry::LITERAL_PERMISSION_IDS,
     &discovery::NOT_DISCOVERED,
+    &wrappers::WRAPPED_KEY_NOT_YAML,
+    &wrappers::NOT_A_BLUEPRINT,
+    &wrappers::TEMPLATE_FILE,
     &models::UNKNOWN_MODEL,
     &models::UNVERIFIED_MODEL,
     &models::UNKNOWN_FIELD,

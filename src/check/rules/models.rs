@@ -413,6 +413,10 @@ impl ValueCheck<'_, '_> {
                     }
                     return;
                 }
+                // `${PORT}`, `__ENABLED__`: any type once a deploy step fills it in.
+                if matches!(&s.value, Scalar::Str(t) if self.ctx.options.placeholders.is_whole(t)) {
+                    return;
+                }
                 if let Err(why) = scalar_fits(spec.ty, &s.value) {
                     self.sink
                         .push(
@@ -506,6 +510,15 @@ impl ValueCheck<'_, '_> {
         text: &str,
         value: &Scalar,
     ) {
+        let placeholders = &self.ctx.options.placeholders;
+        if matches!(value, Scalar::Str(s) if placeholders.contains(s)) {
+            // Length and choice depend on the filled-in value; formats are checked on
+            // the text around the placeholders.
+            if let (Scalar::Str(s), Some(format)) = (value, &spec.format) {
+                self.check_format(path, format, node, &placeholders.mask(s));
+            }
+            return;
+        }
         if let Some(values) = &spec.enum_values {
             // DRF ChoiceField compares `str(value)`.
             let s = match value {
@@ -570,15 +583,21 @@ impl ValueCheck<'_, '_> {
                 return;
             }
         }
-        match &spec.format {
-            Some(FieldFormat::Duration) => {
+        if let Some(format) = &spec.format {
+            self.check_format(path, format, node, s);
+        }
+    }
+
+    fn check_format(&mut self, path: &str, format: &FieldFormat, node: &Node, s: &str) {
+        match format {
+            FieldFormat::Duration => {
                 if let Some(why) = duration_problem(s) {
                     self.sink
                         .push(&DURATION, node.span, format!("`{s}` is not an authentik duration: {why}"))
                         .help("write it like `hours=1;minutes=30` (keys: seconds, minutes, hours, days, weeks...)");
                 }
             }
-            Some(FieldFormat::Uuid) if !is_uuid(s) => {
+            FieldFormat::Uuid if !is_uuid(s) => {
                 let f = self.sink.push(
                     &FIELD_FORMAT,
                     node.span,
@@ -594,19 +613,19 @@ impl ValueCheck<'_, '_> {
                     f.help("reference the object with `!Find` or `!KeyOf` instead of a literal");
                 }
             }
-            Some(FieldFormat::Slug) if !super::application::slug_is_valid(s) => {
+            FieldFormat::Slug if !super::application::slug_is_valid(s) => {
                 self.sink
                     .push(&FIELD_FORMAT, node.span, format!("`{s}` is not a valid slug for `{path}`: only letters, digits, `-` and `_`"))
                     .help("replace spaces and other characters with `-`");
             }
-            Some(FieldFormat::Email) if !s.contains('@') => {
+            FieldFormat::Email if !s.contains('@') => {
                 self.sink.push(
                     &FIELD_FORMAT,
                     node.span,
                     format!("`{s}` is not an email address"),
                 );
             }
-            Some(FieldFormat::Uri) => {
+            FieldFormat::Uri => {
                 if let Err(why) = http_url(s) {
                     self.sink
                         .push(&FIELD_FORMAT, node.span, format!("`{path}`: {why}"))
@@ -615,7 +634,6 @@ impl ValueCheck<'_, '_> {
             }
             _ => {}
         }
-        let _ = self.ctx;
     }
 }
 

@@ -146,10 +146,16 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let public = e.attr("client_type").and_then(Node::as_str) == Some("public");
+        // `${SECRET}`, `__SECRET__`, `{{ .Values.secret }}`: a deploy step fills it in.
         let literal = secret.custom_tag().is_none()
-            && secret.scalar_text().is_some_and(|t| !t.is_empty())
+            && secret
+                .scalar_text()
+                .is_some_and(|t| !t.is_empty() && !ctx.options.placeholders.is_whole(t))
             && !secret.is_null();
-        if public && (literal || secret.custom_tag().is_some()) {
+        let filled_in = secret
+            .scalar_text()
+            .is_some_and(|t| ctx.options.placeholders.is_whole(t));
+        if public && (literal || filled_in || secret.custom_tag().is_some()) {
             sink.push(&SECRET_IN_CLEAR, secret.span, "a public client has no use for a client secret; authentik ignores it for public clients")
                 .help("remove `client_secret`, or make the client confidential if the application can keep a secret");
         } else if literal {

@@ -56,7 +56,10 @@ fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
         let Some(node) = e.field("acs_url") else {
             continue;
         };
-        let Some(text) = node.as_str() else { continue };
+        let Some(raw) = node.as_str() else { continue };
+        // `https://${SAML_HOST}/acs`: the host is filled in at deploy time.
+        let masked = ctx.options.placeholders.mask(raw);
+        let text: &str = &masked;
         match url::Url::parse(text) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
                 let host = u.host_str().unwrap_or("");
@@ -67,7 +70,11 @@ fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
                         "`https://temp.temp` is a placeholder from an integration guide",
                     )
                     .help("put the service provider's real ACS URL here");
-                } else if !(host.contains('.') || host == "localhost" || host.starts_with('[')) {
+                } else if !(host.contains('.')
+                    || host == "localhost"
+                    || host.starts_with('[')
+                    || host.contains(crate::blueprint::placeholder::MASK))
+                {
                     sink.push(
                         &SAML_ACS_URL,
                         node.span,
@@ -80,7 +87,7 @@ fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
                 sink.push(
                     &SAML_ACS_URL,
                     node.span,
-                    format!("`{text}` is not an http(s) URL"),
+                    format!("`{raw}` is not an http(s) URL"),
                 )
                 .help("write the full URL, e.g. `https://sp.example.com/saml/acs`");
             }

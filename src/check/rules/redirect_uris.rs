@@ -3,8 +3,10 @@
 //! token.py). Regexes are compiled with fancy-regex, which is closer to Python's `re`
 //! than the `regex` crate (look-around, back-references).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::blueprint::placeholder::{Placeholders, MASK};
 use crate::blueprint::{Entry, State};
 use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
@@ -15,14 +17,18 @@ pub const OAUTH2: &str = "authentik_providers_oauth2.oauth2provider";
 /// A literal redirect URI item: its node, its url text and node, and its mode.
 pub struct RedirectUri<'d> {
     pub item: &'d Node,
+    /// The url as written; for messages and for comparing URIs with each other.
     pub url: &'d str,
+    /// The url with deploy-time placeholders masked (`${HOST}` -> `akbp-placeholder`):
+    /// what rules analyse, so the scheme, path and regex syntax around them are checked.
+    pub text: Cow<'d, str>,
     pub url_node: &'d Node,
     pub mode: Option<&'d str>,
     pub kind: Option<&'d str>,
 }
 
 /// The literal items of an OAuth2 provider's `redirect_uris` (tagged ones are skipped).
-pub fn literal_uris<'d>(e: &Entry<'d>) -> Vec<RedirectUri<'d>> {
+pub fn literal_uris<'d>(e: &Entry<'d>, placeholders: &Placeholders) -> Vec<RedirectUri<'d>> {
     let Some(items) = e
         .attr("redirect_uris")
         .filter(|n| n.custom_tag().is_none())
@@ -34,9 +40,11 @@ pub fn literal_uris<'d>(e: &Entry<'d>) -> Vec<RedirectUri<'d>> {
         .iter()
         .filter_map(|item| {
             let url_node = item.get("url")?;
+            let url = url_node.as_str()?;
             Some(RedirectUri {
                 item,
-                url: url_node.as_str()?,
+                url,
+                text: placeholders.mask(url),
                 url_node,
                 mode: item.get("matching_mode").and_then(|m| m.as_str()),
                 kind: item.get("redirect_uri_type").and_then(|m| m.as_str()),
@@ -148,8 +156,10 @@ fn placeholder(url: &str) -> Option<&'static str> {
     let caps = url
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|w| {
+            // A word of digits and underscores (`/000_0_`) is not a placeholder.
             w.len() >= 6
                 && w.contains('_')
+                && w.chars().any(|c| c.is_ascii_uppercase())
                 && w.chars()
                     .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
         });
@@ -228,8 +238,11 @@ pub const REGEX_HYGIENE: Rule = Rule {
 
 fn check_regex_hygiene(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
-            if u.url.contains("\\*") {
+        for u in literal_uris(e, &ctx.options.placeholders)
+            .iter()
+            .filter(|u| u.mode == Some("regex"))
+        {
+            if u.text.contains("\\*") {
                 sink.push(
                     &REGEX_HYGIENE,
                     u.url_node.span,
@@ -237,21 +250,28 @@ fn check_regex_hygiene(ctx: &Ctx, sink: &mut Sink) {
                 )
                 .help("write `.*` to match any path (authentik#23219)");
             }
-            if !has_regex_syntax(u.url) {
+            if !has_regex_syntax(&u.text) {
                 continue; // AKB404 reports a plain URL in regex mode
             }
-            if let Some(host) = host_part(u.url) {
+            if let Some(host) = host_part(&u.text) {
                 let dots = unescaped_literal_dots(host);
                 if !dots.is_empty() {
-                    let escaped = escape_dots(host);
-                    sink.push(&REGEX_HYGIENE, u.url_node.span, format!("`.` in the host `{host}` matches any character, so other hosts match too"))
-                        .help(format!("escape the dots: `{escaped}`"));
+                    // Show the host as written; a placeholder's own dots (`{{ .Values.x }}`)
+                    // were masked and are not reported.
+                    let written = host_part(u.url).unwrap_or(host);
+                    let help = if host.contains(MASK) {
+                        "escape the dots outside the placeholder as `\\.`".to_string()
+                    } else {
+                        format!("escape the dots: `{}`", escape_dots(host))
+                    };
+                    sink.push(&REGEX_HYGIENE, u.url_node.span, format!("`.` in the host `{written}` matches any character, so other hosts match too"))
+                        .help(help);
                 }
             }
             if let Some(pos) = u
-                .url
+                .text
                 .find('?')
-                .filter(|p| looks_like_query(&u.url[*p..]) && !u.url[..*p].ends_with('\\'))
+                .filter(|p| looks_like_query(&u.text[*p..]) && !u.text[..*p].ends_with('\\'))
             {
                 let _ = pos;
                 sink.push(&REGEX_HYGIENE, u.url_node.span, "an unescaped `?` makes the character before it optional; the query string never matches")
@@ -291,8 +311,11 @@ pub const REGEX_BROAD: Rule = Rule {
 
 fn check_regex_broad(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
-            let t = u.url.trim();
+        for u in literal_uris(e, &ctx.options.placeholders)
+            .iter()
+            .filter(|u| u.mode == Some("regex"))
+        {
+            let t = u.text.trim();
             if matches!(t, ".*" | ".+" | "*" | "^.*$" | "(.*)") {
                 sink.push(
                     &REGEX_BROAD,
@@ -343,14 +366,17 @@ pub const REGEX_INVALID: Rule = Rule {
 
 fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e).iter().filter(|u| u.mode == Some("regex")) {
-            let wrapped = format!("\\A(?:{})\\z", u.url);
+        for u in literal_uris(e, &ctx.options.placeholders)
+            .iter()
+            .filter(|u| u.mode == Some("regex"))
+        {
+            let wrapped = format!("\\A(?:{})\\z", u.text);
             let compiled = fancy_regex::RegexBuilder::new(&wrapped)
                 .backtrack_limit(100_000)
                 .build();
             match compiled {
                 Ok(_) => {}
-                Err(err) if python_rust_differ(u.url) => {
+                Err(err) if python_rust_differ(&u.text) => {
                     sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: Python's `re` and akbp's regex engine read it differently ({err})"))
                         .case("unverifiable")
                         .help("check it with Python: `re.compile(pattern)`; prefer plain syntax");
@@ -386,25 +412,25 @@ pub const MODE_MISMATCH: Rule = Rule {
 
 fn check_mode_mismatch(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e) {
+        for u in literal_uris(e, &ctx.options.placeholders) {
             let at = u
                 .item
                 .get("matching_mode")
                 .map_or(u.url_node.span, |n| n.span);
             match u.mode {
-                Some("strict") if !forbidden_scheme(u.url) => {
+                Some("strict") if !forbidden_scheme(&u.text) => {
                     let regexy = ["\\", ".*", ".+", "(", "[", "|"]
                         .iter()
-                        .any(|c| u.url.contains(c))
-                        || u.url.starts_with('^')
-                        || u.url.ends_with('$');
+                        .any(|c| u.text.contains(c))
+                        || u.text.starts_with('^')
+                        || u.text.ends_with('$');
                     if regexy {
                         sink.push(&MODE_MISMATCH, u.url_node.span, "this strict URI contains regex syntax; strict compares strings exactly, so it never matches the real callback")
                             .secondary(at, "strict")
                             .help("use `matching_mode: regex` (escape the dots), or write the exact callback URL");
                     }
                 }
-                Some("regex") if !has_regex_syntax(u.url) && !u.url.contains("\\*") => {
+                Some("regex") if !has_regex_syntax(&u.text) && !u.text.contains("\\*") => {
                     let f = sink.push(
                         &MODE_MISMATCH,
                         at,
@@ -438,9 +464,9 @@ pub const UNSAFE_URI: Rule = Rule {
 
 fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e) {
-            if forbidden_scheme(u.url) {
-                let scheme = u.url.split(':').next().unwrap_or("").to_ascii_lowercase();
+        for u in literal_uris(e, &ctx.options.placeholders) {
+            if forbidden_scheme(&u.text) {
+                let scheme = u.text.split(':').next().unwrap_or("").to_ascii_lowercase();
                 sink.push(
                     &UNSAFE_URI,
                     u.url_node.span,
@@ -449,7 +475,7 @@ fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
                 .help("redirect to the application's https callback");
                 continue;
             }
-            if u.mode == Some("strict") && u.url.contains('#') {
+            if u.mode == Some("strict") && u.text.contains('#') {
                 sink.push(
                     &UNSAFE_URI,
                     u.url_node.span,
@@ -457,10 +483,11 @@ fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
                 )
                 .help("remove the `#` part");
             }
-            let plain_http = u.url.starts_with("http://") || u.url.starts_with("https?://");
+            let plain_http = u.text.starts_with("http://") || u.text.starts_with("https?://");
             if plain_http {
-                let host = host_part(u.url).unwrap_or("").replace("\\.", ".");
-                if !is_loopback(&host) {
+                let host = host_part(&u.text).unwrap_or("").replace("\\.", ".");
+                // A placeholder host may be loopback or not: nothing to say.
+                if !is_loopback(&host) && !host.contains(MASK) {
                     sink.push(&UNSAFE_URI, u.url_node.span, format!("plain http to `{host}`: authorization codes and tokens travel unencrypted"))
                         .case("plain-http")
                         .help("use https; plain http is fine only for localhost");
@@ -483,7 +510,7 @@ pub const DUPLICATE_URI: Rule = Rule {
 fn check_duplicate_uri(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
         let mut seen: HashMap<(&str, Option<&str>, Option<&str>), &Node> = HashMap::new();
-        for u in literal_uris(e) {
+        for u in literal_uris(e, &ctx.options.placeholders) {
             let key = (u.url, u.mode, u.kind);
             if let Some(first) = seen.get(&key) {
                 sink.push(
@@ -505,15 +532,15 @@ pub const PLACEHOLDER_URI: Rule = Rule {
     name: "redirect-uri-placeholder",
     severity: Severity::Error,
     summary: "A redirect URI still holds a placeholder from a guide (`temp.temp`, `<...>`, `YOUR_DOMAIN`).",
-    doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
+    doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`. Deploy-time placeholders are opaque and never reported: `${VAR}`, `${VAR:-default}` (Flux, envsubst), `__VAR__` (sed), `{{ ... }}` (Helm, Jinja) and `--placeholder REGEX` patterns; the other redirect URI rules still check the scheme, path and fragment around them.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
     cases: &[],
     check: Some(check_placeholder),
 };
 
 fn check_placeholder(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
-        for u in literal_uris(e) {
-            if let Some(why) = placeholder(u.url) {
+        for u in literal_uris(e, &ctx.options.placeholders) {
+            if let Some(why) = placeholder(&u.text) {
                 sink.push(
                     &PLACEHOLDER_URI,
                     u.url_node.span,

@@ -1,0 +1,237 @@
+//! Check every blueprint a file holds, wherever it sits: the file itself, each document
+//! of a Kubernetes manifest, a ConfigMap or Secret value, an operator's custom resource.
+//! Findings inside embedded text are moved to the outer file's positions.
+
+use crate::load::{self, Document, LoadErrorKind, SourceFile, Span};
+use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
+
+use super::rules::discovery::NOT_DISCOVERED;
+use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
+use super::{
+    check_document, failed_file, load_error_rule, secret_spans, sort_findings, FileReport, Finding,
+    Options, Sink, SkipReason,
+};
+
+/// Check one source text. `explicit`: the file was named on the command line (a file
+/// found in a folder that is not a blueprint is skipped without a note).
+pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+    // Findings pushed here (wrappers, templates, load errors) get their final severity
+    // through the same step as those of the rules.
+    check_every_blueprint(source, options, explicit).resolved(options)
+}
+
+fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+    let name = source.name.to_string();
+    let docs = match load::parse_stream(source.clone()) {
+        Ok(docs) => docs,
+        Err(e) if e.kind == LoadErrorKind::Syntax && source.text.contains("{{") => {
+            return template(name, source);
+        }
+        Err(e) => return failed_file(&name, Some(source), &e),
+    };
+    // Several documents none of which is a Kubernetes object: a plain blueprint file,
+    // which authentik reads as exactly one document (AKB006).
+    let k8s = docs
+        .iter()
+        .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
+    if docs.len() > 1 && !k8s {
+        if let Err(e) = load::parse(source.clone()) {
+            return failed_file(&name, Some(source), &e);
+        }
+    }
+    let mut sink = Sink::default();
+    let mut redactions = Vec::new();
+    let mut blueprints = 0usize;
+    let mut others = Vec::new();
+    for doc in docs {
+        match wrapper::classify(doc) {
+            Found::Blueprint(doc) => {
+                blueprints += 1;
+                check_tree(&doc, options, &mut sink, &mut redactions);
+            }
+            Found::Wrapper { trees, texts, .. } => {
+                for tree in &trees {
+                    blueprints += 1;
+                    check_tree(tree, options, &mut sink, &mut redactions);
+                }
+                for text in &texts {
+                    blueprints += 1;
+                    check_text(text, options, &mut sink, &mut redactions);
+                }
+            }
+            Found::Other { what } => others.push(what),
+        }
+    }
+    let mut findings = sink.findings;
+    let mut skipped = None;
+    if blueprints == 0 {
+        skipped = Some(SkipReason::NotABlueprint);
+        if explicit {
+            let what = others.first().cloned().unwrap_or_default();
+            let mut s = Sink::default();
+            s.push(
+                &NOT_A_BLUEPRINT,
+                Span::empty(0),
+                format!("this file is not a blueprint ({what}); akbp did not check it"),
+            )
+            .help("a blueprint has `entries:` (or `version:` and `metadata:`); a Kubernetes object needs one in a ConfigMap, a Secret or an operator's custom resource");
+            findings = s.findings;
+        }
+    }
+    sort_findings(&mut findings);
+    FileReport {
+        name,
+        source: Some(source),
+        findings,
+        redactions,
+        skipped,
+    }
+}
+
+fn template(name: String, source: SourceFile) -> FileReport {
+    let at = source.text.find("{{").unwrap_or(0);
+    let mut sink = Sink::default();
+    sink.push(
+        &TEMPLATE_FILE,
+        Span::new(at, at + 2),
+        "this file is a template (`{{ ... }}`), not YAML yet; akbp did not check it",
+    )
+    .help("check what the template renders: `helm template RELEASE CHART | akbp validate -` (or pipe your template tool's output the same way)");
+    FileReport {
+        name,
+        source: Some(source),
+        findings: sink.findings,
+        redactions: Vec::new(),
+        skipped: Some(SkipReason::Template),
+    }
+}
+
+fn check_tree(doc: &Document, options: &Options, sink: &mut Sink, redactions: &mut Vec<Span>) {
+    sink.findings.extend(check_document(doc, options));
+    redactions.extend(secret_spans(&doc.root));
+}
+
+fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, redactions: &mut Vec<Span>) {
+    redactions.extend(text.redactions.iter().copied());
+    // authentik walks `rglob("**/*.yaml")` and skips dot-files (blueprints/v1/tasks.py).
+    let hidden = |k: &str| !k.ends_with(".yaml") || k.starts_with('.');
+    if let Some(key) = text.file_key.as_deref().filter(|k| hidden(k)) {
+        sink.push(
+            &WRAPPED_KEY_NOT_YAML,
+            text.key_span,
+            format!(
+                "the {} key `{key}` holds a blueprint, but authentik discovers only `*.yaml` files",
+                text.layout.describe()
+            ),
+        )
+        .help(format!(
+            "rename the key to `{}.yaml`; mounted as a file, this name is never applied",
+            key.trim_end_matches(".yml")
+        ));
+    }
+    let approximate = !text.map.is_exact();
+    let mut found: Vec<Finding> = match &text.parsed {
+        Ok(inner) => {
+            if !text.secret {
+                redactions.extend(
+                    secret_spans(&inner.root)
+                        .into_iter()
+                        .map(|s| text.map.map(s)),
+                );
+            }
+            // The mounted name is the key's, which AKB110 checks; the inner text's own
+            // name means nothing to authentik.
+            let mut f = check_document(inner, options);
+            f.retain(|f| f.rule.code != NOT_DISCOVERED.code);
+            f
+        }
+        Err(e) => {
+            let mut s = Sink::default();
+            s.push(load_error_rule(e.kind), e.span, e.message.clone());
+            s.findings
+        }
+    };
+    let values = match (&text.parsed, text.secret) {
+        (Ok(inner), true) => secret_values(inner),
+        _ => Vec::new(),
+    };
+    for f in &mut found {
+        f.span = text.map.map(f.span);
+        for l in &mut f.labels {
+            l.span = text.map.map(l.span);
+        }
+        if approximate {
+            f.approximate = true;
+            let why = match &text.map {
+                PositionMap::Approximate { .. } if text.key.starts_with("data.") && text.secret => {
+                    "base64"
+                }
+                _ => "quoted or folded text",
+            };
+            f.label = Some(format!(
+                "approximate position: the finding is inside `{}` ({why})",
+                text.key
+            ));
+        }
+        if text.secret {
+            scrub(f, &values);
+        }
+    }
+    sink.findings.extend(found);
+}
+
+/// Keys whose values are authentik's vocabulary, not the user's data: kept in messages.
+const VOCABULARY_KEYS: [&str; 7] = [
+    "model",
+    "state",
+    "matching_mode",
+    "client_type",
+    "redirect_uri_type",
+    "version",
+    "sub_mode",
+];
+
+/// Every scalar value of a Secret's blueprint that could be sensitive.
+fn secret_values(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    doc.root.walk(&mut |n| {
+        for p in n.as_map().unwrap_or_default() {
+            let vocabulary = p
+                .key
+                .scalar_text()
+                .is_some_and(|k| VOCABULARY_KEYS.contains(&k));
+            if vocabulary {
+                continue;
+            }
+            let direct = std::slice::from_ref(&p.value);
+            for v in p.value.as_seq().unwrap_or(direct) {
+                if let Some(s) = v.as_scalar().filter(|s| s.text.len() >= 3) {
+                    out.push(s.text.clone());
+                }
+            }
+        }
+    });
+    // Longest first, so a value containing another is masked whole.
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out.dedup();
+    out
+}
+
+/// Decoded Secret data never reaches output: mask its values in every text of a finding.
+fn scrub(f: &mut Finding, values: &[String]) {
+    let mask = |s: &str| {
+        let mut s = s.to_string();
+        for v in values {
+            if s.contains(v.as_str()) {
+                s = s.replace(v.as_str(), "***");
+            }
+        }
+        s
+    };
+    f.message = mask(&f.message);
+    f.help = f.help.as_deref().map(mask);
+    f.label = f.label.as_deref().map(mask);
+    for l in &mut f.labels {
+        l.text = mask(&l.text);
+    }
+}

@@ -1,0 +1,488 @@
+//! Where blueprints live: a YAML document is a blueprint itself, a Kubernetes object
+//! that wraps one (a ConfigMap's `data`, a Secret's `stringData` or base64 `data`, a
+//! custom resource of a blueprint operator whose `spec` carries one as text or as
+//! structure), or something else (a compose file, Helm values, a Deployment).
+//!
+//! A value is blueprint text when it parses to a mapping with `entries`, or with
+//! `version` and `metadata`: the keys authentik's importer reads
+//! (authentik/blueprints/v1/importer.py, `Blueprint` in common.py). Nothing here checks
+//! a blueprint; it only finds them and says how their positions map to the outer file.
+
+use crate::blueprint::tags::KNOWN_TAGS;
+use crate::load::{self, Document, LoadError, Node, ScalarStyle, SourceFile, Span};
+
+/// The Kubernetes kind of a wrapper, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    ConfigMap,
+    Secret,
+    /// A custom resource (`AkBlueprint` of authentik-manager, or any other kind whose
+    /// `spec` holds a blueprint).
+    CustomResource(String),
+}
+
+impl Layout {
+    pub fn describe(&self) -> String {
+        match self {
+            Layout::ConfigMap => "ConfigMap".into(),
+            Layout::Secret => "Secret".into(),
+            Layout::CustomResource(kind) => kind.clone(),
+        }
+    }
+}
+
+/// How positions in an embedded blueprint's own text map to the outer file.
+#[derive(Debug, Clone)]
+pub enum PositionMap {
+    /// A literal block scalar (`|`): each inner line is an outer line with the block's
+    /// indentation removed. `lines[i]` is the outer offset of inner line `i`'s start.
+    Exact { lines: Vec<(usize, usize)> },
+    /// Base64, quoted or folded text: every position maps to the key.
+    Approximate { at: Span },
+}
+
+impl PositionMap {
+    /// The outer span of an inner span.
+    pub fn map(&self, inner: Span) -> Span {
+        match self {
+            PositionMap::Exact { lines } => {
+                let one = |o: usize| {
+                    // `lines` is sorted by inner offset; find the inner line holding `o`.
+                    let i = match lines.binary_search_by_key(&o, |(inner, _)| *inner) {
+                        Ok(i) => i,
+                        Err(i) => i.saturating_sub(1),
+                    };
+                    let (inner_start, outer_start) = lines[i];
+                    outer_start + (o - inner_start)
+                };
+                Span::new(one(inner.start as usize), one(inner.end as usize))
+            }
+            PositionMap::Approximate { at } => *at,
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        matches!(self, PositionMap::Exact { .. })
+    }
+}
+
+/// A blueprint held as text inside a wrapper.
+#[derive(Debug, Clone)]
+pub struct EmbeddedText {
+    pub layout: Layout,
+    /// The key holding it (`data.wiki.yaml`, `spec.blueprint`).
+    pub key: String,
+    /// The ConfigMap/Secret key as mounted (a file name), when there is one.
+    pub file_key: Option<String>,
+    pub key_span: Span,
+    /// The text; decoded Secret data is a secret and never shown.
+    pub text: String,
+    pub map: PositionMap,
+    /// From a Secret: its content must never appear in messages or excerpts.
+    pub secret: bool,
+    /// Outer spans to mask in excerpts (a Secret's values, line by line).
+    pub redactions: Vec<Span>,
+    /// The text parsed on its own (positions are inner), or why it failed.
+    pub parsed: Result<Document, LoadError>,
+}
+
+/// What one YAML document of a file is.
+#[derive(Debug)]
+pub enum Found {
+    /// The document is a blueprint (or a misspelt one: checked, never skipped).
+    Blueprint(Document),
+    /// A wrapper holding blueprints: as structure (spans already outer) or as text.
+    Wrapper {
+        layout: Layout,
+        trees: Vec<Document>,
+        texts: Vec<EmbeddedText>,
+    },
+    /// Something else: a Kubernetes object without a blueprint, compose, Helm values.
+    Other { what: String },
+}
+
+/// Whether a document root reads as a blueprint to authentik, or is meant as one.
+///
+/// authentik reads `version`, `metadata`, `context` and `entries`. A mapping with
+/// `entries`, or `version` and `metadata`, is a blueprint. So is a mapping that uses
+/// authentik's tags (`!KeyOf`, `!Find`...), and one with a near-miss of `entries` or
+/// `metadata` (`entires:`) next to `version` or to items with `model`: a misspelt
+/// blueprint is checked, so the typo is reported, not skipped.
+pub fn is_blueprint(root: &Node) -> bool {
+    let Some(pairs) = root.as_map() else {
+        return false;
+    };
+    if root.get("apiVersion").is_some() && root.get("kind").is_some() {
+        return false;
+    }
+    let has = |k: &str| root.get(k).is_some();
+    if has("entries") || (has("version") && has("metadata")) {
+        return true;
+    }
+    let mut tagged = false;
+    root.walk(&mut |n| {
+        if n.custom_tag()
+            .and_then(|t| t.local_name())
+            .is_some_and(|t| KNOWN_TAGS.contains(&t))
+        {
+            tagged = true;
+        }
+    });
+    if tagged {
+        return true;
+    }
+    let model_items = |n: &Node| {
+        n.as_seq()
+            .is_some_and(|items| items.iter().any(|i| i.get("model").is_some()))
+    };
+    pairs.iter().any(|p| {
+        let Some(k) = p.key.scalar_text() else {
+            return false;
+        };
+        let near = ["entries", "metadata"]
+            .iter()
+            .any(|w| k != *w && strsim::damerau_levenshtein(&k.to_ascii_lowercase(), w) <= 2);
+        near && (has("version") || model_items(&p.value))
+    })
+}
+
+fn is_k8s_object(root: &Node) -> Option<String> {
+    root.get("apiVersion")?;
+    root.get("kind")?.as_str().map(str::to_string)
+}
+
+/// Blueprint text: a single YAML document that is a blueprint.
+fn blueprint_text(text: &str) -> Option<Result<Document, LoadError>> {
+    // Cheap pre-check: authentik's keys must appear somewhere.
+    if !(text.contains("entries") || text.contains("metadata") || text.contains("version")) {
+        return None;
+    }
+    match load::parse(SourceFile::new("<embedded>", text.to_string())) {
+        Ok(doc) if is_blueprint(&doc.root) => Some(Ok(doc)),
+        Ok(_) => None,
+        // Broken YAML that still names authentik's keys and a model is a broken blueprint.
+        Err(e) if text.contains("entries:") && text.contains("model:") => Some(Err(e)),
+        Err(_) => None,
+    }
+}
+
+/// Classify one parsed document of a file.
+pub fn classify(doc: Document) -> Found {
+    if is_blueprint(&doc.root) {
+        return Found::Blueprint(doc);
+    }
+    let Some(kind) = is_k8s_object(&doc.root) else {
+        return Found::Other {
+            what: describe_other(&doc.root),
+        };
+    };
+    let (layout, mut texts, trees) = match kind.as_str() {
+        "ConfigMap" => (
+            Layout::ConfigMap,
+            mapping_texts(&doc, "data", &Layout::ConfigMap, false),
+            Vec::new(),
+        ),
+        "Secret" => {
+            let mut t = mapping_texts(&doc, "stringData", &Layout::Secret, true);
+            t.extend(mapping_texts(&doc, "data", &Layout::Secret, true));
+            (Layout::Secret, t, Vec::new())
+        }
+        other => {
+            let layout = Layout::CustomResource(other.to_string());
+            let mut texts = Vec::new();
+            let mut trees = Vec::new();
+            if let Some(spec) = doc.root.get_pair("spec") {
+                spec_blueprints(
+                    &doc,
+                    &spec.value,
+                    "spec",
+                    &layout,
+                    0,
+                    &mut texts,
+                    &mut trees,
+                );
+            }
+            (layout, texts, trees)
+        }
+    };
+    texts.sort_by_key(|t| t.key_span.start);
+    if texts.is_empty() && trees.is_empty() {
+        return Found::Other {
+            what: format!("a Kubernetes {kind} without a blueprint"),
+        };
+    }
+    Found::Wrapper {
+        layout,
+        trees,
+        texts,
+    }
+}
+
+fn describe_other(root: &Node) -> String {
+    if root.get("services").is_some() {
+        "a compose file".into()
+    } else if root.as_map().is_some() {
+        "YAML without the keys authentik reads (`version`, `metadata`, `entries`)".into()
+    } else {
+        "YAML that is not a mapping".into()
+    }
+}
+
+/// The blueprint texts under `section` (`data`, `stringData`) of a ConfigMap or Secret.
+fn mapping_texts(
+    doc: &Document,
+    section: &str,
+    layout: &Layout,
+    secret: bool,
+) -> Vec<EmbeddedText> {
+    let Some(pairs) = doc.root.get(section).and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    let base64 = secret && section == "data";
+    let mut out = Vec::new();
+    for p in pairs {
+        let (Some(key), Some(value)) = (p.key.scalar_text(), p.value.as_scalar()) else {
+            continue;
+        };
+        let (text, map) = if base64 {
+            let Some(text) = decode_base64(&value.text).and_then(|b| String::from_utf8(b).ok())
+            else {
+                continue;
+            };
+            (text, PositionMap::Approximate { at: p.key.span })
+        } else {
+            (value.text.clone(), position_map(doc, &p.value, p.key.span))
+        };
+        let Some(parsed) = blueprint_text(&text) else {
+            continue;
+        };
+        let redactions = if secret {
+            line_spans(&doc.source, p.value.span)
+        } else {
+            Vec::new()
+        };
+        out.push(EmbeddedText {
+            layout: layout.clone(),
+            key: format!("{section}.{key}"),
+            file_key: Some(key.to_string()),
+            key_span: p.key.span,
+            text,
+            map,
+            secret,
+            redactions,
+            parsed,
+        });
+    }
+    out
+}
+
+/// Blueprints in a custom resource's `spec`: a mapping that is a blueprint (kept as a
+/// tree with outer spans) or a string holding blueprint text. Searched a few levels deep.
+fn spec_blueprints(
+    doc: &Document,
+    node: &Node,
+    path: &str,
+    layout: &Layout,
+    depth: usize,
+    texts: &mut Vec<EmbeddedText>,
+    trees: &mut Vec<Document>,
+) {
+    if depth > 4 {
+        return;
+    }
+    let Some(pairs) = node.as_map() else { return };
+    for p in pairs {
+        let Some(key) = p.key.scalar_text() else {
+            continue;
+        };
+        let here = format!("{path}.{key}");
+        if let Some(s) = p.value.as_scalar() {
+            if let Some(parsed) = blueprint_text(&s.text) {
+                texts.push(EmbeddedText {
+                    layout: layout.clone(),
+                    key: here,
+                    file_key: None,
+                    key_span: p.key.span,
+                    text: s.text.clone(),
+                    map: position_map(doc, &p.value, p.key.span),
+                    secret: false,
+                    redactions: Vec::new(),
+                    parsed,
+                });
+            }
+        } else if is_blueprint(&p.value) {
+            trees.push(Document {
+                source: doc.source.clone(),
+                root: p.value.clone(),
+                duplicate_keys: doc
+                    .duplicate_keys
+                    .iter()
+                    .filter(|d| within(p.value.span, d.duplicate))
+                    .cloned()
+                    .collect(),
+                merge_keys: doc
+                    .merge_keys
+                    .iter()
+                    .filter(|m| within(p.value.span, **m))
+                    .copied()
+                    .collect(),
+                comments: doc.comments.clone(),
+            });
+        } else {
+            spec_blueprints(doc, &p.value, &here, layout, depth + 1, texts, trees);
+        }
+    }
+}
+
+fn within(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Spans of each line's text inside `span`, newlines excluded (redaction keeps lines).
+fn line_spans(source: &SourceFile, span: Span) -> Vec<Span> {
+    let text = source.slice(span);
+    let mut out = Vec::new();
+    let mut at = span.start as usize;
+    for line in text.split('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if indent < line.len() {
+            out.push(Span::new(at + indent, at + line.trim_end().len()));
+        }
+        at += line.len() + 1;
+    }
+    out
+}
+
+/// Where the lines of a block scalar's value sit in the outer file. Exact for a literal
+/// block (`|`, `|-`, `|+`) whose lines are found verbatim after its indentation;
+/// otherwise every position maps to the key.
+fn position_map(doc: &Document, value: &Node, key_span: Span) -> PositionMap {
+    let approximate = PositionMap::Approximate { at: key_span };
+    let Some(s) = value.as_scalar() else {
+        return approximate;
+    };
+    if s.style != ScalarStyle::Literal {
+        return approximate;
+    }
+    let src = &doc.source;
+    // The value's span starts at its first content line or at the `|` indicator above
+    // it, depending on the parser; try both and keep the one whose lines match.
+    let line = src.position(value.span.start as usize).line; // 1-based
+    [line - 1, line]
+        .into_iter()
+        .find_map(|first| literal_lines(src, &s.text, first))
+        .map_or(approximate, |lines| PositionMap::Exact { lines })
+}
+
+/// Outer offsets of each line of `text`, a literal block's content, when the outer lines
+/// from 0-based line `first` hold it verbatim after one common indentation.
+fn literal_lines(src: &SourceFile, text: &str, first: usize) -> Option<Vec<(usize, usize)>> {
+    let outer = &src.text;
+    let mut lines = Vec::new();
+    let mut inner_at = 0usize;
+    let mut indent: Option<usize> = None;
+    for (outer_line, inner_line) in (first..).zip(text.split('\n')) {
+        if outer_line >= src.line_count() {
+            if inner_line.is_empty() {
+                break; // the final newline of a clipped or kept block
+            }
+            return None;
+        }
+        let start = src.line_start(outer_line);
+        let end = outer[start..].find('\n').map_or(outer.len(), |e| start + e);
+        let line = outer[start..end].trim_end_matches('\r');
+        if inner_line.is_empty() {
+            lines.push((inner_at, start + line.len().min(indent.unwrap_or(0))));
+        } else {
+            let ind =
+                *indent.get_or_insert_with(|| line.len() - line.trim_start_matches(' ').len());
+            if ind == 0 || line.get(ind..) != Some(inner_line) {
+                return None;
+            }
+            lines.push((inner_at, start + ind));
+        }
+        inner_at += inner_line.len() + 1;
+    }
+    (!lines.is_empty() && indent.is_some()).then_some(lines)
+}
+
+/// Standard base64 (RFC 4648), whitespace ignored, as Kubernetes encodes Secret data.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    let mut padding = false;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                padding = true;
+                continue;
+            }
+            _ => return None,
+        };
+        if padding {
+            return None;
+        }
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        load::parse(SourceFile::new("t.yaml", text.to_string())).unwrap()
+    }
+
+    #[test]
+    fn base64_round_trip() {
+        assert_eq!(decode_base64("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(decode_base64("aGVs\nbG8h").unwrap(), b"hello!");
+        assert!(decode_base64("a*b").is_none());
+    }
+
+    #[test]
+    fn what_counts_as_a_blueprint() {
+        assert!(is_blueprint(&doc("entries: []\n").root));
+        assert!(is_blueprint(&doc("version: 1\nmetadata: {name: x}\n").root));
+        assert!(is_blueprint(
+            &doc("version: 1\nentires:\n  - model: x\n").root
+        ));
+        assert!(is_blueprint(&doc("a: !KeyOf b\n").root));
+        assert!(!is_blueprint(
+            &doc("version: '3'\nservices: {web: {image: x}}\n").root
+        ));
+        assert!(!is_blueprint(
+            &doc("replicaCount: 1\nimage: {tag: x}\n").root
+        ));
+        assert!(!is_blueprint(
+            &doc("apiVersion: v1\nkind: ConfigMap\ndata: {}\n").root
+        ));
+    }
+
+    #[test]
+    fn literal_blocks_map_exactly() {
+        let d = doc("data:\n  a.yaml: |\n    version: 1\n\n    entries: []\n");
+        let v = &d.root.get("data").unwrap().as_map().unwrap()[0];
+        let map = position_map(&d, &v.value, v.key.span);
+        // `entries` is at inner offset 12 (line 3 of the inner text, column 1).
+        let inner = Span::new(12, 19);
+        let outer = map.map(inner);
+        assert_eq!(d.source.slice(outer), "entries");
+        assert_eq!(d.source.position(outer.start as usize).line, 5);
+        assert_eq!(d.source.position(outer.start as usize).column, 5);
+    }
+}

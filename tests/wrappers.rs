@@ -1,0 +1,252 @@
+//! Where blueprints live: placeholders, wrappers (ConfigMap, Secret, operator custom
+//! resources), multi-document manifests, templates and known values, through the binary.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn akbp(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_akbp"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn akbp");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("akbp output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `file:line:col CODE` of every finding in a human report.
+fn locations(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| {
+            l.contains(": error AKB") || l.contains(": warning AKB") || l.contains(": info AKB")
+        })
+        .map(|l| {
+            let (pos, rest) = l.split_once(": ").unwrap_or((l, ""));
+            let code = rest.split_whitespace().nth(1).unwrap_or("");
+            format!("{pos} {}", &code[..code.find('[').unwrap_or(code.len())])
+        })
+        .collect()
+}
+
+const PROVIDER: &str = "version: 1
+entries:
+  - model: authentik_providers_oauth2.oauth2provider
+    identifiers: {name: wiki}
+    attrs:
+      client_secret: '@WIKI_SECRET@'
+      redirect_uris:
+        - {matching_mode: strict, url: 'https://@WIKI_HOST@/cb'}
+        - {matching_mode: strict, url: 'https://${WIKI_HOST}/cb#x'}
+";
+
+#[test]
+fn user_placeholder_patterns_are_opaque_and_the_text_around_is_checked() {
+    let (_, without, _) = akbp(&["validate", "-"], Some(PROVIDER));
+    let loc = locations(&without);
+    // `@WIKI_HOST@` holds an ALL_CAPS word: a guide placeholder unless declared.
+    assert!(
+        loc.contains(&"<stdin>:8:40 AKB407".to_string()),
+        "{without}"
+    );
+    assert!(
+        loc.contains(&"<stdin>:6:22 AKB413".to_string()),
+        "{without}"
+    );
+    let (_, with, _) = akbp(
+        &["validate", "--placeholder", "@[A-Z_]+@", "-"],
+        Some(PROVIDER),
+    );
+    let loc = locations(&with);
+    assert!(
+        !loc.iter()
+            .any(|l| l.ends_with("AKB407") || l.ends_with("AKB413")),
+        "{with}"
+    );
+    // The fragment after the built-in `${WIKI_HOST}` is still reported.
+    assert!(loc.contains(&"<stdin>:9:40 AKB405".to_string()), "{with}");
+}
+
+#[test]
+fn a_bad_placeholder_pattern_is_a_usage_error() {
+    let (code, _, err) = akbp(&["validate", "--placeholder", "(", "-"], None);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--placeholder `(` is not a valid regex"),
+        "{err}"
+    );
+}
+
+/// The mixed folder: a compose file, a Deployment and Helm values next to blueprints in
+/// every layout. Every finding sits at its exact place in the outer file (PyYAML agrees
+/// on the lines: the wrapped text's line N is the outer line of the block plus N).
+#[test]
+fn mixed_folder_checks_every_layout_at_outer_positions_and_skips_the_rest() {
+    let (code, out, _) = akbp(&["validate", "--verbose", "tests/layouts/mixed/"], None);
+    assert_eq!(code, 1, "{out}");
+    let loc = locations(&out);
+    let expected = [
+        // AkBlueprint with the blueprint as structure: spans are already outer.
+        "tests/layouts/mixed/akblueprint.yaml:13:16 AKB200",
+        "tests/layouts/mixed/blueprint.yaml:5:12 AKB200",
+        // ConfigMap `data` literal block with a blank line inside.
+        "tests/layouts/mixed/configmap.yaml:13:16 AKB200",
+        // Multi-document manifest: an AkBlueprint with text, then a ConfigMap (`|-`).
+        "tests/layouts/mixed/manifest.yaml:17:16 AKB200",
+        "tests/layouts/mixed/manifest.yaml:25:3 AKB110",
+        "tests/layouts/mixed/manifest.yaml:26:5 AKB100",
+        "tests/layouts/mixed/manifest.yaml:27:16 AKB200",
+        // Secret `stringData` (exact) and base64 `data` (at the key, approximate).
+        "tests/layouts/mixed/secret.yaml:12:16 AKB200",
+        "tests/layouts/mixed/secret.yaml:15:3 AKB200",
+    ];
+    assert_eq!(loc, expected, "{out}");
+    for other in ["compose.yaml", "deployment.yaml", "values.yaml"] {
+        assert!(
+            out.contains(&format!(
+                "skipped tests/layouts/mixed/{other} (not a blueprint)"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains(&format!("mixed/{other}:")), "{out}");
+    }
+    assert!(
+        out.trim_end().ends_with(
+            "checked 5 files: 7 errors, 2 warnings; skipped 3 files (3 not a blueprint)"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn secret_data_never_reaches_the_output_and_base64_positions_are_marked() {
+    for format in ["human", "json"] {
+        let (_, out, err) = akbp(
+            &[
+                "validate",
+                "--format",
+                format,
+                "tests/layouts/mixed/secret.yaml",
+            ],
+            None,
+        );
+        for secret in ["hunter2", "sekrit", "hunter2-group"] {
+            assert!(
+                !out.contains(secret) && !err.contains(secret),
+                "{format}: {out}"
+            );
+        }
+        if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let f = v["findings"].as_array().unwrap();
+            assert_eq!(f.len(), 2, "{out}");
+            assert_eq!(
+                (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+                (Some(12), Some(16))
+            );
+            assert!(f[0].get("approximate").is_none(), "{out}");
+            assert_eq!(
+                (f[1]["line"].as_u64(), f[1]["column"].as_u64()),
+                (Some(15), Some(3))
+            );
+            assert_eq!(f[1]["approximate"], true, "{out}");
+        } else {
+            assert!(out.contains("approximate position"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn a_plain_blueprint_file_must_still_be_one_document() {
+    let two = "version: 1\nentries: []\n---\nversion: 1\nentries: []\n";
+    let (code, out, _) = akbp(&["validate", "-"], Some(two));
+    assert_eq!(code, 1);
+    assert_eq!(locations(&out), vec!["<stdin>:3:1 AKB006"], "{out}");
+}
+
+#[test]
+fn a_file_named_on_the_command_line_that_is_not_a_blueprint_gets_one_note() {
+    let (code, out, _) = akbp(&["validate", "tests/layouts/mixed/compose.yaml"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        locations(&out),
+        vec!["tests/layouts/mixed/compose.yaml:1:1 AKB111"],
+        "{out}"
+    );
+    assert!(out.contains("not a blueprint (a compose file)"), "{out}");
+    assert!(out.contains("skipped 1 file (1 not a blueprint)"), "{out}");
+}
+
+#[test]
+fn a_misspelt_blueprint_is_checked_not_skipped() {
+    let typo = "version: 1\nmetadata_: {name: x}\nentires:\n  - model: authentik_core.group\n    identifiers: {name: x}\n";
+    let (_, out, _) = akbp(&["validate", "-"], Some(typo));
+    // The typo is reported where it is, with authentik's key suggested.
+    assert!(
+        locations(&out).contains(&"<stdin>:3:1 AKB102".to_string()),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `entries`"), "{out}");
+    assert!(!out.contains("skipped"), "{out}");
+}
+
+#[test]
+fn a_template_gets_one_note_and_counts_as_skipped() {
+    let (code, out, _) = akbp(&["validate", "tests/fixtures/AKB112/bad.yaml"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        locations(&out),
+        vec!["tests/fixtures/AKB112/bad.yaml:5:1 AKB112"],
+        "{out}"
+    );
+    assert!(out.contains("helm template"), "{out}");
+    assert!(out.contains("skipped 1 file (1 template)"), "{out}");
+}
+
+#[test]
+fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
+    let (code, out, _) = akbp(&["validate", "examples/layouts/"], None);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        locations(&out),
+        vec!["examples/layouts/helm-template.yaml:7:1 AKB112"],
+        "{out}"
+    );
+    assert!(
+        out.trim_end().ends_with(
+            "checked 5 files: 0 errors, 0 warnings, 1 info; skipped 1 file (1 template)"
+        ),
+        "{out}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/layouts/configmap.yaml"
+    ))
+    .unwrap();
+    let body: String = example
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        readme.contains(&format!("# examples/layouts/configmap.yaml\n{body}```")),
+        "README's ConfigMap example differs from examples/layouts/configmap.yaml"
+    );
+}
