@@ -174,6 +174,14 @@ pub struct ValidateArgs {
     /// `${VAR}`, `${VAR:-default}`, `__VAR__` and `{{ ... }}` (repeatable).
     #[arg(long = "placeholder", value_name = "REGEX")]
     pub placeholders: Vec<String>,
+    /// A YAML or JSON mapping used as the blueprint instance's context: it overrides the
+    /// file's `context:` defaults, and `!Context` is evaluated where known.
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// A dotenv file: the only environment `!Env` is evaluated against (akbp's own is
+    /// never read). Its values are secrets and never printed.
+    #[arg(long, value_name = "FILE")]
+    pub env: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,10 +293,18 @@ fn validate(args: ValidateArgs) -> i32 {
             return 2;
         }
     };
+    let known = match known_values(args.context.as_deref(), args.env.as_deref()) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = Options {
         target: args.target,
         schema,
         placeholders,
+        known,
         ..Options::default()
     };
     let selection = crate::input::Selection {
@@ -353,6 +369,42 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     crate::validate::exit_code(&reports, args.deny_warnings)
+}
+
+/// Read `--context` and `--env` through the same bounded reader as blueprints.
+fn known_values(
+    context: Option<&std::path::Path>,
+    env: Option<&std::path::Path>,
+) -> Result<crate::blueprint::known::Known, crate::blueprint::known::KnownError> {
+    use crate::blueprint::known::{Known, KnownError};
+    let read = |flag: &'static str, path: &std::path::Path| {
+        let name = path.display().to_string();
+        crate::load::read_source(&crate::load::RealFs, path, &name).map_err(|e| KnownError {
+            flag,
+            path: name.clone(),
+            reason: e.message,
+        })
+    };
+    let mut known = Known::default();
+    if let Some(path) = context {
+        let source = read("--context", path)?;
+        let fail = |reason: String| KnownError {
+            flag: "--context",
+            path: path.display().to_string(),
+            reason,
+        };
+        let doc = crate::load::parse(source).map_err(|e| fail(e.message))?;
+        known.context = Some(Known::context_from(&doc).map_err(fail)?);
+    }
+    if let Some(path) = env {
+        let source = read("--env", path)?;
+        known.env = Some(Known::env_from(&source.text).map_err(|reason| KnownError {
+            flag: "--env",
+            path: path.display().to_string(),
+            reason,
+        })?);
+    }
+    Ok(known)
 }
 
 impl NamingArgs {

@@ -869,3 +869,34 @@ fn find_models_cover_schemas_and_base_models() {
         Some("jwt_federation_sources")
     );
 }
+
+/// Default objects are found by each of their values, not only by the shipped identifiers.
+#[test]
+fn default_objects_have_every_identifier() {
+    let k = knowledge();
+    for line in Target::KNOWN {
+        for lookups in [
+            &[("managed", "goauthentik.io/outposts/embedded")][..],
+            &[("name", "authentik Embedded Outpost")][..],
+        ] {
+            assert!(k.is_default_object("authentik_outposts.outpost", lookups, line));
+        }
+        assert!(k.is_default_object(
+            "authentik_stages_prompt.prompt",
+            &[("field_key", "username")],
+            line
+        ));
+        assert!(!k.is_default_object(
+            "authentik_stages_prompt.prompt",
+            &[("field_key", "nickname")],
+            line
+        ));
+        // `unique` lists only lookups the model declares unique (lookups.json).
+        for o in k.default_objects(line) {
+            let m = k.find_model(&o.model, line).expect(&o.model);
+            for u in &o.unique {
+                assert!(o.lookups.contains_key(u) && m.unique_fields().contains(&u.as_str()));
+            }
+        }
+    }
+}

@@ -250,3 +250,81 @@ fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
         "README's ConfigMap example differs from examples/layouts/configmap.yaml"
     );
 }
+
+/// `--context` and `--env` change verdicts: tags whose inputs are known are evaluated,
+/// and rules see the resulting URIs, modes and secrets.
+#[test]
+fn known_values_change_verdicts_and_env_values_are_never_printed() {
+    let file = "tests/layouts/known/wiki.yaml";
+    let run = |extra: &[&str]| {
+        let mut args = vec!["validate"];
+        args.extend_from_slice(extra);
+        args.push(file);
+        let (_, out, err) = akbp(&args, None);
+        let (_, json, _) = akbp(
+            &[&args[..1], &["--format", "json"], &args[1..]].concat(),
+            None,
+        );
+        for secret in ["intranet.corp.example", "s3cr3t-from-env"] {
+            assert!(
+                !out.contains(secret) && !json.contains(secret) && !err.contains(secret),
+                "{out}{json}"
+            );
+        }
+        locations(&out)
+    };
+    let at = |l: &[String], s: &str| l.iter().any(|x| x == &format!("{file}:{s}"));
+    // Nothing known: tags are opaque.
+    let none = run(&[]);
+    assert!(
+        at(&none, "15:22 AKB414") && !at(&none, "19:40 AKB405"),
+        "{none:?}"
+    );
+    // --env: the `!Format` with `!Env WIKI_HOST` becomes an http URI with a fragment.
+    let clean = run(&["--env", "tests/layouts/known/clean.env"]);
+    assert!(at(&clean, "19:40 AKB405"), "{clean:?}");
+    assert!(!at(&clean, "17:26 AKB404"), "{clean:?}");
+    // WIKI_REGEX=yes: `!If` picks `regex` for a plain URL; the secret is set, so no AKB414,
+    // and a value read from the environment is not a literal secret in the file (AKB413).
+    let regex = run(&["--env", "tests/layouts/known/regex.env"]);
+    assert!(at(&regex, "17:26 AKB404"), "{regex:?}");
+    assert!(
+        !regex
+            .iter()
+            .any(|l| l.ends_with("AKB414") || l.ends_with("AKB413")),
+        "{regex:?}"
+    );
+    // --context overrides the file's `context:` default with a guide placeholder.
+    let guide = run(&["--context", "tests/layouts/known/guide.json"]);
+    assert!(at(&guide, "18:16 AKB407"), "{guide:?}");
+    assert!(!at(&none, "18:16 AKB407"), "{none:?}");
+}
+
+#[test]
+fn unusable_known_value_files_are_usage_errors() {
+    let (code, _, err) = akbp(
+        &[
+            "validate",
+            "--env",
+            "no/such.env",
+            "tests/layouts/known/wiki.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--env no/such.env"), "{err}");
+    let (code, _, err) = akbp(
+        &[
+            "validate",
+            "--context",
+            "tests/layouts/known/clean.env",
+            "tests/layouts/known/wiki.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--context") && err.contains("must be a mapping"),
+        "{err}"
+    );
+}

@@ -8,8 +8,8 @@ use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::{
-    check_document, failed_file, load_error_rule, secret_spans, sort_findings, FileReport, Finding,
-    Options, Sink, SkipReason,
+    check_document, failed_file, load_error_rule, mask_values, secret_spans, sort_findings,
+    FileReport, Finding, Options, Sink, SkipReason,
 };
 
 /// Check one source text. `explicit`: the file was named on the command line (a file
@@ -174,7 +174,7 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, redaction
             ));
         }
         if text.secret {
-            scrub(f, &values);
+            mask_values(f, &values);
         }
     }
     sink.findings.extend(found);
@@ -215,23 +215,4 @@ fn secret_values(doc: &Document) -> Vec<String> {
     out.sort_by_key(|s| std::cmp::Reverse(s.len()));
     out.dedup();
     out
-}
-
-/// Decoded Secret data never reaches output: mask its values in every text of a finding.
-fn scrub(f: &mut Finding, values: &[String]) {
-    let mask = |s: &str| {
-        let mut s = s.to_string();
-        for v in values {
-            if s.contains(v.as_str()) {
-                s = s.replace(v.as_str(), "***");
-            }
-        }
-        s
-    };
-    f.message = mask(&f.message);
-    f.help = f.help.as_deref().map(mask);
-    f.label = f.label.as_deref().map(mask);
-    for l in &mut f.labels {
-        l.text = mask(&l.text);
-    }
 }

@@ -193,6 +193,8 @@ pub struct Options {
     pub policy: Arc<Policy>,
     /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).
     pub placeholders: Placeholders,
+    /// `--context` and `--env`: values that let tags be evaluated.
+    pub known: crate::blueprint::known::Known,
 }
 
 impl Default for Options {
@@ -202,6 +204,7 @@ impl Default for Options {
             schema: None,
             policy: Arc::default(),
             placeholders: Placeholders::default(),
+            known: Default::default(),
         }
     }
 }
@@ -290,6 +293,9 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
 
 /// Run every rule over a parsed document.
 pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
+    // With --context/--env, rules see the values of the tags they can evaluate.
+    let evaluated = crate::blueprint::known::evaluate(doc, &options.known);
+    let doc = evaluated.as_ref().unwrap_or(doc);
     let bp = Blueprint::new(doc);
     let ctx = Ctx {
         bp: &bp,
@@ -304,9 +310,33 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
         }
     }
     let mut findings = sink.findings;
+    // Values read from --env are secrets: never in a message.
+    let secrets = options.known.secret_values();
+    if !secrets.is_empty() {
+        findings.iter_mut().for_each(|f| mask_values(f, &secrets));
+    }
     options.policy.resolve(&mut findings);
     sort_findings(&mut findings);
     findings
+}
+
+/// Replace every occurrence of `values` (secrets) in a finding's texts with `***`.
+pub fn mask_values(f: &mut Finding, values: &[String]) {
+    let mask = |s: &str| {
+        let mut s = s.to_string();
+        for v in values {
+            if s.contains(v.as_str()) {
+                s = s.replace(v.as_str(), "***");
+            }
+        }
+        s
+    };
+    f.message = mask(&f.message);
+    f.help = f.help.as_deref().map(mask);
+    f.label = f.label.as_deref().map(mask);
+    for l in &mut f.labels {
+        l.text = mask(&l.text);
+    }
 }
 
 /// Load and check one source text.

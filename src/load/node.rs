@@ -148,6 +148,38 @@ impl Node {
         }
     }
 
+    /// Whether two nodes build the same value for authentik: the same authentik tag (by
+    /// name, wherever it is written), and equal contents as Python compares them: scalars by
+    /// their PyYAML value (`1` and `'1'` differ; `1`, `1.0` and `true` are equal), lists item
+    /// by item, mappings as dicts (key order does not matter). Layout and quoting are ignored.
+    pub fn same_value(&self, other: &Node) -> bool {
+        let tag_a = self.custom_tag().map(|t| t.name.as_str());
+        let tag_b = other.custom_tag().map(|t| t.name.as_str());
+        if tag_a != tag_b {
+            return false;
+        }
+        match (&self.kind, &other.kind) {
+            (NodeKind::Scalar(a), NodeKind::Scalar(b)) => {
+                if tag_a.is_some() {
+                    // A tag argument is read as text by authentik's constructors.
+                    return a.text == b.text;
+                }
+                scalar_equal(&a.value, &b.value)
+            }
+            (NodeKind::Seq(a), NodeKind::Seq(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y))
+            }
+            (NodeKind::Map(a), NodeKind::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter().all(|p| {
+                        b.iter()
+                            .any(|q| p.key.same_value(&q.key) && p.value.same_value(&q.value))
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// Visit this node and all nodes below it, depth first, in document order.
     pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Node)) {
         f(self);
@@ -159,5 +191,22 @@ impl Node {
                 p.value.walk(f);
             }),
         }
+    }
+}
+
+/// Python's `==` on the values PyYAML builds: numbers and booleans compare by value
+/// across types (`1 == 1.0 == True`), everything else by type and value.
+fn scalar_equal(a: &Scalar, b: &Scalar) -> bool {
+    fn number(s: &Scalar) -> Option<f64> {
+        match s {
+            Scalar::Bool(b) => Some(f64::from(u8::from(*b))),
+            Scalar::Int(i) => Some(*i as f64),
+            Scalar::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
 }

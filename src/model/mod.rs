@@ -267,10 +267,13 @@ impl Deviation {
 pub struct DefaultObject {
     /// Its model, e.g. `authentik_flows.flow`.
     pub model: String,
-    /// Field -> value pairs that find it (identifiers plus `name`/`slug`/`managed`/`domain`).
+    /// Field -> value pairs that find it: its identifiers plus every single-line string attr
+    /// (the importer matches an entry with `filter(**identifiers).first()`).
     pub lookups: IndexMap<String, String>,
     /// The identifiers authentik's blueprint uses (the stable lookup).
     pub identified_by: Vec<String>,
+    /// The lookups the model declares unique (each one alone finds exactly this object).
+    pub unique: Vec<String>,
     /// First release line with it.
     pub since: Target,
     /// First release line without it.

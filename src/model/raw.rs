@@ -65,6 +65,8 @@ struct RawDefault {
     model: String,
     lookups: IndexMap<String, String>,
     identified_by: Vec<String>,
+    #[serde(default)]
+    unique: Vec<String>,
     since: String,
     until: Option<String>,
     source: String,
@@ -147,6 +149,7 @@ pub(super) fn parse(models_json: &str, defaults_json: &str) -> Result<Knowledge,
                 model: o.model,
                 lookups: o.lookups,
                 identified_by: o.identified_by,
+                unique: o.unique,
                 source: o.source,
             })
         })

@@ -55,13 +55,15 @@ impl SourceCode for Indexed<'_> {
         } else {
             text.len()
         };
+        // Characters, not bytes, as in the `file:line:column` header above the box, so
+        // both agree on lines with non-ASCII text.
         let column = if before == 0 {
-            start - f.line_start(first_line)
+            f.position(start).column - 1
         } else {
             0
         };
-        Ok(Box::new(MietteSpanContents::new_named(
-            f.name.to_string(),
+        // Unnamed: the header line above the box already names the file.
+        Ok(Box::new(MietteSpanContents::new(
             &text[data_start..data_end],
             (data_start, data_end - data_start).into(),
             from_line,
@@ -203,4 +205,30 @@ pub fn skipped_list(skipped: &[crate::input::Skipped]) -> String {
         let _ = writeln!(out, "skipped {} ({})", s.name, s.reason.as_str());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check_source, Options};
+
+    /// The file is named once per finding, and the header and the box agree on the column
+    /// when non-ASCII text comes before the finding on its line.
+    #[test]
+    fn file_named_once_and_columns_agree_after_non_ascii() {
+        let text = "version: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {name: Café, slug: my wiki}\n";
+        let report = check_source(SourceFile::new("x.yaml", text), &Options::default());
+        assert!(!report.findings.is_empty());
+        let out = render(std::slice::from_ref(&report), Style::default());
+        let finding = out
+            .split("\n\n")
+            .find(|f| f.contains("AKB207"))
+            .expect("AKB207 finding");
+        assert_eq!(finding.matches("x.yaml").count(), 1, "{finding}");
+        assert!(
+            finding.starts_with("x.yaml:4:37: error AKB207"),
+            "{finding}"
+        );
+        assert!(finding.contains("╭─[4:37]"), "{finding}");
+    }
 }

@@ -34,6 +34,55 @@ pub fn slug_is_valid(slug: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// A valid slug close to `text`: letters with an ASCII form keep it (`café` -> `cafe`),
+/// anything else becomes one `-`; `None` when nothing is left.
+pub fn suggest_slug(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(ascii) = latin_ascii(c) {
+            out.extend(ascii.chars().map(|c| c.to_ascii_lowercase()));
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    (!out.is_empty()).then(|| out.to_string())
+}
+
+/// Base letters of Latin-1 Supplement U+00C0..U+00FF; `*` has no single letter.
+const LATIN1: &str = "AAAAAA*CEEEEIIIIDNOOOOO*OUUUUY**aaaaaa*ceeeeiiiidnooooo*ouuuuy*y";
+/// Base letters of Latin Extended-A U+0100..U+017F; `*` has no single letter.
+const LATIN_EXT_A: &str = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi**JjKkkLlLlLlLlLlNnNnNnnNnOoOoOo**RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+
+/// The ASCII form of a Latin letter with a diacritic or a ligature (no dependency: two
+/// small tables cover the Latin letters of Western, Central and Northern European names).
+fn latin_ascii(c: char) -> Option<&'static str> {
+    let special = match c {
+        'Æ' => Some("AE"),
+        'æ' => Some("ae"),
+        'Þ' => Some("TH"),
+        'þ' => Some("th"),
+        'ß' | 'ẞ' => Some("ss"),
+        'Ĳ' => Some("IJ"),
+        'ĳ' => Some("ij"),
+        'Œ' => Some("OE"),
+        'œ' => Some("oe"),
+        _ => None,
+    };
+    if special.is_some() {
+        return special;
+    }
+    let (table, start) = match c as u32 {
+        0xC0..=0xFF => (LATIN1, 0xC0),
+        0x100..=0x17F => (LATIN_EXT_A, 0x100),
+        _ => return None,
+    };
+    let i = (c as u32 - start) as usize;
+    table.get(i..=i).filter(|l| *l != "*")
+}
+
 fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
     let mut seen: HashMap<String, &Node> = HashMap::new();
     for e in &ctx.bp.entries {
@@ -68,22 +117,15 @@ fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
                 .help("keep the text around the placeholder to letters, digits, `-` and `_`");
             }
         } else if !slug_is_valid(slug) {
-            let suggestion: String = slug
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
-            sink.push(
+            let f = sink.push(
                 &APPLICATION_SLUG,
                 node.span,
                 format!("`{slug}` is not a valid slug: only letters, digits, `-` and `_`"),
-            )
-            .help(format!("try `{}`", suggestion.trim_matches('-')));
+            );
+            match suggest_slug(slug) {
+                Some(s) => f.help(format!("try `{s}`")),
+                None => f.help("use only ASCII letters, digits, `-` and `_`"),
+            };
         } else if RESERVED_SLUGS.contains(&slug.to_ascii_lowercase().as_str()) {
             sink.push(
                 &APPLICATION_SLUG,
@@ -102,12 +144,16 @@ fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
+pub const POLICY_BINDING_MODEL: &str = "authentik_policies.policybinding";
+/// What a policy binding binds: exactly one is set (authentik/policies/models.py).
+pub const BINDING_SUBJECTS: [&str; 3] = ["policy", "group", "user"];
+
 pub const POLICY_BINDING: Rule = Rule {
     code: "AKB210",
     name: "policy-binding-shape",
     severity: Severity::Error,
     summary: "A policy binding needs a `target`, an `order` and exactly one of `policy`, `group`, `user`.",
-    doc: "## What it does\nChecks `authentik_policies.policybinding` entries: `target` and `order` are set (best as identifiers, since bindings have no name), and exactly one of `policy`, `group`, `user` is given.\n\n## Why\nauthentik rejects \"Only one of 'policy', 'group' or 'user' can be set.\" and \"One of 'policy', 'group' or 'user' must be set.\"; without `target`+`order` in identifiers every apply may create another binding.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {order: 0}\n    attrs:\n      group: !KeyOf group\n      user: !Find [authentik_core.user, [username, akadmin]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !KeyOf group\n```\n",
+    doc: "## What it does\nChecks `authentik_policies.policybinding` entries: `target` and `order` are set, and exactly one of `policy`, `group`, `user` is given. Since bindings have no name, re-applying finds a binding by its identifiers: `target` with `order`, or `target` with the bound `policy`, `group` or `user`; a binding identified otherwise is a warning.\n\n## Why\nauthentik rejects \"Only one of 'policy', 'group' or 'user' can be set.\" and \"One of 'policy', 'group' or 'user' must be set.\"; without a stable identity in identifiers every apply may create another binding.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {order: 0}\n    attrs:\n      group: !KeyOf group\n      user: !Find [authentik_core.user, [username, akadmin]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !KeyOf group\n```\n",
     cases: &[
         Case {
             id: "key-not-identifier",
@@ -122,13 +168,11 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
     use crate::blueprint::State;
     let mut seen: HashMap<String, &Node> = HashMap::new();
     for e in &ctx.bp.entries {
-        if e.model_key() != Some("authentik_policies.policybinding")
-            || e.state() == Some(State::Absent)
-        {
+        if e.model_key() != Some(POLICY_BINDING_MODEL) || e.state() == Some(State::Absent) {
             continue;
         }
         let at = e.anchor_span();
-        let set: Vec<&str> = ["policy", "group", "user"]
+        let set: Vec<&str> = BINDING_SUBJECTS
             .into_iter()
             .filter(|k| e.field(k).is_some_and(|n| !n.is_null()))
             .collect();
@@ -155,15 +199,21 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
                 .help("use one binding per policy, group or user");
             }
         }
+        // Re-applying finds the binding by its identifiers: `target` + `order`, or `target`
+        // + the bound policy, group or user, are both stable (authentik/policies/models.py
+        // 2026.2.2: a binding has no name).
+        let in_identifiers = |k: &str| e.identifiers.and_then(|i| i.get(k)).is_some();
+        let subject_identifies =
+            in_identifiers("target") && BINDING_SUBJECTS.iter().any(|k| in_identifiers(k));
         for key in ["target", "order"] {
             if e.field(key).is_none() {
                 sink.push(&POLICY_BINDING, at, format!("the policy binding has no `{key}`"))
                     .help(format!("add `{key}` to identifiers, e.g. `identifiers: {{target: !KeyOf app, order: 0}}`"));
-            } else if e.identifiers.and_then(|i| i.get(key)).is_none() {
+            } else if !(in_identifiers(key) || key == "order" && subject_identifies) {
                 let n = e.field(key).map_or(at, |n| n.span);
                 sink.push(&POLICY_BINDING, n, format!("`{key}` is not in identifiers; bindings have no name, so each apply may create another one"))
                     .case("key-not-identifier")
-                    .help("identify bindings by `target` and `order`");
+                    .help("identify bindings by `target` and `order`, or by `target` and the bound `policy`, `group` or `user`");
             }
         }
         // (target, order, policy|group|user) is unique in authentik's database.
@@ -215,6 +265,34 @@ fn check_application_group(ctx: &Ctx, sink: &mut Sink) {
         if is_ref {
             sink.push(&APPLICATION_GROUP_LABEL, g.span, "`group` is a display label; a group reference here does not restrict access")
                 .help("to limit access, bind the group with an `authentik_policies.policybinding` whose target is the application");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_cover_their_blocks() {
+        assert_eq!(LATIN1.len(), 0x100 - 0xC0);
+        assert_eq!(LATIN_EXT_A.len(), 0x180 - 0x100);
+    }
+
+    #[test]
+    fn slug_suggestions_keep_latin_letters() {
+        assert_eq!(suggest_slug("café-app").as_deref(), Some("cafe-app"));
+        assert_eq!(suggest_slug("Größe Wiki").as_deref(), Some("grosse-wiki"));
+        assert_eq!(
+            suggest_slug("Łódź & Kraków").as_deref(),
+            Some("lodz-krakow")
+        );
+        assert_eq!(suggest_slug("Ærø × Œuvre").as_deref(), Some("aero-oeuvre"));
+        assert_eq!(suggest_slug("my wiki").as_deref(), Some("my-wiki"));
+        assert_eq!(suggest_slug("ŽŠČ ĳ ÿ").as_deref(), Some("zsc-ij-y"));
+        assert_eq!(suggest_slug("日本"), None);
+        for c in ['×', '÷', '日'] {
+            assert_eq!(latin_ascii(c), None);
         }
     }
 }

@@ -8,7 +8,7 @@ pub const ENTRY_SHAPE: Rule = Rule {
     name: "entry-shape",
     severity: Severity::Error,
     summary: "An entry's keys have the wrong type: `model` missing or not `app.model`, bad `state`, non-string `id`, `identifiers`/`attrs` not mappings...",
-    doc: "## What it does\nChecks each entry's keys: `model` is present and of the form `app_label.model_name` (exactly one dot); `state` is one of `present`, `created`, `must_created`, `absent`; `id` is a string; `identifiers` and `attrs` are mappings; `conditions` and `permissions` are lists, and each permission has a `permission`.\n\n## Why\nauthentik fails to build the entry (dacite type errors) or crashes on a three-part model name, and stops at the first failure.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_policies.expression.expressionpolicy\n    state: enabled\n    id: 1\n    identifiers: {name: p}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_policies_expression.expressionpolicy\n    state: present\n    id: policy\n    identifiers: {name: p}\n    attrs: {expression: return True}\n```\n",
+    doc: "## What it does\nChecks each entry's keys: `model` is present and of the form `app_label.model_name` (exactly one dot); `state` is one of `present`, `created`, `must_created`, `absent`; `id` is a plain string (not a number, not a tag such as `!Env`); `identifiers` and `attrs` are mappings; `conditions` and `permissions` are lists, and each permission has a `permission`.\n\n## Why\nauthentik fails to build the entry (dacite type errors) or crashes on a three-part model name, and stops at the first failure. A tagged `id` fails the whole file: `BlueprintEntry.id` is `str | None` (authentik/blueprints/v1/common.py, 2026.2.2); lab-verified on authentik 2026.2.2, where `id: !Env GROUP_ID` makes the importer refuse the file (dacite `UnionMatchError` on `entries`).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_policies.expression.expressionpolicy\n    state: enabled\n    id: 1\n    identifiers: {name: p}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_policies_expression.expressionpolicy\n    state: present\n    id: policy\n    identifiers: {name: p}\n    attrs: {expression: return True}\n```\n",
     cases: &[],
     check: Some(check_entry_shape),
 };
@@ -59,7 +59,16 @@ fn check_entry_shape(ctx: &Ctx, sink: &mut Sink) {
             }
         }
         if let Some(id) = e.id {
-            if id.custom_tag().is_none() && id.as_str().is_none() {
+            // `BlueprintEntry.id: str | None` (authentik/blueprints/v1/common.py, 2026.2.2):
+            // dacite refuses a tag object there and the whole file fails to load.
+            if let Some(tag) = id.custom_tag() {
+                sink.push(
+                    &ENTRY_SHAPE,
+                    id.span,
+                    format!("`id` must be a plain string, found a `{}` tag; authentik cannot load the file", tag.name),
+                )
+                .help("write the id literally, e.g. `id: wiki-provider`; ids only name entries for `!KeyOf` inside this file");
+            } else if id.as_str().is_none() {
                 let text = id.scalar_text().unwrap_or("");
                 sink.push(
                     &ENTRY_SHAPE,
@@ -159,7 +168,7 @@ pub const IDENTIFIER_CONFLICT: Rule = Rule {
     name: "identifier-conflict",
     severity: Severity::Warning,
     summary: "A field is set in both `identifiers` and `attrs` with different values; identifiers win on create.",
-    doc: "## What it does\nReports a field given different values in `identifiers` and `attrs`.\n\n## Why\nOn create authentik merges identifiers over attrs, so the attrs value is lost; on update the attrs value is written. The object flips between the two.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs: {name: Admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
+    doc: "## What it does\nReports a field given different values in `identifiers` and `attrs`.\n\n## Why\nOn create authentik merges identifiers over attrs, so the attrs value is lost; on update the attrs value is written. The object flips between the two. Values are compared as authentik builds them (authentik/blueprints/v1/common.py, 2026.2.2): the same tag with the same arguments, however quoted or laid out, is the same value; `1` and `'1'` are not.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs: {name: Admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
     cases: &[],
     check: Some(check_identifier_conflict),
 };
@@ -174,11 +183,7 @@ fn check_identifier_conflict(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             };
             let Some(other) = attrs.get(k) else { continue };
-            let same = match (p.value.as_scalar(), other.as_scalar()) {
-                (Some(a), Some(b)) => a.value == b.value && p.value.tag == other.tag,
-                _ => ctx.doc.source.slice(p.value.span) == ctx.doc.source.slice(other.span),
-            };
-            if !same {
+            if !p.value.same_value(other) {
                 sink.push(
                     &IDENTIFIER_CONFLICT,
                     other.span,

@@ -10,8 +10,8 @@ pub const FIND_MAY_BE_NULL: Rule = Rule {
     code: "AKB304",
     name: "find-may-be-null",
     severity: Severity::Warning,
-    summary: "A `!Find` for a required reference looks up an object that not every install has; it resolves to null when missing.",
-    doc: "## What it does\nFor fields the model requires (flows, keys, providers...), checks `!Find` lookups against the objects every authentik install creates at the target release: the default flows by slug, the managed scope and SAML mappings, `authentik Self-signed Certificate` by name. Other lookups may find nothing.\n\n## Why\n`!Find` returns null without an error when nothing matches; the entry then fails with an unrelated \"This field may not be null\" or, worse, is created without the reference.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-authorization-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
+    summary: "A `!Find` where null is refused (a required reference, a list item, a binding's subject) looks up an object that not every install has.",
+    doc: "## What it does\nFor fields the model requires (flows, keys, providers...), items of related-object lists (`property_mappings`, `sources`...), and a policy binding's `policy`, `group` or `user`, in `identifiers` and `attrs` alike, checks `!Find` lookups against the objects every authentik install creates at the target release (schemas/defaults.json, from the auto-instantiated shipped blueprints and the objects authentik creates in code), by any of their values: the default flows by slug or name, the managed scope and SAML mappings by `managed` or name, the default prompts by `field_key`, the embedded outpost by `managed` or name, `authentik Self-signed Certificate` by name. Other lookups may find nothing.\n\n## Why\n`!Find` returns null without an error when nothing matches; the entry then fails with an unrelated \"This field may not be null\" or, worse, is created without the reference. Lab-verified on authentik 2026.2.2: a null `property_mappings` item fails with `Invalid pk \"None\"`, a null flow stage binding `stage` with \"This field may not be null.\", a null binding `group` with \"One of 'group', 'policy', 'user' must be set.\"\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-authorization-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
     cases: &[],
     check: Some(check_find_nullable),
 };
@@ -29,6 +29,23 @@ fn literal_lookups<'d>(conditions: &[(&'d Node, &'d Node)]) -> Option<Vec<(&'d s
         .collect()
 }
 
+/// Why a null at this place fails the entry, or `None` when null is accepted there.
+/// `item` is true for an item of a list value.
+fn null_refused(model: &str, field: &str, required: bool, item: bool) -> Option<String> {
+    if item {
+        // A related-objects list refuses a null item ("This field may not be null.").
+        return Some(format!("`{field}` items may not be null"));
+    }
+    if model == super::application::POLICY_BINDING_MODEL
+        && super::application::BINDING_SUBJECTS.contains(&field)
+    {
+        // A null subject leaves the binding with none: "One of 'policy', 'group' or 'user'
+        // must be set." (authentik/policies/api/bindings.py, 2026.2.2).
+        return Some(format!("a policy binding needs its `{field}`"));
+    }
+    required.then(|| format!("`{field}` is required"))
+}
+
 fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
     let k = knowledge();
     for e in &ctx.bp.entries {
@@ -38,9 +55,13 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
         let Some(m) = super::models::model_of(e, ctx.target) else {
             continue;
         };
-        let Some(pairs) = e.attrs.and_then(|a| a.as_map()) else {
-            continue;
-        };
+        let model_key = m.name();
+        // Identifiers too: bindings are usually identified by their target and subject.
+        let pairs = [e.identifiers, e.attrs]
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_map())
+            .flatten();
         for p in pairs {
             let Some(field) = p.key.scalar_text() else {
                 continue;
@@ -48,14 +69,16 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
             let FieldLookup::Known(spec) = m.field(field) else {
                 continue;
             };
-            if !spec.required {
-                continue;
-            }
-            let candidates: Vec<&Node> = match p.value.as_seq() {
-                Some(items) if p.value.custom_tag().is_none() => items.iter().collect(),
-                _ => vec![&p.value],
+            let candidates: Vec<(&Node, String)> = match p.value.as_seq() {
+                Some(items) if p.value.custom_tag().is_none() => items
+                    .iter()
+                    .filter_map(|n| Some((n, null_refused(model_key, field, spec.required, true)?)))
+                    .collect(),
+                _ => null_refused(model_key, field, spec.required, false)
+                    .map(|why| vec![(&p.value, why)])
+                    .unwrap_or_default(),
             };
-            for node in candidates {
+            for (node, why) in candidates {
                 let Some(Tag::Find {
                     model,
                     conditions,
@@ -87,11 +110,13 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
                     .map(|(f, v)| format!("{f} = {v}"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let f = sink.push(&FIND_MAY_BE_NULL, node.span, format!("`{field}` is required, but no default object `{model_name}` with {what} exists on every install; `!Find` may return null"));
+                let f = sink.push(&FIND_MAY_BE_NULL, node.span, format!("{why}, but no default object `{model_name}` with {what} exists on every install; `!Find` may return null"));
+                // Values of the same field only (a slug for a slug, not some label).
+                let first_field = lookups.first().map(|(f, _)| *f).unwrap_or_default();
                 let defaults: Vec<String> = k
                     .default_objects(ctx.target)
                     .filter(|o| o.model == model_name.to_ascii_lowercase())
-                    .flat_map(|o| o.lookups.values().cloned())
+                    .filter_map(|o| o.lookups.get(first_field).cloned())
                     .collect();
                 match lookups.first().and_then(|(_, v)| did_you_mean(v, defaults.iter().map(String::as_str))) {
                     Some(s) => f.help(format!("did you mean `{s}`, which every install has?")),

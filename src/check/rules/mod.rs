@@ -1,5 +1,6 @@
 //! The rule registry: every rule akbp has, in code order.
 
+pub mod absent;
 pub mod application;
 pub mod cross_entry;
 pub mod discovery;
@@ -65,6 +66,9 @@ pub static RULES: &[&Rule] = &[
     &references::CONTEXT_UNDEFINED,
     &lookups::FIND_MAY_BE_NULL,
     &lookups::FIND_TARGET,
+    &absent::KEYOF_ABSENT,
+    &absent::FIND_DELETED,
+    &absent::ABSENT_WITH_ATTRS,
     &redirect_uris::STRING_FORM,
     &redirect_uris::REGEX_HYGIENE,
     &redirect_uris::REGEX_BROAD,

@@ -715,10 +715,29 @@ pub const REQUIRED_FIELD: Rule = Rule {
     name: "required-field",
     severity: Severity::Error,
     summary: "A field authentik requires to create the object is missing from attrs and identifiers.",
-    doc: "## What it does\nChecks that entries which may create an object (`present`, `created`, `must_created`) give every field the model requires on create, in `attrs` or `identifiers` (authentik merges them). For example an OAuth2 provider needs `name`, `authorization_flow`, `invalidation_flow` and `redirect_uris`; an application `name` and `slug`.\n\n## Why\nauthentik fails with \"This field is required.\" when the object does not exist yet.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
+    doc: "## What it does\nChecks that entries which may create an object (`present`, `created`, `must_created`) give every field the model requires on create, in `attrs` or `identifiers` (authentik merges them). For example an OAuth2 provider needs `name`, `authorization_flow`, `invalidation_flow` and `redirect_uris`; an application `name` and `slug`. Entries whose identifiers match an object every install has (schemas/defaults.json, by any of its values: a default prompt by `field_key`, the embedded outpost by `managed: goauthentik.io/outposts/embedded` or by its name, a default flow by slug) update it and need none of them.\n\n## Why\nauthentik fails with \"This field is required.\" when the object does not exist yet. An existing object is found with `filter(**identifiers).first()` and updated partially (authentik 2026.2.2 blueprints/v1/importer.py; from source, not lab-verified).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
     cases: &[],
     check: Some(check_required),
 };
+
+/// Whether every identifier is a literal string that a default object of `target` has.
+fn updates_default_object(e: &Entry, model: &str, target: Target) -> bool {
+    let Some(pairs) = e.identifiers.and_then(|i| i.as_map()) else {
+        return false;
+    };
+    let lookups: Option<Vec<(&str, &str)>> = pairs
+        .iter()
+        .map(|p| {
+            let v = &p.value;
+            let text = match v.scalar_value() {
+                Some(Scalar::Str(s)) if v.custom_tag().is_none() => s.as_str(),
+                _ => return None,
+            };
+            Some((p.key.scalar_text()?, text))
+        })
+        .collect();
+    lookups.is_some_and(|l| knowledge().is_default_object(model, &l, target))
+}
 
 fn check_required(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
@@ -733,6 +752,12 @@ fn check_required(ctx: &Ctx, sink: &mut Sink) {
         }
         // An `identifiers: {pk: ...}` entry targets an existing object.
         if e.identifiers.and_then(|i| i.get("pk")).is_some() {
+            continue;
+        }
+        // So does one whose identifiers match an object every install has (by any of its
+        // values: a prompt by `field_key`, the embedded outpost by `managed` or `name`): the
+        // importer finds it with filter(**identifiers).first() and updates it partially.
+        if updates_default_object(e, m.name(), ctx.target) {
             continue;
         }
         let missing: Vec<&str> = m

@@ -5,7 +5,7 @@ use crate::check::{Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::target::Target;
 
-use super::redirect_uris::oauth2_providers;
+use super::redirect_uris::{oauth2_providers, REDIRECT_GRANTS};
 
 /// Entries that may create the provider (so authentik's defaults apply to what is missing).
 fn creates(e: &Entry) -> bool {
@@ -59,18 +59,32 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
         return;
     }
     for e in oauth2_providers(ctx).filter(|e| creates(e)) {
+        // With `redirect_uris: []` the client cannot use a redirect-based grant: it is a
+        // machine client, so `authorization_code` is the wrong advice.
+        let redirects = !e.attr("redirect_uris").is_some_and(|n| {
+            n.custom_tag().is_none() && n.as_seq().is_some_and(<[Node]>::is_empty)
+        });
+        let help = if redirects {
+            "add `grant_types: [authorization_code]` (plus `refresh_token` with the offline_access scope mapping if the app refreshes tokens)".to_string()
+        } else {
+            format!("the provider lists no redirect URI, so no redirect-based grant ({}) can work: list the grants the client uses, e.g. `[client_credentials]` or `[urn:ietf:params:oauth:grant-type:device_code]`", REDIRECT_GRANTS.join(", "))
+        };
         match e.attr("grant_types") {
             None => {
                 sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target))
-                    .help("add `grant_types: [authorization_code]` (plus `refresh_token` with the offline_access scope mapping if the app refreshes tokens)");
+                    .help(help);
             }
             Some(n) if n.custom_tag().is_none() && n.as_seq().is_some_and(|s| s.is_empty()) => {
-                sink.push(
+                let f = sink.push(
                     &GRANT_TYPES_MISSING,
                     n.span,
                     "`grant_types: []` allows no grant, so every login fails",
-                )
-                .help("list the grants the application uses, usually `[authorization_code]`");
+                );
+                if redirects {
+                    f.help("list the grants the application uses, usually `[authorization_code]`");
+                } else {
+                    f.help(help);
+                }
             }
             Some(_) => {}
         }
@@ -147,7 +161,10 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
         };
         let public = e.attr("client_type").and_then(Node::as_str) == Some("public");
         // `${SECRET}`, `__SECRET__`, `{{ .Values.secret }}`: a deploy step fills it in.
+        // A value evaluated from `!Env` (--env) still spans its tag: not in the file.
+        let from_tag = ctx.doc.source.slice(secret.span).starts_with('!');
         let literal = secret.custom_tag().is_none()
+            && !from_tag
             && secret
                 .scalar_text()
                 .is_some_and(|t| !t.is_empty() && !ctx.options.placeholders.is_whole(t))
@@ -172,25 +189,55 @@ pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
     name: "env-required",
     severity: Severity::Info,
     summary: "`!Env NAME` without a default on a field that may not be null: the import fails unless NAME is set for authentik.",
-    doc: "## What it does\nNotes `client_id` and `client_secret` values read with `!Env NAME` and no default, naming the variable that authentik's server and worker must have.\n\n## Why\nauthentik reads the variable when it applies the blueprint; unset, `!Env` yields null and the import fails with \"client_secret: This field may not be null\". That is often what you want (no silent empty secret), so this is a note, not a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n\n## Use instead\nSet `WIKI_CLIENT_SECRET` in the environment of authentik's server and worker before the blueprint is applied (or give a default: `!Env [WIKI_CLIENT_SECRET, \"\"]`, which lets authentik keep a blank secret).\n",
+    doc: "## What it does\nNotes values read with `!Env NAME` and no default on any field that may not be null (model knowledge: `client_id`, `client_secret`, names, slugs, `meta_description`...), in `identifiers` or `attrs`, naming the variable that authentik's server and worker must have.\n\n## Why\nauthentik reads the variable when it applies the blueprint; unset, `!Env` yields null and the import fails with \"This field may not be null\" (for `client_secret`, or any other field that is not nullable; lab-verified on authentik 2026.2.2 with a group `name: !Env UNSET`). That is often what you want (no silent empty secret), so this is a note, not a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n\n## Use instead\nSet `WIKI_CLIENT_SECRET` in the environment of authentik's server and worker before the blueprint is applied (or give a default: `!Env [WIKI_CLIENT_SECRET, \"\"]`, which lets authentik keep a blank secret).\n",
     cases: &[],
     check: Some(check_env_without_default),
 };
 
 fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
-    for e in oauth2_providers(ctx) {
-        for field in ["client_id", "client_secret"] {
-            let Some(n) = e.attr(field) else { continue };
-            let Some(Tag::Env {
-                name,
-                default: None,
-            }) = ctx.bp.tag(n)
-            else {
-                continue;
-            };
-            let var = name.text.unwrap_or("the variable");
-            sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))
-                .help(format!("set {var} in both containers' environment before the blueprint is applied"));
+    for (_, field, n) in non_nullable_values(ctx) {
+        let Some(Tag::Env {
+            name,
+            default: None,
+        }) = ctx.bp.tag(n)
+        else {
+            continue;
+        };
+        // The scalar `!Env NAME, default` form is AKB014's finding.
+        if name.text.is_some_and(|t| t.contains(", ")) {
+            continue;
         }
+        let var = name.text.unwrap_or("the variable");
+        sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))
+            .help(format!("set {var} in both containers' environment before the blueprint is applied, or give a default: `!Env [{var}, ...]`"));
     }
+}
+
+/// The values of fields that may not be null, in `identifiers` and `attrs` of entries that
+/// create or update an object: a null there fails the entry ("This field may not be
+/// null."). Nullability comes from model knowledge.
+pub fn non_nullable_values<'a, 'd>(
+    ctx: &'a Ctx<'a, 'd>,
+) -> impl Iterator<Item = (&'a Entry<'d>, &'d str, &'d Node)> + 'a {
+    ctx.bp
+        .entries
+        .iter()
+        .filter(|e| creates(e))
+        .filter_map(move |e| Some((e, super::models::model_of(e, ctx.target)?)))
+        .flat_map(move |(e, m)| {
+            [e.identifiers, e.attrs]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_map())
+                .flatten()
+                .filter_map(move |p| {
+                    let field = p.key.scalar_text()?;
+                    match m.field(field) {
+                        crate::model::FieldLookup::Known(spec) if !spec.nullable => {
+                            Some((e, field, &p.value))
+                        }
+                        _ => None,
+                    }
+                })
+        })
 }

@@ -60,6 +60,28 @@ pub fn oauth2_providers<'a, 'd>(ctx: &'a Ctx<'a, 'd>) -> impl Iterator<Item = &'
     })
 }
 
+/// Grants that send the user's browser back to a redirect URI: the ones
+/// authentik/providers/oauth2/models.py `GrantTypes` lists in 2026.2.2; the token view
+/// serves client credentials, password and device code grants without a redirect URI
+/// (views/token.py; from source, not lab-verified: 2026.2.2 has no `grant_types` field).
+pub const REDIRECT_GRANTS: [&str; 3] = ["authorization_code", "implicit", "hybrid"];
+
+/// Whether the provider's `grant_types` is a literal list without any redirect-based grant
+/// (a machine client: `client_credentials`, `password`, the device code grant), so it
+/// needs no redirect URI. Unknown or computed grants count as redirect-based.
+pub fn grants_without_redirect(e: &Entry) -> bool {
+    let Some(items) = e
+        .attr("grant_types")
+        .filter(|n| n.custom_tag().is_none())
+        .and_then(|n| n.as_seq())
+    else {
+        return false;
+    };
+    items
+        .iter()
+        .all(|g| g.as_str().is_some_and(|g| !REDIRECT_GRANTS.contains(&g)))
+}
+
 /// The host part of a URL or URL-shaped regex: after `://`, up to the first `/`.
 pub fn host_part(url: &str) -> Option<&str> {
     let (_, rest) = url.split_once("://")?;
@@ -146,24 +168,29 @@ fn python_rust_differ(s: &str) -> bool {
     .any(|c| s.contains(c))
 }
 
-fn placeholder(url: &str) -> Option<&'static str> {
-    if url.contains("temp.temp") {
-        return Some("`temp.temp` is the placeholder authentik's guides use");
+/// The placeholder text found in a URL, and why it is one.
+fn placeholder(url: &str) -> Option<(&str, &'static str)> {
+    if let Some(i) = url.find("temp.temp") {
+        return Some((
+            &url[i..i + "temp.temp".len()],
+            "the stand-in authentik's guides use",
+        ));
     }
-    if url.contains('<') && url.contains('>') {
-        return Some("`<...>` is a placeholder to replace");
+    if let (Some(a), Some(b)) = (url.find('<'), url.rfind('>')) {
+        if a < b {
+            return Some((&url[a..=b], "a `<...>` stand-in to replace"));
+        }
     }
-    let caps = url
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| {
+    url.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| {
             // A word of digits and underscores (`/000_0_`) is not a placeholder.
             w.len() >= 6
                 && w.contains('_')
                 && w.chars().any(|c| c.is_ascii_uppercase())
                 && w.chars()
                     .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
-        });
-    caps.then_some("an ALL_CAPS word such as `YOUR_DOMAIN` is a placeholder to replace")
+        })
+        .map(|w| (w, "an ALL_CAPS stand-in to replace"))
 }
 
 fn forbidden_scheme(url: &str) -> bool {
@@ -189,8 +216,8 @@ pub const STRING_FORM: Rule = Rule {
     code: "AKB400",
     name: "redirect-uris-string-form",
     severity: Severity::Error,
-    summary: "`redirect_uris` is a string (the form before authentik 2024.10.3); it must be a list of `{matching_mode, url}`.",
-    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"`, and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    summary: "`redirect_uris` is a string (the form before authentik 2024.10.3), or holds an item that is not a `{matching_mode, url}` mapping.",
+    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
     cases: &[],
     check: Some(check_string_form),
 };
@@ -200,6 +227,10 @@ fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
         let Some(node) = e.attr("redirect_uris") else {
             continue;
         };
+        if let Some(items) = node.as_seq().filter(|_| node.custom_tag().is_none()) {
+            check_items_are_mappings(items, sink);
+            continue;
+        }
         let Some(Scalar::Str(text)) = node.scalar_value() else {
             continue;
         };
@@ -223,6 +254,37 @@ fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
         } else {
             format!("write it as:\n{list}\n(use `regex` only for lines that are real patterns)")
         });
+    }
+}
+
+/// Each item goes through `RedirectURISerializer` (a nested serializer, many=True), which
+/// refuses anything but a mapping: "Expected a dictionary, but got str"
+/// (authentik/providers/oauth2/api/providers.py, 2026.2.2).
+fn check_items_are_mappings(items: &[Node], sink: &mut Sink) {
+    for item in items {
+        let builds_text = match item.custom_tag() {
+            None => item.as_map().is_none(),
+            // `!Format` always builds a string; other tags may build a mapping.
+            Some(t) => t.name == "!Format",
+        };
+        if !builds_text {
+            continue;
+        }
+        let what = match item.scalar_value() {
+            Some(Scalar::Str(_)) | None if item.as_seq().is_none() => "a string".to_string(),
+            _ => item.describe(),
+        };
+        let f = sink.push(
+            &STRING_FORM,
+            item.span,
+            format!("a `redirect_uris` item must be a `{{matching_mode, url}}` mapping, found {what}; authentik rejects the provider (\"Expected a dictionary\")"),
+        );
+        match item.as_str() {
+            Some(url) => f.help(format!(
+                "write it as `- {{matching_mode: strict, url: {url}}}`"
+            )),
+            None => f.help("write it as `- {matching_mode: strict, url: https://...}`"),
+        };
     }
 }
 
@@ -540,11 +602,11 @@ pub const PLACEHOLDER_URI: Rule = Rule {
 fn check_placeholder(ctx: &Ctx, sink: &mut Sink) {
     for e in oauth2_providers(ctx) {
         for u in literal_uris(e, &ctx.options.placeholders) {
-            if let Some(why) = placeholder(&u.text) {
+            if let Some((found, why)) = placeholder(&u.text) {
                 sink.push(
                     &PLACEHOLDER_URI,
                     u.url_node.span,
-                    format!("this redirect URI still holds a placeholder: {why}"),
+                    format!("this redirect URI still holds the placeholder `{found}`, {why}"),
                 )
                 .help("put the application's real callback URL here");
             }
@@ -557,7 +619,7 @@ pub const EMPTY_LIST: Rule = Rule {
     name: "redirect-uris-empty",
     severity: Severity::Error,
     summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
-    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI).\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
     cases: &[],
     check: Some(check_empty_list),
 };
@@ -566,7 +628,7 @@ fn check_empty_list(ctx: &Ctx, sink: &mut Sink) {
     if !ctx.target.at_least(Target::new(2025, 12)) {
         return;
     }
-    for e in oauth2_providers(ctx) {
+    for e in oauth2_providers(ctx).filter(|e| !grants_without_redirect(e)) {
         let Some(node) = e.attr("redirect_uris") else {
             continue;
         };
@@ -659,9 +721,12 @@ mod tests {
 
     #[test]
     fn placeholders_and_loopback() {
-        assert!(placeholder("https://temp.temp").is_some());
-        assert!(placeholder("https://YOUR_NETBIRD_DOMAIN/.*").is_some());
-        assert!(placeholder("https://<host>/cb").is_some());
+        assert_eq!(placeholder("https://temp.temp").unwrap().0, "temp.temp");
+        assert_eq!(
+            placeholder("https://YOUR_NETBIRD_DOMAIN/.*").unwrap().0,
+            "YOUR_NETBIRD_DOMAIN"
+        );
+        assert_eq!(placeholder("https://<host>/cb").unwrap().0, "<host>");
         assert!(placeholder("https://wiki.example.com/OAuth_Callback").is_none());
         assert!(
             is_loopback("localhost:8080") && is_loopback("127.0.0.1") && is_loopback("[::1]:80")
