@@ -200,21 +200,14 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Validate(args) => validate(args),
-        Command::Rules => {
-            print!("{}", rules_table());
-            0
-        }
-        Command::Schema { target } => {
-            print!("{}", crate::model::editor_schema::render(target));
-            0
-        }
+        Command::Rules => emit(&rules_table()),
+        Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
         Command::List { format } => {
             let format = match format {
                 ListFormatArg::Table => ListFormat::Table,
                 ListFormatArg::Json => ListFormat::Json,
             };
-            print!("{}", crate::catalog::list(format));
-            0
+            emit(&crate::catalog::list(format))
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
@@ -233,22 +226,40 @@ pub fn run(cli: Cli) -> i32 {
                 if !cases.is_empty() {
                     cases = format!("\nCases with their own severity:{cases}\n");
                 }
-                println!(
-                    "{} {} ({})\n\n{}\n{}\n{}",
+                emit(&format!(
+                    "{} {} ({})\n\n{}\n{}\n{}\n",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),
                     rule.summary,
                     cases,
                     rule.doc.trim_end()
-                );
-                0
+                ))
             }
             None => {
                 eprintln!("error: no rule `{code}`; `akbp rules` lists them");
                 2
             }
         },
+    }
+}
+
+/// Exit status when standard output was closed early (`akbp schema | head -1`): what a
+/// shell shows for a process ended by SIGPIPE (128 + 13). Nothing is printed.
+pub const EXIT_BROKEN_PIPE: i32 = 141;
+
+/// Write `text` to standard output. A closed pipe ends quietly with
+/// [`EXIT_BROKEN_PIPE`]; any other failure (a full disk) is a run failure with a message,
+/// never an exit 0 with the output lost.
+fn emit(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_BROKEN_PIPE,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            2
+        }
     }
 }
 
@@ -280,6 +291,10 @@ fn validate(args: ValidateArgs) -> i32 {
         None => None,
         Some(p) => match crate::schema::ExternalSchema::load(p) {
             Ok(s) => Some(std::sync::Arc::new(s)),
+            Err(e @ crate::schema::SchemaError::Read { .. }) => {
+                eprintln!("error[AKB001 unreadable-file]: --schema: {e}");
+                return 2;
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
@@ -342,7 +357,6 @@ fn validate(args: ValidateArgs) -> i32 {
         skipped: collected_skipped,
     };
     let summary = report::Summary::of(&reports).skipping(&collected.skipped);
-    let mut out = std::io::stdout().lock();
     let text = match args.format {
         ReportFormat::Json => report::json::render(&reports, args.target, &collected.skipped),
         ReportFormat::Human => {
@@ -362,8 +376,10 @@ fn validate(args: ValidateArgs) -> i32 {
             t
         }
     };
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let written = emit(&text);
+    if written != 0 {
+        return written;
+    }
     if !readable {
         eprintln!("error: none of the inputs could be read");
         return 2;
@@ -429,10 +445,7 @@ fn show(args: ShowArgs) -> i32 {
         },
     };
     match generate::show::render(&args.integration, &opts) {
-        Ok(text) => {
-            print!("{text}");
-            0
-        }
+        Ok(text) => emit(&text),
         Err(e) => {
             eprintln!("error: {e}");
             2
@@ -467,11 +480,11 @@ fn generate(args: GenerateArgs) -> i32 {
             return 2;
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            for b in &blueprints {
-                let _ = out.write_all(b.text.as_bytes());
+            let text: String = blueprints.iter().map(|b| b.text.as_str()).collect();
+            let written = emit(&text);
+            if written != 0 {
+                return written;
             }
-            let _ = out.flush();
             vec!["the blueprint on standard output".to_string(); blueprints.len()]
         }
         Some(path) => match generate::write::write_all(&blueprints, path, args.force) {

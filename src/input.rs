@@ -230,21 +230,83 @@ fn builder(root: &Path, honour_git: bool) -> ignore::WalkBuilder {
     builder
 }
 
+fn is_git_ignore_file(name: &std::ffi::OsStr) -> bool {
+    name == ".gitignore"
+}
+
+/// Why an ignore file git would read must not be read: over the size limit every file
+/// akbp reads has, or a FIFO/device/socket that would block or never end.
+fn unsafe_ignore_file(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if let Some(kind) = special_kind(&meta) {
+        return Some(format!("{kind}, not a regular file"));
+    }
+    (meta.len() > crate::load::MAX_FILE_BYTES).then(|| {
+        format!(
+            "larger than {} MiB, the limit for every file akbp reads",
+            crate::load::MAX_FILE_BYTES / 1024 / 1024
+        )
+    })
+}
+
+/// Ignore files above `root` that git (and the walker) would read.
+fn ancestor_ignore_files(root: &Path) -> Vec<PathBuf> {
+    let Ok(abs) = root.canonicalize() else {
+        return Vec::new();
+    };
+    abs.ancestors()
+        .skip(1)
+        .flat_map(|d| [d.join(".gitignore"), d.join(".git/info/exclude")])
+        .chain([abs.join(".git/info/exclude")])
+        .filter(|p| p.exists())
+        .collect()
+}
+
 fn walk(root: &Path, selection: &Selection, out: &mut Collected) -> Result<(), ExcludeError> {
     let exclude = selection.matcher(root)?;
+    // Every file under `root` except dot-folders and dotfiles, which authentik skips too;
+    // `.gitignore` files are kept to be checked before git's rules are read.
+    let mut all = builder(root, false);
+    all.hidden(false).filter_entry(|e| {
+        e.depth() == 0
+            || !e.file_name().to_string_lossy().starts_with('.')
+            || is_git_ignore_file(e.file_name())
+    });
+    let mut entries = Vec::new();
+    let mut ignore_files = ancestor_ignore_files(root);
+    for entry in all.build() {
+        match entry {
+            Ok(e) if e.depth() > 0 && is_git_ignore_file(e.file_name()) => {
+                ignore_files.push(e.into_path())
+            }
+            other => entries.push(other),
+        }
+    }
+    let mut honour_git = !selection.no_ignore;
+    if honour_git {
+        for path in &ignore_files {
+            if let Some(why) = unsafe_ignore_file(path) {
+                honour_git = false;
+                out.inputs.push(Input::Unreadable {
+                    name: display(path),
+                    reason: format!(
+                        "this ignore file is {why}; it is not read, so nothing under {} is \
+                         skipped as ignored by git",
+                        display(root)
+                    ),
+                });
+            }
+        }
+    }
     // Files git lets through; everything else the full walk finds was ignored by git.
-    let kept: Option<HashSet<PathBuf>> = if selection.no_ignore {
-        None
-    } else {
-        Some(
-            builder(root, true)
-                .build()
-                .filter_map(Result::ok)
-                .map(|e| e.into_path())
-                .collect(),
-        )
-    };
-    for entry in builder(root, false).build() {
+    let kept: Option<HashSet<PathBuf>> = honour_git.then(|| {
+        builder(root, true)
+            .build()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .collect()
+    });
+    for entry in entries {
         let e = match entry {
             Ok(e) => e,
             Err(err) => {

@@ -61,9 +61,9 @@ fn entry_branches(root: &Value) -> Option<&Vec<Value>> {
 impl ExternalSchema {
     pub fn load(path: &Path) -> Result<Self, SchemaError> {
         let p = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SchemaError::Read {
+        let text = crate::load::read_text_bounded(path).map_err(|e| SchemaError::Read {
             path: p.clone(),
-            reason: crate::load::io_reason(&e),
+            reason: e.to_string(),
         })?;
         Self::from_str(&p, &text)
     }

@@ -3,13 +3,14 @@
 //! Findings inside embedded text are moved to the outer file's positions.
 
 use crate::load::{self, Document, LoadErrorKind, SourceFile, Span};
+use crate::report::mask::Secrets;
 use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::{
-    check_document, failed_file, load_error_rule, mask_values, secret_spans, sort_findings,
-    FileReport, Finding, Options, Sink, SkipReason,
+    check_document, failed_file, load_error_rule, mask_values, sort_findings, FileReport, Finding,
+    Options, Sink, SkipReason,
 };
 
 /// Check one source text. `explicit`: the file was named on the command line (a file
@@ -40,23 +41,27 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
         }
     }
     let mut sink = Sink::default();
-    let mut redactions = Vec::new();
+    let mut secrets = Secrets::default();
+    // Values read from --env are secrets wherever they occur.
+    for v in options.known.secret_values() {
+        secrets.add_known(&v);
+    }
     let mut blueprints = 0usize;
     let mut others = Vec::new();
     for doc in docs {
         match wrapper::classify(doc) {
             Found::Blueprint(doc) => {
                 blueprints += 1;
-                check_tree(&doc, options, &mut sink, &mut redactions);
+                check_tree(&doc, options, &mut sink, &mut secrets);
             }
             Found::Wrapper { trees, texts, .. } => {
                 for tree in &trees {
                     blueprints += 1;
-                    check_tree(tree, options, &mut sink, &mut redactions);
+                    check_tree(tree, options, &mut sink, &mut secrets);
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(text, options, &mut sink, &mut redactions);
+                    check_text(text, options, &mut sink, &mut secrets);
                 }
             }
             Found::Other { what } => others.push(what),
@@ -79,13 +84,14 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
         }
     }
     sort_findings(&mut findings);
-    FileReport {
+    let mut report = FileReport {
         name,
         source: Some(source),
         findings,
-        redactions,
         skipped,
-    }
+    };
+    secrets.mask(&mut report);
+    report
 }
 
 fn template(name: String, source: SourceFile) -> FileReport {
@@ -97,22 +103,25 @@ fn template(name: String, source: SourceFile) -> FileReport {
         "this file is a template (`{{ ... }}`), not YAML yet; akbp did not check it",
     )
     .help("check what the template renders: `helm template RELEASE CHART | akbp validate -` (or pipe your template tool's output the same way)");
-    FileReport {
+    // A template never parsed: mask what follows any secret key in its text.
+    let secrets = Secrets::of_text(&source.text);
+    let mut report = FileReport {
         name,
         source: Some(source),
         findings: sink.findings,
-        redactions: Vec::new(),
         skipped: Some(SkipReason::Template),
-    }
+    };
+    secrets.mask(&mut report);
+    report
 }
 
-fn check_tree(doc: &Document, options: &Options, sink: &mut Sink, redactions: &mut Vec<Span>) {
+fn check_tree(doc: &Document, options: &Options, sink: &mut Sink, secrets: &mut Secrets) {
     sink.findings.extend(check_document(doc, options));
-    redactions.extend(secret_spans(&doc.root));
+    secrets.extend(Secrets::of_document(doc), |s| s);
 }
 
-fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, redactions: &mut Vec<Span>) {
-    redactions.extend(text.redactions.iter().copied());
+fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: &mut Secrets) {
+    secrets.spans.extend(text.redactions.iter().copied());
     // authentik walks `rglob("**/*.yaml")` and skips dot-files (blueprints/v1/tasks.py).
     let hidden = |k: &str| !k.ends_with(".yaml") || k.starts_with('.');
     if let Some(key) = text.file_key.as_deref().filter(|k| hidden(k)) {
@@ -133,11 +142,7 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, redaction
     let mut found: Vec<Finding> = match &text.parsed {
         Ok(inner) => {
             if !text.secret {
-                redactions.extend(
-                    secret_spans(&inner.root)
-                        .into_iter()
-                        .map(|s| text.map.map(s)),
-                );
+                secrets.extend(Secrets::of_document(inner), |s| text.map.map(s));
             }
             // The mounted name is the key's, which AKB110 checks; the inner text's own
             // name means nothing to authentik.
@@ -155,6 +160,10 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, redaction
         (Ok(inner), true) => secret_values(inner),
         _ => Vec::new(),
     };
+    // Decoded Secret data: masked wherever it occurs, in the excerpt too.
+    for v in &values {
+        secrets.add_known(v);
+    }
     for f in &mut found {
         f.span = text.map.map(f.span);
         for l in &mut f.labels {

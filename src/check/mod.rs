@@ -224,9 +224,9 @@ pub struct FileReport {
     pub name: String,
     /// The text, when it could be read; renderers need it for line/column.
     pub source: Option<SourceFile>,
+    /// Secrets are already masked here, in the source and in every text
+    /// ([`crate::report::mask`]), so no renderer can print one.
     pub findings: Vec<Finding>,
-    /// Literal secret values in the file; renderers that show source mask them.
-    pub redactions: Vec<Span>,
     /// Read but not a blueprint (or a template): counted as skipped, not as checked.
     pub skipped: Option<SkipReason>,
 }
@@ -282,13 +282,18 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
             f.help("this does not look like a blueprint; check that the right file was passed");
         }
     }
-    FileReport {
+    let secrets = source
+        .as_ref()
+        .map(|s| crate::report::mask::Secrets::of_text(&s.text))
+        .unwrap_or_default();
+    let mut report = FileReport {
         name: name.to_string(),
         source,
         findings: sink.findings,
-        redactions: Vec::new(),
         skipped: None,
-    }
+    };
+    secrets.mask(&mut report);
+    report
 }
 
 /// Run every rule over a parsed document.
@@ -344,36 +349,6 @@ pub fn mask_values(f: &mut Finding, values: &[String]) {
 /// ConfigMap, Secret or custom resource holding one (see [`located`]).
 pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
     located::check_file(source, options, true)
-}
-
-/// Keys whose literal values are secrets: never shown in a report.
-const SECRET_KEYS: [&str; 9] = [
-    "client_secret",
-    "consumer_secret",
-    "password",
-    "bind_password",
-    "auth_password",
-    "key_data",
-    "secret",
-    "token",
-    "api_key",
-];
-
-/// Spans of literal secret values anywhere in the document.
-pub fn secret_spans(root: &crate::load::Node) -> Vec<Span> {
-    let mut out = Vec::new();
-    root.walk(&mut |n| {
-        for p in n.as_map().unwrap_or_default() {
-            let secret_key = p
-                .key
-                .scalar_text()
-                .is_some_and(|k| SECRET_KEYS.contains(&k));
-            if secret_key && p.value.custom_tag().is_none() && p.value.as_scalar().is_some() {
-                out.push(p.value.span);
-            }
-        }
-    });
-    out
 }
 
 /// Stable order: position, then code, then message.

@@ -59,6 +59,20 @@ pub fn write_all(
                 })
             }
             Ok(_) if !force => return Err(GenerateError::OutputExists(path.clone())),
+            // --force replaces a file, never a symlink's target, a FIFO or a device.
+            Ok(meta) if !meta.is_file() => {
+                return Err(GenerateError::Io {
+                    path: path.clone(),
+                    reason: format!(
+                        "{}, not a regular file; --force replaces only regular files",
+                        if meta.file_type().is_symlink() {
+                            "a symbolic link"
+                        } else {
+                            crate::input::special_kind(&meta).unwrap_or("not a regular file")
+                        }
+                    ),
+                })
+            }
             _ => {}
         }
     }

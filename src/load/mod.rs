@@ -66,15 +66,67 @@ pub struct RealFs;
 
 impl Fs for RealFs {
     fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-        let file = std::fs::File::open(path)?;
+        let file = open_regular(path)?;
         let meta = file.metadata()?;
-        if meta.is_dir() {
-            return Err(std::io::Error::other("is a directory"));
-        }
         let mut buf = Vec::with_capacity(meta.len().min(limit + 1) as usize);
         file.take(limit + 1).read_to_end(&mut buf)?;
         Ok(buf)
     }
+}
+
+/// Open a file for reading only if it is a regular file. A FIFO would block `open` until
+/// a writer comes and a device may never end, so neither is ever opened.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let not_regular = |meta: &std::fs::Metadata| -> Option<std::io::Error> {
+        if meta.is_dir() {
+            return Some(std::io::Error::other("is a directory"));
+        }
+        crate::input::special_kind(meta).map(|kind| {
+            std::io::Error::other(format!("{kind}, not a regular file; akbp does not read it"))
+        })
+    };
+    if let Some(e) = not_regular(&std::fs::metadata(path)?) {
+        return Err(e);
+    }
+    let file = std::fs::File::open(path)?;
+    // The path may have been swapped between the check and the open.
+    match not_regular(&file.metadata()?) {
+        Some(e) => Err(e),
+        None => Ok(file),
+    }
+}
+
+/// Why [`read_bounded`] could not read a file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Missing, permission denied, a folder, a FIFO/device/socket, ...: in plain words.
+    #[error("{0}")]
+    Io(String),
+    #[error("the file is larger than {} MiB, the limit for every file akbp reads", MAX_FILE_BYTES / 1024 / 1024)]
+    TooLarge,
+    #[error("the file is not valid UTF-8 text")]
+    NotUtf8,
+}
+
+/// Read any file akbp needs besides blueprints (`--schema`, ignore, context, env and
+/// configuration files): regular files only, at most [`MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let bytes = RealFs
+        .read(path, MAX_FILE_BYTES)
+        .map_err(|e| ReadError::Io(io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`] for UTF-8 text (a byte order mark is dropped).
+pub fn read_text_bounded(path: &Path) -> Result<String, ReadError> {
+    let mut text = String::from_utf8(read_bounded(path)?).map_err(|_| ReadError::NotUtf8)?;
+    if text.starts_with('\u{feff}') {
+        text.replace_range(..3, "");
+    }
+    Ok(text)
 }
 
 /// Turn raw bytes into a source file, refusing binary, non-UTF-8 and oversized input.

@@ -117,21 +117,6 @@ impl SourceFile {
         self.line_starts.len()
     }
 
-    /// A copy with the text of `spans` replaced by `*`, byte for byte, so offsets stay valid.
-    pub fn redacted(&self, spans: &[Span]) -> SourceFile {
-        if spans.is_empty() {
-            return self.clone();
-        }
-        let mut bytes = self.text.as_bytes().to_vec();
-        for s in spans {
-            let s = self.clamp_span(*s);
-            bytes[s.range()].fill(b'*');
-        }
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        SourceFile::new(self.name.clone(), text)
-    }
-
     pub fn slice(&self, span: Span) -> &str {
         let s = self.clamp_span(span);
         &self.text[s.range()]

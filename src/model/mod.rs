@@ -12,6 +12,7 @@ pub mod editor_schema;
 mod lookups;
 mod raw;
 mod renames;
+pub mod secrets;
 
 use std::sync::LazyLock;
 

@@ -142,12 +142,70 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
+/// Whether a character must not reach a terminal as is: controls (C0 but line feed and
+/// tab, DEL, C1), the line and paragraph separators, and bidirectional overrides, which
+/// could move the cursor, clear the screen, forge a report line or reorder text.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every unsafe character (and line feeds, for one-line texts such as file
+/// names) written as a `\u{..}` escape.
+pub fn escape(s: &str, one_line: bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || (one_line && c == '\n')) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) || (one_line && c == '\n') {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The source as shown in excerpts: every unsafe character replaced by `?`, one per
+/// byte, so every span stays valid (a CR before a line feed stays: it moves nothing).
+fn shown_source(source: &SourceFile) -> SourceFile {
+    let text = &source.text;
+    let name = escape(&source.name, true);
+    if !text.chars().any(is_unsafe) {
+        return SourceFile::new(name.as_ref(), text.clone());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let crlf = c == '\r' && chars.peek() == Some(&'\n');
+        if is_unsafe(c) && !crlf {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    SourceFile::new(name.as_ref(), out)
+}
+
+/// A finding with every text escaped for a terminal.
+fn shown_finding(f: &Finding) -> Finding {
+    let mut f = f.clone();
+    f.message = escape(&f.message, false).into_owned();
+    f.help = f.help.map(|h| escape(&h, false).into_owned());
+    f.label = f.label.map(|l| escape(&l, false).into_owned());
+    for l in &mut f.labels {
+        l.text = escape(&l.text, false).into_owned();
+    }
+    f
+}
+
 /// Render one finding of the file `name`; without source text it gets a short form.
-/// `source` must already have its secrets masked (see [`render`]).
+/// Positions come from `source`, the excerpt from `shown` (its terminal-safe copy).
 fn render_finding(
     out: &mut String,
     name: &str,
-    source: Option<&SourceFile>,
+    source: Option<(&SourceFile, &SourceFile)>,
     finding: &Finding,
     handler: &GraphicalReportHandler,
 ) {
@@ -155,8 +213,9 @@ fn render_finding(
         Some(c) => format!("{}[{}/{}]", finding.rule.code, finding.rule.name, c.id),
         None => format!("{}[{}]", finding.rule.code, finding.rule.name),
     };
+    let finding = &shown_finding(finding);
     match source {
-        Some(source) => {
+        Some((source, shown)) => {
             let pos = source.position(finding.span.start as usize);
             let _ = writeln!(
                 out,
@@ -167,7 +226,7 @@ fn render_finding(
             );
             let d = Rendered {
                 finding,
-                source: Indexed(source),
+                source: Indexed(shown),
             };
             if handler.render_report(out, &d).is_err() {
                 let _ = writeln!(out, "  {}", finding.message);
@@ -184,15 +243,17 @@ fn render_finding(
     out.push('\n');
 }
 
-/// Render all findings of all files, in order. Literal secrets are masked in every
-/// source excerpt.
+/// Render all findings of all files, in order. Secrets are already masked in every
+/// report ([`crate::report::mask`]); control characters are escaped here.
 pub fn render(reports: &[FileReport], style: Style) -> String {
     let mut out = String::new();
     let handler = handler(style);
     for r in reports.iter().filter(|r| !r.findings.is_empty()) {
-        let masked = r.source.as_ref().map(|s| s.redacted(&r.redactions));
+        let name = escape(&r.name, true);
+        let shown = r.source.as_ref().map(shown_source);
+        let pair = r.source.as_ref().zip(shown.as_ref());
         for f in &r.findings {
-            render_finding(&mut out, &r.name, masked.as_ref(), f, &handler);
+            render_finding(&mut out, &name, pair, f, &handler);
         }
     }
     out
@@ -202,7 +263,12 @@ pub fn render(reports: &[FileReport], style: Style) -> String {
 pub fn skipped_list(skipped: &[crate::input::Skipped]) -> String {
     let mut out = String::new();
     for s in skipped {
-        let _ = writeln!(out, "skipped {} ({})", s.name, s.reason.as_str());
+        let _ = writeln!(
+            out,
+            "skipped {} ({})",
+            escape(&s.name, true),
+            s.reason.as_str()
+        );
     }
     out
 }

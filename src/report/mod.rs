@@ -3,11 +3,29 @@
 
 pub mod human;
 pub mod json;
+pub mod mask;
 
 use std::collections::BTreeMap;
 
 use crate::check::{FileReport, Severity};
 use crate::input::{SkipReason, Skipped};
+use crate::target::Target;
+
+/// A whole-run renderer. Every output format has one; tests that must hold for every
+/// format (no secret printed, no control character passed to a terminal) iterate over
+/// [`FORMATS`], so a format added there is covered automatically.
+pub type Render = fn(&[FileReport], Target, &[Skipped]) -> String;
+
+/// Every output format by its `--format` name.
+pub const FORMATS: &[(&str, Render)] = &[("human", human_plain), ("json", json::render)];
+
+/// The human report without colour, with its summary line.
+fn human_plain(reports: &[FileReport], _target: Target, skipped: &[Skipped]) -> String {
+    let mut t = human::render(reports, human::Style::default());
+    t.push_str(&Summary::of(reports).skipping(skipped).line());
+    t.push('\n');
+    t
+}
 
 /// Counts over a whole run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

@@ -121,7 +121,8 @@ fn check_find_deleted(ctx: &Ctx, sink: &mut Sink) {
 pub const ABSENT_WITH_ATTRS: Rule = Rule {
     code: "AKB308",
     name: "absent-with-attrs",
-    severity: Severity::Warning,
+    // Harmless to authentik (its own example blueprints do it), but misleading to a reader.
+    severity: Severity::Info,
     summary: "An entry with `state: absent` carries `attrs`, which authentik ignores.",
     doc: "## What it does\nReports non-empty `attrs` on an entry with `state: absent`.\n\n## Why\nauthentik finds the object by its `identifiers` and deletes it; `attrs` neither narrow the match nor get written (authentik/blueprints/v1/importer.py, 2026.2.2; lab-verified on 2026.2.2: such an entry is accepted and the attrs have no effect). Attributes there suggest the author expected an update, or a filter on what is deleted.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n    attrs: {is_superuser: false}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n```\n",
     cases: &[],

@@ -27,6 +27,38 @@ pub fn model_of<'k>(e: &Entry, target: Target) -> Option<ModelRef<'k>> {
     }
 }
 
+/// The values of fields that may not be null, in `identifiers` and `attrs` of entries that
+/// create or update an object: a null there fails the entry ("This field may not be
+/// null."). Nullability comes from model knowledge.
+pub fn non_nullable_values<'a, 'd>(
+    ctx: &'a Ctx<'a, 'd>,
+) -> impl Iterator<Item = (&'a Entry<'d>, &'d str, &'d Node)> + 'a {
+    ctx.bp
+        .entries
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.state(),
+                Some(State::Present | State::Created | State::MustCreated)
+            )
+        })
+        .filter_map(move |e| Some((e, model_of(e, ctx.target)?)))
+        .flat_map(move |(e, m)| {
+            [e.identifiers, e.attrs]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_map())
+                .flatten()
+                .filter_map(move |p| {
+                    let field = p.key.scalar_text()?;
+                    match m.field(field) {
+                        FieldLookup::Known(spec) if !spec.nullable => Some((e, field, &p.value)),
+                        _ => None,
+                    }
+                })
+        })
+}
+
 fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
     let k = knowledge();
     for e in &ctx.bp.entries {

@@ -148,38 +148,50 @@ pub const SECRET_IN_CLEAR: Rule = Rule {
     code: "AKB413",
     name: "client-secret-in-clear",
     severity: Severity::Warning,
-    summary: "A literal `client_secret` in the file (it ends up in git); or a secret on a public client.",
-    doc: "## What it does\nReports a `client_secret` written as a literal value, without ever printing it, and a secret set on a `public` client (which cannot keep one).\n\n## Why\nBlueprints live in git and in containers' file systems; a secret there is readable by everyone who can read those. authentik's own test blueprints do this; production ones should read the secret from the environment.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: s3cr3t-value-in-git\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n",
+    summary: "A literal secret (client secret, password, token, private key, ...) in the file; or a secret on a public client.",
+    doc: "## What it does\nReports a secret field written as a literal value, without ever printing it, and a `client_secret` set on a `public` OAuth2 client (which cannot keep one). Which fields of which models hold secrets is data: `schemas/secrets.json`, curated from authentik's serializers (client secrets, token keys, user and bind passwords, certificate private keys, source secrets, ...). A value read with `!Env NAME` or `!Context` without a literal default is not literal.\n\n## Why\nBlueprints live in git and in containers' file systems; a secret there is readable by everyone who can read those. authentik's own test blueprints do this; production ones should read the secret from the environment.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: s3cr3t-value-in-git\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n",
     cases: &[],
     check: Some(check_secret_in_clear),
 };
 
 fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
-    for e in oauth2_providers(ctx) {
-        let Some(secret) = e.attr("client_secret") else {
-            continue;
-        };
-        let public = e.attr("client_type").and_then(Node::as_str) == Some("public");
-        // `${SECRET}`, `__SECRET__`, `{{ .Values.secret }}`: a deploy step fills it in.
-        // A value evaluated from `!Env` (--env) still spans its tag: not in the file.
-        let from_tag = ctx.doc.source.slice(secret.span).starts_with('!');
-        let literal = secret.custom_tag().is_none()
-            && !from_tag
-            && secret
-                .scalar_text()
-                .is_some_and(|t| !t.is_empty() && !ctx.options.placeholders.is_whole(t))
-            && !secret.is_null();
-        let filled_in = secret
-            .scalar_text()
-            .is_some_and(|t| ctx.options.placeholders.is_whole(t));
-        if public && (literal || filled_in || secret.custom_tag().is_some()) {
-            sink.push(&SECRET_IN_CLEAR, secret.span, "a public client has no use for a client secret; authentik ignores it for public clients")
-                .help("remove `client_secret`, or make the client confidential if the application can keep a secret");
-        } else if literal {
-            // Never echo the value: point at it instead.
-            sink.push(&SECRET_IN_CLEAR, secret.span, "a literal client secret is written in the file")
-                .label("secret value (not shown)")
-                .help("read it from authentik's environment: `client_secret: !Env MYAPP_CLIENT_SECRET`, set in the server and worker");
+    let fields = crate::model::secrets::secret_fields();
+    for e in &ctx.bp.entries {
+        let oauth2 = e.model_key() == Some("authentik_providers_oauth2.oauth2provider");
+        let public = oauth2 && e.attr("client_type").and_then(Node::as_str) == Some("public");
+        for section in [e.identifiers, e.attrs].into_iter().flatten() {
+            for p in section.as_map().unwrap_or_default() {
+                let Some(key) = p.key.scalar_text() else {
+                    continue;
+                };
+                // Which fields hold secrets is data: schemas/secrets.json.
+                if !fields.is_secret(e.model_key(), key) {
+                    continue;
+                }
+                let secret = &p.value;
+                // `${SECRET}`, `__SECRET__`, `{{ .Values.secret }}`: a deploy step fills it in.
+                let filled_in = secret
+                    .scalar_text()
+                    .is_some_and(|t| ctx.options.placeholders.is_whole(t));
+                // A value evaluated from `!Env` (--env) still spans its tag: not in the file.
+                let from_tag = ctx.doc.source.slice(secret.span).starts_with('!');
+                let literal = !secret.is_null()
+                    && !filled_in
+                    && !from_tag
+                    && crate::report::mask::Secrets::is_literal(secret);
+                if public
+                    && key == "client_secret"
+                    && (literal || filled_in || secret.custom_tag().is_some())
+                {
+                    sink.push(&SECRET_IN_CLEAR, secret.span, "a public client has no use for a client secret; authentik ignores it for public clients")
+                        .help("remove `client_secret`, or make the client confidential if the application can keep a secret");
+                } else if literal {
+                    // Never echo the value: point at it instead.
+                    sink.push(&SECRET_IN_CLEAR, secret.span, format!("a literal secret (`{key}`) is written in the file"))
+                        .label("secret value (not shown)")
+                        .help(format!("read it from authentik's environment: `{key}: !Env MYAPP_{}`, set in the server and worker", key.to_ascii_uppercase()));
+                }
+            }
         }
     }
 }
@@ -195,7 +207,7 @@ pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
 };
 
 fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
-    for (_, field, n) in non_nullable_values(ctx) {
+    for (_, field, n) in super::models::non_nullable_values(ctx) {
         let Some(Tag::Env {
             name,
             default: None,
@@ -211,33 +223,4 @@ fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
         sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))
             .help(format!("set {var} in both containers' environment before the blueprint is applied, or give a default: `!Env [{var}, ...]`"));
     }
-}
-
-/// The values of fields that may not be null, in `identifiers` and `attrs` of entries that
-/// create or update an object: a null there fails the entry ("This field may not be
-/// null."). Nullability comes from model knowledge.
-pub fn non_nullable_values<'a, 'd>(
-    ctx: &'a Ctx<'a, 'd>,
-) -> impl Iterator<Item = (&'a Entry<'d>, &'d str, &'d Node)> + 'a {
-    ctx.bp
-        .entries
-        .iter()
-        .filter(|e| creates(e))
-        .filter_map(move |e| Some((e, super::models::model_of(e, ctx.target)?)))
-        .flat_map(move |(e, m)| {
-            [e.identifiers, e.attrs]
-                .into_iter()
-                .flatten()
-                .filter_map(|n| n.as_map())
-                .flatten()
-                .filter_map(move |p| {
-                    let field = p.key.scalar_text()?;
-                    match m.field(field) {
-                        crate::model::FieldLookup::Known(spec) if !spec.nullable => {
-                            Some((e, field, &p.value))
-                        }
-                        _ => None,
-                    }
-                })
-        })
 }

@@ -197,7 +197,7 @@ pub const DOCS_STYLE_DEFAULT: Rule = Rule {
     name: "docs-style-default",
     severity: Severity::Warning,
     summary: "`!Env NAME, default` as a scalar looks up a variable literally named `NAME, default`.",
-    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
+    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null. On a field that may not be null (model knowledge) the entry then fails: lab-verified on authentik 2026.2.2, where `meta_description: !Env NAME, default` is rejected with \"This field may not be null.\"\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
     cases: &[],
     check: Some(check_docs_style_default),
 };
@@ -218,15 +218,23 @@ fn check_docs_style_default(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         if let Some((name, def)) = text.split_once(", ") {
-            sink.push(
-                &DOCS_STYLE_DEFAULT,
-                t.node.span,
-                format!(
+            // On a field that may not be null the null it yields fails the entry (lab-verified
+            // on authentik 2026.2.2 with `meta_description: !Env NAME, default`).
+            let refused = super::models::non_nullable_values(ctx)
+                .find(|(_, _, n)| std::ptr::eq(*n, t.node))
+                .map(|(_, field, _)| field);
+            let message = match refused {
+                Some(field) => format!(
+                    "`!{} {text}` looks up `{text}` as one name and yields null, which `{field}` refuses: authentik rejects the entry",
+                    t.name
+                ),
+                None => format!(
                     "`!{} {text}` looks up `{text}` as one name, not `{name}` with a default",
                     t.name
                 ),
-            )
-            .help(format!("write `!{} [{name}, {def}]`", t.name));
+            };
+            sink.push(&DOCS_STYLE_DEFAULT, t.node.span, message)
+                .help(format!("write `!{} [{name}, {def}]`", t.name));
         }
     }
 }
