@@ -6,8 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::catalog::ListFormat;
+use crate::catalog::ProviderType;
 use crate::check::{self, Options};
-use crate::generate::{self, show::ShowFormat, GenerateOptions, Naming, SecretMode};
+use crate::generate::{
+    self, show::ShowFormat, GenerateOptions, Naming, OutpostOptions, SecretMode,
+};
 use crate::report;
 use crate::target::Target;
 
@@ -46,8 +49,16 @@ pub enum Command {
         /// A rule code (AKB300) or name (keyof-unresolved).
         code: String,
     },
-    /// List the catalog: one row per integration with provider type and redirect URIs.
+    /// List the catalog: one row per integration with its methods and redirect URIs.
     List {
+        /// Only entries whose slug, name or category contains this word (any case).
+        word: Option<String>,
+        /// Only entries offering a method with this provider type.
+        #[arg(long, value_enum)]
+        provider: Option<ProviderArg>,
+        /// Only entries of this guide category (`akbp list` shows them).
+        #[arg(long, value_name = "CATEGORY")]
+        category: Option<String>,
         #[arg(long, value_enum, default_value_t = ListFormatArg::Table)]
         format: ListFormatArg,
     },
@@ -55,6 +66,14 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a blueprint (application, provider and what they need) per catalog integration.
     Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    Oauth2,
+    Saml,
+    Proxy,
+    Ldap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,6 +114,15 @@ pub struct NamingArgs {
     /// The OAuth2 client id (default: the application slug).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// One of the integration's methods (`akbp list` shows them; default: the guide's first).
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Proxy: where the outpost reaches the application (default: the guide's example).
+    #[arg(long, value_name = "URL")]
+    pub internal_url: Option<String>,
+    /// LDAP: the provider's base DN (default: the guide's).
+    #[arg(long, value_name = "DN")]
+    pub base_dn: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -138,6 +166,13 @@ pub struct GenerateArgs {
     /// Replace existing files.
     #[arg(long)]
     pub force: bool,
+    /// Proxy and LDAP: put the provider on this existing outpost (needs --keep-providers).
+    #[arg(long, value_name = "OUTPOST")]
+    pub add_to_outpost: Option<String>,
+    /// The providers the outpost keeps, by name, comma-separated (`''` for none):
+    /// authentik replaces the outpost's provider list.
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub keep_providers: Option<Vec<String>>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -202,12 +237,27 @@ pub fn run(cli: Cli) -> i32 {
         Command::Validate(args) => validate(args),
         Command::Rules => emit(&rules_table()),
         Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
-        Command::List { format } => {
+        Command::List {
+            word,
+            provider,
+            category,
+            format,
+        } => {
             let format = match format {
                 ListFormatArg::Table => ListFormat::Table,
                 ListFormatArg::Json => ListFormat::Json,
             };
-            emit(&crate::catalog::list(format))
+            let filter = crate::catalog::ListFilter {
+                word,
+                provider: provider.map(|p| match p {
+                    ProviderArg::Oauth2 => ProviderType::Oauth2,
+                    ProviderArg::Saml => ProviderType::Saml,
+                    ProviderArg::Proxy => ProviderType::Proxy,
+                    ProviderArg::Ldap => ProviderType::Ldap,
+                }),
+                category,
+            };
+            emit(&crate::catalog::list(&filter, format))
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
@@ -431,6 +481,8 @@ impl NamingArgs {
             slug: self.slug.clone(),
             name,
             client_id: self.client_id.clone(),
+            internal_url: self.internal_url.clone(),
+            base_dn: self.base_dn.clone(),
         }
     }
 }
@@ -438,6 +490,7 @@ impl NamingArgs {
 fn show(args: ShowArgs) -> i32 {
     let opts = generate::show::ShowOptions {
         naming: args.naming.naming(None),
+        method: args.naming.method.clone(),
         format: match args.format {
             ShowFormatArg::Text => ShowFormat::Text,
             ShowFormatArg::Markdown => ShowFormat::Markdown,
@@ -466,6 +519,29 @@ fn generate(args: GenerateArgs) -> i32 {
         },
         allow_group: args.allow_group,
         target: args.target,
+        method: args.naming.method.clone(),
+        outpost: None,
+    };
+    let opts = match (args.add_to_outpost, args.keep_providers) {
+        (Some(name), Some(keep)) => GenerateOptions {
+            outpost: Some(OutpostOptions {
+                name,
+                keep_providers: keep.into_iter().filter(|p| !p.trim().is_empty()).collect(),
+            }),
+            ..opts
+        },
+        (Some(_), None) => {
+            eprintln!("error: {}", generate::GenerateError::OutpostWithoutKeep);
+            return 2;
+        }
+        (None, Some(_)) => {
+            eprintln!(
+                "error: {}",
+                generate::GenerateError::KeepWithoutOutpost("name the outpost")
+            );
+            return 2;
+        }
+        (None, None) => opts,
     };
     let blueprints = match generate::generate(&opts) {
         Ok(b) => b,

@@ -63,19 +63,21 @@ fn schema_and_types_refuse_the_same_mistakes() {
         ),
         (
             "unknown provider key",
-            Box::new(|e| e["provider"]["grant_type"] = "x".into()),
+            Box::new(|e| e["methods"][0]["provider"]["grant_type"] = "x".into()),
         ),
         (
             "bad matching mode",
-            Box::new(|e| e["provider"]["redirect_uris"][0]["matching_mode"] = "Strict".into()),
+            Box::new(|e| {
+                e["methods"][0]["provider"]["redirect_uris"][0]["matching_mode"] = "Strict".into()
+            }),
         ),
         (
             "bad sub mode",
-            Box::new(|e| e["provider"]["sub_mode"] = "username".into()),
+            Box::new(|e| e["methods"][0]["provider"]["sub_mode"] = "username".into()),
         ),
         (
             "bad provider type",
-            Box::new(|e| e["provider"]["type"] = "oidc".into()),
+            Box::new(|e| e["methods"][0]["provider"]["type"] = "oidc".into()),
         ),
     ];
     for (what, mutate) in mutations {
@@ -92,12 +94,14 @@ fn schema_and_types_refuse_the_same_mistakes() {
         (
             "empty grant types",
             Box::new(|e: &mut serde_json::Value| {
-                e["provider"]["grant_types"] = serde_json::json!([])
+                e["methods"][0]["provider"]["grant_types"] = serde_json::json!([])
             }) as Box<dyn Fn(&mut serde_json::Value)>,
         ),
         (
             "redirect URI not built on the app URL",
-            Box::new(|e| e["provider"]["redirect_uris"][0]["url"] = "https://x/cb".into()),
+            Box::new(|e| {
+                e["methods"][0]["provider"]["redirect_uris"][0]["url"] = "https://x/cb".into()
+            }),
         ),
         ("reserved slug", Box::new(|e| e["slug"] = "token".into())),
     ] {
@@ -110,13 +114,16 @@ fn schema_and_types_refuse_the_same_mistakes() {
 #[test]
 fn logout_uris_fit_the_format() {
     let (_, mut e) = files().remove(0);
-    e["post_logout_redirect_uris"] = serde_json::json!([
+    e["methods"][0]["provider"]["post_logout_redirect_uris"] = serde_json::json!([
         {"matching_mode": "strict", "url": "{app_url}/logged-out", "redirect_uri_type": "logout"}
     ]);
     assert!(validator().is_valid(&e));
     let i: catalog::Integration = serde_json::from_value(e).unwrap();
+    let catalog::Provider::Oauth2(p) = &i.methods[0].provider else {
+        panic!("the first file is OAuth2")
+    };
     assert_eq!(
-        i.post_logout_redirect_uris[0].redirect_uri_type,
+        p.post_logout_redirect_uris[0].redirect_uri_type,
         catalog::RedirectUriType::Logout
     );
 }

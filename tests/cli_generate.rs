@@ -117,7 +117,7 @@ fn all_into_a_directory_and_a_random_secret_reported_once() {
     let confidential = akbp::catalog::all()
         .iter()
         .filter(|i| {
-            matches!(&i.provider, akbp::catalog::Provider::Oauth2(p)
+            matches!(&i.default_method().provider, akbp::catalog::Provider::Oauth2(p)
                 if p.client_type == akbp::catalog::ClientType::Confidential)
         })
         .count();

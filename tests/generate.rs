@@ -375,20 +375,27 @@ fn clear_errors() {
     assert!(matches!(err(&o), GenerateError::NoIntegrations));
 }
 
-/// `blueprints/<slug>.yaml`: every catalog integration for the guide's placeholder
-/// hosts at the default target. `AKBP_BLESS=1 cargo test --test generate` rewrites them.
+/// `blueprints/<slug>.yaml` (the guide's first method) and `<slug>-<method>.yaml` (the
+/// others): every catalog integration and method for the guide's placeholder hosts at
+/// the default target. `AKBP_BLESS=1 cargo test --test generate` rewrites them.
 #[test]
 fn committed_blueprints_are_current() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("blueprints");
     let bless = std::env::var_os("AKBP_BLESS").is_some_and(|v| v == "1");
     let mut stale = Vec::new();
-    for i in catalog::all() {
-        let o = GenerateOptions::new(
+    let mut expected = std::collections::BTreeSet::new();
+    for (i, m) in catalog::all()
+        .iter()
+        .flat_map(|i| i.methods.iter().map(move |m| (i, m)))
+    {
+        let mut o = GenerateOptions::new(
             &i.slug,
             &i.placeholder_app_url(),
             &i.placeholder_authentik_url(),
         );
+        o.method = Some(m.name.clone());
         let bp = generate(&o).unwrap().remove(0);
+        expected.insert(bp.file_name.clone());
         let path = dir.join(&bp.file_name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(bp.text.as_str()) {
             if bless {
@@ -399,8 +406,108 @@ fn committed_blueprints_are_current() {
             }
         }
     }
+    // Nothing else: a file for a method or entry that no longer exists is stale too.
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yaml") && !expected.contains(&name) {
+            if bless {
+                std::fs::remove_file(dir.join(&name)).unwrap();
+            } else {
+                stale.push(format!("{name} (no such entry or method)"));
+            }
+        }
+    }
     assert!(
         stale.is_empty(),
         "out of date: {stale:?}\nrefresh with: AKBP_BLESS=1 cargo test --test generate committed_blueprints_are_current"
     );
+}
+
+#[test]
+fn outposts_are_touched_only_when_asked_and_keep_the_named_providers() {
+    let o = options("sonarr");
+    let bp = generate(&o).unwrap().remove(0);
+    assert!(
+        !bp.text.contains("authentik_outposts.outpost"),
+        "{}",
+        bp.text
+    );
+    assert!(
+        bp.notes.iter().any(|n| n.contains("REPLACES its list")),
+        "the step is printed instead: {:?}",
+        bp.notes
+    );
+    let mut o = options("sonarr");
+    o.naming.internal_url = Some("http://10.0.0.5:8989".into());
+    o.outpost = Some(akbp::generate::OutpostOptions {
+        name: "authentik Embedded Outpost".into(),
+        keep_providers: vec!["akbp-radarr".into(), "grafana proxy".into()],
+    });
+    let bp = generate(&o).unwrap().remove(0);
+    let t = &bp.text;
+    assert!(t.contains("model: authentik_outposts.outpost"), "{t}");
+    assert!(
+        t.contains("- !Find [authentik_providers_proxy.proxyprovider, [name, akbp-radarr]]")
+            && t.contains(
+                "- !Find [authentik_providers_proxy.proxyprovider, [name, grafana proxy]]"
+            )
+            && t.contains("- !KeyOf provider"),
+        "{t}"
+    );
+    assert!(
+        t.contains("the providers it keeps: akbp-radarr, grafana proxy"),
+        "{t}"
+    );
+    assert!(t.contains("internal_host: http://10.0.0.5:8989"), "{t}");
+    assert!(bp.notes.iter().all(|n| !n.contains("guide's example")));
+    // SAML is served by authentik itself: asking for an outpost is an error.
+    let mut o = options("kimai");
+    o.outpost = Some(akbp::generate::OutpostOptions {
+        name: "x".into(),
+        keep_providers: vec![],
+    });
+    assert!(matches!(
+        generate(&o).unwrap_err(),
+        GenerateError::NoOutpost { .. }
+    ));
+}
+
+#[test]
+fn methods_are_chosen_by_name() {
+    let mut o = options("kimai");
+    o.method = Some("oidc".into());
+    let e = generate(&o).unwrap_err();
+    assert!(
+        matches!(&e, GenerateError::UnknownMethod { offered, .. } if offered == &["saml"]),
+        "{e}"
+    );
+    assert!(e.to_string().contains("it offers: saml"), "{e}");
+    o.method = Some("saml".into());
+    let bp = generate(&o).unwrap().remove(0);
+    assert_eq!(
+        bp.file_name, "kimai.yaml",
+        "the default method keeps the plain name"
+    );
+}
+
+#[test]
+fn ldap_service_account_password_comes_from_the_environment() {
+    let mut o = options("thelounge");
+    o.naming.base_dn = Some("dc=example,dc=org".into());
+    let bp = generate(&o).unwrap().remove(0);
+    let t = &bp.text;
+    assert!(
+        t.contains("password: !Env AKBP_THELOUNGE_BIND_PASSWORD"),
+        "{t}"
+    );
+    assert!(t.contains("base_dn: dc=example,dc=org"), "{t}");
+    assert!(t.contains("permission: search_full_directory"), "{t}");
+    o.naming.base_dn = Some("not a dn".into());
+    assert!(matches!(
+        generate(&o).unwrap_err(),
+        GenerateError::BadValue {
+            option: "--base-dn",
+            ..
+        }
+    ));
 }

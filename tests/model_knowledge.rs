@@ -900,3 +900,36 @@ fn default_objects_have_every_identifier() {
         }
     }
 }
+
+/// URL validators come from the model fields at each tag (tools/derive-lookups.py).
+#[test]
+fn url_validators_per_release() {
+    let k = knowledge();
+    let v = |model: &str, field: &str, line: &str| {
+        k.find_model(model, t(line))
+            .and_then(|m| m.url_validator(field))
+            .map(|u| u.validator.clone())
+    };
+    for line in ["2024.10", "2026.2", "2026.8"] {
+        for f in ["external_host", "internal_host"] {
+            assert_eq!(
+                v("authentik_providers_proxy.proxyprovider", f, line).as_deref(),
+                Some("DomainlessURLValidator")
+            );
+        }
+        assert_eq!(
+            v("authentik_core.application", "meta_launch_url", line).as_deref(),
+            Some("DomainlessFormattedURLValidator")
+        );
+    }
+    // SAML acs_url was a URLField (top-level domain needed) before 2025.4.
+    let saml = "authentik_providers_saml.samlprovider";
+    assert_eq!(
+        v(saml, "acs_url", "2024.10").as_deref(),
+        Some("URLValidator")
+    );
+    assert_eq!(
+        v(saml, "acs_url", "2025.4").as_deref(),
+        Some("DomainlessURLValidator")
+    );
+}

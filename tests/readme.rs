@@ -73,6 +73,7 @@ fn readme_generate_example_is_real_output() {
     );
     let show_opts = show::ShowOptions {
         naming: opts.naming.clone(),
+        method: None,
         format: show::ShowFormat::Markdown,
     };
     let shown = show::render("gravitee", &show_opts)

@@ -168,7 +168,15 @@ fn strs(node: &Node) -> Vec<String> {
 fn catalog_entries_match_their_guides() {
     for want in SEEDS {
         let i = catalog::find(want.slug).unwrap();
-        let Provider::Oauth2(p) = &i.provider;
+        assert_eq!(
+            i.methods.len(),
+            1,
+            "{}: the guide documents OAuth2 only",
+            want.slug
+        );
+        let Provider::Oauth2(p) = &i.default_method().provider else {
+            panic!("{}: not OAuth2", want.slug)
+        };
         assert_eq!(p.client_type, want.client_type, "{}", want.slug);
         assert_eq!(p.sub_mode, want.sub_mode, "{}", want.slug);
         assert_eq!(p.scopes, ["openid", "email", "profile"], "{}", want.slug);
@@ -183,7 +191,7 @@ fn catalog_entries_match_their_guides() {
             "{}: the guides are silent on grant types, so the entry must say why",
             want.slug
         );
-        assert!(i.post_logout_redirect_uris.is_empty(), "{}", want.slug);
+        assert!(p.post_logout_redirect_uris.is_empty(), "{}", want.slug);
         assert_eq!(i.guide.authentik_placeholder_host, "authentik.company");
     }
 }
@@ -285,6 +293,7 @@ fn app_side_settings_match_their_guides() {
             want.slug,
             &ShowOptions {
                 naming: Naming::default(),
+                method: None,
                 format: ShowFormat::Json,
             },
         )

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{list, ListFormat};
+pub use list::{list, ListFilter, ListFormat};
 pub use template::{Template, TemplateError, Vars};
 
 /// The embedded data files, in slug order (the order `list` and `--all` use): every
@@ -45,28 +45,27 @@ pub struct Integration {
     /// The application's display name.
     pub name: String,
     pub homepage: String,
+    /// The guide's category folder (`media`, `networking`...).
+    pub category: String,
     pub guide: Guide,
-    pub provider: Provider,
+    pub review: Review,
     /// Template for the application's `meta_launch_url`.
     pub launch_url: String,
-    pub app_settings: AppSettings,
-    /// URIs allowed as `post_logout_redirect_uri` (authentik 2026.5+).
-    pub post_logout_redirect_uris: Vec<RedirectUri>,
+    /// The ways the guide documents, in its order; the first is the default.
+    pub methods: Vec<Method>,
     /// Where the guide contradicts itself or is silent: the choice made and why.
     pub decisions: Vec<Decision>,
 }
 
 impl Integration {
-    pub fn client_type(&self) -> ClientType {
-        match &self.provider {
-            Provider::Oauth2(p) => p.client_type,
-        }
+    /// The guide's first method (the catalog refuses an entry without one).
+    pub fn default_method(&self) -> &Method {
+        &self.methods[0]
     }
 
-    pub fn scopes(&self) -> &[String] {
-        match &self.provider {
-            Provider::Oauth2(p) => &p.scopes,
-        }
+    /// The method named `name`.
+    pub fn method(&self, name: &str) -> Option<&Method> {
+        self.methods.iter().find(|m| m.name == name)
     }
 
     /// `https://<placeholder host>`: the application URL the guide writes.
@@ -79,12 +78,46 @@ impl Integration {
         format!("https://{}", self.guide.authentik_placeholder_host)
     }
 
-    /// Authorization and post-logout redirect URIs, in that order.
+    /// The method names, the default first.
+    pub fn method_names(&self) -> Vec<&str> {
+        self.methods.iter().map(|m| m.name.as_str()).collect()
+    }
+}
+
+/// One way of connecting the application: a provider and what to enter on its side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    /// By convention the provider type (`oauth2`, `saml`, `proxy`, `ldap`).
+    pub name: String,
+    pub provider: Provider,
+    pub app_settings: AppSettings,
+}
+
+impl Method {
+    /// Authorization and post-logout redirect URIs, in that order (OAuth2 only).
     pub fn all_redirect_uris(&self) -> impl Iterator<Item = &RedirectUri> {
-        self.provider
-            .redirect_uris()
-            .iter()
-            .chain(&self.post_logout_redirect_uris)
+        let (auth, logout): (&[RedirectUri], &[RedirectUri]) = match &self.provider {
+            Provider::Oauth2(p) => (&p.redirect_uris, &p.post_logout_redirect_uris),
+            _ => (&[], &[]),
+        };
+        auth.iter().chain(logout)
+    }
+
+    /// The OAuth2 client type; `None` for the other provider types.
+    pub fn client_type(&self) -> Option<ClientType> {
+        match &self.provider {
+            Provider::Oauth2(p) => Some(p.client_type),
+            _ => None,
+        }
+    }
+
+    /// OAuth2 scopes; empty for the other provider types.
+    pub fn scopes(&self) -> &[String] {
+        match &self.provider {
+            Provider::Oauth2(p) => &p.scopes,
+            _ => &[],
+        }
     }
 }
 
@@ -94,39 +127,139 @@ impl Integration {
 pub struct Guide {
     pub title: String,
     pub publisher: String,
-    /// The guide text the entry was checked against.
-    pub seed: String,
+    /// The guide's path in its repository (`website/integrations/media/sonarr/index.md`).
+    pub path: String,
+    /// The commit of that repository the entry was read from.
+    pub commit: String,
+    /// For the first five entries: the seed text the entry was checked against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
     /// The application host the guide writes as a placeholder (`gravitee.company`).
     pub placeholder_host: String,
     /// The authentik host the catalog writes as a placeholder (`authentik.company`).
     pub authentik_placeholder_host: String,
 }
 
-/// The provider type and its settings. SAML and proxy providers become further variants.
+/// How far an entry was checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub status: ReviewStatus,
+    /// The application's documentation the entry was checked against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_docs: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// Checked against the guide and the application's own documentation.
+    GuideAndAppDocs,
+    /// Taken from the guide only.
+    GuideOnly,
+}
+
+/// The provider type and its settings; one variant per authentik provider model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Provider {
     Oauth2(OAuth2Provider),
+    Saml(SamlProvider),
+    Proxy(ProxyProvider),
+    Ldap(LdapProvider),
+}
+
+/// The provider types, for `list --provider`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderType {
+    Oauth2,
+    Saml,
+    Proxy,
+    Ldap,
+}
+
+impl ProviderType {
+    pub const ALL: [ProviderType; 4] = [
+        ProviderType::Oauth2,
+        ProviderType::Saml,
+        ProviderType::Proxy,
+        ProviderType::Ldap,
+    ];
+
+    /// The `type` value in the catalog file.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProviderType::Oauth2 => "oauth2",
+            ProviderType::Saml => "saml",
+            ProviderType::Proxy => "proxy",
+            ProviderType::Ldap => "ldap",
+        }
+    }
+
+    /// The provider type as authentik's UI names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProviderType::Oauth2 => "OAuth2/OpenID Connect",
+            ProviderType::Saml => "SAML",
+            ProviderType::Proxy => "Proxy",
+            ProviderType::Ldap => "LDAP",
+        }
+    }
+
+    /// The authentik model of this provider type.
+    pub fn model(self) -> &'static str {
+        match self {
+            ProviderType::Oauth2 => "authentik_providers_oauth2.oauth2provider",
+            ProviderType::Saml => "authentik_providers_saml.samlprovider",
+            ProviderType::Proxy => "authentik_providers_proxy.proxyprovider",
+            ProviderType::Ldap => "authentik_providers_ldap.ldapprovider",
+        }
+    }
+
+    /// The provider type of an authentik model.
+    pub fn of_model(model: &str) -> Option<ProviderType> {
+        ProviderType::ALL.into_iter().find(|t| t.model() == model)
+    }
+
+    /// The outpost type that serves it; `None` for providers authentik serves itself.
+    pub fn outpost_type(self) -> Option<&'static str> {
+        match self {
+            ProviderType::Proxy => Some("proxy"),
+            ProviderType::Ldap => Some("ldap"),
+            ProviderType::Oauth2 | ProviderType::Saml => None,
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ProviderType> {
+        ProviderType::ALL.into_iter().find(|t| t.key() == key)
+    }
 }
 
 impl Provider {
+    pub fn kind(&self) -> ProviderType {
+        match self {
+            Provider::Oauth2(_) => ProviderType::Oauth2,
+            Provider::Saml(_) => ProviderType::Saml,
+            Provider::Proxy(_) => ProviderType::Proxy,
+            Provider::Ldap(_) => ProviderType::Ldap,
+        }
+    }
+
     /// The provider type as authentik's UI names it.
     pub fn type_label(&self) -> &'static str {
-        match self {
-            Provider::Oauth2(_) => "OAuth2/OpenID Connect",
-        }
+        self.kind().label()
     }
 
     /// The `type` value in the catalog file.
     pub fn type_key(&self) -> &'static str {
-        match self {
-            Provider::Oauth2(_) => "oauth2",
-        }
+        self.kind().key()
     }
 
+    /// OAuth2 authorization redirect URIs; empty for the other types.
     pub fn redirect_uris(&self) -> &[RedirectUri] {
         match self {
             Provider::Oauth2(p) => &p.redirect_uris,
+            _ => &[],
         }
     }
 }
@@ -149,6 +282,160 @@ pub struct OAuth2Provider {
     /// Managed names of further scope mappings.
     #[serde(default)]
     pub extra_property_mappings: Vec<String>,
+    /// URIs allowed as `post_logout_redirect_uri` (authentik 2026.5+).
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<RedirectUri>,
+}
+
+/// `authentik_providers_saml.samlprovider` settings from the guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamlProvider {
+    /// Template of the SP's Assertion Consumer Service URL.
+    pub acs_url: String,
+    /// Template of the SP entity ID, exactly as the SP compares it.
+    pub audience: String,
+    /// Template of the IdP entity ID the SP expects; `None` keeps authentik's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    pub sp_binding: SamlBinding,
+    pub sign_assertion: bool,
+    pub sign_response: bool,
+    /// Whether the provider signs with a key pair (`signing_kp`).
+    pub signing_key: bool,
+    /// Managed name of the NameID property mapping; `None` keeps authentik's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_id_mapping: Option<String>,
+    /// Managed names of the SAML property mappings.
+    pub property_mappings: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_relay_state: Option<String>,
+    /// Template of the SP's single logout URL (authentik 2025.10+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sls_url: Option<String>,
+    /// What the SP needs of authentik's certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_format: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamlBinding {
+    Redirect,
+    Post,
+}
+
+impl SamlBinding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SamlBinding::Redirect => "redirect",
+            SamlBinding::Post => "post",
+        }
+    }
+}
+
+/// `authentik_providers_proxy.proxyprovider` settings from the guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyProvider {
+    pub mode: ProxyMode,
+    /// Template of the URL users open.
+    pub external_host: String,
+    /// The guide's example of where the outpost reaches the application (proxy mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_host_ssl_validation: Option<bool>,
+    /// forward_domain: the guide's example cookie domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_domain: Option<String>,
+    /// Unauthenticated paths, one regex each.
+    pub skip_path_regex: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_auth: Option<BasicAuth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intercept_header_auth: Option<bool>,
+    /// The reverse-proxy configuration the guide gives, verbatim.
+    pub reverse_proxy: Vec<ReverseProxySnippet>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyMode {
+    Proxy,
+    ForwardSingle,
+    ForwardDomain,
+}
+
+impl ProxyMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Proxy => "proxy",
+            ProxyMode::ForwardSingle => "forward_single",
+            ProxyMode::ForwardDomain => "forward_domain",
+        }
+    }
+}
+
+/// HTTP basic credentials the outpost sends, read from user or group attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    pub user_attribute: String,
+    pub password_attribute: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseProxySnippet {
+    /// `nginx`, `traefik`, `caddy`...
+    pub server: String,
+    /// Verbatim from the guide, with its placeholder hosts.
+    pub snippet: String,
+}
+
+/// `authentik_providers_ldap.ldapprovider` settings from the guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LdapProvider {
+    /// The guide's base DN.
+    pub base_dn: String,
+    pub bind_mode: LdapAccessMode,
+    pub search_mode: LdapAccessMode,
+    /// Slug of the flow users bind with (`authorization_flow`).
+    pub bind_flow: String,
+    pub mfa_support: bool,
+    /// The account the application binds with to search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<ServiceAccount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid_start_number: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gid_start_number: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LdapAccessMode {
+    Cached,
+    Direct,
+}
+
+impl LdapAccessMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LdapAccessMode::Cached => "cached",
+            LdapAccessMode::Direct => "direct",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccount {
+    pub username: String,
+    /// Whether it needs the "Search full LDAP directory" permission on the provider.
+    pub search_full_directory: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,14 +580,45 @@ pub fn load_all() -> Result<Vec<Integration>, CatalogError> {
         .collect()
 }
 
-/// What serde cannot check: every template uses known variables only.
+/// What serde cannot check: at least one method, unique method names, and every
+/// template uses known variables only.
 fn check(entry: &Integration) -> Result<(), String> {
-    let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
-    for uri in entry.all_redirect_uris() {
-        templates.push(("redirect URI", &uri.url));
+    if entry.methods.is_empty() {
+        return Err("no methods: an entry offers at least one".into());
     }
-    for f in &entry.app_settings.fields {
-        templates.push(("app setting", &f.value));
+    for (i, m) in entry.methods.iter().enumerate() {
+        if entry.methods[..i].iter().any(|o| o.name == m.name) {
+            return Err(format!("two methods are named `{}`", m.name));
+        }
+    }
+    let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
+    for m in &entry.methods {
+        for uri in m.all_redirect_uris() {
+            templates.push(("redirect URI", &uri.url));
+        }
+        match &m.provider {
+            Provider::Saml(p) => {
+                templates.push(("acs_url", &p.acs_url));
+                templates.push(("audience", &p.audience));
+                for (what, t) in [
+                    ("issuer", &p.issuer),
+                    ("default_relay_state", &p.default_relay_state),
+                    ("sls_url", &p.sls_url),
+                ] {
+                    if let Some(t) = t {
+                        templates.push((what, t));
+                    }
+                }
+            }
+            Provider::Proxy(p) => templates.push(("external_host", &p.external_host)),
+            Provider::Oauth2(_) | Provider::Ldap(_) => {}
+        }
+        for f in &m.app_settings.fields {
+            templates.push(("app setting", &f.value));
+            if let Some(n) = &f.note {
+                templates.push(("app setting note", n));
+            }
+        }
     }
     for (what, text) in templates {
         Template::parse(text).map_err(|e| format!("{what} `{text}`: {e}"))?;

@@ -21,10 +21,32 @@ pub enum Var {
     ClientSecret,
     /// The scopes, space-separated.
     Scopes,
+    /// `{authentik_url}/application/saml/{slug}/metadata/`.
+    SamlMetadataUrl,
+    /// `.../sso/binding/redirect/`.
+    SamlSsoRedirectUrl,
+    /// `.../sso/binding/post/`.
+    SamlSsoPostUrl,
+    /// `.../sso/binding/init/` (IdP-initiated; never the SP's SSO URL).
+    SamlSsoInitUrl,
+    /// `.../slo/binding/redirect/`.
+    SamlSloRedirectUrl,
+    /// `.../slo/binding/post/`.
+    SamlSloPostUrl,
+    /// The IdP entity ID the provider sends (its issuer).
+    SamlIdpEntityId,
+    /// The LDAP provider's base DN.
+    BaseDn,
+    /// The service account's DN: `cn=<user>,ou=users,<base_dn>`.
+    BindDn,
+    /// `ldap://<outpost host>`.
+    LdapUrl,
+    /// App side only: where the service account's password comes from.
+    BindPassword,
 }
 
 impl Var {
-    const ALL: [Var; 7] = [
+    const ALL: [Var; 18] = [
         Var::AppUrl,
         Var::AppUrlRegex,
         Var::AuthentikUrl,
@@ -32,6 +54,17 @@ impl Var {
         Var::ClientId,
         Var::ClientSecret,
         Var::Scopes,
+        Var::SamlMetadataUrl,
+        Var::SamlSsoRedirectUrl,
+        Var::SamlSsoPostUrl,
+        Var::SamlSsoInitUrl,
+        Var::SamlSloRedirectUrl,
+        Var::SamlSloPostUrl,
+        Var::SamlIdpEntityId,
+        Var::BaseDn,
+        Var::BindDn,
+        Var::LdapUrl,
+        Var::BindPassword,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +76,17 @@ impl Var {
             Var::ClientId => "client_id",
             Var::ClientSecret => "client_secret",
             Var::Scopes => "scopes",
+            Var::SamlMetadataUrl => "saml_metadata_url",
+            Var::SamlSsoRedirectUrl => "saml_sso_redirect_url",
+            Var::SamlSsoPostUrl => "saml_sso_post_url",
+            Var::SamlSsoInitUrl => "saml_sso_init_url",
+            Var::SamlSloRedirectUrl => "saml_slo_redirect_url",
+            Var::SamlSloPostUrl => "saml_slo_post_url",
+            Var::SamlIdpEntityId => "saml_idp_entity_id",
+            Var::BaseDn => "base_dn",
+            Var::BindDn => "bind_dn",
+            Var::LdapUrl => "ldap_url",
+            Var::BindPassword => "bind_password",
         }
     }
 }
@@ -78,6 +122,13 @@ pub struct Vars {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
     pub scopes: Option<String>,
+    /// The SAML issuer the provider sends.
+    pub saml_idp_entity_id: Option<String>,
+    pub base_dn: Option<String>,
+    /// The LDAP service account's user name.
+    pub bind_user: Option<String>,
+    pub ldap_url: Option<String>,
+    pub bind_password: Option<String>,
 }
 
 impl Vars {
@@ -90,6 +141,29 @@ impl Vars {
             Var::ClientId => self.client_id.clone(),
             Var::ClientSecret => self.client_secret.clone(),
             Var::Scopes => self.scopes.clone(),
+            Var::SamlMetadataUrl => self.saml_url("metadata/"),
+            Var::SamlSsoRedirectUrl => self.saml_url("sso/binding/redirect/"),
+            Var::SamlSsoPostUrl => self.saml_url("sso/binding/post/"),
+            Var::SamlSsoInitUrl => self.saml_url("sso/binding/init/"),
+            Var::SamlSloRedirectUrl => self.saml_url("slo/binding/redirect/"),
+            Var::SamlSloPostUrl => self.saml_url("slo/binding/post/"),
+            Var::SamlIdpEntityId => self.saml_idp_entity_id.clone(),
+            Var::BaseDn => self.base_dn.clone(),
+            Var::BindDn => match (&self.bind_user, &self.base_dn) {
+                (Some(u), Some(b)) => Some(format!("cn={u},ou=users,{b}")),
+                _ => None,
+            },
+            Var::LdapUrl => self.ldap_url.clone(),
+            Var::BindPassword => self.bind_password.clone(),
+        }
+    }
+
+    /// One URL of authentik's SAML endpoints (`authentik/providers/saml/urls.py`,
+    /// mounted at `/application/saml/`, 2024.10 to 2026.2).
+    fn saml_url(&self, tail: &str) -> Option<String> {
+        match (&self.authentik_url, &self.slug) {
+            (Some(a), Some(s)) => Some(format!("{a}/application/saml/{s}/{tail}")),
+            _ => None,
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod located;
 pub mod policy;
 pub mod rules;
 pub mod suggest;
+pub mod url_validator;
 
 use std::sync::Arc;
 

@@ -11,15 +11,14 @@
 //!   `AKBP_<SLUG>_CLIENT_SECRET` ([`secret_env_var`]).
 
 pub mod emit;
+pub mod provider;
 pub mod show;
 pub mod write;
 
 use std::fmt;
 
 use crate::catalog::template::fill;
-use crate::catalog::{
-    self, template, ClientType, Integration, OAuth2Provider, Provider, RedirectUri,
-};
+use crate::catalog::{self, template, ClientType, Integration, Method, Provider};
 use crate::check::{self, Severity};
 use crate::load::SourceFile;
 use crate::target::Target;
@@ -29,7 +28,7 @@ use emit::{Document, Item, Node, Seq};
 pub use crate::catalog::{scope_managed_name, INTEGRATION_LABEL};
 
 /// The release that added `grant_types` and `redirect_uri_type` to OAuth2 providers.
-const GRANT_TYPES_SINCE: Target = Target::new(2026, 5);
+pub(crate) const GRANT_TYPES_SINCE: Target = Target::new(2026, 5);
 
 pub use crate::check::rules::application::RESERVED_SLUGS;
 
@@ -58,6 +57,20 @@ pub struct Naming {
     pub name: Option<String>,
     /// The OAuth2 client id (`--client-id`); defaults to the application slug.
     pub client_id: Option<String>,
+    /// Where a proxy outpost reaches the application (`--internal-url`); defaults to
+    /// the guide's example.
+    pub internal_url: Option<String>,
+    /// The LDAP base DN (`--base-dn`); defaults to the guide's.
+    pub base_dn: Option<String>,
+}
+
+/// `--add-to-outpost NAME --keep-providers A,B`: put the provider on an existing
+/// outpost. authentik replaces the outpost's whole provider list, so the providers to
+/// keep are named explicitly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutpostOptions {
+    pub name: String,
+    pub keep_providers: Vec<String>,
 }
 
 /// Everything `akbp generate` needs besides where to write.
@@ -75,6 +88,10 @@ pub struct GenerateOptions {
     /// Only members of this group may use the application (`--allow-group`).
     pub allow_group: Option<String>,
     pub target: Target,
+    /// `--method`: one of the integration's methods; `None` is the guide's first.
+    pub method: Option<String>,
+    /// `--add-to-outpost`; `None` prints the outpost step instead.
+    pub outpost: Option<OutpostOptions>,
 }
 
 impl GenerateOptions {
@@ -92,6 +109,8 @@ impl GenerateOptions {
             secret: SecretMode::Env,
             allow_group: None,
             target: Target::LATEST,
+            method: None,
+            outpost: None,
         }
     }
 }
@@ -116,12 +135,17 @@ pub struct Blueprint {
     pub integration: &'static str,
     /// The application slug.
     pub slug: String,
-    /// `<slug>.yaml`, the file name used when writing into a directory.
+    /// The method generated.
+    pub method: &'static str,
+    /// `<slug>.yaml` for the default method, `<slug>-<method>.yaml` for the others: the
+    /// file name used when writing into a directory.
     pub file_name: String,
     pub text: String,
     pub secret: SecretOutcome,
     /// Things the caller should tell the user (on stderr), such as dropped settings.
     pub notes: Vec<String>,
+    /// `--keep-providers` named providers of the user's install for an outpost.
+    pub keeps_providers: bool,
 }
 
 impl Blueprint {
@@ -165,6 +189,22 @@ pub enum GenerateError {
     },
     #[error("--app-url and --domain both give the application's URL; pass one")]
     AppUrlAndDomain,
+    #[error("`{integration}` has no method `{method}`; it offers: {}", .offered.join(", "))]
+    UnknownMethod {
+        integration: String,
+        method: String,
+        offered: Vec<String>,
+    },
+    #[error("--keep-providers goes with --add-to-outpost: {0}")]
+    KeepWithoutOutpost(&'static str),
+    #[error("--add-to-outpost needs --keep-providers: authentik replaces the outpost's provider list, so name the providers it keeps (`--keep-providers ''` for none)")]
+    OutpostWithoutKeep,
+    #[error("--add-to-outpost: {method} of `{integration}` is a {kind} provider, which authentik serves without an outpost")]
+    NoOutpost {
+        integration: String,
+        method: String,
+        kind: &'static str,
+    },
     #[error("{} already exists; pass --force to replace it", .0.display())]
     OutputExists(std::path::PathBuf),
     #[error("several blueprints are written into a directory: pass -o DIR")]
@@ -194,27 +234,91 @@ fn did_you_mean(s: Option<&str>) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     pub integration: &'static Integration,
+    pub method: &'static Method,
     /// The user's string minus trailing slashes.
     pub app_url: String,
     pub authentik_url: String,
     pub slug: String,
     pub name: String,
     pub client_id: String,
-    /// The variable authentik reads the client secret from; `None` for public clients.
+    /// The variable authentik reads the client secret from; `None` for public clients
+    /// and providers without one.
     pub secret_env: Option<String>,
+    /// Proxy: where the outpost reaches the application.
+    pub internal_url: Option<String>,
+    /// LDAP: the base DN.
+    pub base_dn: Option<String>,
+    /// LDAP: the variable authentik reads the service account's password from.
+    pub bind_password_env: Option<String>,
 }
 
 impl Resolved {
     /// Template variables for this application. `client_secret` is what the app side is
     /// told about the secret.
     pub fn vars(&self, client_secret: Option<String>) -> template::Vars {
+        let (bind_user, bind_password) = match &self.method.provider {
+            Provider::Ldap(p) => (
+                p.service_account.as_ref().map(|s| s.username.clone()),
+                self.bind_password_env
+                    .as_ref()
+                    .map(|v| format!("<the value of {v}>")),
+            ),
+            _ => (None, None),
+        };
         template::Vars {
             app_url: Some(self.app_url.clone()),
             authentik_url: Some(self.authentik_url.clone()),
             slug: Some(self.slug.clone()),
             client_id: Some(self.client_id.clone()),
             client_secret,
-            scopes: Some(self.integration.scopes().join(" ")),
+            scopes: Some(self.method.scopes().join(" ")),
+            saml_idp_entity_id: Some(self.saml_issuer()),
+            base_dn: self.base_dn.clone(),
+            bind_user,
+            ldap_url: Some(format!("ldap://{}", self.authentik_host())),
+            bind_password,
+        }
+    }
+
+    /// The application file name: `<slug>.yaml`, or `<slug>-<method>.yaml` for a
+    /// method other than the guide's first.
+    pub fn file_name(&self) -> String {
+        if std::ptr::eq(self.method, self.integration.default_method()) {
+            format!("{}.yaml", self.slug)
+        } else {
+            format!("{}-{}.yaml", self.slug, self.method.name)
+        }
+    }
+
+    /// authentik's host without scheme or port: the LDAP outpost's default host.
+    pub fn authentik_host(&self) -> String {
+        let rest = self
+            .authentik_url
+            .split_once("://")
+            .map_or(self.authentik_url.as_str(), |(_, r)| r);
+        rest.split(['/', ':']).next().unwrap_or(rest).to_string()
+    }
+
+    /// The SAML issuer (IdP entity ID) the provider sends: the catalog's, else
+    /// authentik's default `authentik` (`SAMLProvider.issuer`, 2024.10 to 2026.2).
+    pub fn saml_issuer(&self) -> String {
+        match &self.method.provider {
+            Provider::Saml(p) => p
+                .issuer
+                .as_deref()
+                .map(|t| fill(t, &self.base_vars()))
+                .unwrap_or_else(|| "authentik".to_string()),
+            _ => "authentik".to_string(),
+        }
+    }
+
+    /// Variables for provider-side templates: URLs and slug only.
+    fn base_vars(&self) -> template::Vars {
+        template::Vars {
+            app_url: Some(self.app_url.clone()),
+            authentik_url: Some(self.authentik_url.clone()),
+            slug: Some(self.slug.clone()),
+            ..template::Vars::default()
         }
     }
 
@@ -243,8 +347,17 @@ pub fn find_integration(slug: &str) -> Result<&'static Integration, GenerateErro
 /// The environment variable a client secret is read from: `AKBP_<SLUG>_CLIENT_SECRET`,
 /// upper-case, `-` turned into `_`.
 pub fn secret_env_var(slug: &str) -> String {
-    let s: String = slug
-        .chars()
+    format!("AKBP_{}_CLIENT_SECRET", env_slug(slug))
+}
+
+/// The environment variable the LDAP service account's password is read from:
+/// `AKBP_<SLUG>_BIND_PASSWORD`.
+pub fn bind_password_env_var(slug: &str) -> String {
+    format!("AKBP_{}_BIND_PASSWORD", env_slug(slug))
+}
+
+fn env_slug(slug: &str) -> String {
+    slug.chars()
         .map(|c| {
             if c == '-' {
                 '_'
@@ -252,8 +365,7 @@ pub fn secret_env_var(slug: &str) -> String {
                 c.to_ascii_uppercase()
             }
         })
-        .collect();
-    format!("AKBP_{s}_CLIENT_SECRET")
+        .collect()
 }
 
 /// Check a base URL (`http`/`https` with a host, no query, fragment or credentials)
@@ -270,6 +382,16 @@ pub fn check_base_url(option: &'static str, value: &str) -> Result<String, Gener
         return Err(bad("it contains whitespace or control characters"));
     }
     let url = url::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
+    // The host must also pass the validator authentik puts on the URL fields it fills
+    // (DomainlessURLValidator: no `_`, no label ending in `-`), or AKB208 rejects the output.
+    let domainless = crate::model::UrlValidator {
+        validator: "DomainlessURLValidator".into(),
+        schemes: vec!["http".into(), "https".into()],
+    };
+    if matches!(url.scheme(), "http" | "https") {
+        crate::check::url_validator::validate(&domainless, value)
+            .map_err(|why| bad(&format!("authentik's URL validator refuses it: it {why}")))?;
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("only http:// and https:// URLs can be used"));
     }
@@ -371,6 +493,7 @@ fn domain_url(slug: &str, domain: &str) -> Result<String, GenerateError> {
 /// (for `show`); otherwise it is an error.
 pub fn resolve(
     integration: &'static Integration,
+    method: &'static Method,
     naming: &Naming,
     domain: Option<&str>,
     placeholders: bool,
@@ -413,16 +536,93 @@ pub fn resolve(
     let client_id = naming.client_id.clone().unwrap_or_else(|| slug.clone());
     check_client_id(&client_id)?;
     let secret_env =
-        (integration.client_type() == ClientType::Confidential).then(|| secret_env_var(&slug));
+        (method.client_type() == Some(ClientType::Confidential)).then(|| secret_env_var(&slug));
+    let (mut internal_url, mut base_dn, mut bind_password_env) = (None, None, None);
+    match &method.provider {
+        Provider::Proxy(p) => {
+            internal_url = match &naming.internal_url {
+                Some(u) => Some(check_internal_url(u)?),
+                None => p.internal_host.clone(),
+            };
+        }
+        Provider::Ldap(p) => {
+            let dn = naming.base_dn.clone().unwrap_or_else(|| p.base_dn.clone());
+            check_base_dn(&dn)?;
+            base_dn = Some(dn);
+            bind_password_env = p
+                .service_account
+                .as_ref()
+                .map(|_| bind_password_env_var(&slug));
+        }
+        Provider::Oauth2(_) | Provider::Saml(_) => {}
+    }
     Ok(Resolved {
         integration,
+        method,
         app_url,
         authentik_url,
         slug,
         name,
         client_id,
         secret_env,
+        internal_url,
+        base_dn,
+        bind_password_env,
     })
+}
+
+/// `--internal-url`: where the outpost reaches the application, often plain http on
+/// an internal network, so http is accepted here.
+fn check_internal_url(value: &str) -> Result<String, GenerateError> {
+    let bad = |reason: &str| GenerateError::BadValue {
+        option: "--internal-url",
+        value: value.to_string(),
+        reason: reason.to_string(),
+    };
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it contains whitespace or control characters"));
+    }
+    let url = url::Url::parse(value).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().unwrap_or("").is_empty() {
+        return Err(bad("give an http:// or https:// URL with a host"));
+    }
+    Ok(value.trim_end_matches('/').to_string())
+}
+
+/// `--base-dn`: comma-separated `attr=value` parts.
+fn check_base_dn(value: &str) -> Result<(), GenerateError> {
+    let ok = !value.is_empty()
+        && !value.chars().any(char::is_control)
+        && value.split(',').all(|part| {
+            part.split_once('=')
+                .is_some_and(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(GenerateError::BadValue {
+            option: "--base-dn",
+            value: value.to_string(),
+            reason: "give a DN such as `dc=ldap,dc=goauthentik,dc=io`".into(),
+        })
+    }
+}
+
+/// The method `name` of `integration`, or its default.
+pub fn find_method(
+    integration: &'static Integration,
+    name: Option<&str>,
+) -> Result<&'static Method, GenerateError> {
+    match name {
+        None => Ok(integration.default_method()),
+        Some(n) => integration
+            .method(n)
+            .ok_or_else(|| GenerateError::UnknownMethod {
+                integration: integration.slug.clone(),
+                method: n.to_string(),
+                offered: integration.methods.iter().map(|m| m.name.clone()).collect(),
+            }),
+    }
 }
 
 /// The catalog entries the options name, in order, without repeats.
@@ -443,9 +643,50 @@ fn selected(opts: &GenerateOptions) -> Result<Vec<&'static Integration>, Generat
     Ok(out)
 }
 
+/// Refuse option values that cannot be written into YAML and its comments so that PyYAML
+/// reads them back byte for byte: a line break (LF, CR, NEL, LINE/PARAGRAPH SEPARATOR)
+/// would end a comment and turn the rest into entries; PyYAML refuses control characters
+/// and a byte order mark anywhere in a stream; a comment loses trailing spaces.
+fn writable_values(opts: &GenerateOptions) -> Result<(), GenerateError> {
+    let n = &opts.naming;
+    for (option, value) in [
+        ("--name", &n.name),
+        ("--slug", &n.slug),
+        ("--client-id", &n.client_id),
+        ("--app-url", &n.app_url),
+        ("--authentik-url", &n.authentik_url),
+        ("--allow-group", &opts.allow_group),
+        ("--domain", &opts.domain),
+    ] {
+        let Some(v) = value else { continue };
+        let bad = v.chars().find(|c| *c != ' ' && !emit::is_printable(*c));
+        let reason = match bad {
+            Some(c) if emit::is_line_break(c) => Some(format!(
+                "it holds a line break (U+{:04X}), which would end a YAML comment and start new YAML",
+                c as u32
+            )),
+            Some(c) => Some(format!(
+                "it holds U+{:04X}, a character YAML cannot carry as text",
+                c as u32
+            )),
+            None if v.trim() != v => Some("it starts or ends with a space".to_string()),
+            None => None,
+        };
+        if let Some(reason) = reason {
+            return Err(GenerateError::BadValue {
+                option,
+                value: v.escape_debug().to_string(),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Build one blueprint per selected integration. Nothing is written; the secret for
 /// [`SecretMode::Random`] is drawn here.
 pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError> {
+    writable_values(opts)?;
     let integrations = selected(opts)?;
     if integrations.len() > 1 {
         let n = &opts.naming;
@@ -474,25 +715,61 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
     if let Some(g) = &opts.allow_group {
         check_text("--allow-group", g, 150)?;
     }
+    if let Some(o) = &opts.outpost {
+        check_text("--add-to-outpost", &o.name, 200)?;
+        for p in &o.keep_providers {
+            check_text("--keep-providers", p, 200)?;
+        }
+    }
     let mut out = Vec::with_capacity(integrations.len());
     for integration in integrations {
-        let resolved = resolve(integration, &opts.naming, opts.domain.as_deref(), false)?;
+        // With several integrations, --method applies to those that offer it.
+        let method = match (&opts.method, integrations_len_one(opts)) {
+            (Some(m), false) => integration
+                .method(m)
+                .unwrap_or_else(|| integration.default_method()),
+            (m, _) => find_method(integration, m.as_deref())?,
+        };
+        if let (Some(_), None) = (&opts.outpost, method.provider.kind().outpost_type()) {
+            return Err(GenerateError::NoOutpost {
+                integration: integration.slug.clone(),
+                method: method.name.clone(),
+                kind: method.provider.type_label(),
+            });
+        }
+        let resolved = resolve(
+            integration,
+            method,
+            &opts.naming,
+            opts.domain.as_deref(),
+            false,
+        )?;
         let secret = match (&resolved.secret_env, opts.secret) {
             (None, _) => Secret::None,
             (Some(var), SecretMode::Env) => Secret::Env(var.clone()),
             (Some(_), SecretMode::Random) => Secret::Literal(random_secret(64)?),
             (Some(_), SecretMode::Omit) => Secret::Omitted,
         };
-        let bp = build(&resolved, &secret, opts.allow_group.as_deref(), opts.target);
+        let bp = build(
+            &resolved,
+            &secret,
+            opts.allow_group.as_deref(),
+            opts.outpost.as_ref(),
+            opts.target,
+        );
         self_check(&bp, opts.target, validator)?;
         out.push(bp);
     }
     Ok(out)
 }
 
+fn integrations_len_one(opts: &GenerateOptions) -> bool {
+    !opts.all && opts.integrations.len() == 1
+}
+
 /// The client secret as it goes into the blueprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Secret {
+pub(crate) enum Secret {
     None,
     Env(String),
     Literal(String),
@@ -517,7 +794,7 @@ fn random_secret(len: usize) -> Result<String, GenerateError> {
 }
 
 /// `!Find [model, [field, value]]`.
-fn find(model: &str, field: &str, value: &str) -> Node {
+pub(crate) fn find(model: &str, field: &str, value: &str) -> Node {
     Node::tagged(
         "Find",
         Node::seq([
@@ -527,30 +804,21 @@ fn find(model: &str, field: &str, value: &str) -> Node {
     )
 }
 
-fn key_of(id: &str) -> Node {
+pub(crate) fn key_of(id: &str) -> Node {
     Node::tagged("KeyOf", Node::str(id))
 }
 
-fn redirect_uri(uri: &RedirectUri, vars: &template::Vars, target: Target) -> Node {
-    let mut pairs = vec![
-        ("matching_mode", Node::str(uri.matching_mode.as_str())),
-        ("url", Node::str(fill(&uri.url, vars))),
-    ];
-    if target.at_least(GRANT_TYPES_SINCE) {
-        pairs.push((
-            "redirect_uri_type",
-            Node::str(uri.redirect_uri_type.as_str()),
-        ));
-    }
-    Node::map(pairs)
-}
-
-/// The whole blueprint for one resolved integration.
-fn build(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Target) -> Blueprint {
-    let Provider::Oauth2(p) = &r.integration.provider;
+/// The whole blueprint for one resolved integration and method.
+fn build(
+    r: &Resolved,
+    secret: &Secret,
+    allow_group: Option<&str>,
+    outpost: Option<&OutpostOptions>,
+    target: Target,
+) -> Blueprint {
     let vars = r.vars(None);
     let mut notes = Vec::new();
-    let provider = oauth2_provider(r, p, secret, &vars, target, &mut notes);
+    let parts = provider::build(r, secret, &vars, target, &mut notes);
 
     let application = Node::map([
         ("model", Node::str("authentik_core.application")),
@@ -569,22 +837,63 @@ fn build(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Targe
         ),
     ]);
 
-    let mut entries = vec![
-        Item {
-            comments: vec![format!(
-                "The {} provider: client, redirect URIs and scopes from the guide.",
-                r.integration.provider.type_label()
-            )],
-            node: provider,
-        },
-        Item {
-            comments: vec![format!(
+    let mut entries = parts.before;
+    entries.push(Item {
+        comments: vec![parts.comment],
+        node: parts.provider,
+    });
+    entries.push(Item {
+        comments: vec![match r.method.provider {
+            Provider::Oauth2(_) => format!(
                 "The application users see; its slug names the issuer /application/o/{}/.",
                 r.slug
+            ),
+            Provider::Saml(_) => format!(
+                "The application users see; its slug names the SAML endpoints /application/saml/{}/.",
+                r.slug
+            ),
+            Provider::Proxy(_) | Provider::Ldap(_) => "The application users see.".to_string(),
+        }],
+        node: application,
+    });
+    let kind = r.method.provider.kind();
+    if let (Some(o), Some(outpost_type)) = (outpost, kind.outpost_type()) {
+        let mut providers: Vec<Node> = o
+            .keep_providers
+            .iter()
+            .map(|p| find(kind.model(), "name", p))
+            .collect();
+        providers.push(key_of("provider"));
+        let kept = if o.keep_providers.is_empty() {
+            "no other provider".to_string()
+        } else {
+            format!("the providers it keeps: {}", o.keep_providers.join(", "))
+        };
+        entries.push(Item {
+            comments: vec![format!(
+                "The existing {outpost_type} outpost `{}` serves this provider. authentik REPLACES\nits provider list with this one: {kept}.",
+                o.name
             )],
-            node: application,
-        },
-    ];
+            // `pk` from a lookup: the entry updates the outpost the user named and never
+            // creates one (a missing outpost fails the import: "config: required").
+            node: Node::map([
+                ("model", Node::str("authentik_outposts.outpost")),
+                (
+                    "identifiers",
+                    Node::map([("pk", find("authentik_outposts.outpost", "name", &o.name))]),
+                ),
+                (
+                    "attrs",
+                    Node::map([
+                        ("type", Node::str(outpost_type)),
+                        ("providers", Node::seq(providers)),
+                    ]),
+                ),
+            ]),
+        });
+    } else if let Some(t) = kind.outpost_type() {
+        notes.push(outpost_step(r, t));
+    }
     if let Some(group) = allow_group {
         entries.push(Item {
             comments: vec![format!(
@@ -612,13 +921,13 @@ fn build(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Targe
     }
 
     let doc = Document {
-        header: header(r, secret, allow_group, target),
+        header: header(r, secret, allow_group, outpost, target),
         root: vec![
             ("version".into(), Node::Int(1)),
             (
                 "metadata".into(),
                 Node::map([
-                    ("name", Node::str(format!("akbp-{}", r.slug))),
+                    ("name", Node::str(blueprint_name(r))),
                     (
                         "labels",
                         Node::map([(INTEGRATION_LABEL, Node::str(&r.integration.slug))]),
@@ -636,8 +945,9 @@ fn build(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Targe
     };
     Blueprint {
         integration: r.integration.slug.as_str(),
+        method: r.method.name.as_str(),
         slug: r.slug.clone(),
-        file_name: format!("{}.yaml", r.slug),
+        file_name: r.file_name(),
         text: emit::emit(&doc),
         secret: match secret {
             Secret::None => SecretOutcome::None,
@@ -646,98 +956,29 @@ fn build(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Targe
             Secret::Omitted => SecretOutcome::Omitted,
         },
         notes,
+        keeps_providers: outpost.is_some_and(|o| !o.keep_providers.is_empty())
+            && kind.outpost_type().is_some(),
     }
 }
 
-fn oauth2_provider(
-    r: &Resolved,
-    p: &OAuth2Provider,
-    secret: &Secret,
-    vars: &template::Vars,
-    target: Target,
-    notes: &mut Vec<String>,
-) -> Node {
-    let mut attrs = vec![
-        (
-            "authorization_flow",
-            find(
-                "authentik_flows.flow",
-                "slug",
-                "default-provider-authorization-implicit-consent",
-            ),
-        ),
-        (
-            "invalidation_flow",
-            find(
-                "authentik_flows.flow",
-                "slug",
-                "default-provider-invalidation-flow",
-            ),
-        ),
-        ("client_type", Node::str(p.client_type.as_str())),
-        ("client_id", Node::str(&r.client_id)),
-    ];
-    match secret {
-        Secret::Env(var) => attrs.push(("client_secret", Node::tagged("Env", Node::str(var)))),
-        Secret::Literal(s) => attrs.push(("client_secret", Node::str(s))),
-        Secret::None | Secret::Omitted => {}
-    }
-    if target.at_least(GRANT_TYPES_SINCE) {
-        attrs.push((
-            "grant_types",
-            Node::seq(p.grant_types.iter().map(Node::str)),
-        ));
-    }
-    attrs.push(("sub_mode", Node::str(p.sub_mode.as_str())));
-    attrs.push(("issuer_mode", Node::str("per_provider")));
-    if p.signing_key {
-        attrs.push((
-            "signing_key",
-            find(
-                "authentik_crypto.certificatekeypair",
-                "name",
-                "authentik Self-signed Certificate",
-            ),
-        ));
-    }
-    let mut uris: Vec<Node> = p
-        .redirect_uris
-        .iter()
-        .map(|u| redirect_uri(u, vars, target))
-        .collect();
-    for u in &r.integration.post_logout_redirect_uris {
-        if target.at_least(GRANT_TYPES_SINCE) {
-            uris.push(redirect_uri(u, vars, target));
-        } else {
-            // Before 2026.5 an untyped URI is an authorization URI: dropping it is the
-            // only way not to widen the login allow-list.
-            notes.push(format!(
-                "post-logout redirect URI {} left out: authentik {target} has no logout redirect URIs (2026.5+)",
-                fill(&u.url, vars)
-            ));
-        }
-    }
-    attrs.push(("redirect_uris", Node::seq(uris)));
-    let mappings = p
-        .scopes
-        .iter()
-        .map(|s| scope_managed_name(s))
-        .chain(p.extra_property_mappings.iter().cloned())
-        .map(|m| find("authentik_providers_oauth2.scopemapping", "managed", &m));
-    attrs.push(("property_mappings", Node::seq(mappings)));
+/// `akbp-<slug>`, plus `-<method>` for a method other than the default, so that two
+/// methods of one application can be installed side by side.
+fn blueprint_name(r: &Resolved) -> String {
+    format!("akbp-{}", r.file_name().trim_end_matches(".yaml"))
+}
 
-    Node::map([
-        (
-            "model",
-            Node::str("authentik_providers_oauth2.oauth2provider"),
-        ),
-        ("id", Node::str("provider")),
-        (
-            "identifiers",
-            Node::map([("name", Node::str(provider_name(r)))]),
-        ),
-        ("attrs", Node::map(attrs)),
-    ])
+/// The step printed instead of touching an outpost.
+pub fn outpost_step(r: &Resolved, outpost_type: &str) -> String {
+    format!(
+        "{label} providers work only through an outpost: add `{}` to {} (Applications > Outposts). A blueprint that sets an outpost's providers REPLACES its list, so akbp does not do it unless asked: --add-to-outpost NAME --keep-providers A,B",
+        provider_name(r),
+        if outpost_type == "proxy" {
+            "a proxy outpost, such as the authentik Embedded Outpost"
+        } else {
+            "an LDAP outpost"
+        },
+        label = r.method.provider.type_label(),
+    )
 }
 
 /// Provider names are unique across all provider types; the slug is unique among
@@ -746,33 +987,72 @@ pub fn provider_name(r: &Resolved) -> String {
     format!("akbp-{}", r.slug)
 }
 
-fn header(r: &Resolved, secret: &Secret, allow_group: Option<&str>, target: Target) -> Vec<String> {
+fn header(
+    r: &Resolved,
+    secret: &Secret,
+    allow_group: Option<&str>,
+    outpost: Option<&OutpostOptions>,
+    target: Target,
+) -> Vec<String> {
     let i = r.integration;
+    let method = if i.methods.len() > 1 {
+        format!(", method `{}`", r.method.name)
+    } else {
+        String::new()
+    };
     let mut lines = vec![
         format!(
-            "authentik blueprint for {}, generated by akbp from its catalog integration `{}`\n(after the guide \"{}\").",
+            "authentik blueprint for {}, generated by akbp from its catalog integration `{}`{method}\n(after the guide \"{}\").",
             r.name, i.slug, i.guide.title
         ),
         format!("Target: authentik {target}."),
         "Install: place this file under /blueprints/custom/ in both the authentik server and\nworker; authentik only discovers files ending in .yaml.".to_string(),
     ];
-    lines.push(match secret {
-        Secret::None => format!("Secret: none; {} is a public client.", r.name),
-        Secret::Env(var) => format!(
-            "Secret: authentik's server AND worker must both have {var} set\nbefore this is applied, and {} needs the same value. Unset, authentik rejects it:\n\"client_secret: This field may not be null\".",
-            r.name
-        ),
-        Secret::Literal(_) => "Secret: a random client secret is written below; keep this file out of version control.".to_string(),
-        Secret::Omitted => "Secret: authentik generates the client secret; copy it from the provider's page.".to_string(),
-    });
+    match &r.method.provider {
+        Provider::Oauth2(_) => lines.push(match secret {
+            Secret::None => format!("Secret: none; {} is a public client.", r.name),
+            Secret::Env(var) => format!(
+                "Secret: authentik's server AND worker must both have {var} set\nbefore this is applied, and {} needs the same value. Unset, authentik rejects it:\n\"client_secret: This field may not be null\".",
+                r.name
+            ),
+            Secret::Literal(_) => "Secret: a random client secret is written below; keep this file out of version control.".to_string(),
+            Secret::Omitted => "Secret: authentik generates the client secret; copy it from the provider's page.".to_string(),
+        }),
+        Provider::Ldap(_) => {
+            if let Some(var) = &r.bind_password_env {
+                lines.push(format!(
+                    "Secret: the service account's password is read from {var}; authentik's server\nAND worker must both have it set, and {} binds with the same value.",
+                    r.name
+                ));
+            }
+        }
+        Provider::Saml(_) | Provider::Proxy(_) => {}
+    }
     if let Some(g) = allow_group {
         lines.push(format!("Access: only members of the group `{g}`."));
     }
-    lines.push(format!(
-        "Application side: {}\nOpenID configuration: {}",
-        show_command(r),
-        r.discovery_url()
-    ));
+    if let Some(t) = r.method.provider.kind().outpost_type() {
+        lines.push(match outpost {
+            Some(o) => format!(
+                "Outpost: this file sets the providers of the {t} outpost `{}`, replacing its list.",
+                o.name
+            ),
+            None => format!(
+                "Outpost: add the provider {} to {} outpost yourself (this file leaves outposts alone).",
+                provider_name(r),
+                if t == "proxy" { "a proxy" } else { "an LDAP" }
+            ),
+        });
+    }
+    lines.push(format!("Application side: {}", show_command(r)));
+    match &r.method.provider {
+        Provider::Oauth2(_) => lines.push(format!("OpenID configuration: {}", r.discovery_url())),
+        Provider::Saml(_) => lines.push(format!(
+            "SAML metadata: {}/application/saml/{}/metadata/",
+            r.authentik_url, r.slug
+        )),
+        Provider::Proxy(_) | Provider::Ldap(_) => {}
+    }
     lines
 }
 
@@ -784,11 +1064,19 @@ fn show_command(r: &Resolved) -> String {
         shell_word(&r.app_url),
         shell_word(&r.authentik_url)
     );
+    if !std::ptr::eq(r.method, r.integration.default_method()) {
+        cmd.push_str(&format!(" --method {}", shell_word(&r.method.name)));
+    }
     if r.slug != r.integration.slug {
         cmd.push_str(&format!(" --slug {}", shell_word(&r.slug)));
     }
-    if r.client_id != r.slug {
+    if r.method.client_type().is_some() && r.client_id != r.slug {
         cmd.push_str(&format!(" --client-id {}", shell_word(&r.client_id)));
+    }
+    if let (Provider::Ldap(p), Some(dn)) = (&r.method.provider, &r.base_dn) {
+        if *dn != p.base_dn {
+            cmd.push_str(&format!(" --base-dn {}", shell_word(dn)));
+        }
     }
     cmd
 }
@@ -823,13 +1111,14 @@ pub fn validator(text: &str, target: Target) -> Vec<(Severity, String)> {
 
 /// Whether a self-check finding is the expected consequence of the user's options:
 /// `--secret random` writes the secret into the file on purpose, and validating that
-/// file later rightly warns about it (AKB413).
+/// file later rightly warns about it (AKB413); `--keep-providers` names providers of
+/// the user's install, which no default install has (AKB304).
 pub fn tolerated(bp: &Blueprint, finding: &str) -> bool {
-    bp.secret == SecretOutcome::Random
-        && finding.starts_with(&format!(
-            "{}:",
-            crate::check::rules::oauth2::SECRET_IN_CLEAR.code
-        ))
+    let code = |rule: &crate::check::Rule| finding.starts_with(&format!("{}:", rule.code));
+    (bp.secret == SecretOutcome::Random && code(&crate::check::rules::oauth2::SECRET_IN_CLEAR))
+        || (bp.keeps_providers
+            && code(&crate::check::rules::lookups::FIND_MAY_BE_NULL)
+            && finding.contains("`providers`"))
 }
 
 /// Run `validate` over a generated blueprint: any error or warning is a bug in akbp,
@@ -899,6 +1188,9 @@ mod tests {
             "https://u:p@x.example",
             "https://x.example /",
             "javascript:alert(1)",
+            // authentik's DomainlessURLValidator refuses these host names.
+            "https://app_x.example.org",
+            "https://a.example-",
         ] {
             assert!(check_base_url("--app-url", bad).is_err(), "{bad}");
         }

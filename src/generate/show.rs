@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{find_integration, resolve, GenerateError, Naming, Resolved};
+use super::{find_integration, find_method, resolve, GenerateError, Naming, Resolved};
 use crate::catalog::{template, Provider};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,24 +18,45 @@ pub enum ShowFormat {
 pub struct ShowOptions {
     /// The same naming options as `generate` (`--name` is accepted and shown).
     pub naming: Naming,
+    /// `--method`; `None` is the guide's first.
+    pub method: Option<String>,
     pub format: ShowFormat,
 }
 
 #[derive(Serialize)]
 struct View {
     integration: String,
+    /// The method shown, and every method the integration offers.
+    method: String,
+    methods: Vec<String>,
+    provider_type: &'static str,
     name: String,
     slug: String,
-    client_id: String,
-    client_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_type: Option<&'static str>,
     location: String,
     settings: Vec<Setting>,
-    /// The variable the blueprint reads the client secret from (`!Env`), which
-    /// authentik's server and worker both need.
+    /// The variable the blueprint reads the client secret (OAuth2) or the service
+    /// account's password (LDAP) from (`!Env`), which authentik's server and worker
+    /// both need.
     secret_env: Option<String>,
-    issuer: String,
-    openid_configuration: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid_configuration: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     redirect_uris: Vec<Uri>,
+    /// What the provider in authentik holds, by its field labels (SAML, proxy, LDAP).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authentik_side: Vec<Fact>,
+    /// The reverse-proxy configuration from the guide, with the real hosts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reverse_proxy: Vec<Snippet>,
+    /// Proxy and LDAP: the outpost step `generate` leaves to the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outpost: Option<String>,
     guide: String,
 }
 
@@ -54,10 +75,23 @@ struct Uri {
     url: String,
 }
 
+#[derive(Serialize)]
+struct Fact {
+    field: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Snippet {
+    server: String,
+    snippet: String,
+}
+
 /// Render the application-side settings of catalog integration `slug`.
 pub fn render(slug: &str, opts: &ShowOptions) -> Result<String, GenerateError> {
     let integration = find_integration(slug)?;
-    let r = resolve(integration, &opts.naming, None, true)?;
+    let method = find_method(integration, opts.method.as_deref())?;
+    let r = resolve(integration, method, &opts.naming, None, true)?;
     let view = view(&r);
     Ok(match opts.format {
         ShowFormat::Json => {
@@ -70,36 +104,140 @@ pub fn render(slug: &str, opts: &ShowOptions) -> Result<String, GenerateError> {
     })
 }
 
+/// The guide's snippet with its placeholder hosts replaced by the real ones.
+fn replace_hosts(snippet: &str, r: &Resolved) -> String {
+    let i = r.integration;
+    let host = |url: &str| {
+        url.split_once("://")
+            .map_or(url, |(_, h)| h)
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    snippet
+        .replace(&i.placeholder_app_url(), &r.app_url)
+        .replace(&i.placeholder_authentik_url(), &r.authentik_url)
+        .replace(&i.guide.placeholder_host, &host(&r.app_url))
+        .replace(&i.guide.authentik_placeholder_host, &host(&r.authentik_url))
+}
+
 fn view(r: &Resolved) -> View {
     let i = r.integration;
-    let Provider::Oauth2(p) = &i.provider;
+    let m = r.method;
     let secret_text = match &r.secret_env {
         Some(var) => format!("<the value of {var}>"),
         None => "(none: public client)".to_string(),
     };
     let vars = r.vars(Some(secret_text));
     let fill = |t: &str| template::fill(t, &vars);
+    let fact = |field: &'static str, value: String| Fact { field, value };
+    let mut authentik_side = Vec::new();
+    let mut reverse_proxy = Vec::new();
+    let (mut issuer, mut openid_configuration, mut client_id) = (None, None, None);
+    let mut secret_env = r.secret_env.clone();
+    match &m.provider {
+        Provider::Oauth2(_) => {
+            issuer = Some(r.issuer());
+            openid_configuration = Some(r.discovery_url());
+            client_id = Some(r.client_id.clone());
+        }
+        Provider::Saml(p) => {
+            authentik_side.push(fact("ACS URL", fill(&p.acs_url)));
+            authentik_side.push(fact("Audience", fill(&p.audience)));
+            authentik_side.push(fact("Issuer", r.saml_issuer()));
+            authentik_side.push(fact(
+                "Service Provider Binding",
+                p.sp_binding.as_str().into(),
+            ));
+            authentik_side.push(fact("Sign assertions", p.sign_assertion.to_string()));
+            authentik_side.push(fact("Sign responses", p.sign_response.to_string()));
+            if let Some(n) = &p.name_id_mapping {
+                authentik_side.push(fact("NameID Property Mapping", n.clone()));
+            }
+            for (field, tail) in [
+                ("Metadata URL", "metadata/"),
+                ("SSO URL (Redirect)", "sso/binding/redirect/"),
+                ("SSO URL (Post)", "sso/binding/post/"),
+                ("SLO URL (Redirect)", "slo/binding/redirect/"),
+            ] {
+                authentik_side.push(fact(
+                    field,
+                    format!("{}/application/saml/{}/{tail}", r.authentik_url, r.slug),
+                ));
+            }
+            if let Some(c) = &p.cert_format {
+                authentik_side.push(fact("Certificate", c.clone()));
+            }
+        }
+        Provider::Proxy(p) => {
+            authentik_side.push(fact("Mode", p.mode.as_str().into()));
+            authentik_side.push(fact("External host", fill(&p.external_host)));
+            if let Some(h) = &r.internal_url {
+                authentik_side.push(fact("Internal host", h.clone()));
+            }
+            if let Some(d) = &p.cookie_domain {
+                authentik_side.push(fact("Cookie domain", d.clone()));
+            }
+            if !p.skip_path_regex.is_empty() {
+                authentik_side.push(fact("Unauthenticated paths", p.skip_path_regex.join("\n")));
+            }
+            if let Some(b) = &p.basic_auth {
+                authentik_side.push(fact(
+                    "HTTP-Basic attributes",
+                    format!("{} / {}", b.user_attribute, b.password_attribute),
+                ));
+            }
+            reverse_proxy = p
+                .reverse_proxy
+                .iter()
+                .map(|s| Snippet {
+                    server: s.server.clone(),
+                    snippet: replace_hosts(&s.snippet, r),
+                })
+                .collect();
+        }
+        Provider::Ldap(p) => {
+            secret_env = r.bind_password_env.clone();
+            authentik_side.push(fact("Base DN", r.base_dn.clone().unwrap_or_default()));
+            authentik_side.push(fact("Bind mode", p.bind_mode.as_str().into()));
+            authentik_side.push(fact("Search mode", p.search_mode.as_str().into()));
+            authentik_side.push(fact("Bind flow", p.bind_flow.clone()));
+            if let Some(sa) = &p.service_account {
+                authentik_side.push(fact("Service account", sa.username.clone()));
+                authentik_side.push(fact("Bind DN", fill("{bind_dn}")));
+            }
+        }
+    }
+    let outpost = m
+        .provider
+        .kind()
+        .outpost_type()
+        .map(|t| super::outpost_step(r, t));
     View {
         integration: i.slug.clone(),
+        method: m.name.clone(),
+        methods: i.methods.iter().map(|m| m.name.clone()).collect(),
+        provider_type: m.provider.type_key(),
         name: r.name.clone(),
         slug: r.slug.clone(),
-        client_id: r.client_id.clone(),
-        client_type: p.client_type.as_str(),
-        location: i.app_settings.location.clone(),
-        settings: i
+        client_id,
+        client_type: m.client_type().map(|c| c.as_str()),
+        location: m.app_settings.location.clone(),
+        settings: m
             .app_settings
             .fields
             .iter()
             .map(|f| Setting {
                 field: f.field.clone(),
                 value: fill(&f.value),
-                note: f.note.clone(),
+                note: f.note.as_deref().map(fill),
             })
             .collect(),
-        secret_env: r.secret_env.clone(),
-        issuer: r.issuer(),
-        openid_configuration: r.discovery_url(),
-        redirect_uris: i
+        secret_env,
+        issuer,
+        openid_configuration,
+        redirect_uris: m
             .all_redirect_uris()
             .map(|u| Uri {
                 matching_mode: u.matching_mode.as_str(),
@@ -107,16 +245,26 @@ fn view(r: &Resolved) -> View {
                 url: fill(&u.url),
             })
             .collect(),
+        authentik_side,
+        reverse_proxy,
+        outpost,
         guide: i.guide.title.clone(),
     }
 }
 
 fn secret_sentence(v: &View) -> Option<String> {
     v.secret_env.as_ref().map(|var| {
-        format!(
-            "The blueprint reads the client secret with `!Env {var}`: set {var} in the environment of authentik's server AND worker (unset, authentik rejects the blueprint with \"client_secret: This field may not be null\"), and give {} the same value.",
-            v.name
-        )
+        if v.provider_type == "ldap" {
+            format!(
+                "The blueprint reads the service account's password with `!Env {var}`: set {var} in the environment of authentik's server AND worker, and give {} the same value.",
+                v.name
+            )
+        } else {
+            format!(
+                "The blueprint reads the client secret with `!Env {var}`: set {var} in the environment of authentik's server AND worker (unset, authentik rejects the blueprint with \"client_secret: This field may not be null\"), and give {} the same value.",
+                v.name
+            )
+        }
     })
 }
 
@@ -129,10 +277,26 @@ fn uri_line(u: &Uri) -> String {
     format!("{} ({}{kind})", u.url, u.matching_mode)
 }
 
+fn method_note(v: &View) -> String {
+    if v.methods.len() > 1 {
+        format!(", method `{}` (offers: {})", v.method, v.methods.join(", "))
+    } else {
+        String::new()
+    }
+}
+
 fn text(v: &View) -> String {
+    let kind = match v.client_type {
+        Some(c) => format!("{c} client"),
+        None => format!("{} provider", v.provider_type),
+    };
     let mut s = format!(
-        "{} (catalog `{}`): {} client, application slug `{}`\nIn {}:\n\n",
-        v.name, v.integration, v.client_type, v.slug, v.location
+        "{} (catalog `{}`{}): {kind}, application slug `{}`\nIn {}:\n\n",
+        v.name,
+        v.integration,
+        method_note(v),
+        v.slug,
+        v.location
     );
     let width = v
         .settings
@@ -151,27 +315,55 @@ fn text(v: &View) -> String {
         s.push_str(&line);
         s.push('\n');
     }
-    s.push_str(&format!(
-        "Issuer: {}\nOpenID configuration: {}\nRedirect URIs registered in authentik: {}\n",
-        v.issuer,
-        v.openid_configuration,
-        v.redirect_uris
+    if let (Some(iss), Some(conf)) = (&v.issuer, &v.openid_configuration) {
+        s.push_str(&format!(
+            "Issuer: {iss}\nOpenID configuration: {conf}\nRedirect URIs registered in authentik: {}\n",
+            v.redirect_uris
+                .iter()
+                .map(uri_line)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !v.authentik_side.is_empty() {
+        s.push_str("In authentik:\n");
+        let w = v
+            .authentik_side
             .iter()
-            .map(uri_line)
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+            .map(|f| f.field.chars().count())
+            .max()
+            .unwrap_or(0);
+        for f in &v.authentik_side {
+            let value = f.value.replace('\n', &format!("\n  {:<w$}  ", ""));
+            s.push_str(&format!("  {:<w$}  {value}\n", f.field));
+        }
+    }
+    for snip in &v.reverse_proxy {
+        s.push_str(&format!("\nReverse proxy ({}):\n", snip.server));
+        for line in snip.snippet.lines() {
+            s.push_str(&format!("  {line}\n"));
+        }
+    }
+    if let Some(o) = &v.outpost {
+        s.push_str(&format!("\nOutpost: {o}\n"));
+    }
     s
 }
 
 fn md_cell(s: &str) -> String {
-    format!("`{}`", s.replace('|', "\\|").replace('`', "'"))
+    format!(
+        "`{}`",
+        s.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+    )
 }
 
 fn markdown(v: &View) -> String {
     let mut s = format!(
-        "## {} (`{}`)\n\nIn {}:\n\n| Field | Value |\n| --- | --- |\n",
-        v.name, v.integration, v.location
+        "## {} (`{}`{})\n\nIn {}:\n\n| Field | Value |\n| --- | --- |\n",
+        v.name,
+        v.integration,
+        method_note(v),
+        v.location
     );
     for f in &v.settings {
         let note = f
@@ -190,10 +382,11 @@ fn markdown(v: &View) -> String {
         s.push_str(&line);
         s.push_str("\n\n");
     }
-    s.push_str(&format!(
-        "- Issuer: `{}`\n- OpenID configuration: `{}`\n",
-        v.issuer, v.openid_configuration
-    ));
+    if let (Some(iss), Some(conf)) = (&v.issuer, &v.openid_configuration) {
+        s.push_str(&format!(
+            "- Issuer: `{iss}`\n- OpenID configuration: `{conf}`\n"
+        ));
+    }
     for u in &v.redirect_uris {
         s.push_str(&format!(
             "- Redirect URI ({}{}): `{}`\n",
@@ -205,6 +398,19 @@ fn markdown(v: &View) -> String {
             },
             u.url
         ));
+    }
+    for f in &v.authentik_side {
+        s.push_str(&format!("- {}: {}\n", f.field, md_cell(&f.value)));
+    }
+    for snip in &v.reverse_proxy {
+        s.push_str(&format!(
+            "\nReverse proxy ({}):\n\n```\n{}\n```\n",
+            snip.server,
+            snip.snippet.trim_end()
+        ));
+    }
+    if let Some(o) = &v.outpost {
+        s.push_str(&format!("\nOutpost: {o}\n"));
     }
     s
 }
@@ -223,6 +429,7 @@ mod tests {
                     slug: Some("gw".into()),
                     ..Naming::default()
                 },
+                method: None,
                 format,
             },
         )

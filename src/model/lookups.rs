@@ -35,6 +35,17 @@ pub struct LookupField {
     until: Option<Target>,
     kind: LookupFieldKind,
     unique: bool,
+    url: Option<UrlValidator>,
+}
+
+/// The URL validator a model field declares (authentik's `DomainlessURLValidator` and its
+/// subclasses, or Django's `URLValidator` for a `URLField`), with the schemes it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct UrlValidator {
+    /// The validator class, e.g. `DomainlessURLValidator`.
+    pub validator: String,
+    /// The `schemes` argument (Django's default when none was given).
+    pub schemes: Vec<String>,
 }
 
 /// A model `!Find` can resolve, over the releases that have it.
@@ -149,6 +160,11 @@ impl<'k> LookupRef<'k> {
         self.field(name).map(|f| f.kind)
     }
 
+    /// The URL validator the model field `name` declares at this release.
+    pub fn url_validator(&self, name: &str) -> Option<&'k UrlValidator> {
+        self.field(name)?.url.as_ref()
+    }
+
     /// Model fields (not reverse relations, attnames or `pk`) at this release, sorted.
     pub fn field_names(&self) -> Vec<&'k str> {
         self.names_where(|f| matches!(f.kind, LookupFieldKind::Field | LookupFieldKind::Relation))
@@ -194,6 +210,7 @@ struct RawField {
     kind: String,
     #[serde(default)]
     unique: bool,
+    url: Option<UrlValidator>,
 }
 
 fn target(s: &str) -> Result<Target, KnowledgeError> {
@@ -226,6 +243,7 @@ pub(super) fn parse(json: &str) -> Result<Lookups, KnowledgeError> {
                     until: v.until.as_deref().map(target).transpose()?,
                     kind,
                     unique: v.unique,
+                    url: v.url,
                 });
             }
             fields.insert(fname, out);

@@ -20,7 +20,7 @@ use indexmap::IndexMap;
 
 use crate::target::Target;
 
-pub use lookups::{LookupFieldKind, LookupModel, LookupRef, Lookups};
+pub use lookups::{LookupFieldKind, LookupModel, LookupRef, Lookups, UrlValidator};
 pub use raw::KnowledgeError;
 pub use renames::{FieldRename, ModelRename, Renames};
 

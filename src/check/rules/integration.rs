@@ -3,17 +3,18 @@
 
 use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::{Blueprint, Entry, Tag};
-use crate::catalog::{self, ClientType, Integration, MatchingMode, Provider};
+use crate::catalog::{self, ClientType, Integration, MatchingMode, Method, Provider, ProviderType};
 use crate::check::{Case, Ctx, Rule, Severity, Sink};
-use crate::load::{Node, Span};
+use crate::load::{Node, Scalar, Span};
 use crate::target::Target;
 
-const OAUTH2: &str = "authentik_providers_oauth2.oauth2provider";
 const APPLICATION: &str = "authentik_core.application";
 
-/// A provider entry matched to a catalog integration, and how it was decided.
+/// A provider entry matched to a catalog integration and one of its methods, and how it
+/// was decided.
 struct Identified<'d, 'e> {
     integration: &'static Integration,
+    method: &'static Method,
     how: String,
     provider: &'e Entry<'d>,
     application: Option<&'e Entry<'d>>,
@@ -25,10 +26,10 @@ impl Identified<'_, '_> {
         format!("({}, {})", self.integration.name, self.how)
     }
 
-    fn oauth2(&self) -> &'static catalog::OAuth2Provider {
-        match &self.integration.provider {
-            Provider::Oauth2(p) => p,
-        }
+    /// The catalog's OAuth2 provider; `identify` only pairs an OAuth2 entry with an
+    /// OAuth2 method, so the empty fallback is never used for one.
+    fn oauth2_uris(&self) -> &'static [catalog::RedirectUri] {
+        self.method.provider.redirect_uris()
     }
 }
 
@@ -89,122 +90,205 @@ fn provider_of_application<'e, 'd>(
     app: &Entry<'d>,
 ) -> Option<&'e Entry<'d>> {
     let id = Blueprint::key_of(app.attr("provider")?)?;
-    bp.entry_by_id(id).filter(|e| e.model_key() == Some(OAUTH2))
+    bp.entry_by_id(id)
+        .filter(|e| e.model_key().and_then(ProviderType::of_model).is_some())
 }
 
-fn identify<'e, 'd>(bp: &'e Blueprint<'d>) -> Vec<Identified<'d, 'e>> {
+/// What inference found.
+enum Inferred {
+    One(&'static Integration, String),
+    /// Several entries fit equally well: the blueprint needs the label.
+    Several(Vec<&'static str>, String),
+    None,
+}
+
+/// The integration's method for a provider of type `kind`; among several (proxy and
+/// forward auth), the one whose mode the entry states.
+fn method_for(
+    i: &'static Integration,
+    kind: ProviderType,
+    provider: &Entry,
+) -> Option<&'static Method> {
+    let mode = provider
+        .attr("mode")
+        .and_then(|n| n.as_str())
+        .unwrap_or("proxy");
+    let of_kind = || i.methods.iter().filter(move |m| m.provider.kind() == kind);
+    of_kind()
+        .find(|m| match &m.provider {
+            Provider::Proxy(p) => p.mode.as_str() == mode,
+            _ => true,
+        })
+        .or_else(|| of_kind().next())
+}
+
+fn identify<'e, 'd>(
+    bp: &'e Blueprint<'d>,
+    ambiguous: &mut Vec<(&'e Entry<'d>, Vec<&'static str>, String)>,
+) -> Vec<Identified<'d, 'e>> {
     let label = bp.label(catalog::INTEGRATION_LABEL);
-    let providers: Vec<&Entry> = bp
-        .entries
-        .iter()
-        .filter(|e| e.model_key() == Some(OAUTH2))
-        .collect();
     let mut out = Vec::new();
-    for provider in providers {
+    for provider in &bp.entries {
+        let Some(kind) = provider.model_key().and_then(ProviderType::of_model) else {
+            continue;
+        };
         let application = bp.entries.iter().find(|a| {
             a.model_key() == Some(APPLICATION)
                 && provider_of_application(bp, a).is_some_and(|p| p.index == provider.index)
         });
-        let found = label
-            .and_then(|l| {
-                catalog::find(l).map(|i| {
-                    (
-                        i,
-                        format!("from the `{}` label", catalog::INTEGRATION_LABEL),
-                    )
-                })
-            })
-            .or_else(|| infer(provider, application));
+        let found = match label.and_then(catalog::find) {
+            Some(i) => Some((
+                i,
+                format!("from the `{}` label", catalog::INTEGRATION_LABEL),
+            )),
+            None if label.is_some() => None,
+            None => match infer(provider, kind, application) {
+                Inferred::One(i, how) => Some((i, how)),
+                Inferred::Several(slugs, how) => {
+                    ambiguous.push((provider, slugs, how));
+                    None
+                }
+                Inferred::None => None,
+            },
+        };
         if let Some((integration, how)) = found {
-            out.push(Identified {
-                integration,
-                how,
-                provider,
-                application,
-            });
+            if let Some(method) = method_for(integration, kind, provider) {
+                out.push(Identified {
+                    integration,
+                    method,
+                    how,
+                    provider,
+                    application,
+                });
+            }
         }
     }
     out
 }
 
-/// Infer the integration from the application slug, the hosts, or a distinctive
-/// redirect path; in that order of confidence.
-fn infer(provider: &Entry, application: Option<&Entry>) -> Option<(&'static Integration, String)> {
+/// Infer the integration from the application slug, the hosts, or a redirect or ACS
+/// path; in that order of confidence. A path several entries share (`/oauth2/callback`)
+/// identifies none of them: the caller reports the candidates.
+fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> Inferred {
+    let offers = |i: &Integration| i.methods.iter().any(|m| m.provider.kind() == kind);
     let slug = application
         .and_then(|a| a.field("slug"))
         .and_then(|n| n.as_str());
-    if let Some(i) = slug.and_then(catalog::find) {
-        return Some((
+    if let Some(i) = slug.and_then(catalog::find).filter(|i| offers(i)) {
+        return Inferred::One(
             i,
             format!("inferred from the application slug `{}`", i.slug),
-        ));
+        );
     }
     let actual = actual_uris(provider);
     let launch = application
         .and_then(|a| a.attr("meta_launch_url"))
         .and_then(|n| n.as_str());
+    let own_urls: Vec<&str> = ["acs_url", "external_host"]
+        .iter()
+        .filter_map(|k| provider.attr(k).and_then(|n| n.as_str()))
+        .collect();
     let hosts: Vec<String> = actual
         .iter()
         .map(|a| a.url)
         .chain(launch)
+        .chain(own_urls.iter().copied())
         .filter_map(|u| split_origin(u).map(|(o, _)| host_of(&o).to_string()))
         .collect();
-    for i in catalog::all() {
+    for i in catalog::all().iter().filter(|i| offers(i)) {
         if let Some(h) = hosts
             .iter()
             .find(|h| h.split('.').next() == Some(i.slug.as_str()))
         {
-            return Some((i, format!("inferred from the host `{h}`")));
+            return Inferred::One(i, format!("inferred from the host `{h}`"));
         }
     }
+    // Paths: OAuth2 redirect URIs and SAML ACS URLs.
+    let mut paths: Vec<String> = actual
+        .iter()
+        .filter_map(|a| split_origin(a.url).map(|(_, p)| p))
+        .collect();
+    if let Some(acs) = provider.attr("acs_url").and_then(|n| n.as_str()) {
+        paths.extend(split_origin(acs).map(|(_, p)| p));
+    }
+    let norm = |p: &str| p.trim_end_matches('/').to_string();
+    let mut hits: Vec<(&'static Integration, String)> = Vec::new();
     for i in catalog::all() {
-        for expected in i.provider.redirect_uris() {
-            let want = template_path(&expected.url);
-            // Only distinctive paths (three segments or more) identify an application alone.
-            if want.trim_matches('/').split('/').count() < 3 {
-                continue;
-            }
-            for a in &actual {
-                if let Some((_, path)) = split_origin(a.url) {
-                    if path.trim_end_matches('/') == want.trim_end_matches('/') {
-                        return Some((i, format!("inferred from the redirect URI path `{path}`")));
-                    }
+        let wanted: Vec<&str> = i
+            .methods
+            .iter()
+            .filter(|m| m.provider.kind() == kind)
+            .flat_map(|m| {
+                let mut v: Vec<&str> = m
+                    .provider
+                    .redirect_uris()
+                    .iter()
+                    .map(|u| template_path(&u.url))
+                    .collect();
+                if let Provider::Saml(p) = &m.provider {
+                    v.push(template_path(&p.acs_url));
                 }
-            }
+                v
+            })
+            .filter(|w| !w.trim_matches('/').is_empty())
+            .collect();
+        if let Some(p) = paths
+            .iter()
+            .find(|p| wanted.iter().any(|w| norm(w) == norm(p)))
+        {
+            hits.push((i, p.clone()));
         }
     }
-    None
+    match hits.len() {
+        0 => Inferred::None,
+        // A single hit identifies the application only on a distinctive path (three
+        // segments or more): `/oauth/callback` alone says little.
+        1 if hits[0].1.trim_matches('/').split('/').count() < 3 => Inferred::None,
+        1 => {
+            let (i, p) = hits.remove(0);
+            Inferred::One(i, format!("inferred from the redirect URI path `{p}`"))
+        }
+        _ => Inferred::Several(
+            hits.iter().map(|(i, _)| i.slug.as_str()).collect(),
+            hits[0].1.clone(),
+        ),
+    }
+}
+
+/// The application's base URL from its launch URL, minus the tail the catalog's launch
+/// URL adds to `{app_url}` (SeaTable's `/sso/`, DokuWiki's
+/// `/doku.php?id=start&oauthlogin=generic`, Proxmox's `:8006`).
+fn launch_base(id: &Identified) -> Option<String> {
+    let launch = id
+        .application
+        .and_then(|a| a.attr("meta_launch_url"))
+        .and_then(|n| n.as_str())?;
+    let tail = id
+        .integration
+        .launch_url
+        .strip_prefix("{app_url}")
+        .unwrap_or("");
+    let launch = match launch.strip_suffix(tail) {
+        Some(base) if !tail.is_empty() => base,
+        _ => launch,
+    };
+    let (origin, path) = split_origin(launch)?;
+    Some(format!("{origin}{}", path.trim_end_matches('/')))
 }
 
 /// The application's base URL (origin and any sub-path, no trailing slash): from the
 /// launch URL, else from a redirect URI that ends with one of the catalog's callback
 /// paths, else the first redirect URI's origin.
 fn base_url(id: &Identified) -> Option<String> {
-    let launch = id
-        .application
-        .and_then(|a| a.attr("meta_launch_url"))
-        .and_then(|n| n.as_str());
-    // The catalog's launch URL is `{app_url}` plus an optional tail (DokuWiki's
-    // `/doku.php?id=start&oauthlogin=generic`, Proxmox's `:8006`): strip that tail to get
-    // the base.
-    let tail = id
-        .integration
-        .launch_url
-        .strip_prefix("{app_url}")
-        .unwrap_or("");
-    let launch = launch.map(|l| match l.strip_suffix(tail) {
-        Some(base) if !tail.is_empty() => base,
-        _ => l,
-    });
-    if let Some((origin, path)) = launch.and_then(split_origin) {
-        return Some(format!("{origin}{}", path.trim_end_matches('/')));
+    if let Some(base) = launch_base(id) {
+        return Some(base);
     }
     let actual = actual_uris(id.provider);
     for a in &actual {
         let Some((origin, path)) = split_origin(a.url) else {
             continue;
         };
-        for exp in &id.oauth2().redirect_uris {
+        for exp in id.oauth2_uris() {
             let tail = template_path(&exp.url).trim_end_matches('/');
             if let Some(prefix) = path.trim_end_matches('/').strip_suffix(tail) {
                 return Some(format!("{origin}{prefix}"));
@@ -326,9 +410,35 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
             };
         }
     }
-    for id in identify(ctx.bp) {
-        check_redirects(&id, &ctx.options.placeholders, sink);
-        check_provider_settings(ctx, &id, sink);
+    let mut ambiguous = Vec::new();
+    for id in identify(ctx.bp, &mut ambiguous) {
+        match &id.method.provider {
+            Provider::Oauth2(p) => {
+                check_redirects(&id, &ctx.options.placeholders, sink);
+                check_provider_settings(ctx, &id, p, sink);
+            }
+            Provider::Saml(p) => check_saml(&id, p, sink),
+            Provider::Proxy(p) => check_proxy(&id, p, sink),
+            Provider::Ldap(p) => check_ldap(&id, p, sink),
+        }
+    }
+    for (provider, slugs, path) in ambiguous {
+        let shown = if slugs.len() > 6 {
+            format!("{}, and {} more", slugs[..6].join(", "), slugs.len() - 6)
+        } else {
+            slugs.join(", ")
+        };
+        sink.push(
+            &AMBIGUOUS,
+            provider.anchor_span(),
+            format!(
+                "the path `{path}` fits several catalog integrations ({shown}); integration checks are skipped"
+            ),
+        )
+        .help(format!(
+            "name the integration with the metadata label `{}: <slug>`",
+            catalog::INTEGRATION_LABEL
+        ));
     }
 }
 
@@ -360,7 +470,7 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
     let path_of = |url: &str| split_origin(url).map(|(_, p)| p).unwrap_or_default();
     let base_path = path_of(&base);
     let mut matched = vec![false; actual.len()];
-    for exp in id.oauth2().redirect_uris.iter() {
+    for exp in id.oauth2_uris() {
         let want = expected_url(&base, &exp.url, exp.matching_mode);
         let want_path = format!("{base_path}{}", template_path(&exp.url));
         let want_path = want_path.as_str();
@@ -428,8 +538,7 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
             continue;
         }
         let expected: Vec<String> = id
-            .oauth2()
-            .redirect_uris
+            .oauth2_uris()
             .iter()
             .map(|e| expected_url(&base, &e.url, e.matching_mode))
             .collect();
@@ -492,9 +601,13 @@ fn has_scope(bp: &Blueprint, provider: &Entry, scope: &str) -> bool {
     })
 }
 
-fn check_provider_settings(ctx: &Ctx, id: &Identified, sink: &mut Sink) {
+fn check_provider_settings(
+    ctx: &Ctx,
+    id: &Identified,
+    cat: &catalog::OAuth2Provider,
+    sink: &mut Sink,
+) {
     let p = id.provider;
-    let cat = id.oauth2();
     let why = id.why();
     let at = p.anchor_span();
     let literal = |name: &str| p.attr(name).and_then(|n| n.as_str().map(|s| (n.span, s)));
@@ -585,6 +698,330 @@ fn check_provider_settings(ctx: &Ctx, id: &Identified, sink: &mut Sink) {
                     ));
                 }
             }
+        }
+    }
+}
+
+pub const AMBIGUOUS: Rule = Rule {
+    code: "AKB507",
+    name: "integration-ambiguous",
+    // Info: nothing is wrong with the blueprint; akbp only needs to be told which
+    // application it is for.
+    severity: Severity::Info,
+    summary: "Several catalog integrations fit the provider (a shared callback path): name one with the `akbp.dev/integration` label.",
+    doc: "## What it does\nWhen a provider has no `akbp.dev/integration` label and no application slug or host names a catalog integration, akbp infers it from the redirect URI or ACS path. When that path belongs to several integrations (several applications use `/oauth/callback` or `/oauth2/callback`), akbp does not guess: it reports the candidates and skips the integration checks.\n\n## Why\nTaking the first match would check the blueprint against the wrong application's guide and report wrong redirect URIs, scopes or client types.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: my-app\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: my-app\n  labels: {akbp.dev/integration: affine}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth/callback}\n```\n",
+    cases: &[],
+    check: None,
+};
+
+pub const SAML_SETTINGS: Rule = Rule {
+    code: "AKB508",
+    name: "integration-saml",
+    severity: Severity::Error,
+    summary: "A SAML provider differs from what the catalog integration needs: ACS URL, audience, binding, signing, NameID mapping, or an issuer set to the audience.",
+    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/auth/saml\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
+    cases: &[],
+    check: None,
+};
+
+pub const PROXY_SETTINGS: Rule = Rule {
+    code: "AKB509",
+    name: "integration-proxy",
+    severity: Severity::Error,
+    summary: "A proxy provider differs from what the catalog integration needs: mode, unauthenticated paths, HTTP basic credentials, or an internal host equal to the external one.",
+    doc: "## What it does\nFor a proxy provider that akbp matches to a catalog integration, compares `mode` (default `proxy`) with the guide's, checks that every unauthenticated path the guide lists is in `skip_path_regex`, that HTTP basic credentials are sent where the application needs them, and that in proxy mode `internal_host` differs from `external_host`.\n\n## Why\nA forward-auth application behind a provider in proxy mode gets no requests; a missing unauthenticated path breaks the application's API clients or health checks; an internal host equal to the external one sends the outpost's requests back to itself.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      external_host: https://sonarr.example.com\n      internal_host: https://sonarr.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      mode: proxy\n      external_host: https://sonarr.example.com\n      internal_host: http://sonarr:8989\n      basic_auth_enabled: true\n      basic_auth_user_attribute: sonarr_user\n      basic_auth_password_attribute: sonarr_password\n```\n",
+    cases: &[],
+    check: None,
+};
+
+pub const LDAP_SETTINGS: Rule = Rule {
+    code: "AKB510",
+    name: "integration-ldap",
+    severity: Severity::Warning,
+    summary: "An LDAP provider differs from the catalog integration's bind mode, search mode or MFA support.",
+    doc: "## What it does\nFor an LDAP provider that akbp matches to a catalog integration, compares `bind_mode` and `search_mode` (both default `direct`) and `mfa_support` (default on) with the guide's.\n\n## Why\nThe guide's modes decide where binds and searches are answered: cached modes answer from the outpost's memory and miss recent changes, direct modes ask authentik each time. An application that sends a plain password cannot append a TOTP code, so turning MFA support on or off changes who can bind.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: thelounge\n  labels: {akbp.dev/integration: thelounge}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: thelounge}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: cached\n      mfa_support: false\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: thelounge\n  labels: {akbp.dev/integration: thelounge}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: thelounge}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: direct\n      search_mode: direct\n```\n",
+    cases: &[],
+    check: None,
+};
+
+/// A literal string attribute, or `None` when it is absent or computed (`!Env`...).
+fn literal_str<'d>(e: &Entry<'d>, name: &str) -> Option<(Span, &'d str)> {
+    e.attr(name).and_then(|n| n.as_str().map(|s| (n.span, s)))
+}
+
+/// A boolean attribute: `Some(value)` when literal or absent (the default), `None`
+/// when computed.
+fn literal_bool(e: &Entry, name: &str, default: bool) -> Option<(Option<Span>, bool)> {
+    match e.attr(name) {
+        None => Some((None, default)),
+        Some(n) => match n.scalar_value() {
+            Some(Scalar::Bool(b)) => Some((Some(n.span), *b)),
+            _ => None,
+        },
+    }
+}
+
+/// Whether the attribute is missing or null.
+fn unset(e: &Entry, name: &str) -> bool {
+    e.attr(name).is_none_or(|n| n.is_null())
+}
+
+/// The base URL of a SAML or proxy application: the launch URL, else the origin of
+/// the given attribute.
+fn app_base(id: &Identified, attr: &str) -> Option<String> {
+    if let Some(base) = launch_base(id) {
+        return Some(base);
+    }
+    literal_str(id.provider, attr).and_then(|(_, u)| split_origin(u).map(|(o, _)| o))
+}
+
+/// A catalog template that only depends on the application's URL, rendered for `base`.
+fn render_app(template: &str, base: &str) -> Option<String> {
+    let t = catalog::Template::parse(template).ok()?;
+    let only_app = [
+        catalog::template::Var::AuthentikUrl,
+        catalog::template::Var::Slug,
+    ]
+    .iter()
+    .all(|v| !t.uses(*v));
+    only_app.then(|| {
+        t.render(&catalog::Vars {
+            app_url: Some(base.to_string()),
+            ..catalog::Vars::default()
+        })
+    })
+}
+
+fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
+    let p = id.provider;
+    let why = id.why();
+    let at = p.anchor_span();
+    let base = app_base(id, "acs_url");
+    if let (Some((span, acs)), Some(base)) = (literal_str(p, "acs_url"), &base) {
+        let path = split_origin(acs).map(|(_, p)| p).unwrap_or_default();
+        let want = template_path(&cat.acs_url);
+        let base_path = split_origin(base).map(|(_, p)| p).unwrap_or_default();
+        let want_path = format!("{base_path}{want}");
+        if cat.acs_url.starts_with("{app_url}") && path != want_path {
+            let msg = if path.trim_end_matches('/') == want_path.trim_end_matches('/') {
+                format!("the ACS URL differs from the application's only by a trailing slash {why}")
+            } else {
+                format!("the ACS URL path `{path}` is not the application's `{want_path}` {why}")
+            };
+            sink.push(&SAML_SETTINGS, span, msg).help(format!(
+                "write exactly `{}`",
+                expected_url(base, &cat.acs_url, MatchingMode::Strict)
+            ));
+        }
+    }
+    let audience = literal_str(p, "audience");
+    let computed = p.attr("audience").is_some_and(|n| n.as_str().is_none());
+    match audience {
+        None | Some((_, "")) if !computed => {
+            let span = audience.map_or(at, |(s, _)| s);
+            let want = base
+                .as_deref()
+                .and_then(|b| render_app(&cat.audience, b))
+                .unwrap_or_else(|| cat.audience.clone());
+            sink.push(
+                &SAML_SETTINGS,
+                span,
+                format!(
+                    "the audience is empty; the application checks it against its entity ID {why}"
+                ),
+            )
+            .help(format!("write `audience: {want}`"));
+        }
+        Some((span, a)) => {
+            if let Some(want) = base.as_deref().and_then(|b| render_app(&cat.audience, b)) {
+                if a != want {
+                    sink.push(
+                        &SAML_SETTINGS,
+                        span,
+                        format!(
+                            "the audience `{a}` is not the application's entity ID `{want}` {why}"
+                        ),
+                    )
+                    .help(format!(
+                        "write exactly `audience: {want}` (trailing slash and port included)"
+                    ));
+                }
+            }
+            let issuer = literal_str(p, "issuer").or_else(|| literal_str(p, "issuer_override"));
+            if let (Some((ispan, iss)), None) = (issuer, &cat.issuer) {
+                if iss == a {
+                    sink.push(
+                        &SAML_SETTINGS,
+                        ispan,
+                        format!("the issuer is set to the audience: the issuer is authentik's entity ID, not the application's {why}"),
+                    )
+                    .secondary(span, "audience")
+                    .help("remove `issuer` to keep authentik's default");
+                }
+            }
+        }
+        None => {}
+    }
+    if let Some((span, b)) = literal_str(p, "sp_binding").or(Some((at, "redirect"))) {
+        if p.attr("sp_binding").is_none_or(|n| n.as_str().is_some()) && b != cat.sp_binding.as_str()
+        {
+            sink.push(
+                &SAML_SETTINGS,
+                span,
+                format!(
+                    "the application expects the `{}` binding, this provider uses `{b}` {why}",
+                    cat.sp_binding.as_str()
+                ),
+            )
+            .help(format!("write `sp_binding: {}`", cat.sp_binding.as_str()));
+        }
+    }
+    for (attr, default, want) in [
+        ("sign_assertion", true, cat.sign_assertion),
+        ("sign_response", false, cat.sign_response),
+    ] {
+        if let Some((span, false)) = literal_bool(p, attr, default) {
+            if want {
+                sink.push(
+                    &SAML_SETTINGS,
+                    span.unwrap_or(at),
+                    format!("the application requires `{attr}`, this provider does not sign {why}"),
+                )
+                .help(format!("write `{attr}: true`"));
+            }
+        }
+    }
+    if cat.signing_key && unset(p, "signing_kp") {
+        sink.push(
+            &SAML_SETTINGS,
+            at,
+            format!("no signing key pair: the application verifies authentik's signature {why}"),
+        )
+        .help("add `signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]`");
+    }
+    if let Some(m) = &cat.name_id_mapping {
+        if unset(p, "name_id_mapping") {
+            sink.push(
+                &SAML_SETTINGS,
+                at,
+                format!("no NameID property mapping: the application identifies users by `{m}` {why}"),
+            )
+            .help(format!(
+                "add `name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, {m}]]`"
+            ));
+        }
+    }
+}
+
+fn check_proxy(id: &Identified, cat: &catalog::ProxyProvider, sink: &mut Sink) {
+    let p = id.provider;
+    let why = id.why();
+    let at = p.anchor_span();
+    let mode_computed = p.attr("mode").is_some_and(|n| n.as_str().is_none());
+    let (mode_span, mode) = literal_str(p, "mode").unwrap_or((at, "proxy"));
+    if !mode_computed && mode != cat.mode.as_str() {
+        sink.push(
+            &PROXY_SETTINGS,
+            mode_span,
+            format!(
+                "the guide sets mode `{}`, this provider `{mode}` {why}",
+                cat.mode.as_str()
+            ),
+        )
+        .help(format!("write `mode: {}`", cat.mode.as_str()));
+    }
+    if mode == "proxy" {
+        if let (Some((span, internal)), Some((_, external))) = (
+            literal_str(p, "internal_host"),
+            literal_str(p, "external_host"),
+        ) {
+            let host = |u: &str| split_origin(u).map(|(o, _)| host_of(&o).to_ascii_lowercase());
+            if host(internal).is_some() && host(internal) == host(external) {
+                sink.push(
+                    &PROXY_SETTINGS,
+                    span,
+                    format!("the internal host is the external host: the outpost would send requests back to itself {why}"),
+                )
+                .help("give the address the outpost reaches the application at, e.g. http://app:8080");
+            }
+        }
+    }
+    if !cat.skip_path_regex.is_empty() {
+        let computed = p
+            .attr("skip_path_regex")
+            .is_some_and(|n| n.as_str().is_none());
+        let (span, given) = literal_str(p, "skip_path_regex").unwrap_or((at, ""));
+        let lines: Vec<&str> = given.lines().map(str::trim).collect();
+        let missing: Vec<&str> = cat
+            .skip_path_regex
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !lines.contains(w))
+            .collect();
+        if !computed && !missing.is_empty() {
+            sink.push(
+                &PROXY_SETTINGS,
+                span,
+                format!(
+                    "unauthenticated paths the application needs are missing: {} {why}",
+                    missing.join(", ")
+                ),
+            )
+            .help(format!(
+                "skip_path_regex holds one regex per line: {}",
+                cat.skip_path_regex.join(" / ")
+            ));
+        }
+    }
+    if let Some(b) = &cat.basic_auth {
+        let on = literal_bool(p, "basic_auth_enabled", false);
+        if let Some((span, false)) = on {
+            sink.push(
+                &PROXY_SETTINGS,
+                span.unwrap_or(at),
+                format!(
+                    "the application logs users in with HTTP basic credentials from `{}` / `{}`, which this provider does not send {why}",
+                    b.user_attribute, b.password_attribute
+                ),
+            )
+            .help(format!(
+                "write `basic_auth_enabled: true`, `basic_auth_user_attribute: {}`, `basic_auth_password_attribute: {}`",
+                b.user_attribute, b.password_attribute
+            ));
+        }
+    }
+}
+
+fn check_ldap(id: &Identified, cat: &catalog::LdapProvider, sink: &mut Sink) {
+    let p = id.provider;
+    let why = id.why();
+    let at = p.anchor_span();
+    for (attr, want) in [
+        ("bind_mode", cat.bind_mode.as_str()),
+        ("search_mode", cat.search_mode.as_str()),
+    ] {
+        if p.attr(attr).is_some_and(|n| n.as_str().is_none()) {
+            continue;
+        }
+        let (span, given) = literal_str(p, attr).unwrap_or((at, "direct"));
+        if given != want {
+            sink.push(
+                &LDAP_SETTINGS,
+                span,
+                format!("the guide uses {attr} `{want}`, this provider `{given}` {why}"),
+            )
+            .help(format!("write `{attr}: {want}`"));
+        }
+    }
+    if let Some((span, given)) = literal_bool(p, "mfa_support", true) {
+        if given != cat.mfa_support {
+            let msg = if cat.mfa_support {
+                format!("the guide keeps MFA support on for binds {why}")
+            } else {
+                format!("the application binds with a plain password and cannot append an MFA code; the guide turns MFA support off {why}")
+            };
+            sink.push(&LDAP_SETTINGS, span.unwrap_or(at), msg)
+                .help(format!("write `mfa_support: {}`", cat.mfa_support));
         }
     }
 }

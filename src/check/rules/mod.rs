@@ -94,6 +94,10 @@ pub static RULES: &[&Rule] = &[
     &integration::SCOPES,
     &integration::GRANT_TYPES,
     &integration::HOST_MISMATCH,
+    &integration::AMBIGUOUS,
+    &integration::SAML_SETTINGS,
+    &integration::PROXY_SETTINGS,
+    &integration::LDAP_SETTINGS,
 ];
 
 /// Look a rule up by code (case-insensitive) or name.

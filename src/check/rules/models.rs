@@ -5,7 +5,7 @@ use crate::check::suggest::{did_you_mean, field_hint, rename_hint_model};
 use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, NodeKind, Scalar};
 use crate::model::{
-    knowledge, FieldFormat, FieldLookup, FieldSpec, FieldType, ModelLookup, ModelRef,
+    knowledge, FieldFormat, FieldLookup, FieldSpec, FieldType, ModelLookup, ModelRef, UrlValidator,
 };
 use crate::target::Target;
 
@@ -317,7 +317,7 @@ pub const FIELD_FORMAT: Rule = Rule {
     name: "field-format",
     severity: Severity::Error,
     summary: "A literal value breaks the field's format: a UUID reference that is not a UUID, a URL, an email, a slug.",
-    doc: "## What it does\nChecks literal values of fields with a format: `uuid` (references to flows, keys, groups... must be UUIDs), `uri`, `email`, `slug`. Tags are not checked.\n\n## Why\nauthentik rejects `\"default-authentication-flow\" is not a valid UUID` at apply time; a slug in a uuid field is usually a missing `!Find`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: default-provider-authorization-implicit-consent\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
+    doc: "## What it does\nChecks literal values of fields with a format: `uuid` (references to flows, keys, groups... must be UUIDs), `uri`, `email`, `slug`. URL fields are checked with the validator their model declares at the target release (schemas/lookups.json, from models.py at each tag): proxy `external_host`/`internal_host`, SAML `acs_url`/`sls_url`, webhook `webhook_url` and OAuth2 logout URIs use authentik's DomainlessURLValidator (a scheme is required, no top-level domain is needed, `_` is refused in host names, `blank://blank` passes); `meta_launch_url` uses DomainlessFormattedURLValidator (also `%(...)s` host templates); `URLField`s use Django's URLValidator (top-level domain needed). Tags, placeholders and empty strings are not checked.\n\n## Why\nauthentik rejects `\"default-authentication-flow\" is not a valid UUID` at apply time; a slug in a uuid field is usually a missing `!Find`. authentik 2026.2.2 rejects `external_host: status.example.org` and `https://app_x.example.org` (seen on a real importer; the validators are from authentik/lib/models.py at version/2026.2.2).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: default-provider-authorization-implicit-consent\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
     cases: &[],
     check: None,
 };
@@ -426,6 +426,8 @@ struct ValueCheck<'a, 'c> {
     sink: &'a mut Sink,
     target: Target,
     ctx: &'a Ctx<'c, 'c>,
+    /// The field has a URL validator in the lookup knowledge, checked by `check_url_field`.
+    url_checked: bool,
 }
 
 impl ValueCheck<'_, '_> {
@@ -657,7 +659,7 @@ impl ValueCheck<'_, '_> {
                     format!("`{s}` is not an email address"),
                 );
             }
-            FieldFormat::Uri => {
+            FieldFormat::Uri if !self.url_checked => {
                 if let Err(why) = http_url(s) {
                     self.sink
                         .push(&FIELD_FORMAT, node.span, format!("`{path}`: {why}"))
@@ -666,6 +668,30 @@ impl ValueCheck<'_, '_> {
             }
             _ => {}
         }
+    }
+}
+
+/// A literal URL checked with the validator the model field declares (schemas/lookups.json):
+/// authentik 2026.2.2 rejects `external_host: status.example.org` (no scheme) and
+/// `https://app_x.example.org` (underscore) with DomainlessURLValidator.
+fn check_url_field(ctx: &Ctx, sink: &mut Sink, field: &str, v: &UrlValidator, node: &Node) {
+    if node.custom_tag().is_some() {
+        return;
+    }
+    let Some(Scalar::Str(s)) = node.scalar_value() else {
+        return;
+    };
+    // DRF returns "" before validators run; placeholders are filled in later: both opaque.
+    if s.is_empty() || ctx.options.placeholders.contains(s) {
+        return;
+    }
+    if let Err(why) = crate::check::url_validator::validate(v, s) {
+        sink.push(&FIELD_FORMAT, node.span, format!("`{field}`: `{s}` {why}"))
+            .help(format!(
+                "authentik checks `{field}` with {} (schemes {})",
+                v.validator,
+                v.schemes.join(", ")
+            ));
     }
 }
 
@@ -706,10 +732,12 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
         let Some(m) = model_of(e, ctx.target) else {
             continue;
         };
+        let lookup = knowledge().find_model(m.name(), ctx.target);
         let mut vc = ValueCheck {
             sink: &mut *sink,
             target: ctx.target,
             ctx,
+            url_checked: false,
         };
         for section in [e.attrs, e.identifiers] {
             let Some(pairs) = section.and_then(|n| n.as_map()) else {
@@ -735,7 +763,12 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
                             continue;
                         }
                     }
+                    let url = lookup.and_then(|l| l.url_validator(k));
+                    vc.url_checked = url.is_some();
                     vc.check(k, spec, &p.value);
+                    if let Some(url) = url {
+                        check_url_field(vc.ctx, vc.sink, k, url, &p.value);
+                    }
                 }
             }
         }

@@ -42,8 +42,8 @@ pub const SAML_ACS_URL: Rule = Rule {
     code: "AKB212",
     name: "saml-acs-url",
     severity: Severity::Error,
-    summary: "A SAML provider's `acs_url` must be an http(s) URL with a dotted host or `localhost`.",
-    doc: "## What it does\nChecks `authentik_providers_saml.samlprovider` `acs_url` values written literally.\n\n## Why\nDjango's URLField rejects other schemes and hosts without a dot (other than `localhost`); placeholders left from guides (`https://temp.temp`) never receive a response.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: wiki}\n    attrs: {acs_url: wiki/saml/acs}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: wiki}\n    attrs: {acs_url: https://wiki.example.com/saml/acs}\n```\n",
+    summary: "A SAML provider's `acs_url` is a guide placeholder (`https://temp.temp`) or not an http(s) URL.",
+    doc: "## What it does\nChecks `authentik_providers_saml.samlprovider` `acs_url` values written literally for guide placeholders. The URL form itself is checked by AKB208 with the validator of the target release (URLField up to 2025.2, DomainlessURLValidator from 2025.4, authentik/providers/saml/models.py); this rule checks it only where akbp has no validator data.\n\n## Why\nDjango's URLField rejects other schemes and hosts without a dot (other than `localhost`); placeholders left from guides (`https://temp.temp`) never receive a response.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: wiki}\n    attrs: {acs_url: https://temp.temp}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: wiki}\n    attrs: {acs_url: https://wiki.example.com/saml/acs}\n```\n",
     cases: &[],
     check: Some(check_saml_acs),
 };
@@ -57,6 +57,12 @@ fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         let Some(raw) = node.as_str() else { continue };
+        // Where akbp knows the model's URL validator, AKB208 checks the form with it (a host
+        // without a dot is fine from 2025.4: DomainlessURLValidator); only the guide
+        // placeholder is left to this rule.
+        let form_checked = crate::model::knowledge()
+            .find_model("authentik_providers_saml.samlprovider", ctx.target)
+            .is_some_and(|m| m.url_validator("acs_url").is_some());
         // `https://${SAML_HOST}/acs`: the host is filled in at deploy time.
         let masked = ctx.options.placeholders.mask(raw);
         let text: &str = &masked;
@@ -70,10 +76,11 @@ fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
                         "`https://temp.temp` is a placeholder from an integration guide",
                     )
                     .help("put the service provider's real ACS URL here");
-                } else if !(host.contains('.')
-                    || host == "localhost"
-                    || host.starts_with('[')
-                    || host.contains(crate::blueprint::placeholder::MASK))
+                } else if !form_checked
+                    && !host.contains('.')
+                    && host != "localhost"
+                    && !host.starts_with('[')
+                    && !host.contains(crate::blueprint::placeholder::MASK)
                 {
                     sink.push(
                         &SAML_ACS_URL,
@@ -83,6 +90,7 @@ fn check_saml_acs(ctx: &Ctx, sink: &mut Sink) {
                     .help("use the fully qualified host name");
                 }
             }
+            _ if form_checked => {}
             _ => {
                 sink.push(
                     &SAML_ACS_URL,

@@ -1,0 +1,298 @@
+//! One builder per provider type: the provider entry of a generated blueprint, the
+//! entries it needs before it, and the comment above it. The only place the generator
+//! tells the provider types apart.
+
+use super::emit::{Item, Node};
+use super::{find, key_of, provider_name, Resolved, Secret, GRANT_TYPES_SINCE};
+use crate::catalog::template::{self, fill};
+use crate::catalog::{
+    LdapProvider, OAuth2Provider, Provider, ProxyMode, ProxyProvider, RedirectUri, SamlProvider,
+};
+use crate::target::Target;
+
+/// SAML's `issuer` became `issuer_override` in 2026.5 (`SAMLProvider`, 2026.5 schema).
+const ISSUER_OVERRIDE_SINCE: Target = Target::new(2026, 5);
+/// `sls_url` arrived with SAML single logout in 2025.10.
+const SLS_URL_SINCE: Target = Target::new(2025, 10);
+
+const IMPLICIT_CONSENT: &str = "default-provider-authorization-implicit-consent";
+const INVALIDATION: &str = "default-provider-invalidation-flow";
+const SELF_SIGNED: &str = "authentik Self-signed Certificate";
+
+/// What a provider type contributes to the blueprint.
+pub struct Parts {
+    /// Entries the provider refers to (an LDAP service account), written before it.
+    pub before: Vec<Item>,
+    /// The provider entry, with `id: provider`.
+    pub provider: Node,
+    /// The comment above the provider entry.
+    pub comment: String,
+}
+
+pub(super) fn build(
+    r: &Resolved,
+    secret: &Secret,
+    vars: &template::Vars,
+    target: Target,
+    notes: &mut Vec<String>,
+) -> Parts {
+    match &r.method.provider {
+        Provider::Oauth2(p) => Parts {
+            before: Vec::new(),
+            provider: oauth2(r, p, secret, vars, target, notes),
+            comment: "The OAuth2/OpenID Connect provider: client, redirect URIs and scopes from the guide.".into(),
+        },
+        Provider::Saml(p) => Parts {
+            before: Vec::new(),
+            provider: saml(r, p, vars, target),
+            comment: "The SAML provider: ACS URL, audience, binding and signing from the guide.".into(),
+        },
+        Provider::Proxy(p) => Parts {
+            before: Vec::new(),
+            provider: proxy(r, p, vars, notes),
+            comment: format!(
+                "The proxy provider ({}): hosts and unauthenticated paths from the guide.",
+                p.mode.as_str()
+            ),
+        },
+        Provider::Ldap(p) => ldap(r, p),
+    }
+}
+
+fn flow(slug: &str) -> Node {
+    find("authentik_flows.flow", "slug", slug)
+}
+
+fn entry(model: &str, r: &Resolved, attrs: Vec<(&str, Node)>) -> Node {
+    Node::map([
+        ("model", Node::str(model)),
+        ("id", Node::str("provider")),
+        (
+            "identifiers",
+            Node::map([("name", Node::str(provider_name(r)))]),
+        ),
+        ("attrs", Node::map(attrs)),
+    ])
+}
+
+fn redirect_uri(uri: &RedirectUri, vars: &template::Vars, target: Target) -> Node {
+    let mut pairs = vec![
+        ("matching_mode", Node::str(uri.matching_mode.as_str())),
+        ("url", Node::str(fill(&uri.url, vars))),
+    ];
+    if target.at_least(GRANT_TYPES_SINCE) {
+        pairs.push((
+            "redirect_uri_type",
+            Node::str(uri.redirect_uri_type.as_str()),
+        ));
+    }
+    Node::map(pairs)
+}
+
+fn oauth2(
+    r: &Resolved,
+    p: &OAuth2Provider,
+    secret: &Secret,
+    vars: &template::Vars,
+    target: Target,
+    notes: &mut Vec<String>,
+) -> Node {
+    let mut attrs = vec![
+        ("authorization_flow", flow(IMPLICIT_CONSENT)),
+        ("invalidation_flow", flow(INVALIDATION)),
+        ("client_type", Node::str(p.client_type.as_str())),
+        ("client_id", Node::str(&r.client_id)),
+    ];
+    match secret {
+        Secret::Env(var) => attrs.push(("client_secret", Node::tagged("Env", Node::str(var)))),
+        Secret::Literal(s) => attrs.push(("client_secret", Node::str(s))),
+        Secret::None | Secret::Omitted => {}
+    }
+    if target.at_least(GRANT_TYPES_SINCE) {
+        attrs.push((
+            "grant_types",
+            Node::seq(p.grant_types.iter().map(Node::str)),
+        ));
+    }
+    attrs.push(("sub_mode", Node::str(p.sub_mode.as_str())));
+    attrs.push(("issuer_mode", Node::str("per_provider")));
+    if p.signing_key {
+        attrs.push((
+            "signing_key",
+            find("authentik_crypto.certificatekeypair", "name", SELF_SIGNED),
+        ));
+    }
+    let mut uris: Vec<Node> = p
+        .redirect_uris
+        .iter()
+        .map(|u| redirect_uri(u, vars, target))
+        .collect();
+    for u in &p.post_logout_redirect_uris {
+        if target.at_least(GRANT_TYPES_SINCE) {
+            uris.push(redirect_uri(u, vars, target));
+        } else {
+            // Before 2026.5 an untyped URI is an authorization URI: dropping it is the
+            // only way not to widen the login allow-list.
+            notes.push(format!(
+                "post-logout redirect URI {} left out: authentik {target} has no logout redirect URIs (2026.5+)",
+                fill(&u.url, vars)
+            ));
+        }
+    }
+    attrs.push(("redirect_uris", Node::seq(uris)));
+    let mappings = p
+        .scopes
+        .iter()
+        .map(|s| crate::catalog::scope_managed_name(s))
+        .chain(p.extra_property_mappings.iter().cloned())
+        .map(|m| find("authentik_providers_oauth2.scopemapping", "managed", &m));
+    attrs.push(("property_mappings", Node::seq(mappings)));
+    entry("authentik_providers_oauth2.oauth2provider", r, attrs)
+}
+
+fn saml(r: &Resolved, p: &SamlProvider, vars: &template::Vars, target: Target) -> Node {
+    let mapping = |m: &str| find("authentik_providers_saml.samlpropertymapping", "managed", m);
+    let mut attrs = vec![
+        ("authorization_flow", flow(IMPLICIT_CONSENT)),
+        ("invalidation_flow", flow(INVALIDATION)),
+        ("acs_url", Node::str(fill(&p.acs_url, vars))),
+        ("audience", Node::str(fill(&p.audience, vars))),
+    ];
+    if p.issuer.is_some() {
+        let key = if target.at_least(ISSUER_OVERRIDE_SINCE) {
+            "issuer_override"
+        } else {
+            "issuer"
+        };
+        attrs.push((key, Node::str(r.saml_issuer())));
+    }
+    attrs.push(("sp_binding", Node::str(p.sp_binding.as_str())));
+    if p.signing_key {
+        attrs.push((
+            "signing_kp",
+            find("authentik_crypto.certificatekeypair", "name", SELF_SIGNED),
+        ));
+    }
+    attrs.push(("sign_assertion", Node::Bool(p.sign_assertion)));
+    attrs.push(("sign_response", Node::Bool(p.sign_response)));
+    if let Some(m) = &p.name_id_mapping {
+        attrs.push(("name_id_mapping", mapping(m)));
+    }
+    attrs.push((
+        "property_mappings",
+        Node::seq(p.property_mappings.iter().map(|m| mapping(m))),
+    ));
+    if let Some(s) = &p.default_relay_state {
+        attrs.push(("default_relay_state", Node::str(fill(s, vars))));
+    }
+    if let (Some(s), true) = (&p.sls_url, target.at_least(SLS_URL_SINCE)) {
+        attrs.push(("sls_url", Node::str(fill(s, vars))));
+    }
+    entry("authentik_providers_saml.samlprovider", r, attrs)
+}
+
+fn proxy(r: &Resolved, p: &ProxyProvider, vars: &template::Vars, notes: &mut Vec<String>) -> Node {
+    let mut attrs = vec![
+        ("authorization_flow", flow(IMPLICIT_CONSENT)),
+        ("invalidation_flow", flow(INVALIDATION)),
+        // Always written: a later partial update without `mode` is validated as
+        // `proxy` (ProxyProviderSerializer.validate, 2024.10 to 2026.2).
+        ("mode", Node::str(p.mode.as_str())),
+        ("external_host", Node::str(fill(&p.external_host, vars))),
+    ];
+    if let Some(internal) = &r.internal_url {
+        if p.mode == ProxyMode::Proxy {
+            attrs.push(("internal_host", Node::str(internal)));
+            if p.internal_host.as_deref() == Some(internal.as_str()) {
+                notes.push(format!(
+                    "internal host {internal} is the guide's example; pass --internal-url with where the outpost reaches {}",
+                    r.name
+                ));
+            }
+        }
+    }
+    if let Some(v) = p.internal_host_ssl_validation {
+        attrs.push(("internal_host_ssl_validation", Node::Bool(v)));
+    }
+    if let (Some(d), ProxyMode::ForwardDomain) = (&p.cookie_domain, p.mode) {
+        attrs.push(("cookie_domain", Node::str(d)));
+    }
+    if !p.skip_path_regex.is_empty() {
+        attrs.push(("skip_path_regex", Node::str(p.skip_path_regex.join("\n"))));
+    }
+    if let Some(b) = &p.basic_auth {
+        attrs.push(("basic_auth_enabled", Node::Bool(true)));
+        attrs.push(("basic_auth_user_attribute", Node::str(&b.user_attribute)));
+        attrs.push((
+            "basic_auth_password_attribute",
+            Node::str(&b.password_attribute),
+        ));
+    }
+    if let Some(v) = p.intercept_header_auth {
+        attrs.push(("intercept_header_auth", Node::Bool(v)));
+    }
+    entry("authentik_providers_proxy.proxyprovider", r, attrs)
+}
+
+fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
+    let mut before = Vec::new();
+    let mut attrs = vec![
+        ("authorization_flow", flow(&p.bind_flow)),
+        ("invalidation_flow", flow(INVALIDATION)),
+        (
+            "base_dn",
+            Node::str(r.base_dn.clone().unwrap_or_else(|| p.base_dn.clone())),
+        ),
+        ("bind_mode", Node::str(p.bind_mode.as_str())),
+        ("search_mode", Node::str(p.search_mode.as_str())),
+        ("mfa_support", Node::Bool(p.mfa_support)),
+    ];
+    if let Some(n) = p.uid_start_number {
+        attrs.push(("uid_start_number", Node::Int(n)));
+    }
+    if let Some(n) = p.gid_start_number {
+        attrs.push(("gid_start_number", Node::Int(n)));
+    }
+    let mut provider = entry("authentik_providers_ldap.ldapprovider", r, attrs);
+    if let (Some(sa), Some(var)) = (&p.service_account, &r.bind_password_env) {
+        before.push(Item {
+            comments: vec![format!(
+                "The service account {} binds with; its password comes from {var}.",
+                r.name
+            )],
+            node: Node::map([
+                ("model", Node::str("authentik_core.user")),
+                ("id", Node::str("service-account")),
+                (
+                    "identifiers",
+                    Node::map([("username", Node::str(&sa.username))]),
+                ),
+                (
+                    "attrs",
+                    Node::map([
+                        ("name", Node::str(format!("{} LDAP bind account", r.name))),
+                        ("password", Node::tagged("Env", Node::str(var))),
+                    ]),
+                ),
+            ]),
+        });
+        if sa.search_full_directory {
+            // Object permission on this provider for the user (blueprint entry
+            // `permissions`, authentik 2024.8+; the guide's "Search full LDAP directory").
+            if let Node::Map(pairs) = &mut provider {
+                pairs.push((
+                    "permissions".into(),
+                    Node::seq([Node::map([
+                        ("permission", Node::str("search_full_directory")),
+                        ("user", key_of("service-account")),
+                    ])]),
+                ));
+            }
+        }
+    }
+    Parts {
+        before,
+        provider,
+        comment: "The LDAP provider: base DN and bind and search modes from the guide.".into(),
+    }
+}
