@@ -279,11 +279,16 @@ fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
         if sa.search_full_directory {
             // Object permission on this provider for the user (blueprint entry
             // `permissions`, authentik 2024.8+; the guide's "Search full LDAP directory").
+            // The lab (2026.2.2) refuses the bare codename: guardian's assign_perm raises
+            // "first argument must be in format: 'app_label.codename'".
             if let Node::Map(pairs) = &mut provider {
                 pairs.push((
                     "permissions".into(),
                     Node::seq([Node::map([
-                        ("permission", Node::str("search_full_directory")),
+                        (
+                            "permission",
+                            Node::str("authentik_providers_ldap.search_full_directory"),
+                        ),
                         ("user", key_of("service-account")),
                     ])]),
                 ));
