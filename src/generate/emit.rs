@@ -97,7 +97,9 @@ pub fn emit(doc: &Document) -> String {
 }
 
 fn comment(out: &mut String, indent: usize, text: &str) {
-    for line in text.split('\n') {
+    // Every PyYAML line break ends a comment; option values holding one are refused
+    // before this (generate::writable_values), this keeps comments comments regardless.
+    for line in text.split(is_line_break) {
         pad(out, indent);
         if line.is_empty() {
             out.push_str("#\n");
@@ -248,7 +250,7 @@ fn double_quoted(out: &mut String, s: &str) {
 
 /// Characters PyYAML accepts in a document as they are (its `check_printable`), minus
 /// the space and the line breaks, which need care of their own.
-fn is_printable(c: char) -> bool {
+pub(crate) fn is_printable(c: char) -> bool {
     matches!(c,
         '\u{21}'..='\u{7e}'
         | '\u{a0}'..='\u{d7ff}'
@@ -257,6 +259,11 @@ fn is_printable(c: char) -> bool {
         && c != '\u{feff}'
         && c != '\u{2028}'
         && c != '\u{2029}'
+}
+
+/// PyYAML's line breaks.
+pub(crate) fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Whether `s` must be quoted to be read back as the same string.

@@ -643,9 +643,50 @@ fn selected(opts: &GenerateOptions) -> Result<Vec<&'static Integration>, Generat
     Ok(out)
 }
 
+/// Refuse option values that cannot be written into YAML and its comments so that PyYAML
+/// reads them back byte for byte: a line break (LF, CR, NEL, LINE/PARAGRAPH SEPARATOR)
+/// would end a comment and turn the rest into entries; PyYAML refuses control characters
+/// and a byte order mark anywhere in a stream; a comment loses trailing spaces.
+fn writable_values(opts: &GenerateOptions) -> Result<(), GenerateError> {
+    let n = &opts.naming;
+    for (option, value) in [
+        ("--name", &n.name),
+        ("--slug", &n.slug),
+        ("--client-id", &n.client_id),
+        ("--app-url", &n.app_url),
+        ("--authentik-url", &n.authentik_url),
+        ("--allow-group", &opts.allow_group),
+        ("--domain", &opts.domain),
+    ] {
+        let Some(v) = value else { continue };
+        let bad = v.chars().find(|c| *c != ' ' && !emit::is_printable(*c));
+        let reason = match bad {
+            Some(c) if emit::is_line_break(c) => Some(format!(
+                "it holds a line break (U+{:04X}), which would end a YAML comment and start new YAML",
+                c as u32
+            )),
+            Some(c) => Some(format!(
+                "it holds U+{:04X}, a character YAML cannot carry as text",
+                c as u32
+            )),
+            None if v.trim() != v => Some("it starts or ends with a space".to_string()),
+            None => None,
+        };
+        if let Some(reason) = reason {
+            return Err(GenerateError::BadValue {
+                option,
+                value: v.escape_debug().to_string(),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Build one blueprint per selected integration. Nothing is written; the secret for
 /// [`SecretMode::Random`] is drawn here.
 pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError> {
+    writable_values(opts)?;
     let integrations = selected(opts)?;
     if integrations.len() > 1 {
         let n = &opts.naming;

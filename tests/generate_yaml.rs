@@ -1,0 +1,248 @@
+//! Generated YAML means what it says: every option value comes back byte for byte when
+//! PyYAML reads the output, in values and comments, and no value adds, removes or changes
+//! an entry; a value that cannot be written safely is refused (exit 2, nothing written).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use akbp::generate::{generate, GenerateOptions};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
+
+const OPTIONS: [&str; 5] = ["name", "group", "client_id", "slug", "app_url"];
+
+fn opts(option: &str, value: &str) -> GenerateOptions {
+    let mut o = GenerateOptions::new("gravitee", "https://g.example.com", "https://a.example.com");
+    let v = Some(value.to_string());
+    match option {
+        "name" => o.naming.name = v,
+        "group" => o.allow_group = v,
+        "client_id" => o.naming.client_id = v,
+        "slug" => o.naming.slug = v,
+        "app_url" => o.naming.app_url = Some(format!("https://g.example.com/{value}")),
+        _ => unreachable!(),
+    }
+    if option != "group" {
+        o.allow_group = Some("staff".into());
+    }
+    o
+}
+
+/// Hostile characters: every PyYAML line break, quotes, indicators, controls, BOM.
+fn hostile() -> impl Strategy<Value = String> {
+    let pool = prop::sample::select(vec![
+        "\n",
+        "\r",
+        "\r\n",
+        "\u{85}",
+        "\u{2028}",
+        "\u{2029}",
+        "'",
+        "\"",
+        "#",
+        ": ",
+        " #",
+        "!",
+        "{{",
+        "}}",
+        "&a",
+        "*a",
+        "- ",
+        "? ",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\t",
+        "\u{1b}",
+        "\u{7}",
+        "\u{0}",
+        "\u{feff}",
+        "\u{7f}",
+        "\u{9f}",
+        "---",
+        "...",
+        "\\",
+        " ",
+        "a",
+        "Z",
+        "é",
+        "日本",
+        "😀",
+        "\u{fffe}",
+        "entries:",
+        "- model: x",
+    ]);
+    (
+        prop::collection::vec(pool, 0..6),
+        prop::collection::vec(any::<char>(), 0..3),
+    )
+        .prop_map(|(parts, extra)| {
+            let mut s: String = parts.concat();
+            s.extend(extra);
+            s
+        })
+}
+
+const READER: &str = r##"
+import json, re, sys, yaml
+class L(yaml.SafeLoader): pass
+def tagged(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode): v = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode): v = loader.construct_sequence(node, deep=True)
+    else: v = loader.construct_mapping(node, deep=True)
+    return {"tag": suffix, "value": v}
+L.add_multi_constructor("!", tagged)
+def strings(x, out):
+    if isinstance(x, str): out.append(x)
+    elif isinstance(x, dict):
+        for k, v in x.items(): strings(k, out); strings(v, out)
+    elif isinstance(x, list):
+        for v in x: strings(v, out)
+    return out
+results = []
+for case in json.load(sys.stdin):
+    text = case["text"]
+    try:
+        doc = yaml.load(text, Loader=L)
+    except yaml.YAMLError as e:
+        results.append({"error": str(e)}); continue
+    entries = doc.get("entries", [])
+    models = [e.get("model") for e in entries]
+    by_break = [l for l in re.split("\r\n|[\n\r\x85\u2028\u2029]", text) if l.lstrip().startswith("#")]
+    by_lf = [l for l in text.split("\n") if l.lstrip().startswith("#")]
+    comments = "\n".join(by_lf)
+    results.append({"models": models, "strings": strings(doc, []),
+                     "comments_intact": by_break == by_lf, "comments": comments})
+json.dump(results, sys.stdout)
+"##;
+
+fn pyyaml(texts: &[String]) -> Vec<serde_json::Value> {
+    let mut child = Command::new("python3")
+        .args(["-c", READER])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with PyYAML (pip install pyyaml)");
+    let cases: Vec<_> = texts
+        .iter()
+        .map(|t| serde_json::json!({ "text": t }))
+        .collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&cases).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the PyYAML reader failed");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_option_value_comes_back_byte_for_byte_or_is_refused() {
+    let baseline = generate(&opts("name", "Gravitee")).unwrap()[0].text.clone();
+    let base = &pyyaml(&[baseline])[0];
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+        ..Config::default()
+    });
+    let mut written = Vec::new();
+    let mut refused = 0;
+    for option in OPTIONS {
+        for _ in 0..64 {
+            let value = hostile().new_tree(&mut runner).unwrap().current();
+            match generate(&opts(option, &value)) {
+                Ok(bps) => written.push((option, value, bps[0].text.clone())),
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.to_string().is_empty());
+                    assert!(
+                        !e.to_string()
+                            .contains(['\r', '\u{1b}', '\u{85}', '\u{2028}']),
+                        "{option} {value:?}: the message holds a raw control: {e}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(refused > 0 && !written.is_empty(), "{refused} refused");
+    let texts: Vec<String> = written.iter().map(|w| w.2.clone()).collect();
+    let read = pyyaml(&texts);
+    for ((option, value, text), r) in written.iter().zip(&read) {
+        assert!(
+            r.get("error").is_none(),
+            "{option} {value:?}: PyYAML refused:\n{text}\n{r}"
+        );
+        assert_eq!(
+            r["models"], base["models"],
+            "{option} {value:?}: entries changed:\n{text}"
+        );
+        assert_eq!(
+            r["comments_intact"], true,
+            "{option} {value:?}: a comment was broken:\n{text}"
+        );
+        let strings: Vec<&str> = r["strings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s.as_str())
+            .collect();
+        let found = match *option {
+            "app_url" => strings.iter().any(|s| s.contains(value.as_str())),
+            _ => strings.contains(&value.as_str()),
+        };
+        assert!(found, "{option} {value:?} did not come back:\n{text}");
+        if *option == "name" || *option == "group" {
+            let comments = r["comments"].as_str().unwrap();
+            assert!(
+                comments.contains(value.as_str()),
+                "{option} {value:?} not in the comments:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_binary_refuses_with_exit_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.yaml");
+    for value in [
+        "Evil\u{2028}entries: []",
+        "Evil\rx",
+        "Evil\u{85}- model: x",
+        "x\u{1b}[2J",
+    ] {
+        let r = Command::new(env!("CARGO_BIN_EXE_akbp"))
+            .args([
+                "generate",
+                "gravitee",
+                "--app-url",
+                "https://g.example.com",
+                "--authentik-url",
+                "https://a.example.com",
+                "--name",
+                value,
+                "-o",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(r.status.code(), Some(2), "{value:?}");
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert!(
+            err.contains("--name") && err.contains("is not usable"),
+            "{err}"
+        );
+        assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+        assert!(!out.exists(), "{value:?}: something was written");
+    }
+}
