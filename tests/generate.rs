@@ -501,7 +501,11 @@ fn ldap_service_account_password_comes_from_the_environment() {
         "{t}"
     );
     assert!(t.contains("base_dn: dc=example,dc=org"), "{t}");
-    assert!(t.contains("permission: search_full_directory"), "{t}");
+    // The lab (authentik 2026.2.2) rejects the bare codename; it needs the app label.
+    assert!(
+        t.contains("permission: authentik_providers_ldap.search_full_directory"),
+        "{t}"
+    );
     o.naming.base_dn = Some("not a dn".into());
     assert!(matches!(
         generate(&o).unwrap_err(),
