@@ -96,6 +96,8 @@ pub enum Found {
         layout: Layout,
         trees: Vec<Document>,
         texts: Vec<EmbeddedText>,
+        /// Outer spans never to show: every value of a Secret, blueprint or not.
+        redactions: Vec<Span>,
     },
     /// Something else: a Kubernetes object without a blueprint, compose, Helm values.
     Other { what: String },
@@ -206,6 +208,19 @@ pub fn classify(doc: Document) -> Found {
         }
     };
     texts.sort_by_key(|t| t.key_span.start);
+    let mut redactions = Vec::new();
+    if layout == Layout::Secret {
+        for section in ["stringData", "data"] {
+            for p in doc
+                .root
+                .get(section)
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+            {
+                redactions.extend(line_spans(&doc.source, p.value.span));
+            }
+        }
+    }
     if texts.is_empty() && trees.is_empty() {
         return Found::Other {
             what: format!("a Kubernetes {kind} without a blueprint"),
@@ -215,6 +230,7 @@ pub fn classify(doc: Document) -> Found {
         layout,
         trees,
         texts,
+        redactions,
     }
 }
 

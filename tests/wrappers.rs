@@ -111,9 +111,10 @@ fn mixed_folder_checks_every_layout_at_outer_positions_and_skips_the_rest() {
         "tests/layouts/mixed/manifest.yaml:25:3 AKB110",
         "tests/layouts/mixed/manifest.yaml:26:5 AKB100",
         "tests/layouts/mixed/manifest.yaml:27:16 AKB200",
-        // Secret `stringData` (exact) and base64 `data` (at the key, approximate).
-        "tests/layouts/mixed/secret.yaml:12:16 AKB200",
-        "tests/layouts/mixed/secret.yaml:15:3 AKB200",
+        // Secret `stringData` (exact) and base64 `data` (at the key, approximate); the
+        // Secret's other values are never shown in excerpts either.
+        "tests/layouts/mixed/secret.yaml:13:16 AKB200",
+        "tests/layouts/mixed/secret.yaml:16:3 AKB200",
     ];
     assert_eq!(loc, expected, "{out}");
     for other in ["compose.yaml", "deployment.yaml", "values.yaml"] {
@@ -145,7 +146,13 @@ fn secret_data_never_reaches_the_output_and_base64_positions_are_marked() {
             ],
             None,
         );
-        for secret in ["hunter2", "sekrit", "hunter2-group"] {
+        // The blueprints' values, and the Secret's other values shown near them.
+        for secret in [
+            "hunter2",
+            "sekrit",
+            "correct-horse-battery",
+            "aHVudGVyMy1wYXNzd29yZA",
+        ] {
             assert!(
                 !out.contains(secret) && !err.contains(secret),
                 "{format}: {out}"
@@ -157,12 +164,12 @@ fn secret_data_never_reaches_the_output_and_base64_positions_are_marked() {
             assert_eq!(f.len(), 2, "{out}");
             assert_eq!(
                 (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
-                (Some(12), Some(16))
+                (Some(13), Some(16))
             );
             assert!(f[0].get("approximate").is_none(), "{out}");
             assert_eq!(
                 (f[1]["line"].as_u64(), f[1]["column"].as_u64()),
-                (Some(15), Some(3))
+                (Some(16), Some(3))
             );
             assert_eq!(f[1]["approximate"], true, "{out}");
         } else {

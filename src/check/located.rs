@@ -48,7 +48,13 @@ pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> File
                 blueprints += 1;
                 check_tree(&doc, options, &mut sink, &mut secrets);
             }
-            Found::Wrapper { trees, texts, .. } => {
+            Found::Wrapper {
+                trees,
+                texts,
+                redactions: hidden,
+                ..
+            } => {
+                secrets.spans.extend(hidden);
                 for tree in &trees {
                     blueprints += 1;
                     check_tree(tree, options, &mut sink, &mut secrets);
