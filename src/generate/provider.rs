@@ -286,7 +286,10 @@ fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
                 pairs.push((
                     "permissions".into(),
                     Node::seq([Node::map([
-                        ("permission", Node::str("authentik_providers_ldap.search_full_directory")),
+                        (
+                            "permission",
+                            Node::str("authentik_providers_ldap.search_full_directory"),
+                        ),
                         ("user", key_of("service-account")),
                     ])]),
                 ));
