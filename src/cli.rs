@@ -262,14 +262,30 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
         Command::Explain { code } => match check::rule_by_code(&code) {
-            Some(rule) => emit(&format!(
-                "{} {} ({})\n\n{}\n\n{}\n",
-                rule.code,
-                rule.name,
-                rule.severity.as_str(),
-                rule.summary,
-                rule.doc.trim_end()
-            )),
+            Some(rule) => {
+                let mut cases = String::new();
+                for c in rule.cases {
+                    cases.push_str(&format!(
+                        "\n  {}/{} ({}): {}",
+                        rule.code,
+                        c.id,
+                        c.severity.as_str(),
+                        c.summary
+                    ));
+                }
+                if !cases.is_empty() {
+                    cases = format!("\nCases with their own severity:{cases}\n");
+                }
+                emit(&format!(
+                    "{} {} ({})\n\n{}\n{}\n{}\n",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary,
+                    cases,
+                    rule.doc.trim_end()
+                ))
+            }
             None => {
                 eprintln!("error: no rule `{code}`; `akbp rules` lists them");
                 2
@@ -308,6 +324,14 @@ pub fn rules_table() -> String {
             r.severity.as_str(),
             r.summary
         ));
+        for c in r.cases {
+            s.push_str(&format!(
+                "        /{:<27} {:<8} {}\n",
+                c.id,
+                c.severity.as_str(),
+                c.summary
+            ));
+        }
     }
     s
 }
@@ -346,6 +370,7 @@ fn validate(args: ValidateArgs) -> i32 {
         schema,
         placeholders,
         known,
+        ..Options::default()
     };
     let selection = crate::input::Selection {
         no_ignore: args.no_ignore,

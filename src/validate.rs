@@ -25,7 +25,8 @@ pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport 
                 &name,
                 None,
                 &LoadError::whole_file(LoadErrorKind::Io, format!("cannot read: {reason}")),
-            );
+            )
+            .resolved(options);
         }
         Input::Stdin => {
             let mut buf = Vec::new();
@@ -52,7 +53,7 @@ pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport 
     );
     match source {
         Ok(source) => check::located::check_file(source, options, explicit),
-        Err(e) => check::failed_file(&name, None, &e),
+        Err(e) => check::failed_file(&name, None, &e).resolved(options),
     }
 }
 

@@ -13,6 +13,15 @@ fn table() -> String {
             r.severity.as_str(),
             r.summary.replace('|', "\\|")
         ));
+        for c in r.cases {
+            s.push_str(&format!(
+                "| {}/{} | | {} | {} |\n",
+                r.code,
+                c.id,
+                c.severity.as_str(),
+                c.summary.replace('|', "\\|")
+            ));
+        }
     }
     s
 }

@@ -167,3 +167,34 @@ fn doc_examples_behave_as_documented() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Every declared case is really emitted by one of its rule's bad fixtures, at the severity
+/// the registry (and so `akbp rules` and the README) lists for it.
+#[test]
+fn every_declared_case_is_emitted_at_its_listed_severity() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let mut seen = std::collections::BTreeSet::new();
+        for path in fixture_files(rule.code) {
+            let (report, _) = run(&path);
+            for f in report.findings.iter().filter(|f| f.rule.code == rule.code) {
+                let listed = rule.default_severity(f.case.map(|c| c.id));
+                if f.severity != listed {
+                    failures.push(format!(
+                        "{}: emitted {:?}, listed {:?}",
+                        path.display(),
+                        f.severity,
+                        listed
+                    ));
+                }
+                if let Some(c) = f.case {
+                    seen.insert(c.id);
+                }
+            }
+        }
+        for c in rule.cases.iter().filter(|c| !seen.contains(c.id)) {
+            failures.push(format!("{}/{} has no bad fixture", rule.code, c.id));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

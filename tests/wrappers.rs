@@ -241,7 +241,7 @@ fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
     );
     assert!(
         out.trim_end().ends_with(
-            "checked 5 files: 0 errors, 0 warnings, 2 notes; skipped 1 file (1 template)"
+            "checked 5 files: 0 errors, 0 warnings, 2 info; skipped 1 file (1 template)"
         ),
         "{out}"
     );

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let target = Target::KNOWN[pick as usize % Target::KNOWN.len()];
     let options = Options {
         target,
-        schema: None,
+        ..Options::default()
     };
     let report = match load::decode("fuzz.yaml", rest.to_vec()) {
         Ok(source) => check::check_source(source, &options),

@@ -16,6 +16,12 @@ use super::{
 /// Check one source text. `explicit`: the file was named on the command line (a file
 /// found in a folder that is not a blueprint is skipped without a note).
 pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+    // Findings pushed here (wrappers, templates, load errors) get their final severity
+    // through the same step as those of the rules.
+    check_every_blueprint(source, options, explicit).resolved(options)
+}
+
+fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
     let name = source.name.to_string();
     let docs = match load::parse_stream(source.clone()) {
         Ok(docs) => docs,

@@ -2,6 +2,7 @@
 //! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
 
 pub mod located;
+pub mod policy;
 pub mod rules;
 pub mod suggest;
 pub mod url_validator;
@@ -14,6 +15,7 @@ use crate::input::SkipReason;
 use crate::load::{Document, LoadError, LoadErrorKind, SourceFile, Span};
 use crate::target::Target;
 
+pub use policy::Policy;
 pub use rules::{rule_by_code, RULES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -32,6 +34,16 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// Parse `error`, `warning` or `info` (the words every output uses).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
 }
 
 /// What a rule produces: a message about a span, with optional labels and help.
@@ -44,12 +56,39 @@ pub struct Rule {
     pub code: &'static str,
     /// kebab-case name.
     pub name: &'static str,
+    /// The severity of findings that name no case.
     pub severity: Severity,
     /// One line for `akbp rules` and the README.
     pub summary: &'static str,
     /// Markdown: what it does, why, a bad and a good example.
     pub doc: &'static str,
+    /// Kinds of finding whose default severity differs from `severity`. A finding names its
+    /// case ([`Finding::case`]); configuration can set a severity per rule or per case.
+    pub cases: &'static [Case],
     pub check: Option<CheckFn>,
+}
+
+/// One declared kind of finding of a rule, with its own default severity.
+#[derive(Debug)]
+pub struct Case {
+    /// kebab-case, unique within the rule; shown as `CODE/id`.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line for `akbp rules` and the README.
+    pub summary: &'static str,
+}
+
+impl Rule {
+    /// A declared case by id.
+    pub fn case(&self, id: &str) -> Option<&'static Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    /// The registry's severity for a finding of this rule with `case`.
+    pub fn default_severity(&self, case: Option<&str>) -> Severity {
+        case.and_then(|c| self.case(c))
+            .map_or(self.severity, |c| c.severity)
+    }
 }
 
 impl std::fmt::Debug for Rule {
@@ -68,6 +107,10 @@ pub struct Label {
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: &'static Rule,
+    /// The declared case of `rule` this finding belongs to, if any.
+    pub case: Option<&'static Case>,
+    /// The final severity. Rules never set it: [`Policy::resolve`] decides it once,
+    /// after every rule ran (registry default, configuration, command line, suppression).
     pub severity: Severity,
     pub message: String,
     pub span: Span,
@@ -99,8 +142,15 @@ impl Finding {
         self
     }
 
-    pub fn severity(&mut self, severity: Severity) -> &mut Self {
-        self.severity = severity;
+    /// Name the declared case this finding belongs to. An undeclared id is a bug in the
+    /// rule: the registry test catches it, and in release it falls back to the rule.
+    pub fn case(&mut self, id: &str) -> &mut Self {
+        debug_assert!(
+            self.rule.case(id).is_some(),
+            "{} declares no case `{id}`",
+            self.rule.code
+        );
+        self.case = self.rule.case(id);
         self
     }
 }
@@ -120,6 +170,7 @@ impl Sink {
     ) -> &mut Finding {
         self.findings.push(Finding {
             rule,
+            case: None,
             severity: rule.severity,
             message: message.into(),
             span,
@@ -139,6 +190,8 @@ pub struct Options {
     pub target: Target,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
+    /// Which rules run and at what severity.
+    pub policy: Arc<Policy>,
     /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).
     pub placeholders: Placeholders,
     /// `--context` and `--env`: values that let tags be evaluated.
@@ -150,6 +203,7 @@ impl Default for Options {
         Options {
             target: Target::LATEST,
             schema: None,
+            policy: Arc::default(),
             placeholders: Placeholders::default(),
             known: Default::default(),
         }
@@ -179,6 +233,13 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// Pass a report that did not come from [`check_document`] (a file that failed to
+    /// load) through the same severity decision.
+    pub fn resolved(mut self, options: &Options) -> Self {
+        options.policy.resolve(&mut self.findings);
+        self
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -249,7 +310,7 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
         target: options.target,
     };
     let mut sink = Sink::default();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| options.policy.enabled(r)) {
         if let Some(check) = rule.check {
             check(&ctx, &mut sink);
         }
@@ -260,6 +321,7 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
     if !secrets.is_empty() {
         findings.iter_mut().for_each(|f| mask_values(f, &secrets));
     }
+    options.policy.resolve(&mut findings);
     sort_findings(&mut findings);
     findings
 }

@@ -209,7 +209,10 @@ fn render_finding(
     finding: &Finding,
     handler: &GraphicalReportHandler,
 ) {
-    let code = format!("{}[{}]", finding.rule.code, finding.rule.name);
+    let code = match finding.case {
+        Some(c) => format!("{}[{}/{}]", finding.rule.code, finding.rule.name, c.id),
+        None => format!("{}[{}]", finding.rule.code, finding.rule.name),
+    };
     let finding = &shown_finding(finding);
     match source {
         Some((source, shown)) => {

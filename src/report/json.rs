@@ -1,11 +1,11 @@
 //! The JSON report: a stable, documented shape for CI.
 //!
 //! ```json
-//! {"version": 1, "target": "2026.8",
+//! {"version": 2, "target": "2026.8",
 //!  "findings": [{"file": "a.yaml", "line": 3, "column": 5, "end_line": 3, "end_column": 9,
-//!                "code": "AKB300", "name": "keyof-unresolved", "severity": "error",
+//!                "code": "AKB300", "name": "keyof-unresolved", "case": null, "severity": "error",
 //!                "message": "...", "help": "...", "labels": [...]}],
-//!  "summary": {"files": 1, "errors": 1, "warnings": 0, "infos": 0,
+//!  "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0,
 //!              "skipped": {"ignored": 0, "excluded": 0, "not-a-blueprint": 0,
 //!                          "special-file": 0, "template": 0}}}
 //! ```
@@ -37,6 +37,8 @@ pub struct JsonFinding {
     pub end_column: usize,
     pub code: &'static str,
     pub name: &'static str,
+    /// The rule's declared case, when the finding belongs to one.
+    pub case: Option<&'static str>,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
@@ -80,6 +82,7 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
                 end_column,
                 code: f.rule.code,
                 name: f.rule.name,
+                case: f.case.map(|c| c.id),
                 severity: f.severity,
                 message: f.message.clone(),
                 help: f.help.clone(),
@@ -102,7 +105,7 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
         }
     }
     JsonReport {
-        version: 1,
+        version: 2,
         target: target.to_string(),
         findings,
         summary: Summary::of(reports).skipping(skipped),

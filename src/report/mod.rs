@@ -33,7 +33,8 @@ pub struct Summary {
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
-    pub infos: usize,
+    /// Findings at the lowest severity, `info`.
+    pub info: usize,
     /// Files found in folders but not checked, per reason (every reason, zeros included).
     pub skipped: BTreeMap<SkipReason, usize>,
 }
@@ -53,7 +54,7 @@ impl Summary {
             }
             s.errors += r.count(Severity::Error);
             s.warnings += r.count(Severity::Warning);
-            s.infos += r.count(Severity::Info);
+            s.info += r.count(Severity::Info);
         }
         s
     }
@@ -78,8 +79,9 @@ impl Summary {
             plural(self.errors, "error"),
             plural(self.warnings, "warning")
         );
-        if self.infos > 0 {
-            s.push_str(&format!(", {}", plural(self.infos, "note")));
+        if self.info > 0 {
+            // `info` is the one word for the lowest severity everywhere; it has no plural.
+            s.push_str(&format!(", {} info", self.info));
         }
         if let Some(skipped) = self.skipped_phrase() {
             s.push_str("; ");

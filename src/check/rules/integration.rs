@@ -4,7 +4,7 @@
 use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::{Blueprint, Entry, Tag};
 use crate::catalog::{self, ClientType, Integration, MatchingMode, Method, Provider, ProviderType};
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar, Span};
 use crate::target::Target;
 
@@ -318,6 +318,18 @@ pub const REDIRECT_URIS: Rule = Rule {
     severity: Severity::Error,
     summary: "Redirect URIs differ from what the catalog integration needs: missing, wrong path, wrong matching mode, or extra.",
     doc: "## What it does\nFor an OAuth2 provider that akbp matches to a catalog integration (by the `akbp.dev/integration` label that `akbp generate` writes, else by the application slug, the host, or a distinctive callback path; the finding says which), compares its literal redirect URIs with the guide's: each expected URI must be present with its matching mode, and URIs the guide does not list are reported.\n\n## Why\nThe application sends exactly one callback URL; a missing URI, a wrong path or a regex where the guide registers a strict URI makes every login fail with `redirect_uri_no_match`, which authentik's importer never detects.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: gravitee\n  labels: {akbp.dev/integration: gravitee}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: gravitee}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://gravitee.example.com/user/login}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: gravitee\n  labels: {akbp.dev/integration: gravitee}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: gravitee}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://gravitee.example.com/user/login}\n        - {matching_mode: strict, url: https://gravitee.example.com/console/}\n```\n",
+    cases: &[
+        Case {
+            id: "unknown-integration",
+            severity: Severity::Warning,
+            summary: "The `integration` label names no integration in akbp's catalog.",
+        },
+        Case {
+            id: "unexpected-uri",
+            severity: Severity::Warning,
+            summary: "A redirect URI the integration does not use.",
+        },
+    ],
     check: Some(check_integration),
 };
 
@@ -327,6 +339,7 @@ pub const TRAILING_SLASH: Rule = Rule {
     severity: Severity::Error,
     summary: "A redirect URI differs from the catalog's only by a trailing slash (Gravitee `/console/`, Budibase `/callback/`).",
     doc: "## What it does\nReports a redirect URI of a catalog integration that has a trailing slash the application does not send, or lacks one it does send. Only the catalog decides: trailing slashes are not a global rule.\n\n## Why\nStrict matching compares strings exactly: `https://app/console` never matches the `https://app/console/` that Gravitee sends.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: budibase\n  labels: {akbp.dev/integration: budibase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: budibase}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://budibase.example.com/api/global/auth/oidc/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: budibase\n  labels: {akbp.dev/integration: budibase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: budibase}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://budibase.example.com/api/global/auth/oidc/callback/}\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -336,6 +349,7 @@ pub const CLIENT_TYPE: Rule = Rule {
     severity: Severity::Error,
     summary: "The provider's client type differs from the catalog's (e.g. NetBird must be public).",
     doc: "## What it does\nCompares `client_type` (default `confidential`) with the catalog integration's.\n\n## Why\nA browser app such as the NetBird dashboard cannot keep a secret and sends none: with a confidential client the token request fails. A server app configured as public loses client authentication.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: netbird\n  labels: {akbp.dev/integration: netbird}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: netbird\n  labels: {akbp.dev/integration: netbird}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      client_type: public\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -345,6 +359,7 @@ pub const SUBJECT_MODE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The provider's subject mode (`sub_mode`) differs from the catalog's.",
     doc: "## What it does\nCompares `sub_mode` (default `hashed_user_id`) with the catalog integration's.\n\n## Why\nThe `sub` claim is how the application recognises a user; NetBird shows it as the user name, and changing it later orphans existing accounts.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: netbird\n  labels: {akbp.dev/integration: netbird}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      client_type: public\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: netbird\n  labels: {akbp.dev/integration: netbird}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      client_type: public\n      sub_mode: user_username\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -354,6 +369,7 @@ pub const SCOPES: Rule = Rule {
     severity: Severity::Warning,
     summary: "A scope the integration requests has no scope mapping on the provider.",
     doc: "## What it does\nChecks that the provider's `property_mappings` include the managed scope mapping of every scope the catalog integration requests (`openid`, `email`, `profile`...), found with `!Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-<scope>]]`.\n\n## Why\nauthentik silently drops scopes without a mapping: the application gets no email or name claims, or no ID token at all without `openid`.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: affine\n  labels: {akbp.dev/integration: affine}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: affine}\n    attrs:\n      property_mappings:\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-openid]]\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: affine\n  labels: {akbp.dev/integration: affine}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: affine}\n    attrs:\n      property_mappings:\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-openid]]\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-email]]\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-profile]]\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -363,6 +379,7 @@ pub const GRANT_TYPES: Rule = Rule {
     severity: Severity::Warning,
     summary: "On 2026.5+, the provider's `grant_types` lack a grant the catalog integration uses.",
     doc: "## What it does\nFrom authentik 2026.5, checks that the provider's literal `grant_types` include every grant the catalog integration needs (usually `authorization_code`).\n\n## Why\nauthentik refuses grants that are not listed (\"invalid grant_type\"), so the application's login flow fails.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: pocketbase\n  labels: {akbp.dev/integration: pocketbase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: pocketbase}\n    attrs:\n      grant_types: [client_credentials]\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: pocketbase\n  labels: {akbp.dev/integration: pocketbase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: pocketbase}\n    attrs:\n      grant_types: [authorization_code]\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -372,6 +389,7 @@ pub const HOST_MISMATCH: Rule = Rule {
     severity: Severity::Warning,
     summary: "The launch URL and the redirect URIs name different hosts.",
     doc: "## What it does\nFor a catalog integration, compares the host of the application's `meta_launch_url` with the hosts of the provider's redirect URIs.\n\n## Why\nThe application redirects back to its own host; a redirect URI on another host (a copy-paste from another app, a staging host) never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: affine}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://docs.example.com/oauth/callback}\n  - model: authentik_core.application\n    identifiers: {slug: affine}\n    attrs: {name: AFFiNE, provider: !KeyOf provider, meta_launch_url: https://affine.example.com}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: affine}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://affine.example.com/oauth/callback}\n  - model: authentik_core.application\n    identifiers: {slug: affine}\n    attrs: {name: AFFiNE, provider: !KeyOf provider, meta_launch_url: https://affine.example.com}\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -385,7 +403,7 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
                 .and_then(|l| l.get(catalog::INTEGRATION_LABEL))
                 .map_or(ctx.bp.root.span, |n| n.span);
             let f = sink.push(&REDIRECT_URIS, span, format!("`{label}` is not an integration in akbp's catalog; integration checks are skipped"));
-            f.severity(Severity::Warning);
+            f.case("unknown-integration");
             match catalog::suggest(label) {
                 Some(s) => f.help(format!("did you mean `{s}`?")),
                 None => f.help("`akbp list` shows the catalog"),
@@ -532,7 +550,7 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
                 a.url
             ),
         )
-        .severity(Severity::Warning)
+        .case("unexpected-uri")
         .help(format!("the guide registers: {}", expected.join(", ")));
     }
     // Hosts: launch URL vs redirect URIs.
@@ -692,6 +710,7 @@ pub const AMBIGUOUS: Rule = Rule {
     severity: Severity::Info,
     summary: "Several catalog integrations fit the provider (a shared callback path): name one with the `akbp.dev/integration` label.",
     doc: "## What it does\nWhen a provider has no `akbp.dev/integration` label and no application slug or host names a catalog integration, akbp infers it from the redirect URI or ACS path. When that path belongs to several integrations (several applications use `/oauth/callback` or `/oauth2/callback`), akbp does not guess: it reports the candidates and skips the integration checks.\n\n## Why\nTaking the first match would check the blueprint against the wrong application's guide and report wrong redirect URIs, scopes or client types.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: my-app\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: my-app\n  labels: {akbp.dev/integration: affine}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: my-app}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://my-app.example.com/oauth/callback}\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -701,6 +720,7 @@ pub const SAML_SETTINGS: Rule = Rule {
     severity: Severity::Error,
     summary: "A SAML provider differs from what the catalog integration needs: ACS URL, audience, binding, signing, NameID mapping, or an issuer set to the audience.",
     doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/auth/saml\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -710,6 +730,7 @@ pub const PROXY_SETTINGS: Rule = Rule {
     severity: Severity::Error,
     summary: "A proxy provider differs from what the catalog integration needs: mode, unauthenticated paths, HTTP basic credentials, or an internal host equal to the external one.",
     doc: "## What it does\nFor a proxy provider that akbp matches to a catalog integration, compares `mode` (default `proxy`) with the guide's, checks that every unauthenticated path the guide lists is in `skip_path_regex`, that HTTP basic credentials are sent where the application needs them, and that in proxy mode `internal_host` differs from `external_host`.\n\n## Why\nA forward-auth application behind a provider in proxy mode gets no requests; a missing unauthenticated path breaks the application's API clients or health checks; an internal host equal to the external one sends the outpost's requests back to itself.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      external_host: https://sonarr.example.com\n      internal_host: https://sonarr.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      mode: proxy\n      external_host: https://sonarr.example.com\n      internal_host: http://sonarr:8989\n      basic_auth_enabled: true\n      basic_auth_user_attribute: sonarr_user\n      basic_auth_password_attribute: sonarr_password\n```\n",
+    cases: &[],
     check: None,
 };
 
@@ -719,6 +740,7 @@ pub const LDAP_SETTINGS: Rule = Rule {
     severity: Severity::Warning,
     summary: "An LDAP provider differs from the catalog integration's bind mode, search mode or MFA support.",
     doc: "## What it does\nFor an LDAP provider that akbp matches to a catalog integration, compares `bind_mode` and `search_mode` (both default `direct`) and `mfa_support` (default on) with the guide's.\n\n## Why\nThe guide's modes decide where binds and searches are answered: cached modes answer from the outpost's memory and miss recent changes, direct modes ask authentik each time. An application that sends a plain password cannot append a TOTP code, so turning MFA support on or off changes who can bind.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: thelounge\n  labels: {akbp.dev/integration: thelounge}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: thelounge}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: cached\n      mfa_support: false\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: thelounge\n  labels: {akbp.dev/integration: thelounge}\nentries:\n  - model: authentik_providers_ldap.ldapprovider\n    identifiers: {name: thelounge}\n    attrs:\n      base_dn: dc=ldap,dc=goauthentik,dc=io\n      bind_mode: direct\n      search_mode: direct\n```\n",
+    cases: &[],
     check: None,
 };
 

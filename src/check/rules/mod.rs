@@ -134,6 +134,23 @@ mod tests {
                 "{} doc lacks examples",
                 r.code
             );
+            let mut ids: Vec<&str> = r.cases.iter().map(|c| c.id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), r.cases.len(), "{} repeats a case", r.code);
+            for c in r.cases {
+                assert!(
+                    c.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                    "{}/{}",
+                    r.code,
+                    c.id
+                );
+                assert_ne!(
+                    c.severity, r.severity,
+                    "{}/{} has the rule's own severity; it needs no case",
+                    r.code, c.id
+                );
+            }
             assert!(
                 r.name
                     .chars()

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::blueprint::placeholder::{Placeholders, MASK};
 use crate::blueprint::{Entry, State};
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
 use crate::target::Target;
 
@@ -183,8 +183,10 @@ fn placeholder(url: &str) -> Option<(&str, &'static str)> {
     }
     url.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .find(|w| {
+            // A word of digits and underscores (`/000_0_`) is not a placeholder.
             w.len() >= 6
                 && w.contains('_')
+                && w.chars().any(|c| c.is_ascii_uppercase())
                 && w.chars()
                     .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
         })
@@ -216,6 +218,7 @@ pub const STRING_FORM: Rule = Rule {
     severity: Severity::Error,
     summary: "`redirect_uris` is a string (the form before authentik 2024.10.3), or holds an item that is not a `{matching_mode, url}` mapping.",
     doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    cases: &[],
     check: Some(check_string_form),
 };
 
@@ -291,6 +294,7 @@ pub const REGEX_HYGIENE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A regex redirect URI has an unescaped `.` in the host, an unescaped `?` before a query, or `\\*` where `.*` was meant.",
     doc: "## What it does\nChecks `regex` redirect URIs for literal characters that are regex syntax: an unescaped `.` in the host (it matches any character), an unescaped `?` before `name=` (it makes the previous character optional), and `\\*` (a literal star, usually meant as `.*`). authentik full-matches regexes, so `^` and `$` are not needed and never reported.\n\n## Why\n`https://app.example.com/.*` also matches `https://appXexample.com/...`, a host anyone can register (the CVE-2024-52289 class of bug). An unescaped `?` makes the real URL fail to match (authentik#5919).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki.example.com/oauth/\\*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/oauth/.*'}\n```\n",
+    cases: &[],
     check: Some(check_regex_hygiene),
 };
 
@@ -357,6 +361,13 @@ pub const REGEX_BROAD: Rule = Rule {
     severity: Severity::Error,
     summary: "A regex redirect URI accepts any host (`.*`, `*`, `https://.*`) or a wildcard before the domain.",
     doc: "## What it does\nReports regex redirect URIs that match any URL (`.*`, `.+`, bare `*`), any host (`https://.*`, `https?://[^/]+/...`), or put `.*` before the registrable domain (`https://.*\\.example\\.com/...`, which also matches `https://evil.com/x.example.com/...`; a warning).\n\n## Why\nAn attacker can send users to authentik with a redirect URI of their own and receive their authorization codes or tokens.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n```\n",
+    cases: &[
+        Case {
+            id: "leading-wildcard-host",
+            severity: Severity::Warning,
+            summary: "The host starts with `.*` or `.+`, which also runs over `/`.",
+        },
+    ],
     check: Some(check_regex_broad),
 };
 
@@ -392,7 +403,7 @@ fn check_regex_broad(ctx: &Ctx, sink: &mut Sink) {
                             .replace("\\.", ".")
                     ),
                 )
-                .severity(Severity::Warning)
+                .case("leading-wildcard-host")
                 .help("match sub-domains with `[a-z0-9-]+` instead of `.*`");
             }
         }
@@ -405,6 +416,13 @@ pub const REGEX_INVALID: Rule = Rule {
     severity: Severity::Error,
     summary: "A regex redirect URI does not compile (or uses syntax akbp cannot verify against Python's `re`).",
     doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...), it says it could not verify instead of reporting an error.\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
+    cases: &[
+        Case {
+            id: "unverifiable",
+            severity: Severity::Info,
+            summary: "Python's `re` and akbp's regex engine read the pattern differently; not verified.",
+        },
+    ],
     check: Some(check_regex_invalid),
 };
 
@@ -422,7 +440,7 @@ fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
                 Ok(_) => {}
                 Err(err) if python_rust_differ(&u.text) => {
                     sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: Python's `re` and akbp's regex engine read it differently ({err})"))
-                        .severity(Severity::Info)
+                        .case("unverifiable")
                         .help("check it with Python: `re.compile(pattern)`; prefer plain syntax");
                 }
                 Err(err) => {
@@ -444,6 +462,13 @@ pub const MODE_MISMATCH: Rule = Rule {
     severity: Severity::Error,
     summary: "A strict redirect URI contains regex syntax (it never matches), or a regex one is a plain URL (use strict).",
     doc: "## What it does\nReports `strict` URIs containing regex syntax such as `.*`, `\\.`, `^`, `$`, `(`, `[` (strict compares strings exactly, so the real callback never equals them), and, as a warning, `regex` URIs that are plain URLs with nothing but unescaped dots.\n\n## Why\nThe first never matches and every login fails; the second matches more than intended because `.` matches any character.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/.*'}\n        - {matching_mode: regex, url: 'https://wiki.example.com/login'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n        - {matching_mode: strict, url: 'https://wiki.example.com/login'}\n```\n",
+    cases: &[
+        Case {
+            id: "regex-plain-url",
+            severity: Severity::Warning,
+            summary: "A `regex` redirect URI is a plain URL whose dots match any character.",
+        },
+    ],
     check: Some(check_mode_mismatch),
 };
 
@@ -473,7 +498,7 @@ fn check_mode_mismatch(ctx: &Ctx, sink: &mut Sink) {
                         at,
                         "this regex redirect URI is a plain URL; its dots match any character",
                     );
-                    f.severity(Severity::Warning)
+                    f.case("regex-plain-url")
                         .secondary(u.url_node.span, "no pattern here");
                     f.help("use `matching_mode: strict` for an exact URL");
                 }
@@ -489,6 +514,13 @@ pub const UNSAFE_URI: Rule = Rule {
     severity: Severity::Error,
     summary: "A redirect URI uses `javascript:`, `data:` or `vbscript:`, has a `#fragment`, or plain `http://` outside loopback.",
     doc: "## What it does\nReports redirect URIs with a scheme authentik always refuses (`javascript`, `data`, `vbscript`), with a fragment (OAuth 2.0 forbids them; the client never sends one, so it never matches), and, as a warning, plain `http://` to a host other than `localhost`/`127.0.0.1`/`[::1]` (codes and tokens travel in clear).\n\n## Why\nThe first two never work; the third leaks credentials to anyone on the path.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'http://wiki.example.com/cb#done'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n",
+    cases: &[
+        Case {
+            id: "plain-http",
+            severity: Severity::Warning,
+            summary: "Plain `http://` to a host other than loopback.",
+        },
+    ],
     check: Some(check_unsafe_uri),
 };
 
@@ -519,7 +551,7 @@ fn check_unsafe_uri(ctx: &Ctx, sink: &mut Sink) {
                 // A placeholder host may be loopback or not: nothing to say.
                 if !is_loopback(&host) && !host.contains(MASK) {
                     sink.push(&UNSAFE_URI, u.url_node.span, format!("plain http to `{host}`: authorization codes and tokens travel unencrypted"))
-                        .severity(Severity::Warning)
+                        .case("plain-http")
                         .help("use https; plain http is fine only for localhost");
                 }
             }
@@ -533,6 +565,7 @@ pub const DUPLICATE_URI: Rule = Rule {
     severity: Severity::Warning,
     summary: "The same redirect URI is listed twice.",
     doc: "## What it does\nReports a redirect URI listed twice with the same matching mode and type.\n\n## Why\nHarmless to authentik, but usually a copy-paste where another URI (often the one with or without a trailing slash) was meant.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n",
+    cases: &[],
     check: Some(check_duplicate_uri),
 };
 
@@ -562,6 +595,7 @@ pub const PLACEHOLDER_URI: Rule = Rule {
     severity: Severity::Error,
     summary: "A redirect URI still holds a placeholder from a guide (`temp.temp`, `<...>`, `YOUR_DOMAIN`).",
     doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`. Deploy-time placeholders are opaque and never reported: `${VAR}`, `${VAR:-default}` (Flux, envsubst), `__VAR__` (sed), `{{ ... }}` (Helm, Jinja) and `--placeholder REGEX` patterns; the other redirect URI rules still check the scheme, path and fragment around them.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
+    cases: &[],
     check: Some(check_placeholder),
 };
 
@@ -586,6 +620,7 @@ pub const EMPTY_LIST: Rule = Rule {
     severity: Severity::Error,
     summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
     doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    cases: &[],
     check: Some(check_empty_list),
 };
 
@@ -610,6 +645,7 @@ pub const URI_TYPE_TOO_NEW: Rule = Rule {
     severity: Severity::Warning,
     summary: "`redirect_uri_type` (authorization/logout) exists from authentik 2026.5; older releases ignore it.",
     doc: "## What it does\nReports `redirect_uri_type` inside redirect URI items when the target is older than 2026.5.\n\n## Why\nOlder releases drop the key: a `logout` URI silently becomes a login redirect URI.\n\n## Example\n```yaml\n# akbp: --target 2026.2\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/logged-out', redirect_uri_type: logout}\n```\n\n## Use instead\n```yaml\n# akbp: --target 2026.2\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    cases: &[],
     check: Some(check_uri_type),
 };
 

@@ -2,7 +2,7 @@
 
 use crate::blueprint::{ENTRY_KEYS, METADATA_KEYS, TOP_LEVEL_KEYS};
 use crate::check::suggest::did_you_mean;
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{NodeKind, Scalar};
 use crate::target::Target;
 
@@ -12,6 +12,13 @@ pub const VERSION: Rule = Rule {
     severity: Severity::Error,
     summary: "`version` must be the integer 1.",
     doc: "## What it does\nChecks that the blueprint has `version: 1`.\n\n## Why\nauthentik refuses any other version (\"Invalid blueprint version\") and its file discovery skips such files.\n\n## Example\n```yaml\nversion: \"1\"\nentries: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries: []\n```\n",
+    cases: &[
+        Case {
+            id: "missing",
+            severity: Severity::Warning,
+            summary: "The blueprint has no `version` (authentik defaults to 1).",
+        },
+    ],
     check: Some(check_version),
 };
 
@@ -30,7 +37,7 @@ fn check_version(ctx: &Ctx, sink: &mut Sink) {
         None => {
             // authentik's dataclass defaults to 1, but its schema and file discovery expect it.
             sink.push(&VERSION, first_key(ctx), "the blueprint has no `version`")
-                .severity(Severity::Warning)
+                .case("missing")
                 .help("add `version: 1` at the top");
         }
         Some(v) => {
@@ -52,6 +59,7 @@ pub const METADATA: Rule = Rule {
     severity: Severity::Error,
     summary: "`metadata` needs a string `name`; label values must be strings.",
     doc: "## What it does\nChecks `metadata`: it is a mapping with a string `name`, and `labels` maps strings to strings.\n\n## Why\nauthentik fails to build the blueprint without a name, and label values are typed `dict[str, str]`: `instantiate: false` unquoted is a boolean.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  labels:\n    blueprints.goauthentik.io/instantiate: false\nentries: []\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: my-blueprint\n  labels:\n    blueprints.goauthentik.io/instantiate: \"false\"\nentries: []\n```\n",
+    cases: &[],
     check: Some(check_metadata),
 };
 
@@ -120,6 +128,7 @@ pub const UNKNOWN_KEY: Rule = Rule {
     severity: Severity::Warning,
     summary: "A key authentik does not read (at the top level, in `metadata` or in an entry) is silently dropped.",
     doc: "## What it does\nReports keys that authentik ignores: anything but `version`, `metadata`, `context`, `entries` at the top; `name`, `labels` in metadata; `model`, `state`, `id`, `identifiers`, `attrs`, `conditions`, `permissions` in an entry.\n\n## Why\nauthentik maps the file onto dataclasses non-strictly: a misspelt key such as `entires` or `attributes` is dropped without a word, and what it held is never applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attributes: {is_superuser: true}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs: {is_superuser: true}\n```\n",
+    cases: &[],
     check: Some(check_unknown_keys),
 };
 
@@ -162,6 +171,18 @@ pub const ENTRIES_SHAPE: Rule = Rule {
     severity: Severity::Error,
     summary: "`entries` must be a list of entries, or (2025.8+) a mapping of section names to lists.",
     doc: "## What it does\nChecks that `entries` exists and is a list of mappings, or from authentik 2025.8 a mapping whose values are such lists.\n\n## Why\nWithout `entries` the blueprint is an empty no-op; with another shape authentik fails to build it. The map form is not understood before 2025.8.\n\n## Example\n```yaml\nversion: 1\nentries:\n  model: authentik_core.group\n  identifiers: {name: admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
+    cases: &[
+        Case {
+            id: "missing",
+            severity: Severity::Warning,
+            summary: "The blueprint has no `entries`.",
+        },
+        Case {
+            id: "empty",
+            severity: Severity::Warning,
+            summary: "`entries` is null.",
+        },
+    ],
     check: Some(check_entries_shape),
 };
 
@@ -175,7 +196,7 @@ fn check_entries_shape(ctx: &Ctx, sink: &mut Sink) {
             first_key(ctx),
             "the blueprint has no `entries`; authentik applies nothing",
         )
-        .severity(Severity::Warning)
+        .case("missing")
         .help("add `entries:` with the objects to create");
         return;
     };
@@ -230,7 +251,7 @@ fn check_entries_shape(ctx: &Ctx, sink: &mut Sink) {
                 en.span,
                 "`entries` is empty; authentik applies nothing",
             )
-            .severity(Severity::Warning)
+            .case("empty")
             .help("list the objects to create under `entries:`, or write `entries: []` on purpose");
         }
         NodeKind::Scalar(_) => {

@@ -1,0 +1,85 @@
+//! The one place where a finding's final severity is decided, after every rule ran and
+//! before any output: the registry's default (per rule or per declared case), then the
+//! configuration, then the command line, then inline suppressions. Rules never set it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::check::{Finding, Rule, Severity};
+
+/// Which rules run and at what severity, as configuration and the command line set them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Severity per rule code (`AKB404`) or per case (`AKB404/regex-plain-url`).
+    severities: BTreeMap<String, Severity>,
+    /// Codes of rules that are switched off.
+    disabled: BTreeSet<&'static str>,
+}
+
+impl Policy {
+    /// Set the severity of a whole rule, or of one of its declared cases. A later call for
+    /// the same key wins, so the command line is applied after the configuration.
+    pub fn set_severity(&mut self, rule: &'static Rule, case: Option<&str>, severity: Severity) {
+        let key = match case {
+            Some(c) => format!("{}/{c}", rule.code),
+            None => rule.code.to_string(),
+        };
+        self.severities.insert(key, severity);
+    }
+
+    /// Switch a rule off or on again.
+    pub fn set_enabled(&mut self, rule: &'static Rule, enabled: bool) {
+        if enabled {
+            self.disabled.remove(rule.code);
+        } else {
+            self.disabled.insert(rule.code);
+        }
+    }
+
+    pub fn enabled(&self, rule: &Rule) -> bool {
+        !self.disabled.contains(rule.code)
+    }
+
+    /// The severity a finding of `rule` with `case` gets: a case setting beats a rule
+    /// setting, which beats the case's declared default, which beats the rule's.
+    pub fn severity(&self, rule: &Rule, case: Option<&str>) -> Severity {
+        case.and_then(|c| self.severities.get(&format!("{}/{c}", rule.code)))
+            .or_else(|| self.severities.get(rule.code))
+            .copied()
+            .unwrap_or_else(|| rule.default_severity(case))
+    }
+
+    /// Decide every finding's final severity and drop those of disabled rules.
+    pub fn resolve(&self, findings: &mut Vec<Finding>) {
+        findings.retain(|f| self.enabled(f.rule));
+        for f in findings.iter_mut() {
+            f.severity = self.severity(f.rule, f.case.map(|c| c.id));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::rules::redirect_uris::MODE_MISMATCH;
+
+    #[test]
+    fn case_setting_beats_rule_setting_beats_declared_default() {
+        let mut p = Policy::default();
+        assert_eq!(p.severity(&MODE_MISMATCH, None), Severity::Error);
+        assert_eq!(
+            p.severity(&MODE_MISMATCH, Some("regex-plain-url")),
+            Severity::Warning
+        );
+        p.set_severity(&MODE_MISMATCH, None, Severity::Info);
+        assert_eq!(
+            p.severity(&MODE_MISMATCH, Some("regex-plain-url")),
+            Severity::Info
+        );
+        p.set_severity(&MODE_MISMATCH, Some("regex-plain-url"), Severity::Error);
+        assert_eq!(
+            p.severity(&MODE_MISMATCH, Some("regex-plain-url")),
+            Severity::Error
+        );
+        assert_eq!(p.severity(&MODE_MISMATCH, None), Severity::Info);
+    }
+}
