@@ -279,8 +279,9 @@ fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
         if sa.search_full_directory {
             // Object permission on this provider for the user (blueprint entry
             // `permissions`, authentik 2024.8+; the guide's "Search full LDAP directory").
-            // The lab (2026.2.2) refuses the bare codename: guardian's assign_perm raises
-            // "first argument must be in format: 'app_label.codename'".
+            // The importer hands the name to Django's permission lookup, which needs
+            // `app_label.codename`: the bare codename is rejected ("first argument must be in
+            // format: 'app_label.codename'"), seen on the lab's authentik 2026.2.2.
             if let Node::Map(pairs) = &mut provider {
                 pairs.push((
                     "permissions".into(),
