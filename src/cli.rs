@@ -28,8 +28,12 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    /// Each finding with the offending lines underlined, then a summary line.
     Human,
+    /// A stable JSON document (see the README).
     Json,
+    /// One line per finding: `path:line:col: severity[CODE] message`.
+    Concise,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,7 +206,8 @@ pub struct ValidateArgs {
     /// List the files a folder search skipped, with the reason.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Colour the human report: auto (when stdout is a terminal), always, never.
+    /// Colour the human report: auto (on a terminal, unless NO_COLOR is set or
+    /// CLICOLOR_FORCE forces it), always, never. An explicit choice wins over both.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// A regex for a deploy-time placeholder rules treat as opaque, like the built-in
@@ -406,26 +411,25 @@ fn validate(args: ValidateArgs) -> i32 {
         inputs,
         skipped: collected_skipped,
     };
-    let summary = report::Summary::of(&reports).skipping(&collected.skipped);
-    let text = match args.format {
-        ReportFormat::Json => report::json::render(&reports, args.target, &collected.skipped),
-        ReportFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let mut t = report::human::render(&reports, report::human::Style { color, width: 100 });
-            if args.verbose {
-                t.push_str(&report::human::skipped_list(&collected.skipped));
-            }
-            t.push_str(&summary.line());
-            t.push('\n');
-            t
-        }
+    let color = report::use_color(
+        match args.color {
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+            ColorChoice::Auto => None,
+        },
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("CLICOLOR_FORCE").as_deref(),
+    );
+    let format: Box<dyn report::Format> = match args.format {
+        ReportFormat::Json => Box::new(report::json::Json),
+        ReportFormat::Concise => Box::new(report::concise::Concise),
+        ReportFormat::Human => Box::new(report::human::Human {
+            style: report::human::Style { color, width: 100 },
+            verbose: args.verbose,
+        }),
     };
+    let text = format.render(&report::Run::new(&reports, args.target, &collected.skipped));
     let written = emit(&text);
     if written != 0 {
         return written;

@@ -10,6 +10,7 @@ use miette::{
 
 use crate::check::{FileReport, Finding, Severity};
 use crate::load::SourceFile;
+use crate::report::{Format, Run};
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -257,6 +258,26 @@ pub fn render(reports: &[FileReport], style: Style) -> String {
         }
     }
     out
+}
+
+/// The human report as a [`Format`]: every finding, with `verbose` the skipped files,
+/// then the summary line.
+#[derive(Debug, Default)]
+pub struct Human {
+    pub style: Style,
+    pub verbose: bool,
+}
+
+impl Format for Human {
+    fn render(&self, run: &Run) -> String {
+        let mut t = render(run.reports, self.style);
+        if self.verbose {
+            t.push_str(&skipped_list(run.skipped));
+        }
+        t.push_str(&run.summary().line());
+        t.push('\n');
+        t
+    }
 }
 
 /// `--verbose`: one line per file a folder search skipped, with the reason.

@@ -13,11 +13,8 @@
 
 use serde::Serialize;
 
-use crate::check::{FileReport, Severity};
-use crate::input::Skipped;
-use crate::load::{SourceFile, Span};
-use crate::report::Summary;
-use crate::target::Target;
+use crate::check::Severity;
+use crate::report::{range, Format, Run, Summary};
 
 #[derive(Debug, Serialize)]
 pub struct JsonLabel {
@@ -58,22 +55,23 @@ pub struct JsonReport {
     pub summary: Summary,
 }
 
-fn range(source: Option<&SourceFile>, span: Span) -> (usize, usize, usize, usize) {
-    match source {
-        Some(s) => {
-            let a = s.position(span.start as usize);
-            let b = s.position(span.end as usize);
-            (a.line, a.column, b.line, b.column)
-        }
-        None => (1, 1, 1, 1),
+/// The JSON report as a [`Format`].
+#[derive(Debug, Default)]
+pub struct Json;
+
+impl Format for Json {
+    fn render(&self, run: &Run) -> String {
+        let mut s = serde_json::to_string_pretty(&build(run)).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
     }
 }
 
-pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> JsonReport {
+pub fn build(run: &Run) -> JsonReport {
     let mut findings = Vec::new();
-    for r in reports {
+    for r in run.reports {
         for f in &r.findings {
-            let (line, column, end_line, end_column) = range(r.source.as_ref(), f.span);
+            let [line, column, end_line, end_column] = range(r.source.as_ref(), f.span);
             findings.push(JsonFinding {
                 file: r.name.clone(),
                 line,
@@ -91,7 +89,7 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
                     .labels
                     .iter()
                     .map(|l| {
-                        let (line, column, end_line, end_column) = range(r.source.as_ref(), l.span);
+                        let [line, column, end_line, end_column] = range(r.source.as_ref(), l.span);
                         JsonLabel {
                             line,
                             column,
@@ -106,15 +104,8 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
     }
     JsonReport {
         version: 2,
-        target: target.to_string(),
+        target: run.target.to_string(),
         findings,
-        summary: Summary::of(reports).skipping(skipped),
+        summary: run.summary(),
     }
-}
-
-pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> String {
-    let mut s = serde_json::to_string_pretty(&build(reports, target, skipped))
-        .unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    s
 }
