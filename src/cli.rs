@@ -403,14 +403,7 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     let inputs = collected.inputs;
-    let mut collected_skipped = collected.skipped;
-    let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
-    let readable = crate::validate::any_readable(&reports);
-    let reports = crate::validate::split_skipped(reports, &mut collected_skipped);
-    let collected = crate::input::Collected {
-        inputs,
-        skipped: collected_skipped,
-    };
+    let mut skipped = collected.skipped;
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -421,15 +414,37 @@ fn validate(args: ValidateArgs) -> i32 {
         std::env::var_os("NO_COLOR").as_deref(),
         std::env::var_os("CLICOLOR_FORCE").as_deref(),
     );
-    let format: Box<dyn report::Format> = match args.format {
-        ReportFormat::Json => Box::new(report::json::Json),
+    let mut format: Box<dyn report::Format> = match args.format {
+        ReportFormat::Json => Box::<report::json::Json>::default(),
         ReportFormat::Concise => Box::new(report::concise::Concise),
         ReportFormat::Human => Box::new(report::human::Human {
             style: report::human::Style { color, width: 100 },
             verbose: args.verbose,
         }),
     };
-    let text = format.render(&report::Run::new(&reports, args.target, &collected.skipped));
+    // Reports stream in input order: each chunk is checked in parallel, written, and dropped
+    // with its sources, so memory stays flat however many files there are. Only the counts
+    // and the skipped list (names) live across chunks.
+    let written = emit(&format.start(args.target));
+    if written != 0 {
+        return written;
+    }
+    let mut totals = report::Summary::default();
+    let mut readable = false;
+    let mut worst = None;
+    for chunk in inputs.chunks(VALIDATE_CHUNK) {
+        let reports = crate::validate::run(chunk, &options, &crate::load::RealFs);
+        readable |= crate::validate::any_readable(&reports);
+        let reports = crate::validate::split_skipped(reports, &mut skipped);
+        totals.add(&report::Summary::of(&reports));
+        worst = worst.max(crate::validate::worst_severity(&reports));
+        let written = emit(&format.reports(&reports));
+        if written != 0 {
+            return written;
+        }
+    }
+    let summary = totals.skipping(&skipped);
+    let text = format.end(&summary, &skipped);
     let written = emit(&text);
     if written != 0 {
         return written;
@@ -438,8 +453,12 @@ fn validate(args: ValidateArgs) -> i32 {
         eprintln!("error: none of the inputs could be read");
         return 2;
     }
-    crate::validate::exit_code(&reports, args.deny_warnings)
+    crate::validate::exit_code_for(worst, args.deny_warnings)
 }
+
+/// Files checked (in parallel) and written per step of `validate`: enough to keep both cores
+/// busy, few enough that the sources held at once stay small.
+const VALIDATE_CHUNK: usize = 256;
 
 /// Read `--context` and `--env` through the same bounded reader as blueprints.
 fn known_values(

@@ -91,8 +91,7 @@ fn assert_sound(bytes: &[u8], target: Target) -> Result<(), TestCaseError> {
     prop_assert_eq!(&keys, &again, "the same input gave another report");
     let reports = [report];
     let _ = human::render(&reports, human::Style::default());
-    let _ =
-        akbp::report::Format::render(&json::Json, &akbp::report::Run::new(&reports, target, &[]));
+    let _ = json::render(&reports, target, &[]);
     Ok(())
 }
 

@@ -554,23 +554,7 @@ pub fn resolve(
                 .as_ref()
                 .map(|_| bind_password_env_var(&slug));
         }
-        Provider::Saml(_) => {
-            // Up to 2025.4, `acs_url` is checked by Django's URLValidator, which wants a
-            // top-level domain (AKB208): refuse such a base URL for SAML at every target.
-            let strict = crate::model::UrlValidator {
-                validator: "URLValidator".into(),
-                schemes: vec!["http".into(), "https".into()],
-            };
-            crate::check::url_validator::validate(&strict, &app_url).map_err(|why| {
-                GenerateError::BadValue {
-                    option: "--app-url",
-                    value: app_url.clone(),
-                    reason: format!(
-                        "authentik's URL validator for the SAML ACS URL refuses it: it {why}"
-                    ),
-                }
-            })?;
-        }
+        Provider::Saml(_) => {}
         Provider::Oauth2(_) => {}
     }
     Ok(Resolved {

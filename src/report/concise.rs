@@ -5,17 +5,19 @@
 
 use std::fmt::Write as _;
 
+use crate::check::FileReport;
+use crate::input::Skipped;
 use crate::report::human::escape;
-use crate::report::{range, Format, Run};
+use crate::report::{findings, range, Format, Summary};
 
 /// The concise report as a [`Format`].
 #[derive(Debug, Default)]
 pub struct Concise;
 
 impl Format for Concise {
-    fn render(&self, run: &Run) -> String {
+    fn reports(&mut self, reports: &[FileReport]) -> String {
         let mut out = String::new();
-        for (r, f) in run.findings() {
+        for (r, f) in findings(reports) {
             let [line, column, ..] = range(r.source.as_ref(), f.span);
             let _ = writeln!(
                 out,
@@ -26,8 +28,9 @@ impl Format for Concise {
                 escape(&f.message, true)
             );
         }
-        out.push_str(&run.summary().line());
-        out.push('\n');
         out
+    }
+    fn end(&mut self, summary: &Summary, _skipped: &[Skipped]) -> String {
+        format!("{}\n", summary.line())
     }
 }

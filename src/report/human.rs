@@ -10,7 +10,7 @@ use miette::{
 
 use crate::check::{FileReport, Finding, Severity};
 use crate::load::SourceFile;
-use crate::report::{Format, Run};
+use crate::report::{Format, Summary};
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -269,12 +269,15 @@ pub struct Human {
 }
 
 impl Format for Human {
-    fn render(&self, run: &Run) -> String {
-        let mut t = render(run.reports, self.style);
+    fn reports(&mut self, reports: &[FileReport]) -> String {
+        render(reports, self.style)
+    }
+    fn end(&mut self, summary: &Summary, skipped: &[crate::input::Skipped]) -> String {
+        let mut t = String::new();
         if self.verbose {
-            t.push_str(&skipped_list(run.skipped));
+            t.push_str(&skipped_list(skipped));
         }
-        t.push_str(&run.summary().line());
+        t.push_str(&summary.line());
         t.push('\n');
         t
     }

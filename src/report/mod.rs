@@ -15,43 +15,41 @@ use crate::input::{SkipReason, Skipped};
 use crate::load::{SourceFile, Span};
 use crate::target::Target;
 
-/// What a format renders: the whole run.
-#[derive(Debug, Clone, Copy)]
-pub struct Run<'a> {
-    /// Reports in input order, secrets already masked.
-    pub reports: &'a [FileReport],
-    /// The release given for the run.
-    pub target: Target,
-    /// Files a folder search skipped.
-    pub skipped: &'a [Skipped],
-}
-
-impl<'a> Run<'a> {
-    pub fn new(reports: &'a [FileReport], target: Target, skipped: &'a [Skipped]) -> Self {
-        Run {
-            reports,
-            target,
-            skipped,
-        }
-    }
-
-    /// Counts over every finding and skipped file.
-    pub fn summary(&self) -> Summary {
-        Summary::of(self.reports).skipping(self.skipped)
-    }
-
-    /// Every finding with its report, in output order.
-    pub fn findings(&self) -> impl Iterator<Item = (&'a FileReport, &'a Finding)> {
-        self.reports
-            .iter()
-            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
-    }
-}
-
 /// One output format: one module under `src/report/`, one implementation of this.
+///
+/// `validate` streams: it calls [`Format::start`] once, [`Format::reports`] for each chunk
+/// of reports in input order (a chunk's sources are dropped after it is written), then
+/// [`Format::end`] with the counts over every chunk. A format keeps what it needs across
+/// chunks in `self`. [`render`] runs the same three steps over reports held at once.
 pub trait Format {
-    /// The whole output for a run, ending with a newline when not empty.
-    fn render(&self, run: &Run) -> String;
+    /// What comes before the first finding.
+    fn start(&mut self, _target: Target) -> String {
+        String::new()
+    }
+    /// The findings of one chunk of reports, in order.
+    fn reports(&mut self, reports: &[FileReport]) -> String;
+    /// What comes after the last finding: the summary counts every file of the run.
+    fn end(&mut self, summary: &Summary, skipped: &[Skipped]) -> String;
+}
+
+/// A whole run through a format, in one piece.
+pub fn render(
+    format: &mut dyn Format,
+    reports: &[FileReport],
+    target: Target,
+    skipped: &[Skipped],
+) -> String {
+    let mut out = format.start(target);
+    out.push_str(&format.reports(reports));
+    out.push_str(&format.end(&Summary::of(reports).skipping(skipped), skipped));
+    out
+}
+
+/// Every finding of `reports` with its report, in output order.
+pub fn findings(reports: &[FileReport]) -> impl Iterator<Item = (&FileReport, &Finding)> {
+    reports
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
 }
 
 /// A whole-run renderer with each format's defaults (no colour). Tests that must hold for
@@ -72,7 +70,7 @@ fn plain<F: Format + Default>(
     target: Target,
     skipped: &[Skipped],
 ) -> String {
-    F::default().render(&Run::new(reports, target, skipped))
+    render(&mut F::default(), reports, target, skipped)
 }
 
 /// 1-based line and column (characters) of a span's start and (exclusive) end.
@@ -139,6 +137,17 @@ impl Summary {
             s.info += r.count(Severity::Info);
         }
         s
+    }
+
+    /// Adds another part of the same run (reports are counted chunk by chunk).
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.info += other.info;
+        for (reason, n) in &other.skipped {
+            *self.skipped.entry(*reason).or_default() += n;
+        }
     }
 
     /// Count the files a folder walk skipped.
