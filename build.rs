@@ -1,10 +1,18 @@
 //! Embeds every `catalog/*.json` file: adding an integration means adding a data file,
 //! never editing a list in the code.
+//!
+//! Also turns `schemas/models.json` and `schemas/lookups.json` into Rust tables indexed by
+//! model name (see `src/model/embedded.rs`), so that a run parses only the models it uses.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    catalog();
+    model_knowledge();
+}
+
+fn catalog() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let dir = Path::new(&root).join("catalog");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -33,5 +41,125 @@ fn main() {
     out.push_str("]\n");
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog_files.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).expect("schemas/*.json is readable");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+fn opt_str(v: Option<&serde_json::Value>) -> String {
+    match v.and_then(|v| v.as_str()) {
+        Some(s) => format!("Some({s:?})"),
+        None => "None".to_string(),
+    }
+}
+
+fn str_list(v: &serde_json::Value) -> String {
+    let items: Vec<String> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| format!("{:?}", x.as_str().expect("a string")))
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("&[{}]", items.join(", "))
+}
+
+/// Writes `model_knowledge.rs`: each model's header (name, releases, flags) as Rust values and
+/// its fields as the JSON text they came from, parsed at run time on first use of that model.
+fn model_knowledge() {
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let schemas = Path::new(&root).join("schemas");
+    let models = read_json(&schemas.join("models.json"));
+    let lookups = read_json(&schemas.join("lookups.json"));
+    let mut out = String::new();
+
+    writeln!(
+        out,
+        "pub(super) static RELEASES: &[&str] = {};",
+        str_list(&models["releases"])
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(super) const DEVIATIONS: &str = {:?};",
+        models["deviations"].to_string()
+    )
+    .unwrap();
+
+    let mut enums: Vec<(&String, &serde_json::Value)> = models["enums"]
+        .as_object()
+        .expect("enums is an object")
+        .iter()
+        .collect();
+    enums.sort_by(|a, b| a.0.cmp(b.0));
+    out.push_str("pub(super) static ENUMS: &[(&str, &str)] = &[\n");
+    for (name, v) in enums {
+        writeln!(out, "    ({name:?}, {:?}),", v.to_string()).unwrap();
+    }
+    out.push_str("];\n");
+
+    let mut list: Vec<(&String, &serde_json::Value)> = models["models"]
+        .as_object()
+        .expect("models is an object")
+        .iter()
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(b.0));
+    out.push_str("pub(super) static MODELS: &[EmbeddedModel] = &[\n");
+    for (name, m) in list {
+        let fields = match m.get("fields") {
+            None | Some(serde_json::Value::Null) => "None".to_string(),
+            Some(f) => format!("Some({:?})", f.to_string()),
+        };
+        writeln!(
+            out,
+            "    EmbeddedModel {{ name: {name:?}, since: {:?}, until: {}, meta: {}, fields: {fields} }},",
+            m["since"].as_str().expect("since is a string"),
+            opt_str(m.get("until")),
+            m.get("meta").and_then(|v| v.as_bool()).unwrap_or(false),
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+
+    writeln!(
+        out,
+        "pub(super) static CARRIED_FORWARD: &[&str] = {};",
+        lookups
+            .get("carried_forward")
+            .map(str_list)
+            .unwrap_or_else(|| "&[]".into())
+    )
+    .unwrap();
+    let mut list: Vec<(&String, &serde_json::Value)> = lookups["models"]
+        .as_object()
+        .expect("models is an object")
+        .iter()
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(b.0));
+    out.push_str("pub(super) static LOOKUP_MODELS: &[EmbeddedLookupModel] = &[\n");
+    for (name, m) in list {
+        let entry_lines = match m.get("entry_lines") {
+            None | Some(serde_json::Value::Null) => "None".to_string(),
+            Some(l) => format!("Some({})", str_list(l)),
+        };
+        writeln!(
+            out,
+            "    EmbeddedLookupModel {{ name: {name:?}, since: {:?}, until: {}, lookup_only: {}, entry_lines: {entry_lines}, fields: {:?} }},",
+            m["since"].as_str().expect("since is a string"),
+            opt_str(m.get("until")),
+            m.get("lookup_only").and_then(|v| v.as_bool()).unwrap_or(false),
+            m["fields"].to_string(),
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("model_knowledge.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

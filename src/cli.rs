@@ -398,28 +398,50 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     let inputs = collected.inputs;
-    let mut collected_skipped = collected.skipped;
-    let reports = crate::validate::run(&inputs, &options, &crate::load::RealFs);
-    let readable = crate::validate::any_readable(&reports);
-    let reports = crate::validate::split_skipped(reports, &mut collected_skipped);
-    let collected = crate::input::Collected {
-        inputs,
-        skipped: collected_skipped,
+    let mut skipped = collected.skipped;
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
-    let summary = report::Summary::of(&reports).skipping(&collected.skipped);
+    let style = report::human::Style { color, width: 100 };
+    // Reports stream in input order: each chunk is checked in parallel, written, and dropped
+    // with its sources, so memory stays flat however many files there are. Only the counts
+    // and the skipped list (names) live across chunks.
+    if let ReportFormat::Json = args.format {
+        let written = emit(&report::json::stream_start(args.target));
+        if written != 0 {
+            return written;
+        }
+    }
+    let mut totals = report::Summary::default();
+    let mut json_first = true;
+    let mut readable = false;
+    let mut worst = None;
+    for chunk in inputs.chunks(VALIDATE_CHUNK) {
+        let reports = crate::validate::run(chunk, &options, &crate::load::RealFs);
+        readable |= crate::validate::any_readable(&reports);
+        let reports = crate::validate::split_skipped(reports, &mut skipped);
+        totals.add(&report::Summary::of(&reports));
+        worst = worst.max(crate::validate::worst_severity(&reports));
+        let text = match args.format {
+            ReportFormat::Json => report::json::stream_findings(&reports, &mut json_first),
+            ReportFormat::Human => report::human::render(&reports, style),
+        };
+        let written = emit(&text);
+        if written != 0 {
+            return written;
+        }
+    }
+    let summary = totals.skipping(&skipped);
     let text = match args.format {
-        ReportFormat::Json => report::json::render(&reports, args.target, &collected.skipped),
+        ReportFormat::Json => report::json::stream_end(&summary, json_first),
         ReportFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let mut t = report::human::render(&reports, report::human::Style { color, width: 100 });
+            let mut t = String::new();
             if args.verbose {
-                t.push_str(&report::human::skipped_list(&collected.skipped));
+                t.push_str(&report::human::skipped_list(&skipped));
             }
             t.push_str(&summary.line());
             t.push('\n');
@@ -434,8 +456,12 @@ fn validate(args: ValidateArgs) -> i32 {
         eprintln!("error: none of the inputs could be read");
         return 2;
     }
-    crate::validate::exit_code(&reports, args.deny_warnings)
+    crate::validate::exit_code_for(worst, args.deny_warnings)
 }
+
+/// Files checked (in parallel) and written per step of `validate`: enough to keep both cores
+/// busy, few enough that the sources held at once stay small.
+const VALIDATE_CHUNK: usize = 256;
 
 /// Read `--context` and `--env` through the same bounded reader as blueprints.
 fn known_values(

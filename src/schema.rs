@@ -190,9 +190,10 @@ pub fn to_json(node: &Node, pointer: &str, tagged: &mut Vec<String>) -> Value {
             Scalar::Null => Value::Null,
             Scalar::Bool(b) => Value::Bool(*b),
             Scalar::Int(i) => Value::from(*i),
-            Scalar::BigInt(t) | Scalar::Timestamp(t) | Scalar::Unconstructible(t) => {
-                Value::String(t.clone())
-            }
+            Scalar::BigInt(t)
+            | Scalar::Timestamp(t)
+            | Scalar::Unconstructible(t)
+            | Scalar::Binary(t) => Value::String(t.clone()),
             Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Scalar::Str(t) => Value::String(t.clone()),
         },

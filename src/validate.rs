@@ -78,13 +78,22 @@ pub fn any_readable(reports: &[FileReport]) -> bool {
     reports.iter().any(|r| r.source.is_some())
 }
 
-/// The exit code for a finished run: 1 with error-level findings (or warnings when denied).
-pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> i32 {
-    let worst = reports
+/// The most severe finding in `reports`.
+pub fn worst_severity(reports: &[FileReport]) -> Option<Severity> {
+    reports
         .iter()
         .flat_map(|r| r.findings.iter())
         .map(|f| f.severity)
-        .max();
+        .max()
+}
+
+/// The exit code for a finished run: 1 with error-level findings (or warnings when denied).
+pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> i32 {
+    exit_code_for(worst_severity(reports), deny_warnings)
+}
+
+/// The exit code for a run whose most severe finding is `worst`.
+pub fn exit_code_for(worst: Option<Severity>, deny_warnings: bool) -> i32 {
     match worst {
         Some(Severity::Error) => 1,
         Some(Severity::Warning) if deny_warnings => 1,

@@ -501,7 +501,11 @@ fn ldap_service_account_password_comes_from_the_environment() {
         "{t}"
     );
     assert!(t.contains("base_dn: dc=example,dc=org"), "{t}");
-    assert!(t.contains("permission: search_full_directory"), "{t}");
+    // The lab (authentik 2026.2.2) rejects the bare codename; it needs the app label.
+    assert!(
+        t.contains("permission: authentik_providers_ldap.search_full_directory"),
+        "{t}"
+    );
     o.naming.base_dn = Some("not a dn".into());
     assert!(matches!(
         generate(&o).unwrap_err(),
@@ -510,4 +514,28 @@ fn ldap_service_account_password_comes_from_the_environment() {
             ..
         }
     ));
+}
+
+#[test]
+fn generate_refuses_an_acs_url_old_releases_reject() {
+    // Fleet's SAML ACS URL is built from --app-url. Until 2025.2 authentik checks `acs_url`
+    // with Django's URLValidator, which wants a top-level domain; from 2025.4 it is
+    // DomainlessURLValidator. Found by the generate-then-validate property (`https://a.a`).
+    let mut o = GenerateOptions::new("fleet", "https://fleet", "https://auth.example.com");
+    o.target = Target::new(2024, 10);
+    let err = generate(&o).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            GenerateError::BadValue {
+                option: "--app-url",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("acs_url"), "{err}");
+    o.target = Target::new(2025, 4);
+    let bp = generate(&o).unwrap().remove(0);
+    assert!(bp.text.contains("acs_url: https://fleet/"), "{}", bp.text);
 }

@@ -318,3 +318,121 @@ fn app_side_settings_match_their_guides() {
         assert_eq!(got, expected, "{}", want.slug);
     }
 }
+
+/// SAML, proxy and LDAP entries pinned field by field against their guides (read at
+/// goauthentik/authentik addbf5a2f613, 2026-04-20). The lab applied these blueprints on
+/// authentik 2026.2.2 and read the same values back from the created objects (README).
+#[test]
+fn saml_proxy_and_ldap_entries_match_their_guides() {
+    use akbp::catalog::{LdapAccessMode, ProxyMode, SamlBinding};
+    let method = |slug: &str| &catalog::find(slug).unwrap().methods[0].provider;
+    // (slug, ACS URL, audience, issuer, binding, NameID mapping)
+    let saml = [
+        (
+            "seatable",
+            "{app_url}/saml/acs/",
+            "{app_url}/saml/metadata/",
+            None,
+            None,
+        ),
+        (
+            "kimai",
+            "{app_url}/auth/saml/acs",
+            "{app_url}/auth/saml",
+            Some("{authentik_url}"),
+            Some("goauthentik.io/providers/saml/email"),
+        ),
+        (
+            "powerdns-admin",
+            "{app_url}/saml/authorized",
+            "pdns-admin",
+            None,
+            None,
+        ),
+    ];
+    for (slug, acs, audience, issuer, name_id) in saml {
+        let Provider::Saml(p) = method(slug) else {
+            panic!("{slug}: not SAML")
+        };
+        assert_eq!(p.acs_url, acs, "{slug}");
+        assert_eq!(p.audience, audience, "{slug}");
+        assert_eq!(p.issuer.as_deref(), issuer, "{slug}");
+        assert_eq!(
+            p.sp_binding,
+            SamlBinding::Post,
+            "{slug}: every guide says Post"
+        );
+        assert!(
+            p.signing_key && p.sign_assertion && !p.sign_response,
+            "{slug}"
+        );
+        assert_eq!(p.name_id_mapping.as_deref(), name_id, "{slug}");
+        assert_eq!(p.property_mappings.len(), 7, "{slug}");
+        assert_ne!(Some(p.audience.as_str()), p.issuer.as_deref(), "{slug}");
+    }
+    // (slug, mode, internal host, unauthenticated paths, basic auth user attribute)
+    let proxy = [
+        (
+            "sonarr",
+            ProxyMode::Proxy,
+            Some("http://sonarr:8989"),
+            0,
+            Some("sonarr_user"),
+        ),
+        (
+            "uptime-kuma",
+            ProxyMode::Proxy,
+            Some("http://uptime-kuma:3001"),
+            7,
+            None,
+        ),
+        ("paperless-ng", ProxyMode::ForwardSingle, None, 0, None),
+    ];
+    for (slug, mode, internal, paths, basic) in proxy {
+        let Provider::Proxy(p) = method(slug) else {
+            panic!("{slug}: not proxy")
+        };
+        assert_eq!(p.mode, mode, "{slug}");
+        assert_eq!(p.external_host, "{app_url}", "{slug}");
+        assert_eq!(p.internal_host.as_deref(), internal, "{slug}");
+        assert_eq!(p.skip_path_regex.len(), paths, "{slug}");
+        assert_eq!(
+            p.basic_auth.as_ref().map(|b| b.user_attribute.as_str()),
+            basic,
+            "{slug}"
+        );
+    }
+    let Provider::Proxy(kuma) = method("uptime-kuma") else {
+        panic!()
+    };
+    assert!(
+        kuma.skip_path_regex.contains(&r"^/icon\.svg$".to_string()),
+        "the guide's ^/icon.svg is escaped and anchored"
+    );
+    let Provider::Ldap(p) = method("thelounge") else {
+        panic!("thelounge: not LDAP")
+    };
+    assert_eq!(p.base_dn, "dc=ldap,dc=goauthentik,dc=io");
+    assert_eq!(
+        (p.bind_mode, p.search_mode),
+        (LdapAccessMode::Direct, LdapAccessMode::Direct)
+    );
+    assert_eq!(p.bind_flow, "default-authentication-flow");
+    let sa = p.service_account.as_ref().unwrap();
+    assert_eq!(sa.username, "ldapservice");
+    assert!(sa.search_full_directory);
+    // The app side: The Lounge's bind DN under the one base DN.
+    let json = show::render(
+        "thelounge",
+        &ShowOptions {
+            naming: Naming::default(),
+            method: None,
+            format: ShowFormat::Json,
+        },
+    )
+    .unwrap();
+    assert!(
+        json.contains("cn=ldapservice,ou=users,dc=ldap,dc=goauthentik,dc=io"),
+        "{json}"
+    );
+}

@@ -554,7 +554,8 @@ pub fn resolve(
                 .as_ref()
                 .map(|_| bind_password_env_var(&slug));
         }
-        Provider::Oauth2(_) | Provider::Saml(_) => {}
+        Provider::Saml(_) => {}
+        Provider::Oauth2(_) => {}
     }
     Ok(Resolved {
         integration,
@@ -744,6 +745,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
             opts.domain.as_deref(),
             false,
         )?;
+        check_url_fields(&resolved, opts.target)?;
         let secret = match (&resolved.secret_env, opts.secret) {
             (None, _) => Secret::None,
             (Some(var), SecretMode::Env) => Secret::Env(var.clone()),
@@ -1119,6 +1121,43 @@ pub fn tolerated(bp: &Blueprint, finding: &str) -> bool {
         || (bp.keeps_providers
             && code(&crate::check::rules::lookups::FIND_MAY_BE_NULL)
             && finding.contains("`providers`"))
+}
+
+/// The URLs a provider gets from the user's base URL must pass the validator authentik puts
+/// on that model field at the target: SAML's `acs_url` and `sls_url` were Django
+/// `URLField`s (a top-level domain required) until 2025.2, so `https://sso.lan` is fine for
+/// 2025.4 but not for 2024.10. Refuse the option, as for any bad base URL, instead of
+/// writing a blueprint that AKB208 (and authentik) rejects.
+fn check_url_fields(r: &Resolved, target: Target) -> Result<(), GenerateError> {
+    let Provider::Saml(p) = &r.method.provider else {
+        return Ok(());
+    };
+    let Some(model) =
+        crate::model::knowledge().find_model("authentik_providers_saml.samlprovider", target)
+    else {
+        return Ok(());
+    };
+    let vars = r.vars(None);
+    for (field, template) in [
+        ("acs_url", Some(&p.acs_url)),
+        ("sls_url", p.sls_url.as_ref()),
+    ] {
+        let (Some(template), Some(validator)) = (template, model.url_validator(field)) else {
+            continue;
+        };
+        let url = fill(template, &vars);
+        if let Err(why) = crate::check::url_validator::validate(validator, &url) {
+            return Err(GenerateError::BadValue {
+                option: "--app-url",
+                value: r.app_url.clone(),
+                reason: format!(
+                    "authentik {target} checks the provider's `{field}` ({url}) with {}, which refuses it: it {why}",
+                    validator.validator
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Run `validate` over a generated blueprint: any error or warning is a bug in akbp,

@@ -279,11 +279,17 @@ fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
         if sa.search_full_directory {
             // Object permission on this provider for the user (blueprint entry
             // `permissions`, authentik 2024.8+; the guide's "Search full LDAP directory").
+            // The importer hands the name to Django's permission lookup, which needs
+            // `app_label.codename`: the bare codename is rejected ("first argument must be in
+            // format: 'app_label.codename'"), seen on the lab's authentik 2026.2.2.
             if let Node::Map(pairs) = &mut provider {
                 pairs.push((
                     "permissions".into(),
                     Node::seq([Node::map([
-                        ("permission", Node::str("search_full_directory")),
+                        (
+                            "permission",
+                            Node::str("authentik_providers_ldap.search_full_directory"),
+                        ),
                         ("user", key_of("service-account")),
                     ])]),
                 ));

@@ -3,8 +3,10 @@
 //! Reading goes through [`Fs`], a seam that tests use to inject faults (a file that
 //! disappears mid-run) without races.
 
+pub mod canon;
 pub mod node;
 pub mod parse;
+pub mod reader;
 pub mod source;
 pub mod yaml11;
 
@@ -253,6 +255,64 @@ mod tests {
             decode("b", vec![b'a', 0xff]).unwrap_err().kind,
             LoadErrorKind::NotUtf8
         );
+    }
+
+    /// Each class PyYAML refuses is refused at its place (AKB002), and each line break
+    /// PyYAML knows ends a line for akbp too (these all passed silently before).
+    #[test]
+    fn pyyaml_refusals_and_line_breaks() {
+        let refused = |text: &str, at: &str| {
+            let e = load(text).expect_err(text);
+            assert_eq!(e.kind, LoadErrorKind::Syntax, "{text:?}: {}", e.message);
+            let want = text
+                .find(at)
+                .unwrap_or_else(|| panic!("{at:?} in {text:?}"));
+            assert_eq!(e.span.start as usize, want, "{text:?}: {}", e.message);
+        };
+        refused("a:\t1\n", "\t");
+        refused("a: 1\t\n", "\t");
+        refused("-\ta\n", "\t");
+        refused("? [a]\n: 1\n", "[a]");
+        refused("{? {a: 1} : 1}\n", "{a");
+        refused(": v\n", ":");
+        refused("{: v}\n", ":");
+        refused("a: &x.y 1\n", "&x.y");
+        refused("a: &x 1\nb: &x 2\n", "&x 2");
+        refused("a: {<<: 1}\n", "1}");
+        refused("a: {<<: [1]}\n", "1]");
+        refused("a: !!int abc\n", "!!int");
+        refused("a: !!python/none x\n", "!!python");
+        refused("a: !!KeyOf x\n", "!!KeyOf");
+        refused("a: =\n", "=");
+        refused("- <<\n", "<<");
+        refused("a: 2024-02-30\n", "2024");
+        refused("a: 0b_\n", "0b_");
+        refused("a: [x? y]\n", "?");
+        refused("a: \u{1}\n", "\u{1}");
+        refused("%YAM>L 1.1\n---\na: 1\n", "%");
+        // What PyYAML accepts stays accepted: `=` as a key, a tab in a comment or quotes.
+        assert!(load("=: 1\nb: 'x\ty' #\tc\nc: |\n  \tz\n").is_ok());
+        // Entries cannot hide behind a line break akbp did not know.
+        for br in ["\r", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let text = format!("a: 1 # note{br}b: 2\n");
+            let doc = load(&text).unwrap_or_else(|e| panic!("{br:?}: {}", e.message));
+            assert_eq!(
+                doc.root.get("b").and_then(|n| n.scalar_text()),
+                Some("2"),
+                "{br:?}"
+            );
+            let b = doc.root.get_pair("b").unwrap().key.span.start as usize;
+            assert_eq!(doc.source.position(b).line, 2, "{br:?}");
+        }
+    }
+
+    #[test]
+    fn the_last_merge_key_wins() {
+        let doc = load("a: {<<: {x: 1}, <<: {x: 2}}\nb: {<<: [{y: 1}, {y: 2}]}\n").unwrap();
+        let a = doc.root.get("a").unwrap();
+        assert_eq!(a.get("x").unwrap().scalar_text(), Some("2"));
+        let b = doc.root.get("b").unwrap();
+        assert_eq!(b.get("y").unwrap().scalar_text(), Some("1"));
     }
 
     #[test]

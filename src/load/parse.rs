@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use granit_parser::{Event, Options, Parser, ScalarStyle as GStyle, ScanError, StructureStyle};
 
 use super::node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
+use super::reader::{first_covered, first_uncovered, prepare};
 use super::source::{SourceFile, Span};
-use super::yaml11::{resolve_plain, Scalar};
+use super::yaml11::{construct, Scalar};
 use super::{LoadError, LoadErrorKind};
 
 /// Deepest nesting accepted. authentik's own blueprints stay under 15 levels.
@@ -104,6 +105,12 @@ fn tag_of(
     span: &granit_parser::Span,
 ) -> Option<NodeTag> {
     let tag = tag?;
+    if (tag.handle() == "!" && tag.suffix().is_empty())
+        || (tag.handle().is_empty() && tag.suffix() == "!")
+    {
+        // The non-specific tag `!`: PyYAML resolves the node as if untagged.
+        return None;
+    }
     let name = if tag.handle() == "!" {
         format!("!{}", tag.suffix())
     } else {
@@ -175,16 +182,71 @@ impl Cost {
     }
 }
 
-/// The value of a scalar as PyYAML would construct it, honouring core tags.
-fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&NodeTag>) -> Scalar {
-    match tag.and_then(|t| t.core_name()) {
-        Some("str") => Scalar::Str(text.to_string()),
-        Some("null") => Scalar::Null,
-        Some("bool" | "int" | "float" | "timestamp") => resolve_plain(text),
-        Some(_) => Scalar::Str(text.to_string()),
-        None if tag.is_some() => Scalar::Str(text.to_string()),
-        None if style == ScalarStyle::Plain => resolve_plain(text),
-        None => Scalar::Str(text.to_string()),
+/// The value of a scalar as PyYAML would construct it, honouring core tags. Local tags
+/// (authentik's) leave the scalar a string; global tags other than YAML's core ones have
+/// no constructor in SafeLoader.
+fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&NodeTag>) -> Result<Scalar, String> {
+    match tag {
+        None => construct(text, style == ScalarStyle::Plain, None),
+        Some(t) => match t.core_name() {
+            Some(core) => construct(text, false, Some(core)),
+            None if t.name.starts_with('!') => Ok(Scalar::Str(text.to_string())),
+            None => Err(no_constructor(t)),
+        },
+    }
+}
+
+fn no_constructor(t: &NodeTag) -> String {
+    format!(
+        "PyYAML's SafeLoader has no constructor for the tag `{}`",
+        t.name
+    )
+}
+
+/// SafeConstructor's checks on a tagged collection: `!!seq`, `!!omap` and `!!pairs` need
+/// a sequence (of one-pair mappings for the last two), `!!map` and `!!set` a mapping.
+fn check_collection_tag(tag: Option<&NodeTag>, kind: &NodeKind) -> Result<(), String> {
+    let Some(t) = tag else { return Ok(()) };
+    let Some(core) = t.core_name() else {
+        return if t.name.starts_with('!') {
+            Ok(())
+        } else {
+            Err(no_constructor(t))
+        };
+    };
+    let seq = matches!(kind, NodeKind::Seq(_));
+    match core {
+        "seq" if seq => Ok(()),
+        "map" | "set" if !seq => Ok(()),
+        "omap" | "pairs" if seq => {
+            let items = match kind {
+                NodeKind::Seq(items) => items.as_slice(),
+                _ => &[],
+            };
+            if items
+                .iter()
+                .all(|i| matches!(&i.kind, NodeKind::Map(p) if p.len() == 1))
+            {
+                Ok(())
+            } else {
+                Err(format!("`!!{core}` needs a list of one-key mappings"))
+            }
+        }
+        "seq" | "omap" | "pairs" => Err(format!("`!!{core}` needs a sequence, not a mapping")),
+        "map" | "set" => Err(format!("`!!{core}` needs a mapping, not a sequence")),
+        "str" | "int" | "float" | "bool" | "null" | "timestamp" | "binary" => Err(format!(
+            "`!!{core}` needs a scalar, not a {}",
+            if seq { "sequence" } else { "mapping" }
+        )),
+        _ => Err(no_constructor(t)),
+    }
+}
+
+fn construct_error(message: String, at: Span) -> LoadError {
+    LoadError {
+        kind: LoadErrorKind::Syntax,
+        message,
+        span: at,
     }
 }
 
@@ -197,7 +259,35 @@ impl Builder {
         }
     }
 
-    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), LoadError> {
+    fn push_node(&mut self, mut node: Node, anchor: usize) -> Result<(), LoadError> {
+        let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+        if is_key {
+            // PyYAML's flatten_mapping reads a `=` key as the string "=".
+            if let NodeKind::Scalar(ScalarNode { value, text, .. }) = &mut node.kind {
+                if matches!(value, Scalar::Unconstructible(_)) {
+                    *value = Scalar::Str(text.clone());
+                }
+            } else if node.custom_tag().is_none() {
+                return Err(construct_error(
+                    "a mapping key that is a list or a mapping: PyYAML refuses it (found unhashable key)".into(),
+                    node.span,
+                ));
+            }
+        } else if let NodeKind::Scalar(sc) = &node.kind {
+            if matches!(sc.value, Scalar::Unconstructible(_)) && node.tag.is_none() {
+                return Err(construct_error(
+                    "a plain `=` is YAML 1.1's value type, which PyYAML cannot construct; quote it"
+                        .into(),
+                    node.span,
+                ));
+            }
+            if node.tag.is_none() && sc.style == ScalarStyle::Plain && sc.text == "<<" {
+                return Err(construct_error(
+                    "a plain `<<` outside a key is YAML 1.1's merge type, which PyYAML cannot construct; quote it".into(),
+                    node.span,
+                ));
+            }
+        }
         if anchor != 0 {
             // A node costlier than what aliases may still copy can never be aliased, so
             // keep no copy of it; an alias to it is reported as a bomb.
@@ -228,7 +318,7 @@ impl Builder {
         end: usize,
         tag: Option<NodeTag>,
         pairs: Vec<Pair>,
-    ) -> Node {
+    ) -> Result<Node, LoadError> {
         // Duplicate keys, as written (before merge expansion).
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for p in &pairs {
@@ -249,31 +339,36 @@ impl Builder {
         }
         let has_merge = pairs.iter().any(is_merge_key);
         let pairs = if has_merge {
+            // PyYAML flatten_mapping: the sources of every `<<` key, in order, then the
+            // explicit pairs; the dict keeps the last value, so a later `<<` wins over an
+            // earlier one, and within `<< : [A, B]` A wins (B's pairs come first).
             let mut merged: Vec<Pair> = Vec::new();
             let mut explicit: Vec<Pair> = Vec::new();
             for p in pairs {
-                if is_merge_key(&p) {
-                    self.merge_keys.push(p.key.span);
-                    // PyYAML flatten_mapping: later sources first, so earlier ones win.
-                    match &p.value.kind {
-                        NodeKind::Map(m) => {
-                            let tail = std::mem::take(&mut merged);
-                            merged.extend(m.iter().cloned());
-                            merged.extend(tail);
-                        }
-                        NodeKind::Seq(items) => {
-                            let tail = std::mem::take(&mut merged);
-                            for item in items.iter().rev() {
-                                if let NodeKind::Map(m) = &item.kind {
-                                    merged.extend(m.iter().cloned());
-                                }
-                            }
-                            merged.extend(tail);
-                        }
-                        NodeKind::Scalar(_) => {}
-                    }
-                } else {
+                if !is_merge_key(&p) {
                     explicit.push(p);
+                    continue;
+                }
+                self.merge_keys.push(p.key.span);
+                match &p.value.kind {
+                    NodeKind::Map(m) => merged.extend(m.iter().cloned()),
+                    NodeKind::Seq(items) => {
+                        for item in items.iter().rev() {
+                            match &item.kind {
+                                NodeKind::Map(m) => merged.extend(m.iter().cloned()),
+                                _ => return Err(construct_error(
+                                    "a `<<` list may hold only mappings; PyYAML refuses anything else".into(),
+                                    item.span,
+                                )),
+                            }
+                        }
+                    }
+                    NodeKind::Scalar(_) => {
+                        return Err(construct_error(
+                            "a `<<` merge key needs a mapping or a list of mappings; PyYAML refuses anything else".into(),
+                            p.value.span,
+                        ))
+                    }
                 }
             }
             merged.extend(explicit);
@@ -281,17 +376,48 @@ impl Builder {
         } else {
             pairs
         };
-        Node {
+        Ok(Node {
             kind: NodeKind::Map(pairs),
             span: Span::new(start, end),
             tag,
-        }
+        })
     }
 }
 
 fn is_merge_key(p: &Pair) -> bool {
     p.key.tag.is_none()
         && matches!(&p.key.kind, NodeKind::Scalar(s) if s.style == ScalarStyle::Plain && s.text == "<<")
+}
+
+/// PyYAML's scan_anchor: a name of ASCII letters, digits, `-` and `_`, followed by a
+/// space, a line break or one of `?:,]}%@` and a backquote.
+fn check_anchor_name(
+    source: &SourceFile,
+    name: &str,
+    span: Span,
+    sigil: char,
+) -> Result<(), LoadError> {
+    let ok_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let next = source
+        .text
+        .get(span.end as usize..)
+        .and_then(|t| t.chars().next());
+    let ok_next = match next {
+        None => true,
+        Some(c) => " \t\r\n\u{85}\u{2028}\u{2029}?:,]}%@`".contains(c),
+    };
+    if ok_name && ok_next {
+        return Ok(());
+    }
+    Err(construct_error(
+        format!(
+            "`{sigil}{name}`: PyYAML allows only ASCII letters, digits, `-` and `_` in anchor names"
+        ),
+        span,
+    ))
 }
 
 fn syntax_error(source: &SourceFile, e: &ScanError) -> LoadError {
@@ -327,9 +453,13 @@ pub fn parse_stream(source: SourceFile) -> Result<Vec<Document>, LoadError> {
 }
 
 fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, LoadError> {
-    let text: &str = &source.text;
+    let prepared = prepare(&source.text)?;
+    let text: &str = &prepared.text;
     let mut options = Options::default();
     options.emit_comments = true;
+    options.emit_anchor_events = true;
+    // PyYAML's reader accepts U+FEFF anywhere as an ordinary character.
+    options.bom_inside_document_as_content = true;
     options.block_nesting_limit = MAX_DEPTH;
     options.flow_nesting_limit = MAX_DEPTH;
     let mut parser = Parser::new_from_str_with_options(text, options);
@@ -351,10 +481,24 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
     let mut comments = Vec::new();
     let mut documents = 0usize;
     let mut docs = Vec::new();
+    // Spans the post-parse checks need, kept only when the text has what they look for.
+    let mut scalar_spans: Vec<Span> = Vec::new();
+    let mut tab_ok: Vec<Span> = Vec::new();
+    let mut anchor_names: HashMap<String, Span> = HashMap::new();
+    let mut open_block: Option<usize> = None;
+    let mut prev_end = 0usize;
     while let Some(next) = parser.next_event() {
         let (event, gspan) = next.map_err(|e| syntax_error(&source, &e))?;
         let span = span_of(&source, &gspan);
+        // A block scalar's content runs up to the next event.
+        // (An anchor's event follows its node but sits before it in the text.)
+        if let Some(start) = open_block.filter(|_| !matches!(event, Event::Anchor(..))) {
+            open_block = None;
+            let covered = Span::new(start, span.start as usize);
+            scalar_spans.push(covered);
+        }
         let is_seq = matches!(event, Event::SequenceStart(..));
+        let this_end = span.end as usize;
         match event {
             Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentEnd if single => {}
@@ -362,6 +506,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                 if let Some(root) = b.root.take() {
                     // Anchors do not cross documents.
                     b.anchors.clear();
+                    anchor_names.clear();
                     if !(root.is_null() && root.tag.is_none()) {
                         docs.push(Document {
                             source: source.clone(),
@@ -384,12 +529,36 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                     ));
                 }
             }
-            Event::Comment(text, _) => comments.push(Comment {
-                text: text.into_owned(),
-                span,
-            }),
-            Event::Anchor(..) => {}
+            Event::Comment(text, _) => {
+                if !prepared.tabs.is_empty() {
+                    tab_ok.push(span);
+                }
+                comments.push(Comment {
+                    text: text.into_owned(),
+                    span,
+                });
+            }
+            Event::Anchor(_, name) => {
+                check_anchor_name(&source, &name, span, '&')?;
+                if let Some(first) = anchor_names.insert(name.into_owned(), span) {
+                    let p = source.position(first.start as usize);
+                    return Err(construct_error(
+                        format!(
+                            "this anchor name was already defined at line {}, column {}; PyYAML refuses a duplicate anchor",
+                            p.line, p.column
+                        ),
+                        span,
+                    ));
+                }
+            }
             Event::Alias(id) => {
+                let written = source.slice(span);
+                check_anchor_name(
+                    &source,
+                    written.strip_prefix('*').unwrap_or(written),
+                    span,
+                    '*',
+                )?;
                 let Some(anchored) = b.anchors.get(&id) else {
                     return Err(b.error(
                         LoadErrorKind::Syntax,
@@ -429,6 +598,29 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                 ));
             }
             Event::Scalar(value, style, anchor, tag) => {
+                // `: v` and `{: v}`: granit-parser gives the entry an empty key; PyYAML's
+                // parser refuses an entry with no key at all (a `? ` key is still fine).
+                if span.is_empty()
+                    && tag.is_none()
+                    && style == GStyle::Plain
+                    && matches!(b.stack.last(), Some(Frame::Map { key: None, .. }))
+                    && source
+                        .text
+                        .get(span.start as usize..)
+                        .is_some_and(|t| t.starts_with(':'))
+                {
+                    return Err(construct_error(
+                        "a mapping entry with no key: PyYAML refuses `: value`; write the key"
+                            .into(),
+                        Span::new(span.start as usize, span.start as usize + 1),
+                    ));
+                }
+                // The non-specific tag `!` makes PyYAML resolve even a quoted scalar as if
+                // plain (parser.py: `implicit = (True, False)` when the tag is `!`).
+                let nonspecific = tag.as_deref().is_some_and(|t| {
+                    (t.handle() == "!" && t.suffix().is_empty())
+                        || (t.handle().is_empty() && t.suffix() == "!")
+                });
                 let tag = tag_of(&source, tag.as_deref(), &gspan);
                 let style = match style {
                     GStyle::Plain => ScalarStyle::Plain,
@@ -438,7 +630,47 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                     GStyle::Folded => ScalarStyle::Folded,
                 };
                 let text = value.into_owned();
-                let value = scalar_value(&text, style, tag.as_ref());
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && !prepared.separators.is_empty()
+                {
+                    open_block = Some(prev_end.min(span.start as usize));
+                }
+                if !prepared.separators.is_empty() {
+                    scalar_spans.push(span);
+                }
+                if !prepared.tabs.is_empty() && style != ScalarStyle::Plain {
+                    tab_ok.push(span);
+                }
+                // Inside [ ] and { } PyYAML ends a plain scalar at `?` (scanner.py scan_plain),
+                // which then stands where no key indicator may.
+                let in_flow = matches!(
+                    b.stack.last(),
+                    Some(Frame::Seq { flow: true, .. } | Frame::Map { flow: true, .. })
+                );
+                let question = (in_flow && style == ScalarStyle::Plain)
+                    .then(|| {
+                        source
+                            .slice(span)
+                            .char_indices()
+                            .skip(1)
+                            .find(|(_, c)| *c == '?')
+                    })
+                    .flatten();
+                if let Some((i, _)) = question {
+                    let at = span.start as usize + i;
+                    return Err(construct_error(
+                        "`?` inside a plain scalar within [ ] or { }: PyYAML ends the scalar there and refuses the `?`; quote the value".into(),
+                        Span::new(at, at + 1),
+                    ));
+                }
+                let resolve_as = if nonspecific {
+                    ScalarStyle::Plain
+                } else {
+                    style
+                };
+                let value = scalar_value(&text, resolve_as, tag.as_ref()).map_err(|m| {
+                    construct_error(m, tag.as_ref().map_or(span, |t| t.span.to(span)))
+                })?;
                 // A tagged node's span covers its tag, so the tag is underlined too.
                 let span = match &tag {
                     Some(t) => t.span.to(span),
@@ -509,6 +741,8 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                         span: Span::new(start, end),
                         tag,
                     };
+                    check_collection_tag(node.tag.as_ref(), &node.kind)
+                        .map_err(|m| construct_error(m, node.span))?;
                     b.push_node(node, anchor)?;
                 }
             }
@@ -528,13 +762,30 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                     } else {
                         last
                     };
-                    let node = b.finish_map(start, end, tag, pairs);
+                    let node = b.finish_map(start, end, tag, pairs)?;
+                    check_collection_tag(node.tag.as_ref(), &node.kind)
+                        .map_err(|m| construct_error(m, node.span))?;
                     b.push_node(node, anchor)?;
                 }
             }
             // Events a later granit-parser release may add carry no node.
             _ => {}
         }
+        prev_end = prev_end.max(this_end);
+    }
+    tab_ok.sort_unstable_by_key(|s| s.start);
+    scalar_spans.sort_unstable_by_key(|s| s.start);
+    if let Some(at) = first_uncovered(&prepared.tabs, &tab_ok) {
+        return Err(construct_error(
+            "a tab outside a quoted or block scalar or a comment: PyYAML's scanner refuses it; use spaces".into(),
+            Span::new(at as usize, at as usize + 1),
+        ));
+    }
+    if let Some(at) = first_covered(&prepared.separators, &scalar_spans) {
+        return Err(construct_error(
+            "a LINE or PARAGRAPH SEPARATOR (U+2028/U+2029) inside a scalar: PyYAML breaks the line there and keeps the character; write it as an escape in a double-quoted string".into(),
+            Span::new(at as usize, at as usize + 3),
+        ));
     }
     let Builder {
         root,

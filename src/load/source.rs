@@ -61,12 +61,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
-        let mut starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
+        let starts = line_starts(&text);
         SourceFile {
             name: name.into(),
             text,
@@ -123,6 +118,34 @@ impl SourceFile {
     }
 }
 
+/// Where lines start, with PyYAML's line breaks (reader.py and scanner.py): `\r\n`, a lone
+/// `\r`, `\n`, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
+fn line_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0u32];
+    let mut push = |at: usize| starts.push(u32::try_from(at).unwrap_or(u32::MAX));
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => push(i + 1),
+            0xC2 if bytes.get(i + 1) == Some(&0x85) => {
+                i += 1;
+                push(i + 1);
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                i += 2;
+                push(i + 1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +165,22 @@ mod tests {
             }
         );
         assert_eq!(f.position(10_000).line, 3);
+    }
+
+    #[test]
+    fn lines_end_where_pyyaml_ends_them() {
+        let f = SourceFile::new("t", "a\rb\r\nc\u{85}d\u{2028}e\u{2029}f\ng");
+        for (ch, line) in [
+            ('a', 1),
+            ('b', 2),
+            ('c', 3),
+            ('d', 4),
+            ('e', 5),
+            ('f', 6),
+            ('g', 7),
+        ] {
+            let at = f.text.find(ch).unwrap();
+            assert_eq!(f.position(at), Position { line, column: 1 }, "{ch}");
+        }
     }
 }

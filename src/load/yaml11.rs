@@ -25,6 +25,8 @@ pub enum Scalar {
     /// A plain `=`: PyYAML resolves it to `tag:yaml.org,2002:value`, which SafeLoader
     /// cannot construct.
     Unconstructible(String),
+    /// `!!binary`: the decoded bytes, kept as standard base64 (what `base64.b64encode` gives).
+    Binary(String),
 }
 
 impl Scalar {
@@ -38,6 +40,7 @@ impl Scalar {
             Scalar::Str(_) => "string",
             Scalar::Timestamp(_) => "date/time",
             Scalar::Unconstructible(_) => "unconstructible value",
+            Scalar::Binary(_) => "binary",
         }
     }
 }
@@ -48,7 +51,7 @@ static BOOL: LazyLock<Regex> = LazyLock::new(|| {
 });
 static FLOAT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
     )
     .expect("static regex")
 });
@@ -107,6 +110,379 @@ pub fn resolve_plain(text: &str) -> Scalar {
         return Scalar::Unconstructible(text.to_string());
     }
     Scalar::Str(text.to_string())
+}
+
+/// What SafeLoader builds from a scalar node with `core` (the suffix of a
+/// `tag:yaml.org,2002:` tag, or `None` for an untagged node resolved implicitly when
+/// `plain`). `Err` holds why PyYAML's constructor raises (SafeConstructor, PyYAML 6.0).
+pub fn construct(text: &str, plain: bool, core: Option<&str>) -> Result<Scalar, String> {
+    let value = match core {
+        None if plain => resolve_plain(text),
+        None => Scalar::Str(text.to_string()),
+        Some("str") => Scalar::Str(text.to_string()),
+        Some("null") => Scalar::Null,
+        Some("bool") => match text.to_lowercase().as_str() {
+            "yes" | "true" | "on" => Scalar::Bool(true),
+            "no" | "false" | "off" => Scalar::Bool(false),
+            _ => return Err(format!("`{text}` is not a YAML 1.1 boolean")),
+        },
+        Some("int") => strict_int(text)?,
+        Some("float") => strict_float(text)?,
+        Some("timestamp") => {
+            timestamp_iso(text)?;
+            Scalar::Timestamp(text.to_string())
+        }
+        Some("binary") => Scalar::Binary(base64_encode(&base64_decode(text)?)),
+        Some(kind @ ("seq" | "map" | "set" | "omap" | "pairs")) => {
+            return Err(format!("`!!{kind}` needs a collection, not a scalar"))
+        }
+        Some(other) => {
+            return Err(format!(
+                "PyYAML's SafeLoader has no constructor for the tag `!!{other}`"
+            ))
+        }
+    };
+    // Implicitly typed plain scalars go through the same constructors, which can fail.
+    match &value {
+        Scalar::Timestamp(t) => {
+            timestamp_iso(t)?;
+        }
+        Scalar::BigInt(t) if plain && core.is_none() => {
+            strict_int(t)?;
+        }
+        Scalar::Float(f) if f.is_nan() && plain && core.is_none() => {
+            strict_float(text)?;
+        }
+        _ => {}
+    }
+    Ok(value)
+}
+
+/// Python's `int(s, base)` for the ASCII forms PyYAML hands it: optional sign, digits,
+/// and for bases 2, 8 and 16 an optional matching prefix.
+fn python_int(s: &str, base: u32) -> Option<i128> {
+    let s = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (neg, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = s.to_ascii_lowercase();
+    let prefix = match base {
+        2 => "0b",
+        8 => "0o",
+        16 => "0x",
+        _ => "\u{0}",
+    };
+    let digits = lower.strip_prefix(prefix).unwrap_or(&lower);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(base)) {
+        return None;
+    }
+    // Digits beyond i128 are rare enough to call "not an i128"; callers keep the text.
+    let v = i128::from_str_radix(digits, base).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+/// SafeConstructor.construct_yaml_int, refusing what Python's `int()` refuses.
+fn strict_int(text: &str) -> Result<Scalar, String> {
+    let fail = || format!("PyYAML cannot build an integer from `{text}`");
+    let cleaned: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, v) = match cleaned.as_bytes().first() {
+        None => return Err(fail()),
+        Some(b'-') => (true, &cleaned[1..]),
+        Some(b'+') => (false, &cleaned[1..]),
+        Some(_) => (false, cleaned.as_str()),
+    };
+    let parsed = if v == "0" {
+        Some(0)
+    } else if let Some(b) = v.strip_prefix("0b") {
+        python_int(b, 2)
+    } else if let Some(h) = v.strip_prefix("0x") {
+        python_int(h, 16)
+    } else if v.starts_with('0') {
+        python_int(v, 8)
+    } else if v.contains(':') {
+        let mut acc: Option<i128> = Some(0);
+        for part in v.split(':') {
+            let p = python_int(part, 10);
+            acc = match (acc, p) {
+                (Some(a), Some(p)) => Some(a.saturating_mul(60).saturating_add(p)),
+                _ => None,
+            };
+        }
+        acc
+    } else if v.is_empty() {
+        None
+    } else {
+        python_int(v, 10)
+    };
+    match parsed {
+        Some(p) => {
+            let p = if neg { -p } else { p };
+            Ok(i64::try_from(p).map_or_else(|_| Scalar::BigInt(cleaned.clone()), Scalar::Int))
+        }
+        // Longer than an i128 but well formed: Python builds it; keep the text.
+        None => big_digits(&cleaned)
+            .map(|_| Scalar::BigInt(cleaned.clone()))
+            .ok_or_else(fail),
+    }
+}
+
+/// The decimal digits of a well-formed integer literal (after `_` removal) too large for
+/// i128, as PyYAML would print it; `None` when Python's `int()` would refuse it.
+pub fn big_digits(cleaned: &str) -> Option<String> {
+    let (neg, v) = match cleaned.as_bytes().first()? {
+        b'-' => (true, &cleaned[1..]),
+        b'+' => (false, &cleaned[1..]),
+        _ => (false, cleaned),
+    };
+    let (base, digits) = if v == "0" {
+        return Some("0".into());
+    } else if let Some(b) = v.strip_prefix("0b") {
+        (2, b)
+    } else if let Some(h) = v.strip_prefix("0x") {
+        (16, h)
+    } else if v.starts_with('0') {
+        (8, v)
+    } else if v.contains(':') {
+        (60, v)
+    } else {
+        (10, v)
+    };
+    // Little-endian base-10^9 limbs.
+    let mut limbs: Vec<u64> = vec![0];
+    let mut push = |d: u64, base: u64| {
+        let mut carry = d;
+        for l in limbs.iter_mut() {
+            let x = *l * base + carry;
+            *l = x % 1_000_000_000;
+            carry = x / 1_000_000_000;
+        }
+        while carry > 0 {
+            limbs.push(carry % 1_000_000_000);
+            carry /= 1_000_000_000;
+        }
+    };
+    if base == 60 {
+        for part in digits.split(':') {
+            let p: u64 = part.parse().ok()?;
+            push(p, 60);
+        }
+    } else {
+        if digits.is_empty() {
+            return None;
+        }
+        for c in digits.chars() {
+            push(u64::from(c.to_digit(base)?), u64::from(base));
+        }
+    }
+    let mut out = String::new();
+    if neg && limbs.iter().any(|l| *l != 0) {
+        out.push('-');
+    }
+    let mut iter = limbs.iter().rev();
+    out.push_str(&iter.next().map_or(0, |l| *l).to_string());
+    for l in iter {
+        out.push_str(&format!("{l:09}"));
+    }
+    Some(out)
+}
+
+/// SafeConstructor.construct_yaml_float, refusing what Python's `float()` refuses.
+fn strict_float(text: &str) -> Result<Scalar, String> {
+    let fail = || format!("PyYAML cannot build a float from `{text}`");
+    let cleaned: String = text
+        .chars()
+        .filter(|c| *c != '_')
+        .collect::<String>()
+        .to_lowercase();
+    let (sign, body) = match cleaned.as_bytes().first() {
+        None => return Err(fail()),
+        Some(b'-') => (-1.0, &cleaned[1..]),
+        Some(b'+') => (1.0, &cleaned[1..]),
+        Some(_) => (1.0, cleaned.as_str()),
+    };
+    if body == ".inf" {
+        return Ok(Scalar::Float(sign * f64::INFINITY));
+    }
+    if body == ".nan" {
+        return Ok(Scalar::Float(f64::NAN));
+    }
+    let py_float = |s: &str| -> Option<f64> {
+        let s = s.trim_matches(|c: char| c.is_ascii_whitespace());
+        let unsigned = s.trim_start_matches(['+', '-']);
+        if s.len() - unsigned.len() > 1 {
+            return None;
+        }
+        match unsigned {
+            "inf" | "infinity" | "nan" => s.parse::<f64>().ok(),
+            u if u.is_empty() || !u.starts_with(|c: char| c.is_ascii_digit() || c == '.') => None,
+            _ => s.parse::<f64>().ok(),
+        }
+    };
+    if body.contains(':') {
+        let mut acc = 0.0;
+        for part in body.split(':') {
+            acc = acc * 60.0 + py_float(part).ok_or_else(fail)?;
+        }
+        return Ok(Scalar::Float(sign * acc));
+    }
+    py_float(body)
+        .map(|f| Scalar::Float(sign * f))
+        .ok_or_else(fail)
+}
+
+static TIMESTAMP_PARTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?)?$",
+    )
+    .expect("static regex")
+});
+
+/// A YAML 1.1 timestamp as Python's `isoformat()` prints what PyYAML builds
+/// (`date` or `datetime`, with a fixed offset when one is written); `Err` when
+/// `datetime` refuses the fields (`2024-02-30`, year 0, hour 24, offset of 24 hours).
+pub fn timestamp_iso(text: &str) -> Result<String, String> {
+    let fail = |why: &str| format!("`{text}` is not a valid date/time: {why}");
+    let c = TIMESTAMP_PARTS
+        .captures(text)
+        .ok_or_else(|| fail("not a YAML timestamp"))?;
+    let num = |i: usize| -> u32 { c.get(i).map_or(0, |m| m.as_str().parse().unwrap_or(0)) };
+    let (year, month, day) = (num(1), num(2), num(3));
+    if year == 0 {
+        return Err(fail("year 0 is out of range"));
+    }
+    if !(1..=12).contains(&month) {
+        return Err(fail("month must be in 1..12"));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if day == 0 || day > days[month as usize - 1] {
+        return Err(fail("day is out of range for month"));
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if c.get(4).is_none() {
+        return Ok(date);
+    }
+    let (hour, minute, second) = (num(4), num(5), num(6));
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(fail("hour, minute or second out of range"));
+    }
+    let mut out = format!("{date}T{hour:02}:{minute:02}:{second:02}");
+    if let Some(f) = c.get(7).map(|m| m.as_str()).filter(|f| !f.is_empty()) {
+        let mut micro: String = f.chars().take(6).collect();
+        while micro.len() < 6 {
+            micro.push('0');
+        }
+        if micro != "000000" {
+            out.push('.');
+            out.push_str(&micro);
+        }
+    }
+    if let Some(sign) = c.get(9) {
+        let (h, m) = (num(10), num(11));
+        let total = h * 60 + m;
+        if total >= 24 * 60 {
+            return Err(fail("the offset must be under 24 hours"));
+        }
+        let sign = if sign.as_str() == "-" && total != 0 {
+            '-'
+        } else {
+            '+'
+        };
+        out.push_str(&format!("{sign}{:02}:{:02}", total / 60, total % 60));
+    } else if c.get(8).is_some() {
+        out.push_str("+00:00");
+    }
+    Ok(out)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// `base64.decodebytes` (CPython's lenient `a2b_base64`): characters outside the alphabet
+/// are skipped, a complete pad ends the data, a partial final quad is an error.
+pub fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    if !text.is_ascii() {
+        return Err("`!!binary` data must be ASCII base64".into());
+    }
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut quad, mut left, mut pads, mut data_chars) = (0u8, 0u32, 0u8, 0usize);
+    for b in text.bytes() {
+        if b == b'=' {
+            if quad >= 2 {
+                pads += 1;
+                if quad + pads >= 4 {
+                    return Ok(out);
+                }
+            }
+            continue;
+        }
+        let Some(v) = B64.iter().position(|c| *c == b) else {
+            continue;
+        };
+        let v = v as u32;
+        pads = 0;
+        data_chars += 1;
+        match quad {
+            0 => {
+                left = v;
+                quad = 1;
+            }
+            1 => {
+                out.push(((left << 2) | (v >> 4)) as u8);
+                left = v & 0x0f;
+                quad = 2;
+            }
+            2 => {
+                out.push(((left << 4) | (v >> 2)) as u8);
+                left = v & 0x03;
+                quad = 3;
+            }
+            _ => {
+                out.push(((left << 6) | v) as u8);
+                quad = 0;
+            }
+        }
+    }
+    match quad {
+        0 => Ok(out),
+        1 => Err(format!(
+            "`!!binary`: {data_chars} base64 characters cannot be one more than a multiple of 4"
+        )),
+        _ => Err("`!!binary`: incorrect base64 padding".into()),
+    }
+}
+
+/// Standard base64 with padding (`base64.b64encode`).
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Whether PyYAML would read `text`, written as a plain scalar, as something other

@@ -10,6 +10,7 @@
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use super::embedded::{self, Deferred};
 use super::KnowledgeError;
 use crate::target::Target;
 
@@ -29,7 +30,7 @@ pub enum LookupFieldKind {
 }
 
 /// One filter name over the releases that have it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LookupField {
     since: Target,
     until: Option<Target>,
@@ -51,19 +52,19 @@ pub struct UrlValidator {
 /// A model `!Find` can resolve, over the releases that have it.
 #[derive(Debug, Clone)]
 pub struct LookupModel {
-    name: String,
-    since: Target,
-    until: Option<Target>,
-    lookup_only: bool,
-    entry_lines: Option<Vec<Target>>,
-    fields: IndexMap<String, Vec<LookupField>>,
+    pub(super) name: String,
+    pub(super) since: Target,
+    pub(super) until: Option<Target>,
+    pub(super) lookup_only: bool,
+    pub(super) entry_lines: Option<Vec<Target>>,
+    pub(super) fields: Deferred<IndexMap<String, Vec<LookupField>>>,
 }
 
 /// The resolvable models of every release.
 #[derive(Debug, Clone, Default)]
 pub struct Lookups {
-    models: IndexMap<String, LookupModel>,
-    carried_forward: Vec<Target>,
+    pub(super) models: IndexMap<String, LookupModel>,
+    pub(super) carried_forward: Vec<Target>,
 }
 
 /// A resolvable model at one release.
@@ -145,6 +146,7 @@ impl<'k> LookupRef<'k> {
     fn field(&self, name: &str) -> Option<&'k LookupField> {
         self.model
             .fields
+            .get()
             .get(name)?
             .iter()
             .find(|f| covers(f.since, f.until, self.target))
@@ -179,6 +181,7 @@ impl<'k> LookupRef<'k> {
         let t = self.target;
         self.model
             .fields
+            .get()
             .iter()
             .filter(|(_, vs)| vs.iter().any(|f| covers(f.since, f.until, t) && keep(f)))
             .map(|(n, _)| n.as_str())
@@ -222,32 +225,7 @@ pub(super) fn parse(json: &str) -> Result<Lookups, KnowledgeError> {
     let raw: RawLookups = serde_json::from_str(json)?;
     let mut models = IndexMap::with_capacity(raw.models.len());
     for (name, m) in raw.models {
-        let mut fields = IndexMap::with_capacity(m.fields.len());
-        for (fname, vs) in m.fields {
-            let mut out = Vec::with_capacity(vs.len());
-            for v in vs {
-                let kind = match v.kind.as_str() {
-                    "field" => LookupFieldKind::Field,
-                    "relation" => LookupFieldKind::Relation,
-                    "attname" => LookupFieldKind::Attname,
-                    "pk" => LookupFieldKind::Pk,
-                    "reverse" => LookupFieldKind::Reverse,
-                    other => {
-                        return Err(KnowledgeError::Invalid(format!(
-                            "lookups {name}.{fname}: kind {other}"
-                        )))
-                    }
-                };
-                out.push(LookupField {
-                    since: target(&v.since)?,
-                    until: v.until.as_deref().map(target).transpose()?,
-                    kind,
-                    unique: v.unique,
-                    url: v.url,
-                });
-            }
-            fields.insert(fname, out);
-        }
+        let fields = fields(&name, m.fields)?;
         let model = LookupModel {
             since: target(&m.since)?,
             until: m.until.as_deref().map(target).transpose()?,
@@ -256,7 +234,7 @@ pub(super) fn parse(json: &str) -> Result<Lookups, KnowledgeError> {
                 .entry_lines
                 .map(|l| l.iter().map(|s| target(s)).collect::<Result<Vec<_>, _>>())
                 .transpose()?,
-            fields,
+            fields: Deferred::ready(fields),
             name: name.clone(),
         };
         models.insert(name, model);
@@ -271,4 +249,71 @@ pub(super) fn parse(json: &str) -> Result<Lookups, KnowledgeError> {
         models,
         carried_forward,
     })
+}
+
+/// The lookup knowledge compiled into the binary (see `embedded.rs`): each model's fields are
+/// parsed on first use. Checked against the JSON by `embedded_knowledge_matches_the_json`.
+pub(super) fn embedded() -> Lookups {
+    let release = |s: &str| target(s).expect("embedded release lines are known");
+    let models = embedded::LOOKUP_MODELS
+        .iter()
+        .map(|m| {
+            let model = LookupModel {
+                name: m.name.to_string(),
+                since: release(m.since),
+                until: m.until.map(release),
+                lookup_only: m.lookup_only,
+                entry_lines: m
+                    .entry_lines
+                    .map(|l| l.iter().map(|s| release(s)).collect()),
+                fields: Deferred::embedded(m.fields, |text| {
+                    serde_json::from_str(text)
+                        .map_err(KnowledgeError::from)
+                        .and_then(|raw| fields("embedded lookup model", raw))
+                        .expect("embedded lookup fields are valid")
+                }),
+            };
+            (m.name.to_string(), model)
+        })
+        .collect();
+    Lookups {
+        models,
+        carried_forward: embedded::CARRIED_FORWARD
+            .iter()
+            .map(|s| release(s))
+            .collect(),
+    }
+}
+
+fn fields(
+    name: &str,
+    raw: IndexMap<String, Vec<RawField>>,
+) -> Result<IndexMap<String, Vec<LookupField>>, KnowledgeError> {
+    let mut fields = IndexMap::with_capacity(raw.len());
+    for (fname, vs) in raw {
+        let mut out = Vec::with_capacity(vs.len());
+        for v in vs {
+            let kind = match v.kind.as_str() {
+                "field" => LookupFieldKind::Field,
+                "relation" => LookupFieldKind::Relation,
+                "attname" => LookupFieldKind::Attname,
+                "pk" => LookupFieldKind::Pk,
+                "reverse" => LookupFieldKind::Reverse,
+                other => {
+                    return Err(KnowledgeError::Invalid(format!(
+                        "lookups {name}.{fname}: kind {other}"
+                    )))
+                }
+            };
+            out.push(LookupField {
+                since: target(&v.since)?,
+                until: v.until.as_deref().map(target).transpose()?,
+                kind,
+                unique: v.unique,
+                url: v.url,
+            });
+        }
+        fields.insert(fname, out);
+    }
+    Ok(fields)
 }

@@ -1,11 +1,13 @@
 //! Reading `schemas/models.json` and `schemas/defaults.json` into [`Knowledge`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::embedded::{self, Deferred};
 use super::{
     DefaultObject, Deviation, FieldFormat, FieldSpec, FieldType, FieldVariant, Knowledge, Model,
 };
@@ -83,45 +85,114 @@ fn opt_target(s: Option<&str>) -> Result<Option<Target>, KnowledgeError> {
 
 pub(super) fn parse(models_json: &str, defaults_json: &str) -> Result<Knowledge, KnowledgeError> {
     let raw: RawModels = serde_json::from_str(models_json)?;
-    let defaults: RawDefaults = serde_json::from_str(defaults_json)?;
     let releases = raw
         .releases
         .iter()
         .map(|s| target(s))
         .collect::<Result<Vec<_>, _>>()?;
-    let enums = Enums::resolve(&raw.enums)?;
+    let enums = Enums::new(|name| raw.enums.get(name).cloned());
+    // Every shared list must resolve, used or not.
+    for name in raw.enums.keys() {
+        enums.get(name)?;
+    }
 
     let mut models = IndexMap::with_capacity(raw.models.len());
     for (name, m) in raw.models {
         let fields = match m.fields {
             None => None,
-            Some(fields) => {
-                let mut out = IndexMap::with_capacity(fields.len());
-                for (fname, variants) in fields {
-                    let vs = variants
-                        .iter()
-                        .map(|v| variant(v, &enums))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| KnowledgeError::Invalid(format!("{name}.{fname}: {e}")))?;
-                    out.insert(fname, vs);
-                }
-                Some(out)
-            }
+            Some(fields) => Some(model_fields(&name, fields, &enums)?),
         };
         let model = Model {
             since: target(&m.since)?,
             until: opt_target(m.until.as_deref())?,
             meta: m.meta,
-            fields,
+            fields: Deferred::ready(fields),
             name: name.clone(),
         };
         models.insert(name, model);
     }
     models.sort_keys();
 
-    let deviations = raw
-        .deviations
-        .into_iter()
+    Ok(Knowledge {
+        releases,
+        models,
+        deviations: Deferred::ready(deviations(raw.deviations)?),
+        defaults: Deferred::ready(defaults(defaults_json)?),
+        lookups: Default::default(),
+        renames: Default::default(),
+    })
+}
+
+/// The knowledge compiled into the binary (see `embedded.rs`): the model index is built from
+/// Rust tables; fields, deviations, defaults and renames are parsed on first use.
+pub(super) fn embedded(defaults_json: &'static str, renames_json: &'static str) -> Knowledge {
+    // Every value below is checked by `embedded_knowledge_matches_the_json` (mod.rs tests):
+    // failing here is a build bug, not bad input.
+    let release = |s: &str| target(s).expect("embedded release lines are known");
+    let models = embedded::MODELS
+        .iter()
+        .map(|m| {
+            let fields = match m.fields {
+                Some(text) => Deferred::embedded(text, |text| {
+                    let raw: IndexMap<String, Vec<Value>> =
+                        serde_json::from_str(text).expect("embedded model fields are JSON");
+                    let enums =
+                        Enums::new(|name| serde_json::from_str(embedded::enum_json(name)?).ok());
+                    Some(
+                        model_fields("embedded model", raw, &enums)
+                            .expect("embedded model fields are valid"),
+                    )
+                }),
+                None => Deferred::ready(None),
+            };
+            let model = Model {
+                name: m.name.to_string(),
+                since: release(m.since),
+                until: m.until.map(release),
+                meta: m.meta,
+                fields,
+            };
+            (m.name.to_string(), model)
+        })
+        .collect();
+    Knowledge {
+        releases: embedded::RELEASES.iter().map(|s| release(s)).collect(),
+        models,
+        deviations: Deferred::embedded(embedded::DEVIATIONS, |text| {
+            serde_json::from_str(text)
+                .map_err(KnowledgeError::from)
+                .and_then(deviations)
+                .expect("embedded deviations are valid")
+        }),
+        defaults: Deferred::embedded(defaults_json, |text| {
+            defaults(text).expect("embedded schemas/defaults.json is valid")
+        }),
+        lookups: super::lookups::embedded(),
+        renames: Deferred::embedded(renames_json, |text| {
+            super::renames::parse(text).expect("embedded schemas/renames.json is valid")
+        }),
+    }
+}
+
+fn model_fields(
+    name: &str,
+    fields: IndexMap<String, Vec<Value>>,
+    enums: &Enums,
+) -> Result<IndexMap<String, Vec<FieldVariant>>, KnowledgeError> {
+    let mut out = IndexMap::with_capacity(fields.len());
+    for (fname, variants) in fields {
+        let vs = variants
+            .iter()
+            .map(|v| variant(v, enums))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| KnowledgeError::Invalid(format!("{name}.{fname}: {e}")))?;
+        out.insert(fname, vs);
+    }
+    Ok(out)
+}
+
+fn deviations(raw: Vec<RawDeviation>) -> Result<Vec<Deviation>, KnowledgeError> {
+    raw.into_iter()
         .map(|d| {
             Ok(Deviation {
                 since: target(&d.since)?,
@@ -137,9 +208,12 @@ pub(super) fn parse(models_json: &str, defaults_json: &str) -> Result<Knowledge,
                 reason: d.reason,
             })
         })
-        .collect::<Result<Vec<_>, KnowledgeError>>()?;
+        .collect()
+}
 
-    let defaults = defaults
+fn defaults(defaults_json: &str) -> Result<Vec<DefaultObject>, KnowledgeError> {
+    let defaults: RawDefaults = serde_json::from_str(defaults_json)?;
+    defaults
         .objects
         .into_iter()
         .map(|o| {
@@ -153,48 +227,43 @@ pub(super) fn parse(models_json: &str, defaults_json: &str) -> Result<Knowledge,
                 source: o.source,
             })
         })
-        .collect::<Result<Vec<_>, KnowledgeError>>()?;
-
-    Ok(Knowledge {
-        releases,
-        models,
-        deviations,
-        defaults,
-        lookups: Default::default(),
-        renames: Default::default(),
-    })
+        .collect()
 }
 
-/// Shared enum lists, with `{"base", "add", "remove"}` deltas expanded.
-struct Enums(HashMap<String, Vec<String>>);
+/// Finds the JSON of a shared enum list by name.
+type EnumSource<'a> = dyn Fn(&str) -> Option<Value> + 'a;
 
-impl Enums {
-    fn resolve(raw: &IndexMap<String, Value>) -> Result<Enums, KnowledgeError> {
-        let mut out = HashMap::new();
-        for name in raw.keys() {
-            Self::expand(name, raw, &mut out, 0)?;
+/// Shared enum lists, with `{"base", "add", "remove"}` deltas expanded on first use.
+struct Enums<'a> {
+    raw: Box<EnumSource<'a>>,
+    resolved: RefCell<HashMap<String, Vec<String>>>,
+}
+
+impl<'a> Enums<'a> {
+    fn new(raw: impl Fn(&str) -> Option<Value> + 'a) -> Enums<'a> {
+        Enums {
+            raw: Box::new(raw),
+            resolved: RefCell::default(),
         }
-        Ok(Enums(out))
     }
 
-    fn expand(
-        name: &str,
-        raw: &IndexMap<String, Value>,
-        out: &mut HashMap<String, Vec<String>>,
-        depth: usize,
-    ) -> Result<Vec<String>, KnowledgeError> {
-        if let Some(v) = out.get(name) {
+    fn get(&self, name: &str) -> Result<Vec<String>, KnowledgeError> {
+        self.expand(name, 0)
+    }
+
+    fn expand(&self, name: &str, depth: usize) -> Result<Vec<String>, KnowledgeError> {
+        if let Some(v) = self.resolved.borrow().get(name) {
             return Ok(v.clone());
         }
         let bad = || KnowledgeError::Invalid(format!("enum `{name}`"));
         if depth > 64 {
             return Err(bad());
         }
-        let values = match raw.get(name).ok_or_else(bad)? {
-            Value::Array(_) => strings(raw.get(name)).ok_or_else(bad)?,
+        let values = match (self.raw)(name).ok_or_else(bad)? {
+            list @ Value::Array(_) => strings(Some(&list)).ok_or_else(bad)?,
             Value::Object(delta) => {
                 let base = delta.get("base").and_then(Value::as_str).ok_or_else(bad)?;
-                let mut values = Self::expand(base, raw, out, depth + 1)?;
+                let mut values = self.expand(base, depth + 1)?;
                 let remove = strings(delta.get("remove")).unwrap_or_default();
                 values.retain(|v| !remove.contains(v));
                 values.extend(strings(delta.get("add")).unwrap_or_default());
@@ -202,7 +271,9 @@ impl Enums {
             }
             _ => return Err(bad()),
         };
-        out.insert(name.to_string(), values.clone());
+        self.resolved
+            .borrow_mut()
+            .insert(name.to_string(), values.clone());
         Ok(values)
     }
 }
@@ -240,13 +311,7 @@ fn spec(v: &Value, enums: &Enums) -> Result<FieldSpec, String> {
     };
     let enum_values = match obj.get("enum") {
         None => None,
-        Some(Value::String(name)) => Some(
-            enums
-                .0
-                .get(name)
-                .cloned()
-                .ok_or_else(|| format!("enum {name}"))?,
-        ),
+        Some(Value::String(name)) => Some(enums.get(name).map_err(|_| format!("enum {name}"))?),
         Some(list) => Some(strings(Some(list)).ok_or("enum values")?),
     };
     let flag = |k: &str| obj.get(k).and_then(Value::as_bool).unwrap_or(false);

@@ -69,7 +69,8 @@ fn range(source: Option<&SourceFile>, span: Span) -> (usize, usize, usize, usize
     }
 }
 
-pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> JsonReport {
+/// The findings of `reports`, in order.
+pub fn findings(reports: &[FileReport]) -> Vec<JsonFinding> {
     let mut findings = Vec::new();
     for r in reports {
         for f in &r.findings {
@@ -104,10 +105,14 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
             });
         }
     }
+    findings
+}
+
+pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> JsonReport {
     JsonReport {
         version: 2,
         target: target.to_string(),
-        findings,
+        findings: findings(reports),
         summary: Summary::of(reports).skipping(skipped),
     }
 }
@@ -117,4 +122,97 @@ pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> St
         .unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
+}
+
+// Streaming: the same document as `render`, written in three parts so that a run never holds
+// more than one chunk of reports (see `cli::validate`). `streamed_json_equals_render` checks it.
+
+/// Indents every line after the first by `n` spaces (JSON strings hold no raw newline).
+fn indent(json: &str, n: usize) -> String {
+    json.replace('\n', &format!("\n{}", " ".repeat(n)))
+}
+
+/// The document's start, up to the opening of `findings`.
+pub fn stream_start(target: Target) -> String {
+    let target = serde_json::to_string(&target.to_string()).unwrap_or_else(|_| "\"\"".into());
+    format!("{{\n  \"version\": 2,\n  \"target\": {target},\n  \"findings\": [")
+}
+
+/// The findings of one chunk of reports; `first` tracks whether any was written yet.
+pub fn stream_findings(reports: &[FileReport], first: &mut bool) -> String {
+    let mut out = String::new();
+    for f in findings(reports) {
+        out.push_str(if *first { "\n    " } else { ",\n    " });
+        *first = false;
+        let text = serde_json::to_string_pretty(&f).unwrap_or_else(|_| "{}".into());
+        out.push_str(&indent(&text, 4));
+    }
+    out
+}
+
+/// The document's end: closes `findings` (`none`: nothing was written) and adds the summary.
+pub fn stream_end(summary: &Summary, none: bool) -> String {
+    let summary = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
+    format!(
+        "{}],\n  \"summary\": {}\n}}\n",
+        if none { "" } else { "\n  " },
+        indent(&summary, 2)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Options;
+    use crate::input::Input;
+
+    fn streamed(reports: &[FileReport], target: Target, chunk: usize) -> String {
+        let mut out = stream_start(target);
+        let mut first = true;
+        for c in reports.chunks(chunk.max(1)) {
+            out.push_str(&stream_findings(c, &mut first));
+        }
+        let mut summary = Summary::default();
+        for c in reports.chunks(chunk.max(1)) {
+            summary.add(&Summary::of(c));
+        }
+        out.push_str(&stream_end(&summary.skipping(&[]), first));
+        out
+    }
+
+    /// The streamed document is byte for byte the one `render` builds at once, for findings
+    /// with labels, files without findings, and no findings at all.
+    #[test]
+    fn streamed_json_equals_render() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut paths: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).into_iter().flatten())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        paths.sort();
+        paths.truncate(40);
+        let inputs: Vec<Input> = paths
+            .iter()
+            .map(|p| Input::File {
+                path: p.clone(),
+                name: p.display().to_string(),
+                explicit: true,
+            })
+            .collect();
+        let reports = crate::validate::run(&inputs, &Options::default(), &crate::load::RealFs);
+        assert!(reports.iter().any(|r| r.findings.len() > 1));
+        assert!(reports.iter().any(|r| r.findings.is_empty()));
+        let target = *Target::KNOWN.last().unwrap();
+        let expected = render(&reports, target, &[]);
+        for chunk in [1, 3, 40] {
+            assert_eq!(streamed(&reports, target, chunk), expected, "chunk {chunk}");
+        }
+        let clean: Vec<FileReport> = reports
+            .into_iter()
+            .filter(|r| r.findings.is_empty())
+            .collect();
+        assert_eq!(streamed(&clean, target, 2), render(&clean, target, &[]));
+    }
 }

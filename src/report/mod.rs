@@ -59,6 +59,17 @@ impl Summary {
         s
     }
 
+    /// Adds another part of the same run (reports are counted chunk by chunk).
+    pub fn add(&mut self, other: &Summary) {
+        self.files += other.files;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.info += other.info;
+        for (reason, n) in &other.skipped {
+            *self.skipped.entry(*reason).or_default() += n;
+        }
+    }
+
     /// Count the files a folder walk skipped.
     pub fn skipping(mut self, skipped: &[Skipped]) -> Self {
         for s in skipped {

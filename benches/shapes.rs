@@ -1,0 +1,139 @@
+//! Time and peak memory of `akbp validate` on six hostile 10 MiB shapes (issue "Bounded
+//! cost"): tiny entries, one flat mapping with many keys, nesting to the depth limit,
+//! many duplicate keys, one long string, a long `!Format`.
+//!
+//! Each shape is written just under the 10 MiB input limit and validated once by the
+//! release binary in its own process (report to /dev/null), timed by `/usr/bin/time` for
+//! wall time and peak RSS. Not a timed test: it prints a table and asserts nothing.
+//!
+//! Run: `cargo bench --bench shapes`.
+
+use std::process::{Command, Stdio};
+
+const LIMIT: usize = 10 * 1024 * 1024 - 4096;
+
+const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
+const ENTRY: &str =
+    "  - model: authentik_core.group\n    identifiers:\n      name: shape\n    attrs:\n";
+
+fn fill(mut s: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
+    let mut i = 0;
+    loop {
+        let u = unit(i);
+        if s.len() + u.len() + tail.len() > LIMIT {
+            break;
+        }
+        s.push_str(&u);
+        i += 1;
+    }
+    s.push_str(tail);
+    s
+}
+
+fn shapes() -> Vec<(&'static str, String)> {
+    let depth = akbp::load::parse::MAX_DEPTH - 8;
+    let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
+    vec![
+        (
+            "tiny entries (`- {}`)",
+            fill(HEAD.into(), |_| "  - {}\n".into(), ""),
+        ),
+        (
+            "one flat mapping, many keys",
+            fill(
+                format!("{HEAD}{ENTRY}"),
+                |i| format!("      key_{i}: v\n"),
+                "",
+            ),
+        ),
+        (
+            "nesting to the depth limit",
+            fill(
+                format!("{HEAD}{ENTRY}      nested:\n"),
+                |_| format!("        - {nested}\n"),
+                "",
+            ),
+        ),
+        (
+            "many duplicate keys",
+            fill(
+                format!("{HEAD}{ENTRY}"),
+                |_| "      name: again\n".into(),
+                "",
+            ),
+        ),
+        (
+            "one long string",
+            fill(
+                format!("{HEAD}{ENTRY}      name: \""),
+                |_| "abcdefgh".into(),
+                "\"\n",
+            ),
+        ),
+        (
+            "a long `!Format`",
+            fill(
+                format!("{HEAD}{ENTRY}      name: !Format [\"%s\""),
+                |_| ", x".into(),
+                "]\n",
+            ),
+        ),
+    ]
+}
+
+fn main() {
+    let bin = env!("CARGO_BIN_EXE_akbp");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    println!("| shape | size | binary: time | binary: peak RSS | exit | findings | library: load + rules |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, text) in shapes() {
+        let path = dir.path().join("shape.yaml");
+        std::fs::write(&path, &text).expect("write the shape");
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%e %M"])
+            .arg(bin)
+            .arg("validate")
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("/usr/bin/time runs akbp");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().last().unwrap_or("? ?").to_string();
+        let mut parts = last.split_whitespace();
+        let secs = parts.next().unwrap_or("?");
+        let kb: f64 = parts
+            .next()
+            .and_then(|k| k.parse().ok())
+            .unwrap_or(f64::NAN);
+        // /usr/bin/time reports the child's status on its own line when it is not 0.
+        let code = if stderr.contains("exited with non-zero status 1") {
+            1
+        } else if stderr.contains("non-zero status") {
+            2
+        } else {
+            0
+        };
+        // The same file through the library, without rendering a report.
+        let started = std::time::Instant::now();
+        let inputs = akbp::input::collect(
+            std::slice::from_ref(&path),
+            &akbp::input::Selection::everything(),
+        )
+        .expect("the shape is found")
+        .inputs;
+        let reports = akbp::validate::run(
+            &inputs,
+            &akbp::check::Options::default(),
+            &akbp::load::RealFs,
+        );
+        let lib = started.elapsed();
+        let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+        println!(
+            "| {name} | {:.1} MiB | {secs} s | {:.0} MB | {code} | {findings} | {:.2} s |",
+            text.len() as f64 / 1024.0 / 1024.0,
+            kb / 1024.0,
+            lib.as_secs_f64()
+        );
+    }
+}
