@@ -28,8 +28,12 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    /// Each finding with the offending lines underlined, then a summary line.
     Human,
+    /// A stable JSON document (see the README).
     Json,
+    /// One line per finding: `path:line:col: severity[CODE] message`.
+    Concise,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,7 +206,8 @@ pub struct ValidateArgs {
     /// List the files a folder search skipped, with the reason.
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Colour the human report: auto (when stdout is a terminal), always, never.
+    /// Colour the human report: auto (on a terminal, unless NO_COLOR is set or
+    /// CLICOLOR_FORCE forces it), always, never. An explicit choice wins over both.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// A regex for a deploy-time placeholder rules treat as opaque, like the built-in
@@ -399,25 +404,32 @@ fn validate(args: ValidateArgs) -> i32 {
     }
     let inputs = collected.inputs;
     let mut skipped = collected.skipped;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+    let color = report::use_color(
+        match args.color {
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+            ColorChoice::Auto => None,
+        },
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("CLICOLOR_FORCE").as_deref(),
+    );
+    let mut format: Box<dyn report::Format> = match args.format {
+        ReportFormat::Json => Box::<report::json::Json>::default(),
+        ReportFormat::Concise => Box::new(report::concise::Concise),
+        ReportFormat::Human => Box::new(report::human::Human {
+            style: report::human::Style { color, width: 100 },
+            verbose: args.verbose,
+        }),
     };
-    let style = report::human::Style { color, width: 100 };
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
     // and the skipped list (names) live across chunks.
-    if let ReportFormat::Json = args.format {
-        let written = emit(&report::json::stream_start(args.target));
-        if written != 0 {
-            return written;
-        }
+    let written = emit(&format.start(args.target));
+    if written != 0 {
+        return written;
     }
     let mut totals = report::Summary::default();
-    let mut json_first = true;
     let mut readable = false;
     let mut worst = None;
     for chunk in inputs.chunks(VALIDATE_CHUNK) {
@@ -426,28 +438,13 @@ fn validate(args: ValidateArgs) -> i32 {
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));
         worst = worst.max(crate::validate::worst_severity(&reports));
-        let text = match args.format {
-            ReportFormat::Json => report::json::stream_findings(&reports, &mut json_first),
-            ReportFormat::Human => report::human::render(&reports, style),
-        };
-        let written = emit(&text);
+        let written = emit(&format.reports(&reports));
         if written != 0 {
             return written;
         }
     }
     let summary = totals.skipping(&skipped);
-    let text = match args.format {
-        ReportFormat::Json => report::json::stream_end(&summary, json_first),
-        ReportFormat::Human => {
-            let mut t = String::new();
-            if args.verbose {
-                t.push_str(&report::human::skipped_list(&skipped));
-            }
-            t.push_str(&summary.line());
-            t.push('\n');
-            t
-        }
-    };
+    let text = format.end(&summary, &skipped);
     let written = emit(&text);
     if written != 0 {
         return written;

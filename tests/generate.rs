@@ -539,3 +539,25 @@ fn generate_refuses_an_acs_url_old_releases_reject() {
     let bp = generate(&o).unwrap().remove(0);
     assert!(bp.text.contains("acs_url: https://fleet/"), "{}", bp.text);
 }
+
+#[test]
+fn generate_refuses_a_second_port() {
+    // Proxmox VE's guide registers `https://proxmox.company:8006`; the property test found
+    // `--app-url https://a.aa:1024` turning into `https://a.aa:1024:8006`.
+    for bad in ["https://pve.example.com:8443", "https://pve.example.com/ui"] {
+        let o = GenerateOptions::new("proxmox-ve", bad, "https://auth.example.com");
+        let err = generate(&o).unwrap_err();
+        assert!(err.to_string().contains("fixed port"), "{bad}: {err}");
+    }
+    let o = GenerateOptions::new(
+        "proxmox-ve",
+        "https://pve.example.com",
+        "https://auth.example.com",
+    );
+    let bp = generate(&o).unwrap().remove(0);
+    assert!(
+        bp.text.contains("https://pve.example.com:8006"),
+        "{}",
+        bp.text
+    );
+}

@@ -431,7 +431,16 @@ proptest! {
         opts.allow_group = group.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
         opts.target = target;
         opts.secret = secret;
-        let bps = generate::generate(&opts).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+        let bps = match generate::generate(&opts) {
+            // Proxmox VE and FreshRSS put a fixed port after the host: a base URL with its
+            // own port or path is refused on purpose (see `generate_refuses_a_second_port`).
+            Err(generate::GenerateError::BadValue { option: "--app-url", reason, .. })
+                if reason.contains("fixed port right after the host") =>
+            {
+                return Ok(());
+            }
+            other => other.map_err(|e| TestCaseError::fail(format!("{e}")))?,
+        };
         for bp in bps {
             let options = Options { target, ..Default::default() };
             let report = check::check_source(SourceFile::new("gen.yaml", bp.text.clone()), &options);

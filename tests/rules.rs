@@ -2,7 +2,8 @@
 //! finding and `good*.yaml` must not. The rendered report of each fixture is pinned
 //! as a snapshot, so a reviewer sees exactly what users see.
 //!
-//! A fixture may start with `# akbp: --target YYYY.M` to check at another release.
+//! A fixture may start with `# akbp: --target YYYY.M` to check at another release, or with
+//! `# akbp: --env FILE` (a dotenv file next to it) to check with known environment values.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,23 @@ fn target_of(text: &str) -> Target {
         .unwrap_or(Target::LATEST)
 }
 
+/// The `--env FILE` a fixture names on its first line, read as the CLI reads it.
+fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
+    let env = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# akbp: --env "))
+        .map(|f| {
+            let file = path.with_file_name(f.trim());
+            let dotenv = std::fs::read_to_string(&file).expect("fixture env file");
+            akbp::blueprint::known::Known::env_from(&dotenv).expect("fixture env")
+        });
+    akbp::blueprint::known::Known {
+        env,
+        ..Default::default()
+    }
+}
+
 /// Check a fixture file as the CLI would (name relative to the fixtures folder).
 fn run(path: &Path) -> (check::FileReport, String) {
     // Read through the same path as the CLI, so unreadable, binary and empty fixtures work.
@@ -38,6 +56,7 @@ fn run(path: &Path) -> (check::FileReport, String) {
     let options = Options {
         target: target_of(&text),
         schema: None,
+        known: known_of(path, &text),
         ..Default::default()
     };
     let input = Input::File {

@@ -294,6 +294,8 @@ fn known_values_change_verdicts_and_env_values_are_never_printed() {
     );
     // --env: the `!Format` with `!Env WIKI_HOST` becomes an http URI with a fragment.
     let clean = run(&["--env", "tests/layouts/known/clean.env"]);
+    // WIKI_CLIENT_SECRET is empty there: authentik would reject the entry.
+    assert!(at(&clean, "15:22 AKB414"), "{clean:?}");
     assert!(at(&clean, "19:40 AKB405"), "{clean:?}");
     assert!(!at(&clean, "17:26 AKB404"), "{clean:?}");
     // WIKI_REGEX=yes: `!If` picks `regex` for a plain URL; the secret is set, so no AKB414,
@@ -339,4 +341,34 @@ fn unusable_known_value_files_are_usage_errors() {
         err.contains("--context") && err.contains("must be a mapping"),
         "{err}"
     );
+}
+
+/// With `--env`, that file is authentik's environment: an `!Env` without a default that is
+/// absent or empty there fails a field that may not be null (authentik 2026.2.2 lab:
+/// "This field may not be null."), so AKB414 is an error; a nullable field (`password`)
+/// takes the null (lab: valid) and nothing is reported. Without `--env` it is a note.
+#[test]
+fn env_file_makes_unset_required_variables_errors() {
+    let text = "version: 1
+entries:
+  - model: authentik_core.group
+    identifiers: {name: !Env GROUP_NAME}
+  - model: authentik_core.user
+    identifiers: {username: wiki-bot}
+    attrs: {name: Wiki bot, password: !Env WIKI_CLIENT_SECRET}
+";
+    let (code, out, err) = akbp(
+        &["validate", "--env", "tests/layouts/known/clean.env", "-"],
+        Some(text),
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(":4:25: error AKB414[env-required/unset-in-env-file]"),
+        "{out}"
+    );
+    assert_eq!(out.matches("AKB414").count(), 1, "{out}");
+    let (code, out, err) = akbp(&["validate", "-"], Some(text));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(":4:25: info AKB414[env-required]"), "{out}");
+    assert_eq!(out.matches("AKB414").count(), 1, "{out}");
 }

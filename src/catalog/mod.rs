@@ -95,6 +95,20 @@ pub struct Method {
 }
 
 impl Method {
+    /// Whether a URL template of this method (or the entry's launch URL) puts a port right
+    /// after `{app_url}` (`{app_url}:8006`): the guide's origin carries a fixed port, so the
+    /// user's base URL must be a bare origin for the result to be one URL.
+    pub fn adds_port_to_app_url(&self, launch_url: &str) -> bool {
+        let mut urls: Vec<&str> = vec![launch_url];
+        urls.extend(self.all_redirect_uris().map(|u| u.url.as_str()));
+        match &self.provider {
+            Provider::Saml(p) => urls.extend([p.acs_url.as_str(), p.audience.as_str()]),
+            Provider::Proxy(p) => urls.push(&p.external_host),
+            Provider::Oauth2(_) | Provider::Ldap(_) => {}
+        }
+        urls.iter().any(|u| u.contains("{app_url}:"))
+    }
+
     /// Authorization and post-logout redirect URIs, in that order (OAuth2 only).
     pub fn all_redirect_uris(&self) -> impl Iterator<Item = &RedirectUri> {
         let (auth, logout): (&[RedirectUri], &[RedirectUri]) = match &self.provider {

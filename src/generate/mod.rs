@@ -746,6 +746,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
             false,
         )?;
         check_url_fields(&resolved, opts.target)?;
+        check_port_templates(&resolved)?;
         let secret = match (&resolved.secret_env, opts.secret) {
             (None, _) => Secret::None,
             (Some(var), SecretMode::Env) => Secret::Env(var.clone()),
@@ -1156,6 +1157,29 @@ fn check_url_fields(r: &Resolved, target: Target) -> Result<(), GenerateError> {
                 ),
             });
         }
+    }
+    Ok(())
+}
+
+/// Proxmox VE's guide registers `{app_url}:8006`, FreshRSS's `{app_url}:443/i/oidc/`: the
+/// port follows the host. A base URL that already has a port or a path would give
+/// `https://pve.example.com:8443:8006`, which no validator (and no browser) accepts.
+fn check_port_templates(r: &Resolved) -> Result<(), GenerateError> {
+    if !r.method.adds_port_to_app_url(&r.integration.launch_url) {
+        return Ok(());
+    }
+    let has_port_or_path = url::Url::parse(&r.app_url)
+        .map(|u| u.port().is_some() || !matches!(u.path(), "" | "/"))
+        .unwrap_or(false);
+    if has_port_or_path {
+        return Err(GenerateError::BadValue {
+            option: "--app-url",
+            value: r.app_url.clone(),
+            reason: format!(
+                "{}'s guide puts a fixed port right after the host, so give the bare origin (scheme and host, no port or path)",
+                r.integration.name
+            ),
+        });
     }
     Ok(())
 }

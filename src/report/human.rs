@@ -10,6 +10,7 @@ use miette::{
 
 use crate::check::{FileReport, Finding, Severity};
 use crate::load::SourceFile;
+use crate::report::{Format, Summary};
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -257,6 +258,29 @@ pub fn render(reports: &[FileReport], style: Style) -> String {
         }
     }
     out
+}
+
+/// The human report as a [`Format`]: every finding, with `verbose` the skipped files,
+/// then the summary line.
+#[derive(Debug, Default)]
+pub struct Human {
+    pub style: Style,
+    pub verbose: bool,
+}
+
+impl Format for Human {
+    fn reports(&mut self, reports: &[FileReport]) -> String {
+        render(reports, self.style)
+    }
+    fn end(&mut self, summary: &Summary, skipped: &[crate::input::Skipped]) -> String {
+        let mut t = String::new();
+        if self.verbose {
+            t.push_str(&skipped_list(skipped));
+        }
+        t.push_str(&summary.line());
+        t.push('\n');
+        t
+    }
 }
 
 /// `--verbose`: one line per file a folder search skipped, with the reason.

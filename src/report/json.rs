@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::check::{FileReport, Severity};
 use crate::input::Skipped;
 use crate::load::{SourceFile, Span};
-use crate::report::Summary;
+use crate::report::{Format, Summary};
 use crate::target::Target;
 
 #[derive(Debug, Serialize)]
@@ -126,6 +126,33 @@ pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> St
 
 // Streaming: the same document as `render`, written in three parts so that a run never holds
 // more than one chunk of reports (see `cli::validate`). `streamed_json_equals_render` checks it.
+
+/// The JSON report as a [`Format`], streamed: [`stream_start`], [`stream_findings`] per
+/// chunk, [`stream_end`].
+#[derive(Debug)]
+pub struct Json {
+    /// No finding written yet.
+    first: bool,
+}
+
+impl Default for Json {
+    fn default() -> Self {
+        Json { first: true }
+    }
+}
+
+impl Format for Json {
+    fn start(&mut self, target: Target) -> String {
+        self.first = true;
+        stream_start(target)
+    }
+    fn reports(&mut self, reports: &[FileReport]) -> String {
+        stream_findings(reports, &mut self.first)
+    }
+    fn end(&mut self, summary: &Summary, _skipped: &[Skipped]) -> String {
+        stream_end(summary, self.first)
+    }
+}
 
 /// Indents every line after the first by `n` spaces (JSON strings hold no raw newline).
 fn indent(json: &str, n: usize) -> String {

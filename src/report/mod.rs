@@ -1,30 +1,110 @@
-//! Renderers over the same findings: human (miette) and JSON. Line and column are
-//! computed here, at render time, from each file's line index.
+//! Output formats over the same findings. Each format is one module implementing
+//! [`Format`] and renders a whole [`Run`]. Reports are masked when they are built
+//! ([`mask`]), so no format can print a secret. Line and column are computed here, at
+//! render time, from each file's line index.
 
+pub mod concise;
 pub mod human;
 pub mod json;
 pub mod mask;
 
 use std::collections::BTreeMap;
 
-use crate::check::{FileReport, Severity};
+use crate::check::{FileReport, Finding, Severity};
 use crate::input::{SkipReason, Skipped};
+use crate::load::{SourceFile, Span};
 use crate::target::Target;
 
-/// A whole-run renderer. Every output format has one; tests that must hold for every
-/// format (no secret printed, no control character passed to a terminal) iterate over
-/// [`FORMATS`], so a format added there is covered automatically.
+/// One output format: one module under `src/report/`, one implementation of this.
+///
+/// `validate` streams: it calls [`Format::start`] once, [`Format::reports`] for each chunk
+/// of reports in input order (a chunk's sources are dropped after it is written), then
+/// [`Format::end`] with the counts over every chunk. A format keeps what it needs across
+/// chunks in `self`. [`render`] runs the same three steps over reports held at once.
+pub trait Format {
+    /// What comes before the first finding.
+    fn start(&mut self, _target: Target) -> String {
+        String::new()
+    }
+    /// The findings of one chunk of reports, in order.
+    fn reports(&mut self, reports: &[FileReport]) -> String;
+    /// What comes after the last finding: the summary counts every file of the run.
+    fn end(&mut self, summary: &Summary, skipped: &[Skipped]) -> String;
+}
+
+/// A whole run through a format, in one piece.
+pub fn render(
+    format: &mut dyn Format,
+    reports: &[FileReport],
+    target: Target,
+    skipped: &[Skipped],
+) -> String {
+    let mut out = format.start(target);
+    out.push_str(&format.reports(reports));
+    out.push_str(&format.end(&Summary::of(reports).skipping(skipped), skipped));
+    out
+}
+
+/// Every finding of `reports` with its report, in output order.
+pub fn findings(reports: &[FileReport]) -> impl Iterator<Item = (&FileReport, &Finding)> {
+    reports
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+}
+
+/// A whole-run renderer with each format's defaults (no colour). Tests that must hold for
+/// every format (no secret printed, no control character passed to a terminal) iterate
+/// over [`FORMATS`], so a format added there is covered automatically.
 pub type Render = fn(&[FileReport], Target, &[Skipped]) -> String;
 
 /// Every output format by its `--format` name.
-pub const FORMATS: &[(&str, Render)] = &[("human", human_plain), ("json", json::render)];
+pub const FORMATS: &[(&str, Render)] = &[
+    ("human", plain::<human::Human>),
+    ("json", plain::<json::Json>),
+    ("concise", plain::<concise::Concise>),
+];
 
-/// The human report without colour, with its summary line.
-fn human_plain(reports: &[FileReport], _target: Target, skipped: &[Skipped]) -> String {
-    let mut t = human::render(reports, human::Style::default());
-    t.push_str(&Summary::of(reports).skipping(skipped).line());
-    t.push('\n');
-    t
+/// Render with a format's default settings.
+fn plain<F: Format + Default>(
+    reports: &[FileReport],
+    target: Target,
+    skipped: &[Skipped],
+) -> String {
+    render(&mut F::default(), reports, target, skipped)
+}
+
+/// 1-based line and column (characters) of a span's start and (exclusive) end.
+pub fn range(source: Option<&SourceFile>, span: Span) -> [usize; 4] {
+    match source {
+        Some(s) => {
+            let a = s.position(span.start as usize);
+            let b = s.position(span.end as usize);
+            [a.line, a.column, b.line, b.column]
+        }
+        None => [1, 1, 1, 1],
+    }
+}
+
+/// Whether to colour output. An explicit `--color always|never` wins; otherwise a
+/// non-empty `NO_COLOR` turns colour off, a non-empty `CLICOLOR_FORCE` other than `0`
+/// turns it on, and else only a terminal gets colour (<https://no-color.org>,
+/// <https://bixense.com/clicolors/>).
+pub fn use_color(
+    explicit: Option<bool>,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    clicolor_force: Option<&std::ffi::OsStr>,
+) -> bool {
+    if let Some(c) = explicit {
+        return c;
+    }
+    if no_color.is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if clicolor_force.is_some_and(|v| !v.is_empty() && v != "0") {
+        return true;
+    }
+    is_terminal
 }
 
 /// Counts over a whole run.
@@ -119,5 +199,37 @@ impl Summary {
             if total == 1 { "" } else { "s" },
             why.join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_choice() {
+        let on = Some(OsStr::new("1"));
+        assert!(use_color(None, true, None, None));
+        assert!(!use_color(None, false, None, None));
+        assert!(!use_color(None, true, on, None), "NO_COLOR");
+        assert!(
+            use_color(None, true, Some(OsStr::new("")), None),
+            "empty NO_COLOR is unset"
+        );
+        assert!(use_color(None, false, None, on), "CLICOLOR_FORCE");
+        assert!(!use_color(None, false, None, Some(OsStr::new("0"))));
+        assert!(
+            !use_color(None, false, on, on),
+            "NO_COLOR beats CLICOLOR_FORCE"
+        );
+        assert!(
+            use_color(Some(true), false, on, None),
+            "--color always wins"
+        );
+        assert!(
+            !use_color(Some(false), true, None, on),
+            "--color never wins"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! OAuth2 provider settings that break logins or leak credentials.
 
 use crate::blueprint::{Blueprint, Entry, State, Tag};
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::target::Target;
 
@@ -201,8 +201,12 @@ pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
     name: "env-required",
     severity: Severity::Info,
     summary: "`!Env NAME` without a default on a field that may not be null: the import fails unless NAME is set for authentik.",
-    doc: "## What it does\nNotes values read with `!Env NAME` and no default on any field that may not be null (model knowledge: `client_id`, `client_secret`, names, slugs, `meta_description`...), in `identifiers` or `attrs`, naming the variable that authentik's server and worker must have.\n\n## Why\nauthentik reads the variable when it applies the blueprint; unset, `!Env` yields null and the import fails with \"This field may not be null\" (for `client_secret`, or any other field that is not nullable; lab-verified on authentik 2026.2.2 with a group `name: !Env UNSET`). That is often what you want (no silent empty secret), so this is a note, not a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n\n## Use instead\nSet `WIKI_CLIENT_SECRET` in the environment of authentik's server and worker before the blueprint is applied (or give a default: `!Env [WIKI_CLIENT_SECRET, \"\"]`, which lets authentik keep a blank secret).\n",
-    cases: &[],
+    doc: "## What it does\nNotes values read with `!Env NAME` and no default on any field that may not be null (model knowledge: `client_id`, `client_secret`, names, slugs, `meta_description`...), in `identifiers` or `attrs`, naming the variable that authentik's server and worker must have.\n\n## Why\nauthentik reads the variable when it applies the blueprint; unset, `!Env` yields null and the import fails with \"This field may not be null\" (for `client_secret`, or any other field that is not nullable; lab-verified on authentik 2026.2.2 with a group `name: !Env UNSET`). That is often what you want (no silent empty secret), so this is a note, not a warning. With `--env FILE` that file stands for authentik's environment: a variable absent or empty there (authentik's `getenv(k) or default`) makes the entry fail, which is an error (lab-verified on authentik 2026.2.2: `meta_description: !Env UNSET` is rejected with \"This field may not be null.\"). On a nullable field a null is accepted and nothing is reported.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n\n## Use instead\nSet `WIKI_CLIENT_SECRET` in the environment of authentik's server and worker before the blueprint is applied (or give a default: `!Env [WIKI_CLIENT_SECRET, \"\"]`, which lets authentik keep a blank secret).\n",
+    cases: &[Case {
+        id: "unset-in-env-file",
+        severity: Severity::Error,
+        summary: "With `--env FILE`, the variable is absent or empty there: authentik rejects the entry.",
+    }],
     check: Some(check_env_without_default),
 };
 
@@ -220,6 +224,18 @@ fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let var = name.text.unwrap_or("the variable");
+        // With `--env`, that file is authentik's environment: an absent or empty variable
+        // (`getenv(k) or default`) yields null and the entry is rejected.
+        if name
+            .text
+            .and_then(|t| ctx.options.known.env_unset(t))
+            .unwrap_or(false)
+        {
+            sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` is not set (or empty) in the --env file, so `{field}` reads null and authentik rejects the entry"))
+                .case("unset-in-env-file")
+                .help(format!("set {var} in the environment file, or give a default: `!Env [{var}, ...]`"));
+            continue;
+        }
         sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))
             .help(format!("set {var} in both containers' environment before the blueprint is applied, or give a default: `!Env [{var}, ...]`"));
     }

@@ -168,6 +168,55 @@ fn python_rust_differ(s: &str) -> bool {
     .any(|c| s.contains(c))
 }
 
+/// CPython's `sre_constants.MAXREPEAT`: the smallest repetition count `re` refuses.
+const PYTHON_MAXREPEAT: u64 = 4_294_967_295;
+
+/// The largest count in a `{n}`, `{n,}` or `{n,m}` repetition (not after a backslash).
+fn max_repetition(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let mut best = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'{' => {
+                let end = s[i + 1..].find('}').map(|e| i + 1 + e);
+                if let Some(end) = end {
+                    let counts: Vec<&str> = s[i + 1..end].split(',').collect();
+                    if counts.len() <= 2
+                        && counts.iter().any(|c| !c.is_empty())
+                        && counts.iter().all(|c| c.bytes().all(|d| d.is_ascii_digit()))
+                    {
+                        for c in counts.iter().filter(|c| !c.is_empty()) {
+                            // A count beyond u64 is beyond Python's limit too.
+                            let n = c.parse::<u64>().unwrap_or(u64::MAX);
+                            best = best.max(Some(n));
+                        }
+                    }
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    best
+}
+
+/// Errors from the size and nesting limits of akbp's engine, which Python's `re` does not
+/// share: a huge repetition count or a very long alternation compiles there.
+fn engine_limit(err: &fancy_regex::Error) -> bool {
+    use fancy_regex::{CompileError, Error, ParseError};
+    match err {
+        Error::CompileError(c) => match &**c {
+            CompileError::InnerError(e) => e.size_limit().is_some(),
+            CompileError::PatternTooComplex => true,
+            _ => false,
+        },
+        Error::ParseError(_, ParseError::RecursionExceeded) => true,
+        _ => false,
+    }
+}
+
 /// The placeholder text found in a URL, and why it is one.
 fn placeholder(url: &str) -> Option<(&str, &'static str)> {
     if let Some(i) = url.find("temp.temp") {
@@ -360,14 +409,8 @@ pub const REGEX_BROAD: Rule = Rule {
     name: "redirect-regex-too-broad",
     severity: Severity::Error,
     summary: "A regex redirect URI accepts any host (`.*`, `*`, `https://.*`) or a wildcard before the domain.",
-    doc: "## What it does\nReports regex redirect URIs that match any URL (`.*`, `.+`, bare `*`), any host (`https://.*`, `https?://[^/]+/...`), or put `.*` before the registrable domain (`https://.*\\.example\\.com/...`, which also matches `https://evil.com/x.example.com/...`; a warning).\n\n## Why\nAn attacker can send users to authentik with a redirect URI of their own and receive their authorization codes or tokens.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n```\n",
-    cases: &[
-        Case {
-            id: "leading-wildcard-host",
-            severity: Severity::Warning,
-            summary: "The host starts with `.*` or `.+`, which also runs over `/`.",
-        },
-    ],
+    doc: "## What it does\nReports regex redirect URIs that match any URL (`.*`, `.+`, bare `*`), any host (`https://.*`, `https?://[^/]+/...`), or put `.*` before the registrable domain (`https://.*\\.example\\.com/...`, which also matches `https://evil.com/x.example.com/...`: authentik full-matches with Python's `re`, and `.*` runs over `/`).\n\n## Why\nAn attacker can send users to authentik with a redirect URI of their own and receive their authorization codes or tokens. authentik does not refuse such patterns: authentik 2026.2.2 (lab) accepts a provider with `https://.*\\.example\\.com/.*`, so only akbp can catch them.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n```\n",
+    cases: &[],
     check: Some(check_regex_broad),
 };
 
@@ -403,7 +446,6 @@ fn check_regex_broad(ctx: &Ctx, sink: &mut Sink) {
                             .replace("\\.", ".")
                     ),
                 )
-                .case("leading-wildcard-host")
                 .help("match sub-domains with `[a-z0-9-]+` instead of `.*`");
             }
         }
@@ -415,7 +457,7 @@ pub const REGEX_INVALID: Rule = Rule {
     name: "redirect-regex-invalid",
     severity: Severity::Error,
     summary: "A regex redirect URI does not compile (or uses syntax akbp cannot verify against Python's `re`).",
-    doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...), it says it could not verify instead of reporting an error.\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
+    doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...) and where a pattern exceeds akbp's engine limits but not Python's (a huge repetition count or a very long alternation: authentik 2026.2.2 (lab) accepts `x{1000000}`), it says it could not verify instead of reporting an error. A repetition count of 4294967295 (CPython's `MAXREPEAT`) or more is an error: Python refuses it (lab: \"OverflowError the repetition number is too large\").\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
     cases: &[
         Case {
             id: "unverifiable",
@@ -436,8 +478,27 @@ fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
             let compiled = fancy_regex::RegexBuilder::new(&wrapped)
                 .backtrack_limit(100_000)
                 .build();
+            // Python rejects a repetition count from MAXREPEAT (4294967295 on CPython 3.11:
+            // `re.compile("a{4294967295}")` raises "the repetition number is too large").
+            if let Some(n) = max_repetition(&u.text).filter(|n| *n >= PYTHON_MAXREPEAT) {
+                sink.push(
+                    &REGEX_INVALID,
+                    u.url_node.span,
+                    format!(
+                        "the repetition count {n} is too large for Python's `re` (at most {})",
+                        PYTHON_MAXREPEAT - 1
+                    ),
+                )
+                .help("use a smaller count, or `*`/`+`; authentik cannot compile this pattern");
+                continue;
+            }
             match compiled {
                 Ok(_) => {}
+                Err(err) if engine_limit(&err) => {
+                    sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: it is too large for akbp's regex engine ({err}), though Python's `re` may compile it"))
+                        .case("unverifiable")
+                        .help("check it with Python: `re.compile(pattern)`; a shorter pattern is easier to review");
+                }
                 Err(err) if python_rust_differ(&u.text) => {
                     sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: Python's `re` and akbp's regex engine read it differently ({err})"))
                         .case("unverifiable")
@@ -717,6 +778,19 @@ mod tests {
         assert!(!python_rust_differ(
             r"https://(?P<h>[a-z]+)\.example\.com/.*"
         ));
+    }
+
+    #[test]
+    fn repetition_counts_and_engine_limits() {
+        assert_eq!(max_repetition(r"a{2}b{3,40}c{5,}"), Some(40));
+        assert_eq!(max_repetition(r"\{99999999999}x"), None);
+        assert_eq!(max_repetition("a{x}"), None);
+        assert_eq!(max_repetition("a{99999999999999999999999}"), Some(u64::MAX));
+        let build = |p: &str| fancy_regex::RegexBuilder::new(p).build().unwrap_err();
+        // Python compiles both at once (CPython 3.11); akbp's engine exceeds its size limit.
+        assert!(engine_limit(&build("a{1000000}")));
+        assert!(engine_limit(&build("(?:ab{1000}){1000}")));
+        assert!(!engine_limit(&build("(a")));
     }
 
     #[test]

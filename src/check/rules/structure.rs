@@ -170,17 +170,12 @@ pub const ENTRIES_SHAPE: Rule = Rule {
     name: "entries-shape",
     severity: Severity::Error,
     summary: "`entries` must be a list of entries, or (2025.8+) a mapping of section names to lists.",
-    doc: "## What it does\nChecks that `entries` exists and is a list of mappings, or from authentik 2025.8 a mapping whose values are such lists.\n\n## Why\nWithout `entries` the blueprint is an empty no-op; with another shape authentik fails to build it. The map form is not understood before 2025.8.\n\n## Example\n```yaml\nversion: 1\nentries:\n  model: authentik_core.group\n  identifiers: {name: admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
+    doc: "## What it does\nChecks that `entries` exists and is a list of mappings, or from authentik 2025.8 a mapping whose values are such lists.\n\n## Why\nWithout `entries` the blueprint is an empty no-op (a warning). `entries:` with nothing after it is null, which authentik 2026.2.2 (lab) refuses (\"can not match type NoneType\" to the `entries` union); with another shape authentik fails to build it. The map form is not understood before 2025.8.\n\n## Example\n```yaml\nversion: 1\nentries:\n  model: authentik_core.group\n  identifiers: {name: admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
     cases: &[
         Case {
             id: "missing",
             severity: Severity::Warning,
             summary: "The blueprint has no `entries`.",
-        },
-        Case {
-            id: "empty",
-            severity: Severity::Warning,
-            summary: "`entries` is null.",
         },
     ],
     check: Some(check_entries_shape),
@@ -249,9 +244,8 @@ fn check_entries_shape(ctx: &Ctx, sink: &mut Sink) {
             sink.push(
                 &ENTRIES_SHAPE,
                 en.span,
-                "`entries` is empty; authentik applies nothing",
+                "`entries` is null; authentik cannot build the blueprint",
             )
-            .case("empty")
             .help("list the objects to create under `entries:`, or write `entries: []` on purpose");
         }
         NodeKind::Scalar(_) => {

@@ -197,8 +197,12 @@ pub const DOCS_STYLE_DEFAULT: Rule = Rule {
     name: "docs-style-default",
     severity: Severity::Warning,
     summary: "`!Env NAME, default` as a scalar looks up a variable literally named `NAME, default`.",
-    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null. On a field that may not be null (model knowledge) the entry then fails: lab-verified on authentik 2026.2.2, where `meta_description: !Env NAME, default` is rejected with \"This field may not be null.\"\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
-    cases: &[],
+    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null. On a field that may not be null (model knowledge) the entry then fails: lab-verified on authentik 2026.2.2, where `meta_description: !Env NAME, default` is rejected with \"This field may not be null.\" (and `meta_launch_url` alike), so there it is an error; on a nullable field it is a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
+    cases: &[Case {
+        id: "non-nullable-field",
+        severity: Severity::Error,
+        summary: "The misread tag yields null on a field that may not be null; authentik rejects the entry.",
+    }],
     check: Some(check_docs_style_default),
 };
 
@@ -233,8 +237,11 @@ fn check_docs_style_default(ctx: &Ctx, sink: &mut Sink) {
                     t.name
                 ),
             };
-            sink.push(&DOCS_STYLE_DEFAULT, t.node.span, message)
-                .help(format!("write `!{} [{name}, {def}]`", t.name));
+            let f = sink.push(&DOCS_STYLE_DEFAULT, t.node.span, message);
+            if refused.is_some() {
+                f.case("non-nullable-field");
+            }
+            f.help(format!("write `!{} [{name}, {def}]`", t.name));
         }
     }
 }
