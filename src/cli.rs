@@ -34,6 +34,12 @@ pub enum ReportFormat {
     Json,
     /// One line per finding: `path:line:col: severity[CODE] message`.
     Concise,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs).
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding.
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 #[derive(Debug, Subcommand)]
@@ -417,6 +423,9 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut format: Box<dyn report::Format> = match args.format {
         ReportFormat::Json => Box::<report::json::Json>::default(),
         ReportFormat::Concise => Box::new(report::concise::Concise),
+        ReportFormat::Sarif => Box::<report::sarif::Sarif>::default(),
+        ReportFormat::Github => Box::new(report::github::Github),
+        ReportFormat::Gitlab => Box::<report::gitlab::Gitlab>::default(),
         ReportFormat::Human => Box::new(report::human::Human {
             style: report::human::Style { color, width: 100 },
             verbose: args.verbose,

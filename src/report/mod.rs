@@ -4,9 +4,12 @@
 //! render time, from each file's line index.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod mask;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 
@@ -62,7 +65,13 @@ pub const FORMATS: &[(&str, Render)] = &[
     ("human", plain::<human::Human>),
     ("json", plain::<json::Json>),
     ("concise", plain::<concise::Concise>),
+    ("sarif", plain::<sarif::Sarif>),
+    ("github", plain::<github::Github>),
+    ("gitlab", plain::<gitlab::Gitlab>),
 ];
+
+/// Formats whose output is JSON (the others are text read by people or CI logs).
+pub const JSON_FORMATS: &[&str] = &["json", "sarif", "gitlab"];
 
 /// Render with a format's default settings.
 fn plain<F: Format + Default>(
