@@ -44,5 +44,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let reports = [report];
     let _ = human::render(&reports, human::Style::default());
-    let _ = json::render(&reports, target);
+    let _ = json::render(&reports, target, &[]);
 });
