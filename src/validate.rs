@@ -80,11 +80,7 @@ pub fn any_readable(reports: &[FileReport]) -> bool {
 
 /// The most severe finding in `reports`.
 pub fn worst_severity(reports: &[FileReport]) -> Option<Severity> {
-    reports
-        .iter()
-        .flat_map(|r| r.findings.iter())
-        .map(|f| f.severity)
-        .max()
+    reports.iter().filter_map(FileReport::worst).max()
 }
 
 /// The exit code for a finished run: 1 with error-level findings (or warnings when denied).

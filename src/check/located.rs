@@ -95,6 +95,7 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
         source: Some(source),
         findings,
         skipped,
+        omitted: Vec::new(),
     };
     secrets.mask(&mut report);
     report
@@ -116,6 +117,7 @@ fn template(name: String, source: SourceFile) -> FileReport {
         source: Some(source),
         findings: sink.findings,
         skipped: Some(SkipReason::Template),
+        omitted: Vec::new(),
     };
     secrets.mask(&mut report);
     report

@@ -230,6 +230,20 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Read but not a blueprint (or a template): counted as skipped, not as checked.
     pub skipped: Option<SkipReason>,
+    /// Findings past [`MAX_KEPT_PER_RULE`] of one rule in this file: counted, not kept.
+    pub omitted: Vec<Omitted>,
+}
+
+/// Most findings of one rule kept for one file. 2 MB of duplicate keys would otherwise
+/// make a report of 150 MB; the summary still counts every finding.
+pub const MAX_KEPT_PER_RULE: usize = 1000;
+
+/// Findings of one rule and severity left out of a file's report by the cap.
+#[derive(Debug, Clone)]
+pub struct Omitted {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub count: usize,
 }
 
 impl FileReport {
@@ -237,14 +251,54 @@ impl FileReport {
     /// load) through the same severity decision.
     pub fn resolved(mut self, options: &Options) -> Self {
         options.policy.resolve(&mut self.findings);
+        self.cap();
         self
     }
 
+    /// Keep the first [`MAX_KEPT_PER_RULE`] findings of each rule (in source order) and
+    /// count the rest, after the final severities are known.
+    fn cap(&mut self) {
+        let mut seen: std::collections::HashMap<&'static str, usize> = Default::default();
+        let omitted = &mut self.omitted;
+        self.findings.retain(|f| {
+            let n = seen.entry(f.rule.code).or_default();
+            *n += 1;
+            if *n <= MAX_KEPT_PER_RULE {
+                return true;
+            }
+            match omitted
+                .iter_mut()
+                .find(|o| o.rule.code == f.rule.code && o.severity == f.severity)
+            {
+                Some(o) => o.count += 1,
+                None => omitted.push(Omitted {
+                    rule: f.rule,
+                    severity: f.severity,
+                    count: 1,
+                }),
+            }
+            false
+        });
+    }
+
+    /// Findings at `severity`, the omitted ones included.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+            + self
+                .omitted
+                .iter()
+                .filter(|o| o.severity == severity)
+                .map(|o| o.count)
+                .sum::<usize>()
+    }
+
+    /// The most severe finding, the omitted ones included.
+    pub fn worst(&self) -> Option<Severity> {
+        let kept = self.findings.iter().map(|f| f.severity);
+        kept.chain(self.omitted.iter().map(|o| o.severity)).max()
     }
 }
 
@@ -292,6 +346,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         source,
         findings: sink.findings,
         skipped: None,
+        omitted: Vec::new(),
     };
     secrets.mask(&mut report);
     report

@@ -253,12 +253,42 @@ pub fn render(reports: &[FileReport], style: Style) -> String {
         let name = escape(&r.name, true);
         let shown = r.source.as_ref().map(shown_source);
         let pair = r.source.as_ref().zip(shown.as_ref());
+        // At most SHOWN_PER_RULE findings of one rule per file; the rest are one line.
+        let mut per_rule: Vec<(&'static str, usize)> = Vec::new();
         for f in &r.findings {
-            render_finding(&mut out, &name, pair, f, &handler);
+            let n = match per_rule.iter_mut().find(|(c, _)| *c == f.rule.code) {
+                Some((_, n)) => n,
+                None => {
+                    per_rule.push((f.rule.code, 0));
+                    &mut per_rule.last_mut().expect("just pushed").1
+                }
+            };
+            *n += 1;
+            if *n <= SHOWN_PER_RULE {
+                render_finding(&mut out, &name, pair, f, &handler);
+            }
+        }
+        for (code, n) in per_rule {
+            let omitted: usize = r
+                .omitted
+                .iter()
+                .filter(|o| o.rule.code == code)
+                .map(|o| o.count)
+                .sum();
+            let more = n.saturating_sub(SHOWN_PER_RULE) + omitted;
+            if more > 0 {
+                let _ = writeln!(
+                    out,
+                    "{name}: and {more} more {code} findings in this file (the summary counts them all)\n"
+                );
+            }
         }
     }
     out
 }
+
+/// Most findings of one rule the human report shows for one file.
+pub const SHOWN_PER_RULE: usize = 20;
 
 /// The human report as a [`Format`]: every finding, with `verbose` the skipped files,
 /// then the summary line.
