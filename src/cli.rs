@@ -400,31 +400,35 @@ fn validate(args: ValidateArgs) -> i32 {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
     };
-    let collected = match crate::input::collect(&args.paths, &selection) {
-        Ok(c) => c,
+    // Files stream from the folder walk chunk by chunk; the first chunk is taken before
+    // anything is written, so "nothing to check" is still a clean usage error.
+    let mut found = match crate::input::inputs(&args.paths, &selection) {
+        Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    if collected.inputs.is_empty() {
-        let summary = report::Summary::default().skipping(&collected.skipped);
+    let mut skipped = crate::input::SkipTally::new(args.verbose);
+    let mut chunk = found.next_chunk(VALIDATE_CHUNK, &mut skipped);
+    if chunk.is_empty() {
+        let summary = report::Summary::default().skipping_tally(&skipped);
         match summary.skipped_phrase() {
             None => eprintln!("error: no .yaml or .yml files found under the given paths"),
-            Some(skipped) => eprintln!(
-                "error: no .yaml or .yml files left to check under the given paths; {skipped} \
+            Some(phrase) => eprintln!(
+                "error: no .yaml or .yml files left to check under the given paths; {phrase} \
                  (--verbose lists them)"
             ),
         }
         if args.verbose {
-            eprint!("{}", report::human::skipped_list(&collected.skipped));
+            eprint!("{}", report::human::skipped_list(skipped.names()));
         }
         return 2;
     }
-    let inputs = collected.inputs;
-    let mut skipped = collected.skipped;
+    // The run's scope needs the input count only without folders, where the inputs are
+    // exactly the paths given.
     let options = Options {
-        crossfile: std::sync::Arc::new(crate::validate::cross_file(&args.paths, inputs.len())),
+        crossfile: std::sync::Arc::new(crate::validate::cross_file(&args.paths, args.paths.len())),
         ..options
     };
     let color = report::use_color(
@@ -450,7 +454,7 @@ fn validate(args: ValidateArgs) -> i32 {
     };
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
-    // and the skipped list (names) live across chunks.
+    // (and, for --verbose, the first skipped names) live across chunks.
     let written = emit(&format.start(args.target));
     if written != 0 {
         return written;
@@ -458,8 +462,21 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut totals = report::Summary::default();
     let mut readable = false;
     let mut worst = None;
-    for chunk in inputs.chunks(VALIDATE_CHUNK) {
-        let reports = crate::validate::run_chunk(chunk, &inputs, &options, &crate::load::RealFs);
+    while !chunk.is_empty() {
+        // The blueprint index, when a check asks for it, comes from a second walk of the
+        // same paths: the first walk streams and keeps no list of inputs.
+        let reports = crate::validate::run_chunk_with(
+            &chunk,
+            || {
+                crate::validate::blueprint_index_of(
+                    crate::input::inputs(&args.paths, &selection),
+                    &options.crossfile.roots,
+                    &crate::load::RealFs,
+                )
+            },
+            &options,
+            &crate::load::RealFs,
+        );
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));
@@ -468,9 +485,11 @@ fn validate(args: ValidateArgs) -> i32 {
         if written != 0 {
             return written;
         }
+        drop(reports);
+        chunk = found.next_chunk(VALIDATE_CHUNK, &mut skipped);
     }
-    let summary = totals.skipping(&skipped);
-    let text = format.end(&summary, &skipped);
+    let summary = totals.skipping_tally(&skipped);
+    let text = format.end(&summary, skipped.names());
     let written = emit(&text);
     if written != 0 {
         return written;
