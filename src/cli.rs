@@ -190,11 +190,28 @@ pub struct ValidateArgs {
     /// Files, folders (searched for .yaml/.yml) or `-` for standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The authentik release the blueprints are meant for (YYYY.M; that line's latest patch).
-    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
-    pub target: Target,
+    /// The authentik release the blueprints are meant for (YYYY.M; that line's latest
+    /// patch). Wins over a file's `# akbp: target` comment and akbp.toml [default: 2026.8].
+    #[arg(long, value_parser = parse_target)]
+    pub target: Option<Target>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+    /// Use this configuration file for every input instead of the nearest akbp.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no akbp.toml at all.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Run only these rules (codes, code prefixes like AKB2, names, or ALL), replacing
+    /// akbp.toml's selection; comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (codes, prefixes or names), after akbp.toml and --select.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Apply no `# akbp: ignore` comments: show every finding.
+    #[arg(long)]
+    pub no_suppressions: bool,
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -377,18 +394,32 @@ fn validate(args: ValidateArgs) -> i32 {
         }
     };
     let options = Options {
-        target: args.target,
         schema,
         placeholders,
         known,
         ..Options::default()
     };
+    let settings = match crate::config::Settings::from_args(&args, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let selection = crate::input::Selection {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
     };
-    let collected = match crate::input::collect(&args.paths, &selection) {
+    let mut collected = match crate::input::collect(&args.paths, &selection) {
         Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    // Each input's options from its nearest akbp.toml; its include/exclude may skip some.
+    let options = match settings.assign(&mut collected) {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
@@ -434,15 +465,18 @@ fn validate(args: ValidateArgs) -> i32 {
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
     // and the skipped list (names) live across chunks.
-    let written = emit(&format.start(args.target));
+    let written = emit(&format.start(settings.run_target()));
     if written != 0 {
         return written;
     }
     let mut totals = report::Summary::default();
     let mut readable = false;
     let mut worst = None;
-    for chunk in inputs.chunks(VALIDATE_CHUNK) {
-        let reports = crate::validate::run(chunk, &options, &crate::load::RealFs);
+    for (chunk, options) in inputs
+        .chunks(VALIDATE_CHUNK)
+        .zip(options.chunks(VALIDATE_CHUNK))
+    {
+        let reports = crate::validate::run_each(chunk, options, &crate::load::RealFs);
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));

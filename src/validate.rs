@@ -16,6 +16,20 @@ pub fn run(inputs: &[Input], options: &Options, fs: &dyn Fs) -> Vec<FileReport> 
         .collect()
 }
 
+/// Check each input with its own options (`options[i]` for `inputs[i]`, as
+/// [`crate::config::Settings::assign`] pairs them); the result keeps the inputs' order.
+pub fn run_each(
+    inputs: &[Input],
+    options: &[std::sync::Arc<Options>],
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
+    inputs
+        .par_iter()
+        .zip(options.par_iter())
+        .map(|(input, options)| check_input(input, options, fs))
+        .collect()
+}
+
 /// Check one input. Never panics on its content; a failure is a finding for that input.
 pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport {
     let name = input.name().to_string();

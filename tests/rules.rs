@@ -2,8 +2,9 @@
 //! finding and `good*.yaml` must not. The rendered report of each fixture is pinned
 //! as a snapshot, so a reviewer sees exactly what users see.
 //!
-//! A fixture may start with `# akbp: --target YYYY.M` to check at another release, or with
-//! `# akbp: --env FILE` (a dotenv file next to it) to check with known environment values.
+//! A fixture may start with `# akbp: target YYYY.M` to check at another release (the
+//! per-file target comment, read by akbp itself as for any file), or with
+//! `# fixture: --env FILE` (a dotenv file next to it) to check with known environment values.
 
 use std::path::{Path, PathBuf};
 
@@ -11,18 +12,9 @@ use akbp::check::{self, Options, RULES};
 use akbp::input::Input;
 use akbp::load::{RealFs, SourceFile};
 use akbp::report::human::{self, Style};
-use akbp::target::Target;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn target_of(text: &str) -> Target {
-    text.lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# akbp: --target "))
-        .map(|t| t.trim().parse().expect("fixture target"))
-        .unwrap_or(Target::LATEST)
 }
 
 /// The `--env FILE` a fixture names on its first line, read as the CLI reads it.
@@ -30,7 +22,7 @@ fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
     let env = text
         .lines()
         .next()
-        .and_then(|l| l.strip_prefix("# akbp: --env "))
+        .and_then(|l| l.strip_prefix("# fixture: --env "))
         .map(|f| {
             let file = path.with_file_name(f.trim());
             let dotenv = std::fs::read_to_string(&file).expect("fixture env file");
@@ -54,7 +46,6 @@ fn run(path: &Path) -> (check::FileReport, String) {
         .display()
         .to_string();
     let options = Options {
-        target: target_of(&text),
         schema: None,
         known: known_of(path, &text),
         ..Default::default()
@@ -164,11 +155,7 @@ fn doc_examples_behave_as_documented() {
             let Some(yaml) = doc_example(rule.doc, heading) else {
                 continue;
             };
-            let options = Options {
-                target: target_of(yaml),
-                schema: None,
-                ..Default::default()
-            };
+            let options = Options::default();
             let report = check::check_source(
                 SourceFile::new(format!("{}.yaml", rule.code), yaml),
                 &options,
