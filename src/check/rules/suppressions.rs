@@ -18,11 +18,11 @@ pub const INVALID_COMMENT: Rule = Rule {
     name: "invalid-akbp-comment",
     severity: Severity::Warning,
     summary: "A `# akbp:` comment akbp cannot read: an unknown directive or rule, or one in the wrong place.",
-    doc: "## What it does\nReports `# akbp:` comments that do nothing: an unknown directive, `ignore` without a `[CODE]` list, a code or name no rule has, `ignore-file` or `target` below the first line that is not a comment, and a `target` that is not a known release (case `bad-target`, an error: the file is then checked at the default release).\n\n## Why\nA misspelt suppression suppresses nothing and a misspelt target silently checks the file against another release.\n\n## Example\n```yaml\n# akbp: target 2024.8\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n\n## Use instead\n```yaml\n# akbp: target 2024.10\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
+    doc: "## What it does\nReports `# akbp:` comments that do nothing: an unknown directive, `ignore` without a `[CODE]` list, a code or name no rule has, `ignore-file` or `target` below the first line that is not a comment, and a `target` that is not a known release (case `bad-target`, an error: the file is then checked as if the comment were not there).\n\n## Why\nA misspelt suppression suppresses nothing and a misspelt target silently checks the file against another release.\n\n## Example\n```yaml\n# akbp: target 2024.8\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n\n## Use instead\n```yaml\n# akbp: target 2024.10\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
     cases: &[Case {
         id: "bad-target",
         severity: Severity::Error,
-        summary: "`# akbp: target` names no known release; the file is checked at the default one.",
+        summary: "`# akbp: target` names no known release; the file is checked as if the comment were not there.",
     }],
     check: None,
 };
