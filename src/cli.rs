@@ -412,13 +412,6 @@ fn validate(args: ValidateArgs) -> i32 {
         known,
         ..Options::default()
     };
-    let settings = match crate::config::Settings::from_args(&args, options) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
     let selection = crate::input::Selection {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
@@ -431,6 +424,22 @@ fn validate(args: ValidateArgs) -> i32 {
         }
     };
     // Each input's options from its nearest akbp.toml; its include/exclude may skip some.
+    // Every options shares the run's one cross-file view.
+    let crossfile = std::sync::Arc::new(crate::validate::cross_file(
+        &args.paths,
+        collected.inputs.len(),
+    ));
+    let options = Options {
+        crossfile: crossfile.clone(),
+        ..options
+    };
+    let settings = match crate::config::Settings::from_args(&args, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let options = match settings.assign(&mut collected) {
         Ok(o) => o,
         Err(e) => {
@@ -485,11 +494,17 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut totals = report::Summary::default();
     let mut readable = false;
     let mut worst = None;
-    for (chunk, options) in inputs
+    for (chunk, chunk_options) in inputs
         .chunks(VALIDATE_CHUNK)
         .zip(options.chunks(VALIDATE_CHUNK))
     {
-        let reports = crate::validate::run_each(chunk, options, &crate::load::RealFs);
+        let reports = crate::validate::run_chunk_each(
+            chunk,
+            chunk_options,
+            &inputs,
+            &crossfile,
+            &crate::load::RealFs,
+        );
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));
