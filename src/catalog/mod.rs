@@ -90,11 +90,20 @@ impl Integration {
 pub struct Method {
     /// By convention the provider type (`oauth2`, `saml`, `proxy`, `ldap`).
     pub name: String,
+    /// This method's launch URL where it differs from the entry's (Jellyfin's OIDC plugin
+    /// starts at `/sso/OID/start/authentik`, its LDAP method at the plain `{app_url}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_url: Option<String>,
     pub provider: Provider,
     pub app_settings: AppSettings,
 }
 
 impl Method {
+    /// The launch URL template for this method: its own, else the entry's.
+    pub fn launch_url<'a>(&'a self, entry: &'a Integration) -> &'a str {
+        self.launch_url.as_deref().unwrap_or(&entry.launch_url)
+    }
+
     /// Whether a URL template of this method (or the entry's launch URL) puts a port right
     /// after `{app_url}` (`{app_url}:8006`): the guide's origin carries a fixed port, so the
     /// user's base URL must be a bare origin for the result to be one URL.
@@ -607,6 +616,9 @@ fn check(entry: &Integration) -> Result<(), String> {
     }
     let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
     for m in &entry.methods {
+        if let Some(l) = &m.launch_url {
+            templates.push(("launch_url", l));
+        }
         for uri in m.all_redirect_uris() {
             templates.push(("redirect URI", &uri.url));
         }
