@@ -423,6 +423,10 @@ fn validate(args: ValidateArgs) -> i32 {
     }
     let inputs = collected.inputs;
     let mut skipped = collected.skipped;
+    let options = Options {
+        crossfile: std::sync::Arc::new(crate::validate::cross_file(&args.paths, inputs.len())),
+        ..options
+    };
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -455,7 +459,7 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut readable = false;
     let mut worst = None;
     for chunk in inputs.chunks(VALIDATE_CHUNK) {
-        let reports = crate::validate::run(chunk, &options, &crate::load::RealFs);
+        let reports = crate::validate::run_chunk(chunk, &inputs, &options, &crate::load::RealFs);
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));
