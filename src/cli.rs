@@ -194,11 +194,28 @@ pub struct ValidateArgs {
     /// Files, folders (searched for .yaml/.yml) or `-` for standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The authentik release the blueprints are meant for (YYYY.M; that line's latest patch).
-    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
-    pub target: Target,
+    /// The authentik release the blueprints are meant for (YYYY.M; that line's latest
+    /// patch). Wins over a file's `# akbp: target` comment and akbp.toml [default: 2026.8].
+    #[arg(long, value_parser = parse_target)]
+    pub target: Option<Target>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+    /// Use this configuration file for every input instead of the nearest akbp.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no akbp.toml at all.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Run only these rules (codes, code prefixes like AKB2, names, or ALL), replacing
+    /// akbp.toml's selection; comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (codes, prefixes or names), after akbp.toml and --select.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Apply no `# akbp: ignore` comments: show every finding.
+    #[arg(long)]
+    pub no_suppressions: bool,
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -390,7 +407,6 @@ fn validate(args: ValidateArgs) -> i32 {
         }
     };
     let options = Options {
-        target: args.target,
         schema,
         placeholders,
         known,
@@ -400,8 +416,10 @@ fn validate(args: ValidateArgs) -> i32 {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
     };
-    // Files stream from the folder walk chunk by chunk; the first chunk is taken before
-    // anything is written, so "nothing to check" is still a clean usage error.
+    // Files stream from the folder walk chunk by chunk. The first chunk is taken before
+    // anything is written, so "nothing to check" and a bad akbp.toml found there are still
+    // clean usage errors; one found in a later chunk ends the run with status 2 after what
+    // was already written.
     let mut found = match crate::input::inputs(&args.paths, &selection) {
         Ok(f) => f,
         Err(e) => {
@@ -409,8 +427,29 @@ fn validate(args: ValidateArgs) -> i32 {
             return 2;
         }
     };
+    // Each input's options from its nearest akbp.toml; its include/exclude may skip some.
+    // Every options shares the run's one cross-file view, whose scope needs the input count
+    // only without folders, where the inputs are exactly the paths given.
+    let crossfile = std::sync::Arc::new(crate::validate::cross_file(&args.paths, args.paths.len()));
+    let options = Options {
+        crossfile: crossfile.clone(),
+        ..options
+    };
+    let settings = match crate::config::Settings::from_args(&args, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let mut skipped = crate::input::SkipTally::new(args.verbose);
-    let mut chunk = found.next_chunk(VALIDATE_CHUNK, &mut skipped);
+    let (mut chunk, mut chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     if chunk.is_empty() {
         let summary = report::Summary::default().skipping_tally(&skipped);
         match summary.skipped_phrase() {
@@ -425,12 +464,6 @@ fn validate(args: ValidateArgs) -> i32 {
         }
         return 2;
     }
-    // The run's scope needs the input count only without folders, where the inputs are
-    // exactly the paths given.
-    let options = Options {
-        crossfile: std::sync::Arc::new(crate::validate::cross_file(&args.paths, args.paths.len())),
-        ..options
-    };
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -455,7 +488,7 @@ fn validate(args: ValidateArgs) -> i32 {
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
     // (and, for --verbose, the first skipped names) live across chunks.
-    let written = emit(&format.start(args.target));
+    let written = emit(&format.start(settings.run_target()));
     if written != 0 {
         return written;
     }
@@ -465,16 +498,17 @@ fn validate(args: ValidateArgs) -> i32 {
     while !chunk.is_empty() {
         // The blueprint index, when a check asks for it, comes from a second walk of the
         // same paths: the first walk streams and keeps no list of inputs.
-        let reports = crate::validate::run_chunk_with(
+        let reports = crate::validate::run_chunk_each_with(
             &chunk,
+            &chunk_options,
+            &crossfile,
             || {
                 crate::validate::blueprint_index_of(
                     crate::input::inputs(&args.paths, &selection),
-                    &options.crossfile.roots,
+                    &crossfile.roots,
                     &crate::load::RealFs,
                 )
             },
-            &options,
             &crate::load::RealFs,
         );
         readable |= crate::validate::any_readable(&reports);
@@ -486,7 +520,13 @@ fn validate(args: ValidateArgs) -> i32 {
             return written;
         }
         drop(reports);
-        chunk = found.next_chunk(VALIDATE_CHUNK, &mut skipped);
+        (chunk, chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
     }
     let summary = totals.skipping_tally(&skipped);
     let text = format.end(&summary, skipped.names());
@@ -499,6 +539,32 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     crate::validate::exit_code_for(worst, args.deny_warnings)
+}
+
+/// The next chunk of inputs from the walk with each one's options; files an akbp.toml's
+/// include/exclude leaves out are tallied as skipped. Empty at the end of the walk.
+fn next_chunk(
+    found: &mut crate::input::Inputs,
+    settings: &crate::config::Settings,
+    skipped: &mut crate::input::SkipTally,
+) -> Result<(Vec<crate::input::Input>, Vec<std::sync::Arc<Options>>), crate::config::ConfigError> {
+    loop {
+        let inputs = found.next_chunk(VALIDATE_CHUNK, skipped);
+        if inputs.is_empty() {
+            return Ok((inputs, Vec::new()));
+        }
+        let mut collected = crate::input::Collected {
+            inputs,
+            skipped: Vec::new(),
+        };
+        let options = settings.assign(&mut collected)?;
+        for s in collected.skipped {
+            skipped.add(s);
+        }
+        if !collected.inputs.is_empty() {
+            return Ok((collected.inputs, options));
+        }
+    }
 }
 
 /// Files checked (in parallel) and written per step of `validate`: enough to keep both cores

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -79,6 +80,53 @@ pub fn blueprint_index_of(
         }
         index = index.merge(blueprint_index(&chunk, roots, fs));
     }
+}
+
+/// Check each input with its own options (`options[i]` for `inputs[i]`, as
+/// [`crate::config::Settings::assign`] pairs them); the result keeps the inputs' order.
+pub fn run_each(inputs: &[Input], options: &[Arc<Options>], fs: &dyn Fs) -> Vec<FileReport> {
+    inputs
+        .par_iter()
+        .zip(options.par_iter())
+        .map(|(input, options)| check_input(input, options, fs))
+        .collect()
+}
+
+/// [`run_chunk`] with each input's own options (its akbp.toml). Every options of a run
+/// share the run's one `crossfile` (see [`crate::config::Settings`]), so the index is
+/// built at most once.
+pub fn run_chunk_each(
+    chunk: &[Input],
+    options: &[Arc<Options>],
+    all: &[Input],
+    crossfile: &CrossFile,
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
+    run_chunk_each_with(
+        chunk,
+        options,
+        crossfile,
+        || blueprint_index(all, &crossfile.roots, fs),
+        fs,
+    )
+}
+
+/// [`run_chunk_each`] for a run that holds no list of its inputs: `index` builds the
+/// blueprint index (from a second walk of the command line's paths) if a check asks for it.
+pub fn run_chunk_each_with(
+    chunk: &[Input],
+    options: &[Arc<Options>],
+    crossfile: &CrossFile,
+    index: impl FnOnce() -> BlueprintIndex,
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
+    let reports = run_each(chunk, options, fs);
+    if !crossfile.take_wanted() {
+        return reports;
+    }
+    drop(reports);
+    crossfile.set_index(index());
+    run_each(chunk, options, fs)
 }
 
 /// The names and paths under which authentik would create an instance for each blueprint

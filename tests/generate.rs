@@ -255,7 +255,7 @@ fn targets_gate_grant_types_and_uri_types() {
         !old.contains("grant_types") && !old.contains("redirect_uri_type"),
         "{old}"
     );
-    assert!(old.contains("Target: authentik 2026.2"));
+    assert!(old.starts_with("# akbp: target 2026.2\n"), "{old}");
     o.target = Target::new(2026, 5);
     let new = generate(&o).unwrap().remove(0).text;
     assert!(new.contains("grant_types: [authorization_code]"), "{new}");
@@ -519,6 +519,24 @@ fn methods_are_chosen_by_name() {
         bp.file_name, "kimai.yaml",
         "the default method keeps the plain name"
     );
+}
+
+#[test]
+fn a_method_launch_url_replaces_the_entrys() {
+    // Jellyfin: the LDAP method (the guide's first) opens the plain URL; the OIDC plugin's
+    // login starts at /sso/OID/start/authentik, the method's own launch URL.
+    let mut o = options("jellyfin");
+    let ldap = generate(&o).unwrap().remove(0);
+    assert_eq!(ldap.file_name, "jellyfin.yaml");
+    assert!(ldap
+        .text
+        .contains("meta_launch_url: https://app.example.com\n"));
+    o.method = Some("oauth2".into());
+    let oidc = generate(&o).unwrap().remove(0);
+    assert_eq!(oidc.file_name, "jellyfin-oauth2.yaml");
+    assert!(oidc
+        .text
+        .contains("meta_launch_url: https://app.example.com/sso/OID/start/authentik\n"));
 }
 
 #[test]
