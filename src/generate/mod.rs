@@ -851,8 +851,10 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
             opts.domain.as_deref(),
             false,
         )?;
-        check_url_fields(&resolved, opts.target)?;
+        // The port check first: its message says what to change, where the validator
+        // would only quote the malformed URL the template made.
         check_port_templates(&resolved)?;
+        check_url_fields(&resolved, opts.target)?;
         let secret = match (&resolved.secret_env, opts.secret) {
             (None, _) => Secret::None,
             (Some(var), SecretMode::Env) => Secret::Env(var.clone()),
