@@ -188,9 +188,8 @@ pub enum Found {
 
 /// The command line's paths expanded one input at a time, in a stable order (each folder's
 /// entries sorted by name, depth first). Memory holds the listings of the folders open on
-/// the way down, never the list of every file: a run over 100,000 files in nested folders
-/// holds a few small listings, and a flat folder of 100,000 files holds its one listing of
-/// names (about 20 bytes a name), which no sorted walk can avoid.
+/// the way down, never the list of every file, and each listing at most
+/// [`LISTING_BOUND`] names: a folder with more is read again for each next slice of names.
 pub struct Inputs {
     paths: std::collections::VecDeque<PathBuf>,
     selection: Selection,
@@ -396,13 +395,21 @@ enum Kind {
     Special,
 }
 
+/// How many entries a folder's listing holds at once. A folder with more is read in
+/// several passes, each keeping the next `LISTING_BOUND` names in order, so a flat folder
+/// of 100,000 files holds about 4,096 names instead of all of them.
+const LISTING_BOUND: usize = 4096;
+
 /// One folder's entries that can matter (sub-folders, symlinks, `.yaml`/`.yml` names; no
-/// dot-names), sorted by name: the names in one buffer and 8 bytes of bookkeeping each.
+/// dot-names), sorted by name: the names in one buffer and 8 bytes of bookkeeping each. A
+/// folder with more than the bound holds only the next bounded slice of its names (`more`).
 struct Listing {
     dir: PathBuf,
     names: Vec<u8>,
     entries: Vec<(u32, u16, Kind)>,
     next: usize,
+    /// Names greater than the last entry were left for a later pass.
+    more: bool,
     /// Device and inode, to refuse a symlink back to a folder above it.
     id: Option<(u64, u64)>,
 }
@@ -440,20 +447,77 @@ fn name_of(bytes: &[u8]) -> &std::ffi::OsStr {
     }
 }
 
-impl Listing {
-    /// Read and sort `dir`; with `folders_only`, keep only what may be a folder.
-    fn read(dir: PathBuf, folders_only: bool) -> std::io::Result<(Listing, Noticed)> {
-        let mut names = Vec::new();
-        let mut entries = Vec::new();
-        let mut noticed = Noticed::default();
-        for entry in std::fs::read_dir(&dir)? {
+/// One pass over a folder: the `bound` smallest entries whose names are greater than
+/// `after` (all of them on the first pass), sorted by name.
+struct Pass {
+    names: Vec<u8>,
+    entries: Vec<(u32, u16, Kind)>,
+    more: bool,
+    noticed: Noticed,
+}
+
+impl Pass {
+    fn name(&self, e: &(u32, u16, Kind)) -> &[u8] {
+        &self.names[e.0 as usize..e.0 as usize + e.1 as usize]
+    }
+
+    /// Sort by name, drop repeats (a folder changing while it is read may list a name
+    /// twice) and keep the first `bound`, with their names moved to a fresh buffer.
+    fn keep_smallest(&mut self, bound: usize) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_unstable_by(|a, b| self.name(a).cmp(self.name(b)));
+        entries.dedup_by(|a, b| self.name(a) == self.name(b));
+        if entries.len() > bound {
+            entries.truncate(bound);
+            self.more = true;
+        }
+        if self.more {
+            let mut names = Vec::with_capacity(entries.iter().map(|e| e.1 as usize).sum());
+            for e in &mut entries {
+                let start = names.len() as u32;
+                names.extend_from_slice(self.name(e));
+                e.0 = start;
+            }
+            self.names = names;
+        }
+        self.entries = entries;
+    }
+
+    /// The largest name kept, once the pass holds `bound` names: anything greater belongs
+    /// to a later pass.
+    fn ceiling(&self, bound: usize) -> Option<&[u8]> {
+        (self.more && self.entries.len() >= bound)
+            .then(|| self.entries.last().map(|e| self.name(e)))
+            .flatten()
+    }
+
+    fn read(
+        dir: &Path,
+        folders_only: bool,
+        after: Option<&[u8]>,
+        bound: usize,
+    ) -> std::io::Result<Pass> {
+        let bound = bound.max(1);
+        let mut pass = Pass {
+            names: Vec::new(),
+            entries: Vec::new(),
+            more: false,
+            noticed: Noticed::default(),
+        };
+        let mut ceiling: Option<Vec<u8>> = None;
+        for entry in std::fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name();
             let bytes = name.as_encoded_bytes();
             // authentik 2026.2.2 `blueprints_find` skips any path part starting with a dot.
             if bytes.first() == Some(&b'.') {
-                noticed.gitignore |= bytes == b".gitignore";
-                noticed.git |= bytes == b".git";
+                pass.noticed.gitignore |= bytes == b".gitignore";
+                pass.noticed.git |= bytes == b".git";
+                continue;
+            }
+            // Strictly after the last name already walked: no name twice, and every pass
+            // but the last walks at least one name, so a changing folder still ends.
+            if after.is_some_and(|a| bytes <= a) {
                 continue;
             }
             let t = entry.file_type()?;
@@ -469,30 +533,68 @@ impl Listing {
             } else {
                 Kind::Special
             };
-            let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len()))
+            if ceiling.as_deref().is_some_and(|c| bytes > c) {
+                pass.more = true;
+                continue;
+            }
+            let (Ok(start), Ok(len)) =
+                (u32::try_from(pass.names.len()), u16::try_from(bytes.len()))
             else {
                 return Err(std::io::Error::other(
                     "the folder lists over 4 GiB of names",
                 ));
             };
-            names.extend_from_slice(bytes);
-            entries.push((start, len, kind));
+            pass.names.extend_from_slice(bytes);
+            pass.entries.push((start, len, kind));
+            // Collect up to twice the bound, then keep the smallest half: memory stays
+            // within the bound whatever the folder's size.
+            if pass.entries.len() >= bound.saturating_mul(2) {
+                pass.keep_smallest(bound);
+                ceiling = pass.ceiling(bound).map(<[u8]>::to_vec);
+            }
         }
-        let name = |e: &(u32, u16, Kind)| &names[e.0 as usize..e.0 as usize + e.1 as usize];
-        entries.sort_unstable_by(|a, b| name(a).cmp(name(b)));
-        names.shrink_to_fit();
-        entries.shrink_to_fit();
+        pass.keep_smallest(bound);
+        pass.names.shrink_to_fit();
+        pass.entries.shrink_to_fit();
+        Ok(pass)
+    }
+}
+
+impl Listing {
+    /// Read and sort `dir` (its first `bound` names); with `folders_only`, keep only what
+    /// may be a folder.
+    fn read(dir: PathBuf, folders_only: bool, bound: usize) -> std::io::Result<(Listing, Noticed)> {
+        let pass = Pass::read(&dir, folders_only, None, bound)?;
         let id = folder_id(&dir);
         Ok((
             Listing {
                 dir,
-                names,
-                entries,
+                names: pass.names,
+                entries: pass.entries,
                 next: 0,
+                more: pass.more,
                 id,
             },
-            noticed,
+            pass.noticed,
         ))
+    }
+
+    /// Once every entry held is walked, read the folder again for the next names after the
+    /// last one; `false` when there are none.
+    fn read_more(&mut self, folders_only: bool, bound: usize) -> std::io::Result<bool> {
+        if !self.more {
+            return Ok(false);
+        }
+        let Some(&(start, len, _)) = self.entries.last() else {
+            return Ok(false);
+        };
+        let last = self.names[start as usize..start as usize + len as usize].to_vec();
+        let pass = Pass::read(&self.dir, folders_only, Some(&last), bound)?;
+        self.names = pass.names;
+        self.entries = pass.entries;
+        self.next = 0;
+        self.more = pass.more;
+        Ok(!self.entries.is_empty())
     }
 }
 
@@ -501,6 +603,8 @@ impl Listing {
 struct Tree {
     stack: Vec<Listing>,
     folders_only: bool,
+    /// Entries a listing holds at once ([`LISTING_BOUND`]; smaller in tests).
+    bound: usize,
 }
 
 /// A step of [`Tree`].
@@ -522,17 +626,18 @@ enum Step {
 }
 
 impl Tree {
-    fn new(root: PathBuf, folders_only: bool) -> (Tree, Option<Step>) {
+    fn new(root: PathBuf, folders_only: bool, bound: usize) -> (Tree, Option<Step>) {
         let mut tree = Tree {
             stack: Vec::new(),
             folders_only,
+            bound,
         };
         let first = tree.enter(root);
         (tree, first)
     }
 
     fn enter(&mut self, dir: PathBuf) -> Option<Step> {
-        match Listing::read(dir.clone(), self.folders_only) {
+        match Listing::read(dir.clone(), self.folders_only, self.bound) {
             Ok((listing, noticed)) => {
                 if let Some(id) = listing.id {
                     if self.stack.iter().any(|l| l.id == Some(id)) {
@@ -561,8 +666,21 @@ impl Iterator for Tree {
         loop {
             let top = self.stack.last_mut()?;
             let Some(&(start, len, kind)) = top.entries.get(top.next) else {
-                self.stack.pop();
-                continue;
+                match top.read_more(self.folders_only, self.bound) {
+                    Ok(true) => continue,
+                    Ok(false) => {
+                        self.stack.pop();
+                        continue;
+                    }
+                    Err(e) => {
+                        let path = top.dir.clone();
+                        self.stack.pop();
+                        return Some(Step::Problem {
+                            path,
+                            reason: crate::load::io_reason(&e),
+                        });
+                    }
+                }
             };
             top.next += 1;
             let path = top.dir.join(name_of(
@@ -618,7 +736,7 @@ impl FolderWalk {
             // survey of the folders, keeping nothing but what it notices.
             let mut ignore_files = ancestor_ignore_files(&root);
             let mut git = under_git(&root);
-            let (survey, first) = Tree::new(root.clone(), true);
+            let (survey, first) = Tree::new(root.clone(), true, LISTING_BOUND);
             for step in first.into_iter().chain(survey) {
                 if let Step::Entered { dir, noticed } = step {
                     git |= noticed.git;
@@ -645,7 +763,7 @@ impl FolderWalk {
                 kept = Some(kept_by_git(&root));
             }
         }
-        let (tree, first) = Tree::new(root.clone(), false);
+        let (tree, first) = Tree::new(root.clone(), false, LISTING_BOUND);
         let mut walk = FolderWalk {
             root,
             exclude,
@@ -717,5 +835,129 @@ impl Iterator for FolderWalk {
                 return Some(found);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every step of a walk in a comparable form: files and the folders entered.
+    fn walk(root: &Path, folders_only: bool, bound: usize) -> Vec<String> {
+        let (tree, first) = Tree::new(root.to_path_buf(), folders_only, bound);
+        first
+            .into_iter()
+            .chain(tree)
+            .map(|step| match step {
+                Step::File { path, regular } => format!("file {} {regular}", path.display()),
+                Step::Entered { dir, .. } => format!("dir {}", dir.display()),
+                Step::Problem { path, reason } => format!("problem {} {reason}", path.display()),
+            })
+            .collect()
+    }
+
+    /// Sub-folders between files, names that are byte-prefixes of others, files that are
+    /// not YAML and dot-names, in a folder much larger than the small bounds tried.
+    fn mixed_tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for i in 0..40 {
+            std::fs::write(root.join(format!("f{i:02}.yaml")), "").unwrap();
+            std::fs::write(root.join(format!("f{i:02}.txt")), "").unwrap();
+        }
+        for name in [
+            "a.yaml",
+            "a.yaml.yaml",
+            "a.yml",
+            "ab.yaml",
+            "B.yaml",
+            "z\u{e9}.yaml",
+            ".hidden.yaml",
+        ] {
+            std::fs::write(root.join(name), "").unwrap();
+        }
+        for sub in ["a", "f1", "f20x", "zz", ".git"] {
+            std::fs::create_dir(root.join(sub)).unwrap();
+            for i in 0..7 {
+                std::fs::write(root.join(sub).join(format!("{i}.yaml")), "").unwrap();
+            }
+        }
+        std::fs::create_dir(root.join("f1").join("deeper")).unwrap();
+        std::fs::write(root.join("f1").join("deeper").join("x.yml"), "").unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_folder_over_the_bound_walks_in_the_same_order_as_one_pass() {
+        let dir = mixed_tree();
+        let whole = walk(dir.path(), false, usize::MAX);
+        // 46 YAML files at the root and 29 in the folders outside `.git`.
+        assert_eq!(
+            whole.iter().filter(|s| s.starts_with("file")).count(),
+            46 + 29
+        );
+        // The root's own files, byte-wise sorted; `B.yaml` before `a.yaml`.
+        let prefix = format!("file {}/", dir.path().display());
+        let top: Vec<&str> = whole
+            .iter()
+            .filter_map(|s| s.strip_prefix(&prefix))
+            .filter(|s| !s.contains('/'))
+            .collect();
+        assert!(top.windows(2).all(|w| w[0] < w[1]), "{top:?}");
+        assert_eq!(
+            top[..4],
+            [
+                "B.yaml true",
+                "a.yaml true",
+                "a.yaml.yaml true",
+                "a.yml true"
+            ]
+        );
+        for bound in [1, 2, 3, 5, 7, 64] {
+            assert_eq!(walk(dir.path(), false, bound), whole, "bound {bound}");
+            assert_eq!(
+                walk(dir.path(), true, bound),
+                walk(dir.path(), true, usize::MAX),
+                "folders only, bound {bound}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_that_changes_during_a_bounded_walk_ends_and_repeats_no_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..20 {
+            std::fs::write(dir.path().join(format!("m{i:02}.yaml")), "").unwrap();
+        }
+        let (tree, first) = Tree::new(dir.path().to_path_buf(), false, 3);
+        assert!(matches!(first, Some(Step::Entered { .. })));
+        let mut seen = Vec::new();
+        let mut added = 0;
+        for step in tree {
+            let Step::File { path, .. } = step else {
+                panic!("unexpected step");
+            };
+            // The first ten steps each add a name before the cursor (never walked), one
+            // after it (walked later) and remove one ahead; the walk still ends.
+            if added < 10 {
+                std::fs::write(dir.path().join(format!("a{added:03}.yaml")), "").unwrap();
+                std::fs::write(dir.path().join(format!("z{added:03}.yaml")), "").unwrap();
+                let _ = std::fs::remove_file(dir.path().join(format!("m{:02}.yaml", 19 - added)));
+                added += 1;
+            }
+            seen.push(path);
+            assert!(seen.len() < 1000, "the walk did not end");
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), seen.len(), "a name was walked twice");
+        assert!(
+            seen.windows(2).all(|w| w[0] < w[1]),
+            "not in order: {seen:?}"
+        );
+        assert!(seen.iter().all(|p| !p.ends_with("a000.yaml")));
+        assert!(seen.iter().any(|p| p.ends_with("z009.yaml")));
+        assert!(seen.iter().all(|p| !p.ends_with("m19.yaml")));
     }
 }

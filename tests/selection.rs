@@ -263,3 +263,57 @@ fn the_skipped_tally_counts_all_and_keeps_names_up_to_its_cap() {
         verbose.counts().collect::<Vec<_>>()
     );
 }
+
+/// A folder with more names than one listing holds (4,096) is read in several passes; the
+/// order is exactly the single sorted pass's: byte-wise, names that are prefixes of others
+/// first, each sub-folder walked at its sorted place.
+#[test]
+fn a_folder_larger_than_one_listing_keeps_the_sorted_depth_first_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("big");
+    std::fs::create_dir(&root).unwrap();
+    // Names as sorted by bytes: `n1.yaml` < `n10.yaml` < `n100` (a folder) < `n100.yaml`.
+    let mut top: Vec<(String, bool)> = Vec::new();
+    for i in 0..9_000 {
+        std::fs::write(root.join(format!("n{i}.yaml")), "").unwrap();
+        top.push((format!("n{i}.yaml"), false));
+        if i % 3 == 0 {
+            std::fs::write(root.join(format!("n{i}.txt")), "").unwrap();
+        }
+        if i % 450 == 0 {
+            let sub = root.join(format!("n{i}"));
+            std::fs::create_dir(&sub).unwrap();
+            std::fs::write(sub.join("b.yml"), "").unwrap();
+            std::fs::write(sub.join("a.yaml"), "").unwrap();
+            top.push((format!("n{i}"), true));
+        }
+    }
+    std::fs::write(root.join("N.yaml"), "").unwrap();
+    top.push(("N.yaml".into(), false));
+    top.sort();
+    let mut want = Vec::new();
+    for (name, is_dir) in &top {
+        if *is_dir {
+            want.push(format!("{name}/a.yaml"));
+            want.push(format!("{name}/b.yml"));
+        } else {
+            want.push(name.clone());
+        }
+    }
+    let prefix = format!("{}/", root.display());
+    for selection in [
+        akbp::input::Selection::git(),
+        akbp::input::Selection::everything(),
+    ] {
+        let found = akbp::input::collect(std::slice::from_ref(&root), &selection).unwrap();
+        let got: Vec<&str> = found
+            .inputs
+            .iter()
+            .map(|i| i.name().strip_prefix(&prefix).unwrap())
+            .collect();
+        assert_eq!(got.len(), 9_000 + 1 + 2 * 20);
+        assert_eq!(got, want);
+        assert!(found.skipped.is_empty());
+    }
+    assert_eq!(want[..3], ["N.yaml", "n0/a.yaml", "n0/b.yml"]);
+}
