@@ -1,5 +1,6 @@
-//! The commands other tools read: `rules`/`explain --format json`, `completions`, `man`.
-//! Each is checked against the clap definition or the rule registry, never a copy of them.
+//! What packagers and other tools read: `rules`/`explain --format json`, `completions`,
+//! `man`, the licence. Each is checked against the clap definition, the rule registry or
+//! Cargo.toml, never a copy of them.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -244,4 +245,23 @@ fn man_pages_are_roff_with_the_expected_sections() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("validate"), "{err}");
+}
+
+#[test]
+fn license_file_is_the_licence_cargo_toml_names() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let license = std::fs::read_to_string(root.join("LICENSE")).unwrap();
+    assert!(
+        manifest.lines().any(|l| l.trim() == "license = \"MIT\""),
+        "Cargo.toml's license changed: update LICENSE and this test"
+    );
+    assert!(license.starts_with("MIT License\n"));
+    // The MIT licence's grant and its warranty disclaimer, as the SPDX text words them.
+    for phrase in [
+        "Permission is hereby granted, free of charge, to any person obtaining a copy",
+        "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND",
+    ] {
+        assert!(license.contains(phrase), "LICENSE lacks: {phrase}");
+    }
 }
