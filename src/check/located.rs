@@ -8,6 +8,7 @@ use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
+use super::suppress::Directives;
 use super::{
     check_document, failed_file, load_error_rule, mask_values, sort_findings, FileReport, Finding,
     Options, Sink, SkipReason,
@@ -16,12 +17,31 @@ use super::{
 /// Check one source text. `explicit`: the file was named on the command line (a file
 /// found in a folder that is not a blueprint is skipped without a note).
 pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+    let mut directives = Directives::header(&source);
+    // The file's own `# akbp: target` beats the configuration, not `--target`.
+    let pinned;
+    let options = match directives.target {
+        Some(target) if !options.target_pinned && target != options.target => {
+            pinned = Options {
+                target,
+                ..options.clone()
+            };
+            &pinned
+        }
+        _ => options,
+    };
     // Findings pushed here (wrappers, templates, load errors) get their final severity
     // through the same step as those of the rules.
-    check_every_blueprint(source, options, explicit).resolved(options)
+    check_every_blueprint(source, options, explicit, &mut directives)
+        .resolved_with(options, &mut directives)
 }
 
-fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+fn check_every_blueprint(
+    source: SourceFile,
+    options: &Options,
+    explicit: bool,
+    directives: &mut Directives,
+) -> FileReport {
     let name = source.name.to_string();
     let docs = match load::parse_stream(source.clone()) {
         Ok(docs) => docs,
@@ -48,6 +68,9 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
     }
     let mut blueprints = 0usize;
     let mut others = Vec::new();
+    for doc in &docs {
+        directives.add_document(&source, doc);
+    }
     for doc in docs {
         match wrapper::classify(doc) {
             Found::Blueprint(doc) => {
@@ -96,6 +119,7 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
         findings,
         skipped,
         omitted: Vec::new(),
+        target: options.target,
     };
     secrets.mask(&mut report);
     report
@@ -118,6 +142,7 @@ fn template(name: String, source: SourceFile) -> FileReport {
         findings: sink.findings,
         skipped: Some(SkipReason::Template),
         omitted: Vec::new(),
+        target: crate::target::Target::LATEST,
     };
     secrets.mask(&mut report);
     report

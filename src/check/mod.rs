@@ -6,6 +6,7 @@ pub mod located;
 pub mod policy;
 pub mod rules;
 pub mod suggest;
+pub mod suppress;
 pub mod url_validator;
 
 use std::sync::Arc;
@@ -188,7 +189,11 @@ impl Sink {
 /// Options that apply to a whole run.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The release files are checked at, unless a file's `# akbp: target` comment says
+    /// otherwise (and `target_pinned` is false).
     pub target: Target,
+    /// `--target` was given: it wins over every file's own comment.
+    pub target_pinned: bool,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
     /// Which rules run and at what severity.
@@ -205,6 +210,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             target: Target::LATEST,
+            target_pinned: false,
             schema: None,
             policy: Arc::default(),
             placeholders: Placeholders::default(),
@@ -236,6 +242,9 @@ pub struct FileReport {
     pub skipped: Option<SkipReason>,
     /// Findings past [`MAX_KEPT_PER_RULE`] of one rule in this file: counted, not kept.
     pub omitted: Vec<Omitted>,
+    /// The release the file was checked at (`--target`, its `# akbp: target` comment,
+    /// the configuration, or the default).
+    pub target: Target,
 }
 
 /// Most findings of one rule kept for one file. 2 MB of duplicate keys would otherwise
@@ -253,8 +262,21 @@ pub struct Omitted {
 impl FileReport {
     /// Pass a report that did not come from [`check_document`] (a file that failed to
     /// load) through the same severity decision.
-    pub fn resolved(mut self, options: &Options) -> Self {
-        options.policy.resolve(&mut self.findings);
+    pub fn resolved(self, options: &Options) -> Self {
+        self.resolved_with(options, &mut suppress::Directives::default())
+    }
+
+    /// Decide severities, apply the file's inline suppressions and cap, in that order.
+    pub fn resolved_with(
+        mut self,
+        options: &Options,
+        directives: &mut suppress::Directives,
+    ) -> Self {
+        let source = self.source.clone();
+        options
+            .policy
+            .resolve_file(&mut self.findings, source.as_ref(), directives);
+        self.target = options.target;
         self.cap();
         self
     }
@@ -351,6 +373,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         findings: sink.findings,
         skipped: None,
         omitted: Vec::new(),
+        target: Target::LATEST,
     };
     secrets.mask(&mut report);
     report

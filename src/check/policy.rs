@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::check::suppress::Directives;
 use crate::check::{Finding, Rule, Severity};
+use crate::load::SourceFile;
 
 /// Which rules run and at what severity, as configuration and the command line set them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -13,6 +15,8 @@ pub struct Policy {
     severities: BTreeMap<String, Severity>,
     /// Codes of rules that are switched off.
     disabled: BTreeSet<&'static str>,
+    /// `--no-suppressions`: inline `# akbp: ignore` comments are not applied.
+    no_suppressions: bool,
 }
 
 impl Policy {
@@ -35,6 +39,11 @@ impl Policy {
         }
     }
 
+    /// Apply inline suppressions (the default) or show everything (`--no-suppressions`).
+    pub fn set_suppressions(&mut self, on: bool) {
+        self.no_suppressions = !on;
+    }
+
     pub fn enabled(&self, rule: &Rule) -> bool {
         !self.disabled.contains(rule.code)
     }
@@ -54,6 +63,24 @@ impl Policy {
         for f in findings.iter_mut() {
             f.severity = self.severity(f.rule, f.case.map(|c| c.id));
         }
+    }
+
+    /// [`Policy::resolve`] for a whole file, then its inline suppressions: covered findings
+    /// go, and each named rule that suppressed nothing becomes a finding of its own.
+    pub fn resolve_file(
+        &self,
+        findings: &mut Vec<Finding>,
+        source: Option<&SourceFile>,
+        directives: &mut Directives,
+    ) {
+        findings.extend(directives.problems().iter().cloned());
+        self.resolve(findings);
+        if let Some(source) = source.filter(|_| !self.no_suppressions) {
+            let mut unused = directives.apply(source, findings, |r| self.enabled(r));
+            self.resolve(&mut unused);
+            findings.extend(unused);
+        }
+        crate::check::sort_findings(findings);
     }
 }
 
