@@ -2,8 +2,9 @@
 # Runs the real pre-commit (from PyPI, in target/pre-commit-venv) against this checkout's
 # .pre-commit-hooks.yaml with `pre-commit try-repo`, in a scratch git repository holding a
 # good blueprint and a bad one: the good one must pass the hook, the bad one must fail it
-# with akbp's report. The hook's first use compiles akbp (cargo install, release, cold):
-# minutes on 2 cores, so .ci/run does not run this; see README: pre-commit.
+# with akbp's report. try-repo installs the hook into a fresh temporary store on every
+# call, so akbp is compiled (cargo install, release, cold) once per file: many minutes on
+# 2 cores, so .ci/run does not run this; see README: In CI and before commits.
 #
 #   bash tools/pre-commit-check.sh
 set -euo pipefail
