@@ -76,3 +76,98 @@ fn two_megabytes_of_duplicate_keys_give_a_small_report_with_true_totals() {
         human.len()
     );
 }
+
+/// What a report keeps and counts when every finding is built first and then capped:
+/// the first `MAX_KEPT_PER_RULE` of each rule in source order, the rest counted per rule
+/// and severity.
+fn capped_after_the_fact(
+    text: &str,
+    options: &akbp::check::Options,
+) -> (
+    Vec<(String, u32, u32, String)>,
+    Vec<(String, String, usize)>,
+) {
+    let doc = akbp::load::parse(akbp::load::SourceFile::new("t.yaml", text)).unwrap();
+    let all = akbp::check::check_document(&doc, options);
+    let mut seen = std::collections::HashMap::new();
+    let mut kept = Vec::new();
+    let mut omitted = std::collections::BTreeMap::new();
+    for f in all {
+        let n = seen.entry(f.rule.code).or_insert(0usize);
+        *n += 1;
+        if *n <= akbp::check::MAX_KEPT_PER_RULE {
+            kept.push((f.rule.code.to_string(), f.span.start, f.span.end, f.message));
+        } else {
+            *omitted
+                .entry((f.rule.code.to_string(), f.severity.as_str().to_string()))
+                .or_insert(0) += 1;
+        }
+    }
+    let omitted = omitted.into_iter().map(|((c, s), n)| (c, s, n)).collect();
+    (kept, omitted)
+}
+
+fn capped_while_checking(
+    text: &str,
+    options: &akbp::check::Options,
+) -> (
+    Vec<(String, u32, u32, String)>,
+    Vec<(String, String, usize)>,
+) {
+    let report = akbp::check::check_source(akbp::load::SourceFile::new("t.yaml", text), options);
+    let kept = report
+        .findings
+        .into_iter()
+        .map(|f| (f.rule.code.to_string(), f.span.start, f.span.end, f.message))
+        .collect();
+    let mut omitted: Vec<_> = report
+        .omitted
+        .iter()
+        .map(|o| {
+            (
+                o.rule.code.to_string(),
+                o.severity.as_str().to_string(),
+                o.count,
+            )
+        })
+        .collect();
+    omitted.sort();
+    (kept, omitted)
+}
+
+/// Rules build at most the findings a report keeps and only count the rest; that must
+/// give the report that building every finding and capping afterwards gives: the same
+/// findings kept, the same counts, with the severities configuration decides.
+#[test]
+fn capping_while_checking_keeps_and_counts_what_capping_afterwards_does() {
+    let mut in_order = String::from("version: 1\nmetadata:\n  name: dup\n  labels:\n");
+    for _ in 0..2500 {
+        in_order.push_str("    k: v\n");
+    }
+    in_order.push_str("entries:\n");
+    for _ in 0..1500 {
+        in_order.push_str("  - {}\n");
+    }
+    // The duplicate-key rule reports an inner mapping's duplicates before the outer
+    // mapping's, so its findings arrive out of source order.
+    let mut out_of_order = String::from("version: 1\nmetadata:\n  name: dup\n  labels:\n");
+    for _ in 0..1500 {
+        out_of_order.push_str("    k: {a: 1, a: 2}\n");
+    }
+    out_of_order.push_str("entries: []\n");
+
+    let mut raised = akbp::check::Policy::default();
+    let dup = akbp::check::rule_by_code("AKB007").unwrap();
+    raised.set_severity(dup, None, akbp::check::Severity::Error);
+    for text in [&in_order, &out_of_order] {
+        for policy in [akbp::check::Policy::default(), raised.clone()] {
+            let options = akbp::check::Options {
+                policy: std::sync::Arc::new(policy),
+                ..Default::default()
+            };
+            let (kept, omitted) = capped_while_checking(text, &options);
+            assert!(!omitted.is_empty(), "the shape reaches the cap");
+            assert_eq!((kept, omitted), capped_after_the_fact(text, &options));
+        }
+    }
+}

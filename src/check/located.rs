@@ -9,19 +9,29 @@ use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::{
-    check_document, failed_file, load_error_rule, mask_values, sort_findings, FileReport, Finding,
-    Options, Sink, SkipReason,
+    check_document_in, failed_file, load_error_rule, mask_values, sort_findings, FileReport,
+    Finding, Options, Overflow, Sink, SkipReason, MAX_KEPT_PER_RULE,
 };
 
 /// Check one source text. `explicit`: the file was named on the command line (a file
 /// found in a folder that is not a blueprint is skipped without a note).
 pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
     // Findings pushed here (wrappers, templates, load errors) get their final severity
-    // through the same step as those of the rules.
-    check_every_blueprint(source, options, explicit).resolved(options)
+    // through the same step as those of the rules. Rules build at most the findings a
+    // report keeps; when that pre-cap could change which ones it keeps, check again
+    // building all of them (slow, but the same result as never capping).
+    let capped = check_every_blueprint(source.clone(), options, explicit, Some(MAX_KEPT_PER_RULE));
+    capped.resolve_capped(options).unwrap_or_else(|_| {
+        check_every_blueprint(source, options, explicit, None).resolved(options)
+    })
 }
 
-fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+fn check_every_blueprint(
+    source: SourceFile,
+    options: &Options,
+    explicit: bool,
+    cap: Option<usize>,
+) -> FileReport {
     let name = source.name.to_string();
     let docs = match load::parse_stream(source.clone()) {
         Ok(docs) => docs,
@@ -40,7 +50,8 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
             return failed_file(&name, Some(source), &e);
         }
     }
-    let mut sink = Sink::default();
+    let sink = || cap.map_or_else(Sink::default, Sink::capped);
+    let mut found = Collected::default();
     let mut secrets = Secrets::default();
     // Values read from --env are secrets wherever they occur.
     for v in options.known.secret_values() {
@@ -52,7 +63,7 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
         match wrapper::classify(doc) {
             Found::Blueprint(doc) => {
                 blueprints += 1;
-                check_tree(&doc, options, &mut sink, &mut secrets);
+                check_tree(&doc, options, sink(), &mut found, &mut secrets);
             }
             Found::Wrapper {
                 trees,
@@ -63,17 +74,20 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
                 secrets.spans.extend(hidden);
                 for tree in &trees {
                     blueprints += 1;
-                    check_tree(tree, options, &mut sink, &mut secrets);
+                    check_tree(tree, options, sink(), &mut found, &mut secrets);
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(text, options, &mut sink, &mut secrets);
+                    check_text(text, options, &sink, &mut found, &mut secrets);
                 }
             }
             Found::Other { what } => others.push(what),
         }
     }
-    let mut findings = sink.findings;
+    let Collected {
+        mut findings,
+        overflow,
+    } = found;
     let mut skipped = None;
     if blueprints == 0 {
         skipped = Some(SkipReason::NotABlueprint);
@@ -96,6 +110,7 @@ fn check_every_blueprint(source: SourceFile, options: &Options, explicit: bool) 
         findings,
         skipped,
         omitted: Vec::new(),
+        overflow,
     };
     secrets.mask(&mut report);
     report
@@ -118,21 +133,44 @@ fn template(name: String, source: SourceFile) -> FileReport {
         findings: sink.findings,
         skipped: Some(SkipReason::Template),
         omitted: Vec::new(),
+        overflow: Vec::new(),
     };
     secrets.mask(&mut report);
     report
 }
 
-fn check_tree(doc: &Document, options: &Options, sink: &mut Sink, secrets: &mut Secrets) {
-    sink.findings.extend(check_document(doc, options));
+/// What the blueprints of one file produced so far.
+#[derive(Default)]
+struct Collected {
+    findings: Vec<Finding>,
+    overflow: Vec<Overflow>,
+}
+
+fn check_tree(
+    doc: &Document,
+    options: &Options,
+    sink: Sink,
+    found: &mut Collected,
+    secrets: &mut Secrets,
+) {
+    let (findings, overflow) = check_document_in(doc, options, sink);
+    found.findings.extend(findings);
+    found.overflow.extend(overflow);
     secrets.extend(Secrets::of_document(doc), |s| s);
 }
 
-fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: &mut Secrets) {
+fn check_text(
+    text: &EmbeddedText,
+    options: &Options,
+    new_sink: &dyn Fn() -> Sink,
+    out: &mut Collected,
+    secrets: &mut Secrets,
+) {
     secrets.spans.extend(text.redactions.iter().copied());
     // authentik walks `rglob("**/*.yaml")` and skips dot-files (blueprints/v1/tasks.py).
     let hidden = |k: &str| !k.ends_with(".yaml") || k.starts_with('.');
     if let Some(key) = text.file_key.as_deref().filter(|k| hidden(k)) {
+        let mut sink = Sink::default();
         sink.push(
             &WRAPPED_KEY_NOT_YAML,
             text.key_span,
@@ -145,23 +183,25 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: 
             "rename the key to `{}.yaml`; mounted as a file, this name is never applied",
             key.trim_end_matches(".yml")
         ));
+        out.findings.extend(sink.findings);
     }
     let approximate = !text.map.is_exact();
-    let mut found: Vec<Finding> = match &text.parsed {
+    let (mut found, overflow): (Vec<Finding>, Vec<Overflow>) = match &text.parsed {
         Ok(inner) => {
             if !text.secret {
                 secrets.extend(Secrets::of_document(inner), |s| text.map.map(s));
             }
             // The mounted name is the key's, which AKB110 checks; the inner text's own
             // name means nothing to authentik.
-            let mut f = check_document(inner, options);
+            let (mut f, mut o) = check_document_in(inner, options, new_sink());
             f.retain(|f| f.rule.code != NOT_DISCOVERED.code);
-            f
+            o.retain(|o| o.rule.code != NOT_DISCOVERED.code);
+            (f, o)
         }
         Err(e) => {
             let mut s = Sink::default();
             s.push(load_error_rule(e.kind), e.span, e.message.clone());
-            s.findings
+            s.finish()
         }
     };
     let values = match (&text.parsed, text.secret) {
@@ -194,7 +234,11 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: 
             mask_values(f, &values);
         }
     }
-    sink.findings.extend(found);
+    out.findings.extend(found);
+    out.overflow.extend(overflow.into_iter().map(|mut o| {
+        o.span = text.map.map(o.span);
+        o
+    }));
 }
 
 /// Keys whose values are authentik's vocabulary, not the user's data: kept in messages.
