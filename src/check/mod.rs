@@ -126,6 +126,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Past a capped sink's limit: texts set on it are dropped, so a rule may skip
+    /// computing costly ones (suggestions).
+    pub fn counted_only(&self) -> bool {
+        self.counted_only
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         if !self.counted_only {
             self.help = Some(help.into());

@@ -338,7 +338,7 @@ impl Builder {
             }
         }
         let has_merge = pairs.iter().any(is_merge_key);
-        let pairs = if has_merge {
+        let mut pairs = if has_merge {
             // PyYAML flatten_mapping: the sources of every `<<` key, in order, then the
             // explicit pairs; the dict keeps the last value, so a later `<<` wins over an
             // earlier one, and within `<< : [A, B]` A wins (B's pairs come first).
@@ -376,6 +376,7 @@ impl Builder {
         } else {
             pairs
         };
+        pairs.shrink_to_fit();
         Ok(Node {
             kind: NodeKind::Map(pairs),
             span: Span::new(start, end),
@@ -725,9 +726,12 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                     flow,
                     tag,
                     anchor,
-                    items,
+                    mut items,
                 }) = b.stack.pop()
                 {
+                    // A list grows by doubling: keep only what it holds (a one-item list
+                    // would otherwise keep room for four nodes, 2 GB at 10 MiB of nesting).
+                    items.shrink_to_fit();
                     // Block collections end with their last item; the end event of a block
                     // collection sits at the next token, possibly lines below.
                     let last = items.last().map_or(start, |n| n.span.end as usize);
