@@ -53,14 +53,14 @@ enum Frame {
     Seq {
         start: usize,
         flow: bool,
-        tag: Option<NodeTag>,
+        tag: Option<Box<NodeTag>>,
         anchor: usize,
         items: Vec<Node>,
     },
     Map {
         start: usize,
         flow: bool,
-        tag: Option<NodeTag>,
+        tag: Option<Box<NodeTag>>,
         anchor: usize,
         pairs: Vec<Pair>,
         key: Option<Node>,
@@ -103,7 +103,7 @@ fn tag_of(
     source: &SourceFile,
     tag: Option<&granit_parser::Tag>,
     span: &granit_parser::Span,
-) -> Option<NodeTag> {
+) -> Option<Box<NodeTag>> {
     let tag = tag?;
     if (tag.handle() == "!" && tag.suffix().is_empty())
         || (tag.handle().is_empty() && tag.suffix() == "!")
@@ -121,7 +121,7 @@ fn tag_of(
         .map(|s| span_of(source, &s))
         .or_else(|| span.tag_start().map(|m| Span::empty(byte_of(source, &m))))
         .unwrap_or_else(|| Span::empty(byte_of(source, &span.start)));
-    Some(NodeTag { name, span: tspan })
+    Some(Box::new(NodeTag { name, span: tspan }))
 }
 
 fn height(node: &Node) -> usize {
@@ -316,7 +316,7 @@ impl Builder {
         &mut self,
         start: usize,
         end: usize,
-        tag: Option<NodeTag>,
+        tag: Option<Box<NodeTag>>,
         pairs: Vec<Pair>,
     ) -> Result<Node, LoadError> {
         // Duplicate keys, as written (before merge expansion).
@@ -669,7 +669,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                 } else {
                     style
                 };
-                let value = scalar_value(&text, resolve_as, tag.as_ref()).map_err(|m| {
+                let value = scalar_value(&text, resolve_as, tag.as_deref()).map_err(|m| {
                     construct_error(m, tag.as_ref().map_or(span, |t| t.span.to(span)))
                 })?;
                 // A tagged node's span covers its tag, so the tag is underlined too.
@@ -745,7 +745,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                         span: Span::new(start, end),
                         tag,
                     };
-                    check_collection_tag(node.tag.as_ref(), &node.kind)
+                    check_collection_tag(node.tag.as_deref(), &node.kind)
                         .map_err(|m| construct_error(m, node.span))?;
                     b.push_node(node, anchor)?;
                 }
@@ -767,7 +767,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                         last
                     };
                     let node = b.finish_map(start, end, tag, pairs)?;
-                    check_collection_tag(node.tag.as_ref(), &node.kind)
+                    check_collection_tag(node.tag.as_deref(), &node.kind)
                         .map_err(|m| construct_error(m, node.span))?;
                     b.push_node(node, anchor)?;
                 }
