@@ -133,6 +133,10 @@ pub struct NamingArgs {
     /// LDAP: the provider's base DN (default: the guide's).
     #[arg(long, value_name = "DN")]
     pub base_dn: Option<String>,
+    /// A value the application shows or names (an organisation, a realm, an ACS URL), for
+    /// an integration that declares the parameter; repeat for several (`akbp show` lists them).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -240,6 +244,15 @@ pub enum ColorChoice {
 /// clap value parser for `--target`: an unknown release lists the known ones.
 pub fn parse_target(s: &str) -> Result<Target, String> {
     s.parse::<Target>().map_err(|e| e.to_string())
+}
+
+/// `--param NAME=VALUE`: split at the first `=`; the value is checked against the
+/// entry's declaration later, where the entry is known.
+pub fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err("write NAME=VALUE, e.g. --param org=acme".into()),
+    }
 }
 
 /// Run a parsed command line; returns the process exit code.
@@ -410,6 +423,10 @@ fn validate(args: ValidateArgs) -> i32 {
     }
     let inputs = collected.inputs;
     let mut skipped = collected.skipped;
+    let options = Options {
+        crossfile: std::sync::Arc::new(crate::validate::cross_file(&args.paths, inputs.len())),
+        ..options
+    };
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -442,7 +459,7 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut readable = false;
     let mut worst = None;
     for chunk in inputs.chunks(VALIDATE_CHUNK) {
-        let reports = crate::validate::run(chunk, &options, &crate::load::RealFs);
+        let reports = crate::validate::run_chunk(chunk, &inputs, &options, &crate::load::RealFs);
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));
@@ -515,6 +532,7 @@ impl NamingArgs {
             client_id: self.client_id.clone(),
             internal_url: self.internal_url.clone(),
             base_dn: self.base_dn.clone(),
+            params: self.params.clone(),
         }
     }
 }
@@ -582,6 +600,12 @@ fn generate(args: GenerateArgs) -> i32 {
             return 2;
         }
     };
+    for (slug, names) in generate::skipped_for_params(&opts) {
+        eprintln!(
+            "note: `{slug}` left out: it needs values from the application ({}); generate it alone with --param",
+            names.join(", ")
+        );
+    }
     let destinations: Vec<String> = match &args.output {
         None if blueprints.len() > 1 => {
             eprintln!("error: {}", generate::GenerateError::NeedOutputDir);

@@ -1,9 +1,11 @@
 //! `akbp validate`: read every input, check it, and collect the reports in input order.
 
 use std::io::Read;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::check::crossfile::{instance_paths, BlueprintIndex, CrossFile, Scope};
 use crate::check::{self, FileReport, Options, Severity};
 use crate::input::{Input, Skipped};
 use crate::load::{self, Fs, LoadError, LoadErrorKind};
@@ -14,6 +16,112 @@ pub fn run(inputs: &[Input], options: &Options, fs: &dyn Fs) -> Vec<FileReport> 
         .par_iter()
         .map(|input| check_input(input, options, fs))
         .collect()
+}
+
+/// The run's view of its blueprints for `paths` given on the command line, expanded to
+/// `inputs` files: each folder is a blueprints root.
+pub fn cross_file(paths: &[PathBuf], inputs: usize) -> CrossFile {
+    let roots: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    CrossFile::new(Scope::of(!roots.is_empty(), inputs), roots)
+}
+
+/// Check one chunk of a streamed run. When a check needed the run's blueprint index (a
+/// `metaapplyblueprint` naming a blueprint authentik does not ship) before it was built,
+/// build it from `all` inputs now and check the chunk again: earlier chunks never asked,
+/// so their reports stand. A run without such a reference reads every file once.
+pub fn run_chunk(
+    chunk: &[Input],
+    all: &[Input],
+    options: &Options,
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
+    let reports = run(chunk, options, fs);
+    if !options.crossfile.take_wanted() {
+        return reports;
+    }
+    drop(reports);
+    options
+        .crossfile
+        .set_index(blueprint_index(all, &options.crossfile.roots, fs));
+    run(chunk, options, fs)
+}
+
+/// The names and paths under which authentik would create an instance for each blueprint
+/// in `inputs` (authentik/blueprints/v1/tasks.py `blueprints_find`, 2026.2.2): read again,
+/// in parallel, keeping only hashes. Standard input cannot be read twice: its blueprint
+/// counts as unknown.
+pub fn blueprint_index(inputs: &[Input], roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex {
+    inputs
+        .par_iter()
+        .map(|input| index_input(input, roots, fs))
+        .reduce(BlueprintIndex::default, BlueprintIndex::merge)
+}
+
+fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex {
+    let mut index = BlueprintIndex::default();
+    let path = match input {
+        Input::File { path, .. } => path,
+        Input::Stdin => {
+            index.names_unknown = true;
+            index.paths_unknown = true;
+            return index;
+        }
+        Input::Unreadable { .. } => return index,
+    };
+    let Ok(docs) =
+        load::read_source(fs, path, &path.display().to_string()).and_then(load::parse_stream)
+    else {
+        return index;
+    };
+    let single = docs.len() == 1;
+    for doc in docs {
+        match crate::wrapper::classify(doc) {
+            // authentik loads one document per file; several fail to load.
+            crate::wrapper::Found::Blueprint(doc) if single => {
+                let paths = instance_paths(path, roots);
+                let (name, instantiated) = discovered(&doc);
+                // No metadata: authentik names the instance by its path.
+                let name = name.or_else(|| paths.as_ref().and_then(|p| p.first().cloned()));
+                index.add(
+                    name.as_deref(),
+                    paths.as_deref().unwrap_or_default(),
+                    instantiated && paths.is_some(),
+                );
+            }
+            crate::wrapper::Found::Wrapper { trees, texts, .. } => {
+                // Mounted somewhere akbp does not know: the name counts, the path is unknown.
+                index.paths_unknown = true;
+                let parsed = texts.into_iter().filter_map(|t| t.parsed.ok());
+                for doc in trees.into_iter().chain(parsed) {
+                    let (name, instantiated) = discovered(&doc);
+                    index.add(name.as_deref(), &[], instantiated);
+                }
+            }
+            _ => {}
+        }
+    }
+    index
+}
+
+/// A blueprint's `metadata.name` (when it is a plain string) and whether authentik's
+/// discovery instantiates it: `version` 1 (the default) and no
+/// `blueprints.goauthentik.io/instantiate: "false"` label.
+fn discovered(doc: &load::Document) -> (Option<String>, bool) {
+    let root = &doc.root;
+    let version_one = root
+        .get("version")
+        .is_none_or(|v| matches!(v.scalar_value(), Some(load::Scalar::Int(1))));
+    let meta = root.get("metadata");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str())
+        .map(str::to_string);
+    let off = meta
+        .and_then(|m| m.get("labels"))
+        .and_then(|l| l.get("blueprints.goauthentik.io/instantiate"))
+        .and_then(|v| v.scalar_text())
+        .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    (name, version_one && !off)
 }
 
 /// Check one input. Never panics on its content; a failure is a finding for that input.
@@ -28,20 +136,13 @@ pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport 
             )
             .resolved(options);
         }
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            let res = std::io::stdin()
-                .lock()
-                .take(load::MAX_FILE_BYTES + 1)
-                .read_to_end(&mut buf);
-            match res {
-                Ok(_) => load::decode(&name, buf),
-                Err(e) => Err(LoadError::whole_file(
-                    LoadErrorKind::Io,
-                    format!("cannot read standard input: {e}"),
-                )),
-            }
-        }
+        Input::Stdin => match stdin_bytes() {
+            Ok(buf) => load::decode(&name, buf.clone()),
+            Err(e) => Err(LoadError::whole_file(
+                LoadErrorKind::Io,
+                format!("cannot read standard input: {e}"),
+            )),
+        },
         Input::File { path, .. } => load::read_source(fs, path, &name),
     };
     let explicit = !matches!(
@@ -55,6 +156,21 @@ pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport 
         Ok(source) => check::located::check_file(source, options, explicit),
         Err(e) => check::failed_file(&name, None, &e).resolved(options),
     }
+}
+
+/// Standard input, read once per process: a chunk checked again (see [`run_chunk`]) sees
+/// the same text.
+fn stdin_bytes() -> &'static Result<Vec<u8>, String> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    STDIN.get_or_init(|| {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(load::MAX_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map(|_| buf)
+            .map_err(|e| e.to_string())
+    })
 }
 
 /// Move reports of files that turned out not to be blueprints (and hold no note) to

@@ -58,8 +58,13 @@ fn round_trip(doc: &Document) -> Node {
     from_loaded(&loaded.root)
 }
 
+/// One integration at made-up hosts, with the examples of the entry's declared parameters.
 fn options(slug: &str) -> GenerateOptions {
-    GenerateOptions::new(slug, "https://app.example.com", "https://auth.example.com")
+    let mut o = GenerateOptions::new(slug, "https://app.example.com", "https://auth.example.com");
+    o.naming.params = catalog::find(slug)
+        .map(|i| i.example_params())
+        .unwrap_or_default();
+    o
 }
 
 #[test]
@@ -206,6 +211,31 @@ fn every_variant_passes_the_validator_at_every_target() {
                     );
                 }
             }
+        }
+        // `--all` leaves out the entries that need `--param` values; each of their
+        // methods, with the examples, one by one.
+        for (i, m) in catalog::all()
+            .iter()
+            .flat_map(|i| i.methods.iter().map(move |m| (i, m)))
+            .filter(|(i, m)| !i.params_of(m).is_empty())
+        {
+            let mut o = options(&i.slug);
+            o.method = Some(m.name.clone());
+            o.target = target;
+            o.allow_group = Some("staff".into());
+            let bp = generate(&o)
+                .unwrap_or_else(|e| panic!("{} {} at {target}: {e}", i.slug, m.name))
+                .remove(0);
+            let bad: Vec<_> = validator(&bp.text, target)
+                .into_iter()
+                .filter(|(s, _)| *s >= Severity::Warning)
+                .collect();
+            assert!(
+                bad.is_empty(),
+                "{} at {target}: {bad:#?}\n{}",
+                i.slug,
+                bp.text
+            );
         }
     }
 }
@@ -394,6 +424,7 @@ fn committed_blueprints_are_current() {
             &i.placeholder_authentik_url(),
         );
         o.method = Some(m.name.clone());
+        o.naming.params = i.example_params();
         let bp = generate(&o).unwrap().remove(0);
         expected.insert(bp.file_name.clone());
         let path = dir.join(&bp.file_name);
@@ -560,4 +591,187 @@ fn generate_refuses_a_second_port() {
         "{}",
         bp.text
     );
+}
+
+/// `--param`: values only the application knows, declared per entry. A missing one names
+/// itself and where to find it; an unknown name lists the declared ones; a value is refused
+/// for what YAML cannot carry, for its pattern, and for the URL validator authentik puts on
+/// the field it lands in.
+#[test]
+fn params_are_required_checked_and_filled_in() {
+    let gh = |params: &[(&str, &str)]| {
+        let mut o = GenerateOptions::new(
+            "github-organization",
+            "https://github.com",
+            "https://sso.example.com",
+        );
+        o.naming.params = params
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        o.target = Target::new(2026, 2);
+        generate(&o)
+    };
+    // Filled in everywhere the guide's organization name goes.
+    let bp = gh(&[("org", "acme-corp")]).unwrap().remove(0);
+    for want in [
+        "acs_url: https://github.com/orgs/acme-corp/saml/consume",
+        "audience: https://github.com/orgs/acme-corp",
+        "meta_launch_url: https://github.com/orgs/acme-corp",
+        "--param org=acme-corp",
+    ] {
+        assert!(bp.text.contains(want), "{want}\n{}", bp.text);
+    }
+    // Missing: named, with what it is and an example.
+    let e = gh(&[]).unwrap_err();
+    assert!(
+        matches!(&e, GenerateError::MissingParam { name, .. } if name == "org"),
+        "{e:?}"
+    );
+    let msg = e.to_string();
+    assert!(
+        msg.contains("--param org=VALUE is missing")
+            && msg.contains("https://github.com/orgs/<name>")
+            && msg.contains("--param org=foo"),
+        "{msg}"
+    );
+    // Unknown name.
+    let e = gh(&[("org", "a"), ("team", "b")]).unwrap_err().to_string();
+    assert!(
+        e.contains("--param team") && e.contains("it takes: org"),
+        "{e}"
+    );
+    // Given twice.
+    let e = gh(&[("org", "a"), ("org", "b")]).unwrap_err().to_string();
+    assert!(e.contains("given twice"), "{e}");
+    // What YAML cannot carry: the same refusals as the other options (issue 8).
+    for (bad, why) in [
+        ("acme\nentries: []", "line break"),
+        ("acme\u{2028}x", "line break"),
+        ("acme\u{7}", "U+0007"),
+        (" acme", "starts or ends with a space"),
+    ] {
+        let e = gh(&[("org", bad)]).unwrap_err();
+        assert!(matches!(e, GenerateError::BadParam { .. }), "{e:?}");
+        assert!(e.to_string().contains(why), "{bad:?}: {e}");
+    }
+    // The pattern: a whole-value match, so a path or a query cannot ride along.
+    for bad in ["acme/../../evil", "acme?x=1", "", "-acme"] {
+        let e = gh(&[("org", bad)]).unwrap_err().to_string();
+        assert!(e.starts_with("--param org"), "{bad:?}: {e}");
+    }
+    // OVHcloud's ACS URL is one of three regional URLs, nothing else.
+    let ovh = |acs: &str| {
+        let mut o = GenerateOptions::new(
+            "ovhcloud",
+            "https://www.ovhcloud.com",
+            "https://sso.example.com",
+        );
+        o.naming.params = vec![("acs_url".into(), acs.into())];
+        generate(&o)
+    };
+    assert!(ovh("https://us.ovhcloud.com/auth/").is_ok());
+    let e = ovh("https://evil.example/auth/").unwrap_err().to_string();
+    assert!(e.contains("US region") || e.contains("must match"), "{e}");
+    // A URL the application shows must also pass authentik's validator on `acs_url`
+    // (before 2025.4 a Django URLField, which wants a top-level domain).
+    let mut o = GenerateOptions::new(
+        "knowbe4",
+        "https://training.knowbe4.com",
+        "https://sso.example.com",
+    );
+    o.naming.params = vec![
+        ("acs_url".into(), "https://knowbe4/saml/acs".into()),
+        ("entity_id".into(), "https://knowbe4/saml".into()),
+    ];
+    o.target = Target::new(2024, 10);
+    let e = generate(&o).unwrap_err();
+    assert!(
+        matches!(&e, GenerateError::BadParam { name, reason, .. } if name == "acs_url" && reason.contains("acs_url")),
+        "{e:?}"
+    );
+    // `--all` cannot know them: those entries are left out and named.
+    let mut all = GenerateOptions::new("x", "https://x.example", "https://sso.example.com");
+    all.all = true;
+    all.naming.app_url = None;
+    all.domain = Some("example.com".into());
+    let made: Vec<&str> = generate(&all)
+        .unwrap()
+        .iter()
+        .map(|b| b.integration)
+        .collect();
+    assert!(!made.contains(&"github-organization"), "{made:?}");
+    let skipped = akbp::generate::skipped_for_params(&all);
+    assert!(
+        skipped.contains(&("github-organization", vec!["org"])),
+        "{skipped:?}"
+    );
+    // ...and `--param` goes with one integration only.
+    all.naming.params = vec![("org".into(), "acme".into())];
+    assert!(matches!(
+        generate(&all).unwrap_err(),
+        GenerateError::OnlyForOne {
+            option: "--param",
+            ..
+        }
+    ));
+}
+
+/// `show` lists the values to copy from the application, shows them as `<name>` until
+/// given, and fills them in once given.
+#[test]
+fn show_names_the_values_to_copy_from_the_application() {
+    use akbp::generate::show::{render, ShowFormat, ShowOptions};
+    let mut opts = ShowOptions {
+        naming: akbp::generate::Naming {
+            authentik_url: Some("https://sso.example.com".into()),
+            ..Default::default()
+        },
+        method: None,
+        format: ShowFormat::Text,
+    };
+    let t = render("atlassian-cloud", &opts).unwrap();
+    assert!(t.contains("--param acs_url=<acs_url>"), "{t}");
+    assert!(t.contains("--param entity_id=<entity_id>"), "{t}");
+    assert!(
+        t.contains("Atlassian Cloud shows it once the settings above are saved"),
+        "{t}"
+    );
+    assert!(t.contains("ACS URL                   <acs_url>"), "{t}");
+    // What the user configures first does not depend on the values.
+    assert!(
+        t.contains(
+            "https://sso.example.com/application/saml/atlassian-cloud/sso/binding/redirect/"
+        ),
+        "{t}"
+    );
+    opts.naming.params = vec![
+        (
+            "acs_url".into(),
+            "https://auth.atlassian.com/login/callback?connection=saml-acme".into(),
+        ),
+        (
+            "entity_id".into(),
+            "https://auth.atlassian.com/saml/acme".into(),
+        ),
+    ];
+    opts.format = ShowFormat::Json;
+    let j: serde_json::Value =
+        serde_json::from_str(&render("atlassian-cloud", &opts).unwrap()).unwrap();
+    assert_eq!(j["params"][0]["name"], "acs_url");
+    assert_eq!(j["params"][0]["shown_by_app"], true);
+    assert_eq!(
+        j["params"][1]["value"],
+        "https://auth.atlassian.com/saml/acme"
+    );
+    let audience = j["authentik_side"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "Audience")
+        .unwrap();
+    assert_eq!(audience["value"], "https://auth.atlassian.com/saml/acme");
+    // A bad value is refused by show too.
+    opts.naming.params = vec![("acs_url".into(), "https://evil.example/acs".into())];
+    assert!(render("atlassian-cloud", &opts).is_err());
 }

@@ -933,3 +933,52 @@ fn url_validators_per_release() {
         Some("DomainlessURLValidator")
     );
 }
+
+/// `schemas/shipped-blueprints.json` lists exactly the `*.yaml` files each release ships
+/// (outside dot-folders), with the `metadata.name` each one has.
+#[test]
+fn shipped_blueprints_match_the_published_folders() {
+    use akbp::model::blueprints::shipped_blueprints;
+    let mut problems = Vec::new();
+    for release in SCHEMA_RELEASES {
+        let root = shared().join(release).join("blueprints");
+        let target = t(release);
+        let inputs = akbp::input::collect(
+            std::slice::from_ref(&root),
+            &akbp::input::Selection::everything(),
+        )
+        .unwrap()
+        .inputs;
+        let mut on_disk = BTreeSet::new();
+        for input in inputs {
+            let akbp::input::Input::File { path, .. } = input else {
+                continue;
+            };
+            let rel = path.strip_prefix(&root).unwrap().display().to_string();
+            if !rel.ends_with(".yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = akbp::load::parse(akbp::load::SourceFile::new(rel.clone(), text)).unwrap();
+            let name = doc
+                .root
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(|n| n.as_str())
+                .map_or_else(|| rel.clone(), str::to_string);
+            if shipped_blueprints()
+                .find(target, Some(&name), Some(&rel))
+                .is_none()
+            {
+                problems.push(format!("{release}: {rel} ({name}) is not listed"));
+            }
+            on_disk.insert(rel);
+        }
+        for b in shipped_blueprints().at(target) {
+            if !on_disk.contains(&b.path) {
+                problems.push(format!("{release}: {} is listed but not shipped", b.path));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -426,6 +426,7 @@ proptest! {
     ) {
         use akbp::generate::{self, GenerateOptions};
         let mut opts = GenerateOptions::new(&integration, &app_url, &ak_url);
+        opts.naming.params = akbp::catalog::find(&integration).map(|i| i.example_params()).unwrap_or_default();
         opts.naming.slug = slug.filter(|s| !akbp::generate::RESERVED_SLUGS.contains(&s.as_str()));
         opts.naming.client_id = client_id;
         opts.allow_group = group.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());

@@ -3,10 +3,13 @@
 //! as a snapshot, so a reviewer sees exactly what users see.
 //!
 //! A fixture may start with `# akbp: --target YYYY.M` to check at another release, or with
-//! `# akbp: --env FILE` (a dotenv file next to it) to check with known environment values.
+//! `# akbp: --env FILE` (a dotenv file next to it) to check with known environment values,
+//! or with `# akbp: --folder` to check it as one file of a folder (a blueprints root)
+//! holding no other blueprint.
 
 use std::path::{Path, PathBuf};
 
+use akbp::check::crossfile::{BlueprintIndex, CrossFile, Scope};
 use akbp::check::{self, Options, RULES};
 use akbp::input::Input;
 use akbp::load::{RealFs, SourceFile};
@@ -42,6 +45,16 @@ fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
     }
 }
 
+/// `# akbp: --folder`: the fixture is checked as the only blueprint of a folder.
+fn crossfile_of(text: &str) -> std::sync::Arc<CrossFile> {
+    let folder = text.lines().next() == Some("# akbp: --folder");
+    std::sync::Arc::new(if folder {
+        CrossFile::with_index(Scope::Folders, BlueprintIndex::default())
+    } else {
+        CrossFile::default()
+    })
+}
+
 /// Check a fixture file as the CLI would (name relative to the fixtures folder).
 fn run(path: &Path) -> (check::FileReport, String) {
     // Read through the same path as the CLI, so unreadable, binary and empty fixtures work.
@@ -57,6 +70,7 @@ fn run(path: &Path) -> (check::FileReport, String) {
         target: target_of(&text),
         schema: None,
         known: known_of(path, &text),
+        crossfile: crossfile_of(&text),
         ..Default::default()
     };
     let input = Input::File {

@@ -137,11 +137,12 @@ const SEEDS: &[Expected] = &[
 
 fn placeholder_blueprint(slug: &str) -> load::Document {
     let i = catalog::find(slug).unwrap();
-    let opts = GenerateOptions::new(
+    let mut opts = GenerateOptions::new(
         slug,
         &i.placeholder_app_url(),
         &i.placeholder_authentik_url(),
     );
+    opts.naming.params = i.example_params();
     let bp = generate(&opts).unwrap().remove(0);
     load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap()
 }

@@ -55,43 +55,23 @@ LEFT_OUT = {
 # Guides in the denominator that the catalog does not cover (yet), per provider type, with the
 # reason. They stay in the denominator: these are limits of the catalog, not of the guide.
 GAPS = {
-    "chat-communication-collaboration/chatgpt": {"oauth2": "the redirect URI is the 'Login redirect URI' ChatGPT's wizard displays; the guide gives no value to catalog", "saml": "the ACS URL and audience are shown by ChatGPT's wizard (the guide registers https://temp.temp first)"},
+    "chat-communication-collaboration/chatgpt": {"oauth2": "the redirect URI is the 'Login redirect URI' ChatGPT's wizard displays; the guide gives no value to catalog", "saml": "not written yet: the ACS URL and audience are shown by ChatGPT's wizard (the guide registers https://temp.temp first); `--param` values shown by the application (as in atlassian-cloud) would carry them"},
     "chat-communication-collaboration/sharepoint-se": {"oauth2": "needs two custom scope mappings (SPopenid: nbf, oid, upn; SPprofile: roles) and minimum token validities the catalog cannot carry yet"},
     "cloud-providers/aws-classic": {"oauth2": "the OIDC tab sets the redirect URI 'to match the AWS resource', with no value; AWS console login uses the SAML tab"},
     "device-management/apple": {"oauth2": "needs a Shared Signals Framework backchannel provider and custom ssf.read/ssf.manage scopes; the catalog has no SSF provider type"},
-    "infrastructure/keycloak": {"oauth2": "the guide's callback /access/oidc/callback is copied from Zendesk; Keycloak's broker callback embeds the realm name and the identity provider alias, which the catalog cannot template yet", "saml": "the ACS URL and audience embed the Keycloak realm name, which the catalog cannot template yet"},
-    "security/bitwarden": {"saml": "the ACS URL and SP entity ID are shown by Bitwarden after setup (the guide registers https://temp.temp first)"},
     # SAML guides whose service-provider values only the application shows at setup time
     # (the guide registers https://temp.temp or a metadata import first), or that the
     # catalog cannot template yet.
     "cloud-providers/aws": {"saml": "the provider is created from AWS's SP metadata file; the ACS URL and entity ID are per account and not in the guide"},
-    "cloud-providers/google": {"saml": "the ACS URL and audience embed the Workspace domain (google.com/a/<domain>), which the catalog cannot template from the application URL yet"},
-    "cloud-providers/hashicorp-cloud": {"saml": "the ACS URL and entity ID are copied from HCP's SSO page; the guide gives no values"},
-    "cloud-providers/ovhcloud": {"saml": "the guide sets no Audience and names no SP entity ID to put there"},
-    "development/github-enterprise-cloud": {"saml": "the application URL carries a path (github.com/enterprises/<name>); the catalog's placeholder host cannot express it yet"},
-    "development/github-enterprise-emu": {"saml": "the application URL carries a path (github.com/enterprises/<name>); the catalog's placeholder host cannot express it yet"},
-    "development/github-organization": {"saml": "the application URL carries a path (github.com/orgs/<name>); the catalog's placeholder host cannot express it yet"},
-    "documentation/youtrack": {"saml": "the ACS URL is shown by YouTrack after the module is created (the guide registers https://placeholder.com first)"},
-    "documentation/glpi": {"saml": "the ACS and SLO URLs are shown by the samlSSO plugin; the guide gives no values"},
+    "documentation/glpi": {"saml": "not written yet: the ACS and SLO URLs are shown by the samlSSO plugin and the guide gives no values; `--param` values shown by the application would carry them"},
     "documentation/appflowy": {"saml": "the guide gives AppFlowy's own SAML issuer as `authentik` while the Audience is AppFlowy's metadata URL; which entity ID AppFlowy sends cannot be settled from the guide"},
     "chat-communication-collaboration/onlyoffice": {"saml": "the provider is created from ONLYOFFICE's SP metadata; the ACS URL and entity ID are not in the guide"},
-    "infrastructure/terraform-cloud": {"saml": "the ACS URL and audience are shown by HCP Terraform after setup (the guide registers https://temporary.domain first)"},
-    "infrastructure/truecommand": {"saml": "the guide sets no Audience (its Issuer `truecommand-saml` is the SP's ID) and requires three to five custom mappings"},
     "infrastructure/veeam-enterprise-manager": {"saml": "the provider is created from Veeam's SP metadata; the ACS URL and entity ID are not in the guide"},
-    "media/ironclad": {"saml": "the ACS URL embeds Ironclad's customer ID and is shown by Ironclad (the guide registers https://temp.temp first)"},
+    "media/ironclad": {"saml": "not written yet: the ACS URL embeds Ironclad's customer ID and is shown by Ironclad (the guide registers https://temp.temp first); a `--param` shown by the application would carry it"},
     "miscellaneous/amazon-business": {"saml": "the provider is created from Amazon's SP metadata file; the ACS URL and entity ID are not in the guide"},
-    "monitoring/sentry": {"saml": "the ACS URL and audience embed the Sentry organisation name, which the catalog cannot template yet"},
-    "networking/fortimanager": {"saml": "the guide sets no Audience and names no SP entity ID (its Issuer is authentik's SSO URL)"},
-    "networking/globalprotect": {"saml": "the guide sets no Audience and names no SP entity ID (its Issuer is authentik's SSO URL)"},
     "networking/omada-controller": {"saml": "the ACS URL depends on cloud or controller IP, and the issuer and relay state come from Omada after setup"},
-    "platforms/atlassian": {"saml": "the ACS URL and entity ID are shown by Atlassian after setup (the guide registers https://temp.temp first)"},
-    "platforms/elastic-cloud": {"saml": "the ACS URL and entity ID are shown by Elastic Cloud after setup (the guide registers placeholders first)"},
-    "platforms/salesforce": {"saml": "the ACS URL carries the Salesforce organization ID (?so=...), which the catalog cannot template yet"},
+    "platforms/elastic-cloud": {"saml": "not written yet: the ACS URL and entity ID are shown by Elastic Cloud after setup (the guide registers placeholders first); `--param` values shown by the application would carry them"},
     "platforms/zoho": {"saml": "the provider is created from Zoho's regional SP metadata; the ACS URL and entity ID are not in the guide"},
-    "security/knowbe4": {"saml": "the ACS URL and entity ID are shown by KnowBe4 after setup (the guide registers https://temp.temp first)"},
-    "security/push-security": {"saml": "the ACS URL and entity ID are shown by Push Security after setup (the guide registers https://temp.temp first)"},
-    "infrastructure/zendesk": {"saml": "the SAML tab sets no Audience and names no SP entity ID for Zendesk"},
-    "security/semgrep": {"saml": "the ACS URL embeds the Semgrep organization name, which the catalog cannot template yet"},
     "security/skyhigh": {"saml": "two providers (dashboard and secure web gateway); the dashboard's ACS URL and audience are shown by Skyhigh after setup"},
 }
 

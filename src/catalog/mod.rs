@@ -51,6 +51,10 @@ pub struct Integration {
     pub review: Review,
     /// Template for the application's `meta_launch_url`.
     pub launch_url: String,
+    /// Values only the application knows (an organisation name, an ACS URL it shows after
+    /// setup), used in templates as `{param:NAME}` and given with `--param NAME=VALUE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<Param>,
     /// The ways the guide documents, in its order; the first is the default.
     pub methods: Vec<Method>,
     /// Where the guide contradicts itself or is silent: the choice made and why.
@@ -81,6 +85,93 @@ impl Integration {
     /// The method names, the default first.
     pub fn method_names(&self) -> Vec<&str> {
         self.methods.iter().map(|m| m.name.as_str()).collect()
+    }
+
+    /// The declared parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Every template of `method` with what it is, the launch URL first.
+    pub fn templates<'a>(&'a self, method: &'a Method) -> Vec<(&'static str, &'a str)> {
+        let mut out: Vec<(&'static str, &'a str)> = vec![("launch_url", &self.launch_url)];
+        for uri in method.all_redirect_uris() {
+            out.push(("redirect URI", &uri.url));
+        }
+        match &method.provider {
+            Provider::Saml(p) => {
+                out.push(("acs_url", &p.acs_url));
+                out.push(("audience", &p.audience));
+                for (what, t) in [
+                    ("issuer", &p.issuer),
+                    ("default_relay_state", &p.default_relay_state),
+                    ("sls_url", &p.sls_url),
+                ] {
+                    if let Some(t) = t {
+                        out.push((what, t));
+                    }
+                }
+            }
+            Provider::Proxy(p) => out.push(("external_host", &p.external_host)),
+            Provider::Oauth2(_) | Provider::Ldap(_) => {}
+        }
+        for f in &method.app_settings.fields {
+            out.push(("app setting", &f.value));
+            if let Some(n) = &f.note {
+                out.push(("app setting note", n));
+            }
+        }
+        out
+    }
+
+    /// The declared parameters `method` needs (those its templates or the launch URL
+    /// use), in declaration order.
+    pub fn params_of(&self, method: &Method) -> Vec<&Param> {
+        let used: Vec<String> = self
+            .templates(method)
+            .into_iter()
+            .filter_map(|(_, t)| Template::parse(t).ok())
+            .flat_map(|t| t.params().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        self.params
+            .iter()
+            .filter(|p| used.contains(&p.name))
+            .collect()
+    }
+
+    /// Each declared parameter with its example: what the committed blueprints and the
+    /// catalog walk use.
+    pub fn example_params(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .map(|p| (p.name.clone(), p.example.clone()))
+            .collect()
+    }
+}
+
+/// A value only the application knows, declared by the entry and given by the user with
+/// `--param NAME=VALUE`: an organisation or realm name inside the application's URLs, or
+/// a URL the application shows once SAML is set up on its side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    /// `^[a-z][a-z0-9_]*$`; templates write `{param:NAME}`.
+    pub name: String,
+    /// What the value is and where in the application to find it.
+    pub description: String,
+    /// A value of the guide's (`foo`, `devcompany`): the committed blueprints use it.
+    pub example: String,
+    /// Whether the application shows the value only once its side of SAML or OAuth is set
+    /// up, so the user configures the application first (`akbp show`), then generates.
+    pub shown_by_app: bool,
+    /// A regular expression the whole value must match.
+    pub pattern: String,
+}
+
+impl Param {
+    /// The pattern, anchored at both ends (the catalog refuses one that does not compile).
+    pub fn regex(&self) -> Option<regex::Regex> {
+        regex::Regex::new(&format!("^(?:{})$", self.pattern)).ok()
     }
 }
 
@@ -594,8 +685,9 @@ pub fn load_all() -> Result<Vec<Integration>, CatalogError> {
         .collect()
 }
 
-/// What serde cannot check: at least one method, unique method names, and every
-/// template uses known variables only.
+/// What serde cannot check: at least one method, unique method names, every template
+/// uses known variables only, and every parameter is declared once, used, and has an
+/// example its pattern accepts.
 fn check(entry: &Integration) -> Result<(), String> {
     if entry.methods.is_empty() {
         return Err("no methods: an entry offers at least one".into());
@@ -605,37 +697,47 @@ fn check(entry: &Integration) -> Result<(), String> {
             return Err(format!("two methods are named `{}`", m.name));
         }
     }
-    let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
+    let mut templates: Vec<(&str, &str)> = Vec::new();
     for m in &entry.methods {
-        for uri in m.all_redirect_uris() {
-            templates.push(("redirect URI", &uri.url));
-        }
-        match &m.provider {
-            Provider::Saml(p) => {
-                templates.push(("acs_url", &p.acs_url));
-                templates.push(("audience", &p.audience));
-                for (what, t) in [
-                    ("issuer", &p.issuer),
-                    ("default_relay_state", &p.default_relay_state),
-                    ("sls_url", &p.sls_url),
-                ] {
-                    if let Some(t) = t {
-                        templates.push((what, t));
-                    }
-                }
+        templates.extend(entry.templates(m));
+    }
+    let mut used: Vec<String> = Vec::new();
+    for (what, text) in templates {
+        let t = Template::parse(text).map_err(|e| format!("{what} `{text}`: {e}"))?;
+        for p in t.params() {
+            if entry.param(p).is_none() {
+                return Err(format!(
+                    "{what} `{text}` uses `{{param:{p}}}`, which `params` does not declare"
+                ));
             }
-            Provider::Proxy(p) => templates.push(("external_host", &p.external_host)),
-            Provider::Oauth2(_) | Provider::Ldap(_) => {}
-        }
-        for f in &m.app_settings.fields {
-            templates.push(("app setting", &f.value));
-            if let Some(n) = &f.note {
-                templates.push(("app setting note", n));
-            }
+            used.push(p.to_string());
         }
     }
-    for (what, text) in templates {
-        Template::parse(text).map_err(|e| format!("{what} `{text}`: {e}"))?;
+    for (i, p) in entry.params.iter().enumerate() {
+        if !template::is_param_name(&p.name) {
+            return Err(format!(
+                "parameter `{}`: a name is lower-case letters, digits and `_`",
+                p.name
+            ));
+        }
+        if entry.params[..i].iter().any(|o| o.name == p.name) {
+            return Err(format!("two parameters are named `{}`", p.name));
+        }
+        if !used.contains(&p.name) {
+            return Err(format!(
+                "parameter `{}` is declared but no template uses it",
+                p.name
+            ));
+        }
+        let re = p
+            .regex()
+            .ok_or_else(|| format!("parameter `{}`: the pattern does not compile", p.name))?;
+        if !re.is_match(&p.example) {
+            return Err(format!(
+                "parameter `{}`: the example `{}` does not match its own pattern",
+                p.name, p.example
+            ));
+        }
     }
     Ok(())
 }

@@ -1,8 +1,11 @@
 //! Catalog templates: `{app_url}/console/`, `{authentik_url}/application/o/{slug}/`.
 //!
-//! Variables are fixed (see [`Var`]); `{{` and `}}` stand for literal braces so that
-//! regex quantifiers such as `\d{{2}}` can be written.
+//! Variables are fixed (see [`Var`]), plus the entry's own declared parameters written
+//! `{param:NAME}` (values the user copies from the application, `--param NAME=VALUE`);
+//! `{{` and `}}` stand for literal braces so that regex quantifiers such as `\d{{2}}`
+//! can be written.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A variable a template may use.
@@ -95,7 +98,12 @@ impl Var {
 enum Part {
     Text(String),
     Var(Var),
+    /// `{param:NAME}`: a parameter the catalog entry declares.
+    Param(String),
 }
+
+/// The prefix of a declared parameter in a template: `{param:org}`.
+pub const PARAM_PREFIX: &str = "param:";
 
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +115,8 @@ pub struct Template {
 pub enum TemplateError {
     #[error("unknown variable `{{{0}}}`")]
     UnknownVar(String),
+    #[error("`{{param:{0}}}`: a parameter name is lower-case letters, digits and `_`, starting with a letter")]
+    BadParamName(String),
     #[error("unclosed `{{`")]
     Unclosed,
     #[error("a lone `}}` (write `}}}}` for a literal brace)")]
@@ -129,6 +139,8 @@ pub struct Vars {
     pub bind_user: Option<String>,
     pub ldap_url: Option<String>,
     pub bind_password: Option<String>,
+    /// Values of the entry's declared parameters, by name.
+    pub params: BTreeMap<String, String>,
 }
 
 impl Vars {
@@ -185,14 +197,19 @@ impl Template {
             } else if c == '{' {
                 let end = rest.find('}').ok_or(TemplateError::Unclosed)?;
                 let name = &rest[1..end];
-                let var = Var::ALL
-                    .into_iter()
-                    .find(|v| v.name() == name)
-                    .ok_or_else(|| TemplateError::UnknownVar(name.to_string()))?;
+                let part = match name.strip_prefix(PARAM_PREFIX) {
+                    Some(p) if is_param_name(p) => Part::Param(p.to_string()),
+                    Some(p) => return Err(TemplateError::BadParamName(p.to_string())),
+                    None => Var::ALL
+                        .into_iter()
+                        .find(|v| v.name() == name)
+                        .map(Part::Var)
+                        .ok_or_else(|| TemplateError::UnknownVar(name.to_string()))?,
+                };
                 if !literal.is_empty() {
                     parts.push(Part::Text(std::mem::take(&mut literal)));
                 }
-                parts.push(Part::Var(var));
+                parts.push(part);
                 rest = &rest[end + 1..];
             } else {
                 literal.push(c);
@@ -219,6 +236,14 @@ impl Template {
                         out.push('}');
                     }
                 },
+                Part::Param(p) => match vars.params.get(p) {
+                    Some(value) => out.push_str(value),
+                    None => {
+                        out.push_str("{param:");
+                        out.push_str(p);
+                        out.push('}');
+                    }
+                },
             }
         }
         out
@@ -228,6 +253,33 @@ impl Template {
     pub fn uses(&self, var: Var) -> bool {
         self.parts.contains(&Part::Var(var))
     }
+
+    /// The declared parameters the template uses, in order of appearance.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Param(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether the template uses any declared parameter: its rendering then depends on a
+    /// value the user copied from the application, not only on the URLs and the slug.
+    pub fn has_params(&self) -> bool {
+        self.params().next().is_some()
+    }
+}
+
+/// Whether a catalog template text uses a declared parameter (`false` for a text that
+/// does not parse; the catalog refuses those when it loads).
+pub fn has_params(text: &str) -> bool {
+    Template::parse(text).is_ok_and(|t| t.has_params())
+}
+
+/// A parameter name: `^[a-z][a-z0-9_]*$`.
+pub fn is_param_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Parse and render in one step.
@@ -297,5 +349,32 @@ mod tests {
         );
         assert_eq!(Template::parse("{app_url"), Err(TemplateError::Unclosed));
         assert_eq!(Template::parse("a}b"), Err(TemplateError::LoneClose));
+        assert_eq!(
+            Template::parse("{param:Org}"),
+            Err(TemplateError::BadParamName("Org".into()))
+        );
+        assert_eq!(
+            Template::parse("{param:}"),
+            Err(TemplateError::BadParamName(String::new()))
+        );
+    }
+
+    #[test]
+    fn params_render_from_their_values() {
+        let t = Template::parse("{app_url}/orgs/{param:org}/saml/consume").unwrap();
+        assert_eq!(t.params().collect::<Vec<_>>(), ["org"]);
+        assert!(t.has_params());
+        let mut vars = Vars {
+            app_url: Some("https://github.com".into()),
+            ..Vars::default()
+        };
+        assert_eq!(
+            t.render(&vars),
+            "https://github.com/orgs/{param:org}/saml/consume",
+            "an unset parameter shows as itself"
+        );
+        vars.params.insert("org".into(), "acme".into());
+        assert_eq!(t.render(&vars), "https://github.com/orgs/acme/saml/consume");
+        assert!(!has_params("{app_url}/saml/acs"));
     }
 }

@@ -1,6 +1,7 @@
 //! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
 //! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
 
+pub mod crossfile;
 pub mod located;
 pub mod policy;
 pub mod rules;
@@ -282,6 +283,8 @@ pub struct Options {
     pub placeholders: Placeholders,
     /// `--context` and `--env`: values that let tags be evaluated.
     pub known: crate::blueprint::known::Known,
+    /// The other blueprints of the run, for references between files (`metaapplyblueprint`).
+    pub crossfile: Arc<crossfile::CrossFile>,
 }
 
 impl Default for Options {
@@ -292,6 +295,7 @@ impl Default for Options {
             policy: Arc::default(),
             placeholders: Placeholders::default(),
             known: Default::default(),
+            crossfile: Arc::default(),
         }
     }
 }

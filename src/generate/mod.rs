@@ -15,6 +15,7 @@ pub mod provider;
 pub mod show;
 pub mod write;
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::catalog::template::fill;
@@ -62,6 +63,8 @@ pub struct Naming {
     pub internal_url: Option<String>,
     /// The LDAP base DN (`--base-dn`); defaults to the guide's.
     pub base_dn: Option<String>,
+    /// `--param NAME=VALUE`: values of the entry's declared parameters, in the order given.
+    pub params: Vec<(String, String)>,
 }
 
 /// `--add-to-outpost NAME --keep-providers A,B`: put the provider on an existing
@@ -182,6 +185,20 @@ pub enum GenerateError {
     ReservedSlug { slug: String },
     #[error("{option} is missing: {why}")]
     Missing { option: &'static str, why: String },
+    #[error("--param {name}=VALUE is missing: {why}")]
+    MissingParam { name: String, why: String },
+    #[error("--param {name}: `{integration}` has no such parameter; {}", offered_params(.offered))]
+    UnknownParam {
+        integration: String,
+        name: String,
+        offered: Vec<String>,
+    },
+    #[error("--param {name} `{value}` is not usable: {reason}")]
+    BadParam {
+        name: String,
+        value: String,
+        reason: String,
+    },
     #[error("{option} names one application; with several integrations {instead}")]
     OnlyForOne {
         option: &'static str,
@@ -225,6 +242,14 @@ pub enum GenerateError {
     },
 }
 
+fn offered_params(offered: &[String]) -> String {
+    if offered.is_empty() {
+        "it takes none".to_string()
+    } else {
+        format!("it takes: {}", offered.join(", "))
+    }
+}
+
 fn did_you_mean(s: Option<&str>) -> String {
     s.map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
@@ -250,6 +275,9 @@ pub struct Resolved {
     pub base_dn: Option<String>,
     /// LDAP: the variable authentik reads the service account's password from.
     pub bind_password_env: Option<String>,
+    /// `--param` values, checked against the entry's declarations. `show` may lack
+    /// some; `generate` has every parameter the method uses.
+    pub params: BTreeMap<String, String>,
 }
 
 impl Resolved {
@@ -277,6 +305,7 @@ impl Resolved {
             bind_user,
             ldap_url: Some(format!("ldap://{}", self.authentik_host())),
             bind_password,
+            params: self.params.clone(),
         }
     }
 
@@ -318,6 +347,7 @@ impl Resolved {
             app_url: Some(self.app_url.clone()),
             authentik_url: Some(self.authentik_url.clone()),
             slug: Some(self.slug.clone()),
+            params: self.params.clone(),
             ..template::Vars::default()
         }
     }
@@ -557,6 +587,7 @@ pub fn resolve(
         Provider::Saml(_) => {}
         Provider::Oauth2(_) => {}
     }
+    let params = resolve_params(integration, method, &naming.params, placeholders)?;
     Ok(Resolved {
         integration,
         method,
@@ -569,7 +600,75 @@ pub fn resolve(
         internal_url,
         base_dn,
         bind_password_env,
+        params,
     })
+}
+
+/// Check `--param` values against the entry's declarations: every name declared, given
+/// once, a value YAML can carry ([`unwritable`]) that matches the parameter's pattern.
+/// Every parameter the method uses is required, except for `show` (`placeholders`),
+/// which names the missing ones instead.
+fn resolve_params(
+    integration: &'static Integration,
+    method: &'static Method,
+    given: &[(String, String)],
+    placeholders: bool,
+) -> Result<BTreeMap<String, String>, GenerateError> {
+    let mut out = BTreeMap::new();
+    for (name, value) in given {
+        let Some(decl) = integration.param(name) else {
+            return Err(GenerateError::UnknownParam {
+                integration: integration.slug.clone(),
+                name: name.clone(),
+                offered: integration.params.iter().map(|p| p.name.clone()).collect(),
+            });
+        };
+        let bad = |reason: String| GenerateError::BadParam {
+            name: name.clone(),
+            value: value.escape_debug().to_string(),
+            reason,
+        };
+        if out.contains_key(name) {
+            return Err(bad("it is given twice".into()));
+        }
+        if let Some(reason) = unwritable(value) {
+            return Err(bad(reason));
+        }
+        if value.is_empty() || value.chars().count() > 1000 {
+            return Err(bad("give 1 to 1,000 characters".into()));
+        }
+        if !decl.regex().is_some_and(|re| re.is_match(value)) {
+            return Err(bad(format!(
+                "{} expects {} (the whole value must match `{}`, e.g. `{}`)",
+                integration.name, decl.description, decl.pattern, decl.example
+            )));
+        }
+        out.insert(name.clone(), value.clone());
+    }
+    if !placeholders {
+        if let Some(p) = integration
+            .params_of(method)
+            .into_iter()
+            .find(|p| !out.contains_key(&p.name))
+        {
+            let when = if p.shown_by_app {
+                format!(
+                    " {} shows it only once its side is set up: `akbp show {}` prints what to enter there first",
+                    integration.name, integration.slug
+                )
+            } else {
+                String::new()
+            };
+            return Err(GenerateError::MissingParam {
+                name: p.name.clone(),
+                why: format!(
+                    "{} needs {} (e.g. --param {}={}).{when}",
+                    integration.name, p.description, p.name, p.example
+                ),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// `--internal-url`: where the outpost reaches the application, often plain http on
@@ -660,20 +759,7 @@ fn writable_values(opts: &GenerateOptions) -> Result<(), GenerateError> {
         ("--domain", &opts.domain),
     ] {
         let Some(v) = value else { continue };
-        let bad = v.chars().find(|c| *c != ' ' && !emit::is_printable(*c));
-        let reason = match bad {
-            Some(c) if emit::is_line_break(c) => Some(format!(
-                "it holds a line break (U+{:04X}), which would end a YAML comment and start new YAML",
-                c as u32
-            )),
-            Some(c) => Some(format!(
-                "it holds U+{:04X}, a character YAML cannot carry as text",
-                c as u32
-            )),
-            None if v.trim() != v => Some("it starts or ends with a space".to_string()),
-            None => None,
-        };
-        if let Some(reason) = reason {
+        if let Some(reason) = unwritable(v) {
             return Err(GenerateError::BadValue {
                 option,
                 value: v.escape_debug().to_string(),
@@ -682,6 +768,22 @@ fn writable_values(opts: &GenerateOptions) -> Result<(), GenerateError> {
         }
     }
     Ok(())
+}
+
+/// Why a value cannot go into the generated YAML and its comments unchanged, if it cannot.
+fn unwritable(v: &str) -> Option<String> {
+    match v.chars().find(|c| *c != ' ' && !emit::is_printable(*c)) {
+        Some(c) if emit::is_line_break(c) => Some(format!(
+            "it holds a line break (U+{:04X}), which would end a YAML comment and start new YAML",
+            c as u32
+        )),
+        Some(c) => Some(format!(
+            "it holds U+{:04X}, a character YAML cannot carry as text",
+            c as u32
+        )),
+        None if v.trim() != v => Some("it starts or ends with a space".to_string()),
+        None => None,
+    }
 }
 
 /// Build one blueprint per selected integration. Nothing is written; the secret for
@@ -701,6 +803,11 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
             (n.slug.is_some(), "--slug", EACH_DEFAULT),
             (n.name.is_some(), "--name", EACH_DEFAULT),
             (n.client_id.is_some(), "--client-id", EACH_DEFAULT),
+            (
+                !n.params.is_empty(),
+                "--param",
+                "each parameter belongs to one entry",
+            ),
         ] {
             if set {
                 return Err(GenerateError::OnlyForOne { option, instead });
@@ -724,13 +831,12 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
     }
     let mut out = Vec::with_capacity(integrations.len());
     for integration in integrations {
-        // With several integrations, --method applies to those that offer it.
-        let method = match (&opts.method, integrations_len_one(opts)) {
-            (Some(m), false) => integration
-                .method(m)
-                .unwrap_or_else(|| integration.default_method()),
-            (m, _) => find_method(integration, m.as_deref())?,
-        };
+        let method = method_for(opts, integration)?;
+        // `--all` cannot know values only each application shows: those entries are left
+        // out, and `skipped_for_params` names them for the caller to report.
+        if opts.all && !integration.params_of(method).is_empty() {
+            continue;
+        }
         if let (Some(_), None) = (&opts.outpost, method.provider.kind().outpost_type()) {
             return Err(GenerateError::NoOutpost {
                 integration: integration.slug.clone(),
@@ -768,6 +874,36 @@ pub fn generate(opts: &GenerateOptions) -> Result<Vec<Blueprint>, GenerateError>
 
 fn integrations_len_one(opts: &GenerateOptions) -> bool {
     !opts.all && opts.integrations.len() == 1
+}
+
+/// The method generated for `integration`: `--method`, or the guide's first. With several
+/// integrations, `--method` applies to those that offer it.
+fn method_for(
+    opts: &GenerateOptions,
+    integration: &'static Integration,
+) -> Result<&'static Method, GenerateError> {
+    match (&opts.method, integrations_len_one(opts)) {
+        (Some(m), false) => Ok(integration
+            .method(m)
+            .unwrap_or_else(|| integration.default_method())),
+        (m, _) => find_method(integration, m.as_deref()),
+    }
+}
+
+/// With `--all`: the entries left out because their method needs `--param` values, each
+/// with the parameter names (`akbp generate SLUG --param ...` generates them one by one).
+pub fn skipped_for_params(opts: &GenerateOptions) -> Vec<(&'static str, Vec<&'static str>)> {
+    if !opts.all {
+        return Vec::new();
+    }
+    catalog::all()
+        .iter()
+        .filter_map(|i| {
+            let m = method_for(opts, i).ok()?;
+            let names: Vec<&'static str> = i.params_of(m).iter().map(|p| p.name.as_str()).collect();
+            (!names.is_empty()).then_some((i.slug.as_str(), names))
+        })
+        .collect()
 }
 
 /// The client secret as it goes into the blueprint.
@@ -1081,6 +1217,17 @@ fn show_command(r: &Resolved) -> String {
             cmd.push_str(&format!(" --base-dn {}", shell_word(dn)));
         }
     }
+    let used = r.integration.params_of(r.method);
+    for (name, value) in r
+        .params
+        .iter()
+        .filter(|(n, _)| used.iter().any(|p| p.name == **n))
+    {
+        cmd.push_str(&format!(
+            " --param {}",
+            shell_word(&format!("{name}={value}"))
+        ));
+    }
     cmd
 }
 
@@ -1148,6 +1295,19 @@ fn check_url_fields(r: &Resolved, target: Target) -> Result<(), GenerateError> {
         };
         let url = fill(template, &vars);
         if let Err(why) = crate::check::url_validator::validate(validator, &url) {
+            let param = template::Template::parse(template)
+                .ok()
+                .and_then(|t| t.params().next().map(str::to_string));
+            if let Some(name) = param {
+                return Err(GenerateError::BadParam {
+                    value: r.params.get(&name).cloned().unwrap_or_default(),
+                    name,
+                    reason: format!(
+                        "authentik {target} checks the provider's `{field}` ({url}) with {}, which refuses it: it {why}",
+                        validator.validator
+                    ),
+                });
+            }
             return Err(GenerateError::BadValue {
                 option: "--app-url",
                 value: r.app_url.clone(),

@@ -38,6 +38,9 @@ struct View {
     client_type: Option<&'static str>,
     location: String,
     settings: Vec<Setting>,
+    /// The values only the application knows, which `generate` takes as `--param`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    params: Vec<ParamView>,
     /// The variable the blueprint reads the client secret (OAuth2) or the service
     /// account's password (LDAP) from (`!Env`), which authentik's server and worker
     /// both need.
@@ -66,6 +69,18 @@ struct Setting {
     value: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ParamView {
+    name: String,
+    /// The `--param` value given, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    description: String,
+    example: String,
+    /// The application shows the value only once its side is set up.
+    shown_by_app: bool,
 }
 
 #[derive(Serialize)]
@@ -129,7 +144,24 @@ fn view(r: &Resolved) -> View {
         Some(var) => format!("<the value of {var}>"),
         None => "(none: public client)".to_string(),
     };
-    let vars = r.vars(Some(secret_text));
+    let mut vars = r.vars(Some(secret_text));
+    let params: Vec<ParamView> = i
+        .params_of(m)
+        .into_iter()
+        .map(|p| ParamView {
+            name: p.name.clone(),
+            value: r.params.get(&p.name).cloned(),
+            description: p.description.clone(),
+            example: p.example.clone(),
+            shown_by_app: p.shown_by_app,
+        })
+        .collect();
+    // A value not given yet shows as `<name>` wherever it goes.
+    for p in &params {
+        vars.params
+            .entry(p.name.clone())
+            .or_insert_with(|| format!("<{}>", p.name));
+    }
     let fill = |t: &str| template::fill(t, &vars);
     let fact = |field: &'static str, value: String| Fact { field, value };
     let mut authentik_side = Vec::new();
@@ -234,6 +266,7 @@ fn view(r: &Resolved) -> View {
                 note: f.note.as_deref().map(fill),
             })
             .collect(),
+        params,
         secret_env,
         issuer,
         openid_configuration,
@@ -311,6 +344,10 @@ fn text(v: &View) -> String {
         }
     }
     s.push('\n');
+    if !v.params.is_empty() {
+        s.push_str(&params_text(v));
+        s.push('\n');
+    }
     if let Some(line) = secret_sentence(v) {
         s.push_str(&line);
         s.push('\n');
@@ -350,6 +387,29 @@ fn text(v: &View) -> String {
     s
 }
 
+/// The `--param` values to copy from the application, one line each, then the
+/// `generate` options that carry them.
+fn params_text(v: &View) -> String {
+    let mut s = format!(
+        "Values from {} for `akbp generate` (--param NAME=VALUE):\n",
+        v.name
+    );
+    for p in &v.params {
+        let value = p.value.clone().unwrap_or_else(|| format!("<{}>", p.name));
+        s.push_str(&format!("  --param {}={value}\n", p.name));
+        let when = if p.shown_by_app {
+            format!("; {} shows it once the settings above are saved", v.name)
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "      {} (e.g. {}){when}\n",
+            p.description, p.example
+        ));
+    }
+    s
+}
+
 fn md_cell(s: &str) -> String {
     format!(
         "`{}`",
@@ -378,6 +438,9 @@ fn markdown(v: &View) -> String {
         ));
     }
     s.push('\n');
+    if !v.params.is_empty() {
+        s.push_str(&format!("```\n{}```\n\n", params_text(v)));
+    }
     if let Some(line) = secret_sentence(v) {
         s.push_str(&line);
         s.push_str("\n\n");

@@ -450,6 +450,15 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
     else {
         return;
     };
+    // A URI built from a `--param` value (Keycloak's realm) is the user's; the catalog
+    // cannot say what it should be.
+    if id
+        .oauth2_uris()
+        .iter()
+        .any(|u| catalog::template::has_params(&u.url))
+    {
+        return;
+    }
     let actual = actual_uris(id.provider);
     // Computed URIs (`!Format`, `!Env`...) cannot be compared.
     if list
@@ -783,7 +792,9 @@ fn render_app(template: &str, base: &str) -> Option<String> {
         catalog::template::Var::Slug,
     ]
     .iter()
-    .all(|v| !t.uses(*v));
+    .all(|v| !t.uses(*v))
+        // `{param:org}`: a value of the user's application, unknown here.
+        && !t.has_params();
     only_app.then(|| {
         t.render(&catalog::Vars {
             app_url: Some(base.to_string()),
@@ -802,7 +813,12 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
         let want = template_path(&cat.acs_url);
         let base_path = split_origin(base).map(|(_, p)| p).unwrap_or_default();
         let want_path = format!("{base_path}{want}");
-        if cat.acs_url.starts_with("{app_url}") && path != want_path {
+        if cat.acs_url.starts_with("{app_url}")
+            && !catalog::template::has_params(&cat.acs_url)
+            && path != want_path
+            // The whole URL too: GlobalProtect's `:443` is not in the path.
+            && acs != format!("{base}{want}")
+        {
             let msg = if path.trim_end_matches('/') == want_path.trim_end_matches('/') {
                 format!("the ACS URL differs from the application's only by a trailing slash {why}")
             } else {
@@ -817,7 +833,9 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
     let audience = literal_str(p, "audience");
     let computed = p.attr("audience").is_some_and(|n| n.as_str().is_none());
     match audience {
-        None | Some((_, "")) if !computed => {
+        // An empty catalog audience: the guide sets none and authentik then adds no
+        // audience restriction (`SAMLProvider.audience`, blank=True, 2026.2).
+        None | Some((_, "")) if !computed && !cat.audience.is_empty() => {
             let span = audience.map_or(at, |(s, _)| s);
             let want = base
                 .as_deref()

@@ -2,6 +2,7 @@
 
 pub mod absent;
 pub mod application;
+pub mod apply_blueprint;
 pub mod cross_entry;
 pub mod discovery;
 pub mod entry;
@@ -69,6 +70,7 @@ pub static RULES: &[&Rule] = &[
     &absent::KEYOF_ABSENT,
     &absent::FIND_DELETED,
     &absent::ABSENT_WITH_ATTRS,
+    &apply_blueprint::APPLY_BLUEPRINT_UNKNOWN,
     &redirect_uris::STRING_FORM,
     &redirect_uris::REGEX_HYGIENE,
     &redirect_uris::REGEX_BROAD,
