@@ -77,16 +77,16 @@ fn two_megabytes_of_duplicate_keys_give_a_small_report_with_true_totals() {
     );
 }
 
+/// Kept findings (code, span, message) and omitted counts (code, severity, count).
+type Capped = (
+    Vec<(String, u32, u32, String)>,
+    Vec<(String, String, usize)>,
+);
+
 /// What a report keeps and counts when every finding is built first and then capped:
 /// the first `MAX_KEPT_PER_RULE` of each rule in source order, the rest counted per rule
 /// and severity.
-fn capped_after_the_fact(
-    text: &str,
-    options: &akbp::check::Options,
-) -> (
-    Vec<(String, u32, u32, String)>,
-    Vec<(String, String, usize)>,
-) {
+fn capped_after_the_fact(text: &str, options: &akbp::check::Options) -> Capped {
     let doc = akbp::load::parse(akbp::load::SourceFile::new("t.yaml", text)).unwrap();
     let all = akbp::check::check_document(&doc, options);
     let mut seen = std::collections::HashMap::new();
@@ -107,13 +107,7 @@ fn capped_after_the_fact(
     (kept, omitted)
 }
 
-fn capped_while_checking(
-    text: &str,
-    options: &akbp::check::Options,
-) -> (
-    Vec<(String, u32, u32, String)>,
-    Vec<(String, String, usize)>,
-) {
+fn capped_while_checking(text: &str, options: &akbp::check::Options) -> Capped {
     let report = akbp::check::check_source(akbp::load::SourceFile::new("t.yaml", text), options);
     let kept = report
         .findings

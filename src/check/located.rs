@@ -21,9 +21,9 @@ pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> File
     // report keeps; when that pre-cap could change which ones it keeps, check again
     // building all of them (slow, but the same result as never capping).
     let capped = check_every_blueprint(source.clone(), options, explicit, Some(MAX_KEPT_PER_RULE));
-    capped.resolve_capped(options).unwrap_or_else(|_| {
-        check_every_blueprint(source, options, explicit, None).resolved(options)
-    })
+    capped
+        .resolve_capped(options)
+        .unwrap_or_else(|| check_every_blueprint(source, options, explicit, None).resolved(options))
 }
 
 fn check_every_blueprint(

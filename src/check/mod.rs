@@ -341,20 +341,23 @@ pub struct Omitted {
 impl FileReport {
     /// Pass a report that did not come from [`check_document`] (a file that failed to
     /// load) through the same severity decision.
-    pub fn resolved(self, options: &Options) -> Self {
-        match self.resolve_capped(options) {
-            Ok(report) => report,
-            // Only a report with findings a capped sink counted can be inexact, and only
-            // the checks in [`located`] make one; they check such a file again uncapped.
-            Err(report) => report,
-        }
+    pub fn resolved(mut self, options: &Options) -> Self {
+        // Only a report with findings a capped sink counted can be inexact, and only the
+        // checks in [`located`] make one; they use [`FileReport::resolve_capped`].
+        self.resolve_and_cap(options);
+        self
     }
 
     /// Decide the final severities, then keep the first [`MAX_KEPT_PER_RULE`] findings of
-    /// each rule (in source order) and count the rest. `Err` when findings a capped sink
+    /// each rule (in source order) and count the rest. `None` when findings a capped sink
     /// only counted would have been among those kept (a rule that reports out of source
     /// order, or suppressions that dropped kept ones): the caller checks again uncapped.
-    pub(crate) fn resolve_capped(mut self, options: &Options) -> Result<Self, Self> {
+    pub(crate) fn resolve_capped(mut self, options: &Options) -> Option<Self> {
+        self.resolve_and_cap(options).then_some(self)
+    }
+
+    /// [`FileReport::resolve_capped`] in place; whether the kept findings are exact.
+    fn resolve_and_cap(&mut self, options: &Options) -> bool {
         options.policy.resolve(&mut self.findings);
         let overflow = options.policy.resolve_overflow(&self.overflow);
         self.overflow = Vec::new();
@@ -390,11 +393,7 @@ impl FileReport {
             });
             omit(o.rule, severity);
         }
-        if exact {
-            Ok(self)
-        } else {
-            Err(self)
-        }
+        exact
     }
 
     /// Findings at `severity`, the omitted ones included.
