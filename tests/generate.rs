@@ -522,6 +522,24 @@ fn methods_are_chosen_by_name() {
 }
 
 #[test]
+fn a_method_launch_url_replaces_the_entrys() {
+    // Jellyfin: the LDAP method (the guide's first) opens the plain URL; the OIDC plugin's
+    // login starts at /sso/OID/start/authentik, the method's own launch URL.
+    let mut o = options("jellyfin");
+    let ldap = generate(&o).unwrap().remove(0);
+    assert_eq!(ldap.file_name, "jellyfin.yaml");
+    assert!(ldap
+        .text
+        .contains("meta_launch_url: https://app.example.com\n"));
+    o.method = Some("oauth2".into());
+    let oidc = generate(&o).unwrap().remove(0);
+    assert_eq!(oidc.file_name, "jellyfin-oauth2.yaml");
+    assert!(oidc
+        .text
+        .contains("meta_launch_url: https://app.example.com/sso/OID/start/authentik\n"));
+}
+
+#[test]
 fn ldap_service_account_password_comes_from_the_environment() {
     let mut o = options("thelounge");
     o.naming.base_dn = Some("dc=example,dc=org".into());

@@ -94,7 +94,7 @@ impl Integration {
 
     /// Every template of `method` with what it is, the launch URL first.
     pub fn templates<'a>(&'a self, method: &'a Method) -> Vec<(&'static str, &'a str)> {
-        let mut out: Vec<(&'static str, &'a str)> = vec![("launch_url", &self.launch_url)];
+        let mut out: Vec<(&'static str, &'a str)> = vec![("launch_url", method.launch_url(self))];
         for uri in method.all_redirect_uris() {
             out.push(("redirect URI", &uri.url));
         }
@@ -181,11 +181,20 @@ impl Param {
 pub struct Method {
     /// By convention the provider type (`oauth2`, `saml`, `proxy`, `ldap`).
     pub name: String,
+    /// This method's launch URL where it differs from the entry's (Jellyfin's OIDC plugin
+    /// starts at `/sso/OID/start/authentik`, its LDAP method at the plain `{app_url}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_url: Option<String>,
     pub provider: Provider,
     pub app_settings: AppSettings,
 }
 
 impl Method {
+    /// The launch URL template for this method: its own, else the entry's.
+    pub fn launch_url<'a>(&'a self, entry: &'a Integration) -> &'a str {
+        self.launch_url.as_deref().unwrap_or(&entry.launch_url)
+    }
+
     /// Whether a URL template of this method (or the entry's launch URL) puts a port right
     /// after `{app_url}` (`{app_url}:8006`): the guide's origin carries a fixed port, so the
     /// user's base URL must be a bare origin for the result to be one URL.
@@ -697,7 +706,8 @@ fn check(entry: &Integration) -> Result<(), String> {
             return Err(format!("two methods are named `{}`", m.name));
         }
     }
-    let mut templates: Vec<(&str, &str)> = Vec::new();
+    // The entry's launch URL is checked even where every method has its own.
+    let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
     for m in &entry.methods {
         templates.extend(entry.templates(m));
     }

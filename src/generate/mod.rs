@@ -970,7 +970,7 @@ fn build(
                 ("provider", key_of("provider")),
                 (
                     "meta_launch_url",
-                    Node::str(fill(&r.integration.launch_url, &vars)),
+                    Node::str(fill(r.method.launch_url(r.integration), &vars)),
                 ),
             ]),
         ),
@@ -1325,7 +1325,10 @@ fn check_url_fields(r: &Resolved, target: Target) -> Result<(), GenerateError> {
 /// port follows the host. A base URL that already has a port or a path would give
 /// `https://pve.example.com:8443:8006`, which no validator (and no browser) accepts.
 fn check_port_templates(r: &Resolved) -> Result<(), GenerateError> {
-    if !r.method.adds_port_to_app_url(&r.integration.launch_url) {
+    if !r
+        .method
+        .adds_port_to_app_url(r.method.launch_url(r.integration))
+    {
         return Ok(());
     }
     let has_port_or_path = url::Url::parse(&r.app_url)

@@ -9,6 +9,7 @@
 //! `required` and `nullable` are the API's view (fields.json 2026.5, applied to older
 //! releases where the field exists): the published schemas mark nothing required.
 
+pub mod bindings;
 pub mod blueprints;
 pub mod editor_schema;
 mod embedded;

@@ -144,10 +144,6 @@ fn check_application_slug(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-pub const POLICY_BINDING_MODEL: &str = "authentik_policies.policybinding";
-/// What a policy binding binds: exactly one is set (authentik/policies/models.py).
-pub const BINDING_SUBJECTS: [&str; 3] = ["policy", "group", "user"];
-
 pub const POLICY_BINDING: Rule = Rule {
     code: "AKB210",
     name: "policy-binding-shape",
@@ -166,14 +162,18 @@ pub const POLICY_BINDING: Rule = Rule {
 
 fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
     use crate::blueprint::State;
+    // What a binding binds is data: schemas/policy-bindings.json.
+    let bindings = crate::model::bindings::policy_bindings();
     let mut seen: HashMap<String, &Node> = HashMap::new();
     for e in &ctx.bp.entries {
-        if e.model_key() != Some(POLICY_BINDING_MODEL) || e.state() == Some(State::Absent) {
+        if e.model_key() != Some(bindings.model.as_str()) || e.state() == Some(State::Absent) {
             continue;
         }
         let at = e.anchor_span();
-        let set: Vec<&str> = BINDING_SUBJECTS
-            .into_iter()
+        let set: Vec<&str> = bindings
+            .subjects
+            .iter()
+            .map(String::as_str)
             .filter(|k| e.field(k).is_some_and(|n| !n.is_null()))
             .collect();
         match set.len() {
@@ -204,7 +204,7 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
         // 2026.2.2: a binding has no name).
         let in_identifiers = |k: &str| e.identifiers.and_then(|i| i.get(k)).is_some();
         let subject_identifies =
-            in_identifiers("target") && BINDING_SUBJECTS.iter().any(|k| in_identifiers(k));
+            in_identifiers("target") && bindings.subjects.iter().any(|k| in_identifiers(k));
         for key in ["target", "order"] {
             if e.field(key).is_none() {
                 sink.push(&POLICY_BINDING, at, format!("the policy binding has no `{key}`"))

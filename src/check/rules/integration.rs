@@ -264,8 +264,8 @@ fn launch_base(id: &Identified) -> Option<String> {
         .and_then(|a| a.attr("meta_launch_url"))
         .and_then(|n| n.as_str())?;
     let tail = id
-        .integration
-        .launch_url
+        .method
+        .launch_url(id.integration)
         .strip_prefix("{app_url}")
         .unwrap_or("");
     let launch = match launch.strip_suffix(tail) {

@@ -36,9 +36,8 @@ fn null_refused(model: &str, field: &str, required: bool, item: bool) -> Option<
         // A related-objects list refuses a null item ("This field may not be null.").
         return Some(format!("`{field}` items may not be null"));
     }
-    if model == super::application::POLICY_BINDING_MODEL
-        && super::application::BINDING_SUBJECTS.contains(&field)
-    {
+    let bindings = crate::model::bindings::policy_bindings();
+    if model == bindings.model && bindings.is_subject(field) {
         // A null subject leaves the binding with none: "One of 'policy', 'group' or 'user'
         // must be set." (authentik/policies/api/bindings.py, 2026.2.2).
         return Some(format!("a policy binding needs its `{field}`"));
