@@ -194,11 +194,28 @@ pub struct ValidateArgs {
     /// Files, folders (searched for .yaml/.yml) or `-` for standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The authentik release the blueprints are meant for (YYYY.M; that line's latest patch).
-    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
-    pub target: Target,
+    /// The authentik release the blueprints are meant for (YYYY.M; that line's latest
+    /// patch). Wins over a file's `# akbp: target` comment and akbp.toml [default: 2026.8].
+    #[arg(long, value_parser = parse_target)]
+    pub target: Option<Target>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,
+    /// Use this configuration file for every input instead of the nearest akbp.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no akbp.toml at all.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Run only these rules (codes, code prefixes like AKB2, names, or ALL), replacing
+    /// akbp.toml's selection; comma-separated or repeated.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (codes, prefixes or names), after akbp.toml and --select.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Apply no `# akbp: ignore` comments: show every finding.
+    #[arg(long)]
+    pub no_suppressions: bool,
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -390,7 +407,6 @@ fn validate(args: ValidateArgs) -> i32 {
         }
     };
     let options = Options {
-        target: args.target,
         schema,
         placeholders,
         known,
@@ -400,8 +416,32 @@ fn validate(args: ValidateArgs) -> i32 {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
     };
-    let collected = match crate::input::collect(&args.paths, &selection) {
+    let mut collected = match crate::input::collect(&args.paths, &selection) {
         Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    // Each input's options from its nearest akbp.toml; its include/exclude may skip some.
+    // Every options shares the run's one cross-file view.
+    let crossfile = std::sync::Arc::new(crate::validate::cross_file(
+        &args.paths,
+        collected.inputs.len(),
+    ));
+    let options = Options {
+        crossfile: crossfile.clone(),
+        ..options
+    };
+    let settings = match crate::config::Settings::from_args(&args, options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let options = match settings.assign(&mut collected) {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
@@ -423,10 +463,6 @@ fn validate(args: ValidateArgs) -> i32 {
     }
     let inputs = collected.inputs;
     let mut skipped = collected.skipped;
-    let options = Options {
-        crossfile: std::sync::Arc::new(crate::validate::cross_file(&args.paths, inputs.len())),
-        ..options
-    };
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -451,15 +487,24 @@ fn validate(args: ValidateArgs) -> i32 {
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
     // and the skipped list (names) live across chunks.
-    let written = emit(&format.start(args.target));
+    let written = emit(&format.start(settings.run_target()));
     if written != 0 {
         return written;
     }
     let mut totals = report::Summary::default();
     let mut readable = false;
     let mut worst = None;
-    for chunk in inputs.chunks(VALIDATE_CHUNK) {
-        let reports = crate::validate::run_chunk(chunk, &inputs, &options, &crate::load::RealFs);
+    for (chunk, chunk_options) in inputs
+        .chunks(VALIDATE_CHUNK)
+        .zip(options.chunks(VALIDATE_CHUNK))
+    {
+        let reports = crate::validate::run_chunk_each(
+            chunk,
+            chunk_options,
+            &inputs,
+            &crossfile,
+            &crate::load::RealFs,
+        );
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
         totals.add(&report::Summary::of(&reports));

@@ -8,6 +8,7 @@ pub mod blueprint;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod generate;
 pub mod input;
 pub mod load;

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -44,6 +45,35 @@ pub fn run_chunk(
         .crossfile
         .set_index(blueprint_index(all, &options.crossfile.roots, fs));
     run(chunk, options, fs)
+}
+
+/// Check each input with its own options (`options[i]` for `inputs[i]`, as
+/// [`crate::config::Settings::assign`] pairs them); the result keeps the inputs' order.
+pub fn run_each(inputs: &[Input], options: &[Arc<Options>], fs: &dyn Fs) -> Vec<FileReport> {
+    inputs
+        .par_iter()
+        .zip(options.par_iter())
+        .map(|(input, options)| check_input(input, options, fs))
+        .collect()
+}
+
+/// [`run_chunk`] with each input's own options (its akbp.toml). Every options of a run
+/// share the run's one `crossfile` (see [`crate::config::Settings`]), so the index is
+/// built at most once.
+pub fn run_chunk_each(
+    chunk: &[Input],
+    options: &[Arc<Options>],
+    all: &[Input],
+    crossfile: &CrossFile,
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
+    let reports = run_each(chunk, options, fs);
+    if !crossfile.take_wanted() {
+        return reports;
+    }
+    drop(reports);
+    crossfile.set_index(blueprint_index(all, &crossfile.roots, fs));
+    run_each(chunk, options, fs)
 }
 
 /// The names and paths under which authentik would create an instance for each blueprint

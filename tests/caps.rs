@@ -165,3 +165,58 @@ fn capping_while_checking_keeps_and_counts_what_capping_afterwards_does() {
         }
     }
 }
+
+/// Suppressions apply to counted findings too: a file-wide one leaves nothing of the rule,
+/// and one that drops a kept finding lets the next one in (the file is checked again).
+#[test]
+fn suppressions_drop_counted_findings_and_let_the_next_ones_in() {
+    let options = akbp::check::Options::default();
+    let body = |first_dup_suffix: &str| {
+        let mut s = String::from("version: 1\nmetadata:\n  name: dup\n  labels:\n");
+        for i in 0..2500 {
+            s.push_str("    k: v");
+            if i == 1 {
+                s.push_str(first_dup_suffix);
+            }
+            s.push('\n');
+        }
+        s.push_str("entries: []\n");
+        s
+    };
+    let dup_findings = |text: &str| {
+        let report =
+            akbp::check::check_source(akbp::load::SourceFile::new("t.yaml", text), &options);
+        let kept: Vec<u32> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.code == "AKB007")
+            .map(|f| f.span.start)
+            .collect();
+        let omitted: usize = report
+            .omitted
+            .iter()
+            .filter(|o| o.rule.code == "AKB007")
+            .map(|o| o.count)
+            .sum();
+        let unused = report.findings.iter().any(|f| f.rule.code != "AKB007");
+        (kept, omitted, unused)
+    };
+
+    let whole_file = format!("# akbp: ignore-file[AKB007]\n{}", body(""));
+    assert_eq!(dup_findings(&whole_file), (vec![], 0, false));
+
+    let plain = body("");
+    let (kept, omitted, _) = dup_findings(&plain);
+    assert_eq!((kept.len(), omitted), (1000, 2499 - 1000));
+    let one_line = body("  # akbp: ignore[AKB007]");
+    let (kept_after, omitted_after, unused) = dup_findings(&one_line);
+    assert!(!unused, "the suppression was used");
+    assert_eq!((kept_after.len(), omitted_after), (1000, 2498 - 1000));
+    // The first duplicate is gone and the 1,001st is now shown (shifted by the comment).
+    let shift = "  # akbp: ignore[AKB007]".len() as u32;
+    assert_eq!(kept_after[0], kept[1] + shift);
+    assert_eq!(
+        *kept_after.last().unwrap(),
+        kept[999] + shift + ("    k: v\n".len() as u32)
+    );
+}

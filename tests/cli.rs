@@ -65,7 +65,7 @@ fn json_report_has_the_documented_shape() {
     );
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["version"], 3);
     assert_eq!(v["target"], "2026.8");
     let f = &v["findings"][0];
     for key in [

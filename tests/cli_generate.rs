@@ -92,7 +92,7 @@ fn errors_exit_2_and_write_nothing() {
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read_to_string(&file)
         .unwrap()
-        .starts_with("# authentik blueprint"));
+        .starts_with("# akbp: target 2026.8\n# authentik blueprint"));
 }
 
 #[test]

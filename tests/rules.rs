@@ -2,9 +2,10 @@
 //! finding and `good*.yaml` must not. The rendered report of each fixture is pinned
 //! as a snapshot, so a reviewer sees exactly what users see.
 //!
-//! A fixture may start with `# akbp: --target YYYY.M` to check at another release, or with
-//! `# akbp: --env FILE` (a dotenv file next to it) to check with known environment values,
-//! or with `# akbp: --folder` to check it as one file of a folder (a blueprints root)
+//! A fixture may start with `# akbp: target YYYY.M` to check at another release (the
+//! per-file target comment, read by akbp itself as for any file), or with
+//! `# fixture: --env FILE` (a dotenv file next to it) to check with known environment values,
+//! or with `# fixture: --folder` to check it as one file of a folder (a blueprints root)
 //! holding no other blueprint.
 
 use std::path::{Path, PathBuf};
@@ -14,18 +15,9 @@ use akbp::check::{self, Options, RULES};
 use akbp::input::Input;
 use akbp::load::{RealFs, SourceFile};
 use akbp::report::human::{self, Style};
-use akbp::target::Target;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn target_of(text: &str) -> Target {
-    text.lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# akbp: --target "))
-        .map(|t| t.trim().parse().expect("fixture target"))
-        .unwrap_or(Target::LATEST)
 }
 
 /// The `--env FILE` a fixture names on its first line, read as the CLI reads it.
@@ -33,7 +25,7 @@ fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
     let env = text
         .lines()
         .next()
-        .and_then(|l| l.strip_prefix("# akbp: --env "))
+        .and_then(|l| l.strip_prefix("# fixture: --env "))
         .map(|f| {
             let file = path.with_file_name(f.trim());
             let dotenv = std::fs::read_to_string(&file).expect("fixture env file");
@@ -45,9 +37,9 @@ fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
     }
 }
 
-/// `# akbp: --folder`: the fixture is checked as the only blueprint of a folder.
+/// `# fixture: --folder`: the fixture is checked as the only blueprint of a folder.
 fn crossfile_of(text: &str) -> std::sync::Arc<CrossFile> {
-    let folder = text.lines().next() == Some("# akbp: --folder");
+    let folder = text.lines().next() == Some("# fixture: --folder");
     std::sync::Arc::new(if folder {
         CrossFile::with_index(Scope::Folders, BlueprintIndex::default())
     } else {
@@ -67,7 +59,6 @@ fn run(path: &Path) -> (check::FileReport, String) {
         .display()
         .to_string();
     let options = Options {
-        target: target_of(&text),
         schema: None,
         known: known_of(path, &text),
         crossfile: crossfile_of(&text),
@@ -178,11 +169,7 @@ fn doc_examples_behave_as_documented() {
             let Some(yaml) = doc_example(rule.doc, heading) else {
                 continue;
             };
-            let options = Options {
-                target: target_of(yaml),
-                schema: None,
-                ..Default::default()
-            };
+            let options = Options::default();
             let report = check::check_source(
                 SourceFile::new(format!("{}.yaml", rule.code), yaml),
                 &options,

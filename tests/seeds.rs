@@ -438,6 +438,131 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
     );
 }
 
+/// SAML entries whose URLs hold a value only the application knows (`--param`), pinned
+/// field by field against their guides (goauthentik/authentik addbf5a2f613): generated with
+/// the guide's own example value, the blueprint holds the guide's literal strings.
+#[test]
+fn saml_entries_with_parameters_match_their_guides() {
+    use akbp::catalog::SamlBinding;
+    struct Pin {
+        slug: &'static str,
+        /// (name, the guide's example, a value the pattern must refuse)
+        param: (&'static str, &'static str, &'static str),
+        binding: SamlBinding,
+        /// (sign_assertion, sign_response)
+        signing: (bool, bool),
+        name_id: Option<&'static str>,
+        mappings: usize,
+        /// attrs of the generated provider, with the guide's example value
+        attrs: &'static [(&'static str, &'static str)],
+        /// attrs the guide leaves to authentik's default (or that must stay unset)
+        absent: &'static [&'static str],
+    }
+    let pins = [
+        // "Set the ACS URL to https://github.com/orgs/foo/saml/consume. Set the Audience to
+        // https://github.com/orgs/foo. [...] Set the Service Provider Binding to Post."
+        // The guide's Issuer (the Audience again) is not copied: guide-traps 17.
+        Pin {
+            slug: "github-organization",
+            param: ("org", "foo", "foo/saml"),
+            binding: SamlBinding::Post,
+            signing: (true, false),
+            name_id: None,
+            mappings: 7,
+            attrs: &[
+                ("acs_url", "https://github.com/orgs/foo/saml/consume"),
+                ("audience", "https://github.com/orgs/foo"),
+                ("sp_binding", "post"),
+            ],
+            absent: &["issuer", "issuer_override", "sls_url"],
+        },
+        // "ACS URL: https://semgrep.dev/api/auth/saml/devcompany/, Issuer:
+        // https://authentik.company, Audience: semgrep-dev, Service Provider Binding: Post".
+        Pin {
+            slug: "semgrep",
+            param: ("org", "devcompany", "dev company"),
+            binding: SamlBinding::Post,
+            signing: (true, false),
+            name_id: None,
+            mappings: 7,
+            attrs: &[
+                ("acs_url", "https://semgrep.dev/api/auth/saml/devcompany/"),
+                ("audience", "semgrep-dev"),
+                // `issuer` became `issuer_override` in 2026.5; the default target is later.
+                ("issuer_override", "https://authentik.company"),
+                ("sp_binding", "post"),
+            ],
+            absent: &["sls_url"],
+        },
+        // Ironclad: "Toggle off Sign assertions. Toggle on Sign responses", every default
+        // mapping removed; the ACS URL is Ironclad's Callback (e.g.
+        // https://ironcladapp.com/saml/<customer-ID>/callback).
+        Pin {
+            slug: "ironclad",
+            param: (
+                "acs_url",
+                "https://ironcladapp.com/saml/example/callback",
+                "https://evil.example/saml/x/callback",
+            ),
+            binding: SamlBinding::Post,
+            signing: (false, true),
+            name_id: None,
+            mappings: 0,
+            attrs: &[
+                ("acs_url", "https://ironcladapp.com/saml/example/callback"),
+                ("audience", "na1.ironcladapp.com"),
+                ("sign_assertion", "false"),
+                ("sign_response", "true"),
+            ],
+            absent: &["issuer", "issuer_override"],
+        },
+    ];
+    for pin in pins {
+        let i = catalog::find(pin.slug).unwrap();
+        let Provider::Saml(p) = &i.methods[0].provider else {
+            panic!("{}: not SAML", pin.slug)
+        };
+        assert_eq!(p.sp_binding, pin.binding, "{}", pin.slug);
+        assert_eq!(
+            (p.sign_assertion, p.sign_response),
+            pin.signing,
+            "{}",
+            pin.slug
+        );
+        assert!(p.signing_key, "{}", pin.slug);
+        assert_eq!(p.name_id_mapping.as_deref(), pin.name_id, "{}", pin.slug);
+        assert_eq!(p.property_mappings.len(), pin.mappings, "{}", pin.slug);
+        let (name, example, refused) = pin.param;
+        let decl = i.param(name).unwrap();
+        assert_eq!(decl.example, example, "{}", pin.slug);
+        let re = decl.regex().unwrap();
+        assert!(
+            re.is_match(example) && !re.is_match(refused),
+            "{}",
+            pin.slug
+        );
+        let doc = placeholder_blueprint(pin.slug);
+        let provider = entry(&doc, "authentik_providers_saml.samlprovider");
+        let attrs = provider.get("attrs").unwrap();
+        for (key, want) in pin.attrs {
+            let got = attrs
+                .get(key)
+                .unwrap_or_else(|| panic!("{}: no {key}", pin.slug));
+            // The scalar's text: `post`, `false`, a URL.
+            let got = got.scalar_text().unwrap_or_default();
+            assert_eq!(got, *want, "{}: {key}", pin.slug);
+        }
+        let written = attrs
+            .get("property_mappings")
+            .and_then(Node::as_seq)
+            .map_or(0, |s| s.len());
+        assert_eq!(written, pin.mappings, "{}: property_mappings", pin.slug);
+        for key in pin.absent {
+            assert!(attrs.get(key).is_none(), "{}: {key} is set", pin.slug);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Proxy and LDAP: every field of the entry, of the generated provider and of the app side,
 // pinned per method against its guide (goauthentik/authentik addbf5a2f613, 2026-04-20).

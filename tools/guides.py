@@ -55,7 +55,6 @@ LEFT_OUT = {
 # Guides in the denominator that the catalog does not cover (yet), per provider type, with the
 # reason. They stay in the denominator: these are limits of the catalog, not of the guide.
 GAPS = {
-    "chat-communication-collaboration/chatgpt": {"oauth2": "the redirect URI is the 'Login redirect URI' ChatGPT's wizard displays; the guide gives no value to catalog", "saml": "not written yet: the ACS URL and audience are shown by ChatGPT's wizard (the guide registers https://temp.temp first); `--param` values shown by the application (as in atlassian-cloud) would carry them"},
     "chat-communication-collaboration/sharepoint-se": {"oauth2": "needs two custom scope mappings (SPopenid: nbf, oid, upn; SPprofile: roles) and minimum token validities the catalog cannot carry yet"},
     "cloud-providers/aws-classic": {"oauth2": "the OIDC tab sets the redirect URI 'to match the AWS resource', with no value; AWS console login uses the SAML tab"},
     "device-management/apple": {"oauth2": "needs a Shared Signals Framework backchannel provider and custom ssf.read/ssf.manage scopes; the catalog has no SSF provider type"},
@@ -67,10 +66,8 @@ GAPS = {
     "documentation/appflowy": {"saml": "the guide gives AppFlowy's own SAML issuer as `authentik` while the Audience is AppFlowy's metadata URL; which entity ID AppFlowy sends cannot be settled from the guide"},
     "chat-communication-collaboration/onlyoffice": {"saml": "the provider is created from ONLYOFFICE's SP metadata; the ACS URL and entity ID are not in the guide"},
     "infrastructure/veeam-enterprise-manager": {"saml": "the provider is created from Veeam's SP metadata; the ACS URL and entity ID are not in the guide"},
-    "media/ironclad": {"saml": "not written yet: the ACS URL embeds Ironclad's customer ID and is shown by Ironclad (the guide registers https://temp.temp first); a `--param` shown by the application would carry it"},
     "miscellaneous/amazon-business": {"saml": "the provider is created from Amazon's SP metadata file; the ACS URL and entity ID are not in the guide"},
     "networking/omada-controller": {"saml": "the ACS URL depends on cloud or controller IP, and the issuer and relay state come from Omada after setup"},
-    "platforms/elastic-cloud": {"saml": "not written yet: the ACS URL and entity ID are shown by Elastic Cloud after setup (the guide registers placeholders first); `--param` values shown by the application would carry them"},
     "platforms/zoho": {"saml": "the provider is created from Zoho's regional SP metadata; the ACS URL and entity ID are not in the guide"},
     "security/skyhigh": {"saml": "two providers (dashboard and secure web gateway); the dashboard's ACS URL and audience are shown by Skyhigh after setup"},
 }

@@ -8,6 +8,7 @@ use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
+use super::suppress::Directives;
 use super::{
     check_document_in, failed_file, load_error_rule, mask_values, sort_findings, FileReport,
     Finding, Options, Overflow, Sink, SkipReason, MAX_KEPT_PER_RULE,
@@ -16,20 +17,45 @@ use super::{
 /// Check one source text. `explicit`: the file was named on the command line (a file
 /// found in a folder that is not a blueprint is skipped without a note).
 pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
+    let mut directives = Directives::header(&source);
+    // The file's own `# akbp: target` beats the configuration, not `--target`.
+    let pinned;
+    let options = match directives.target {
+        Some(target) if !options.target_pinned && target != options.target => {
+            pinned = Options {
+                target,
+                ..options.clone()
+            };
+            &pinned
+        }
+        _ => options,
+    };
     // Findings pushed here (wrappers, templates, load errors) get their final severity
     // through the same step as those of the rules. Rules build at most the findings a
     // report keeps; when that pre-cap could change which ones it keeps, check again
-    // building all of them (slow, but the same result as never capping).
-    let capped = check_every_blueprint(source.clone(), options, explicit, Some(MAX_KEPT_PER_RULE));
+    // building all of them (slow, but the same result as never capping), with the
+    // directives read afresh (resolving uses them up).
+    let capped = check_every_blueprint(
+        source.clone(),
+        options,
+        explicit,
+        &mut directives,
+        Some(MAX_KEPT_PER_RULE),
+    );
     capped
-        .resolve_capped(options)
-        .unwrap_or_else(|| check_every_blueprint(source, options, explicit, None).resolved(options))
+        .resolve_capped(options, &mut directives)
+        .unwrap_or_else(|| {
+            let mut directives = Directives::header(&source);
+            check_every_blueprint(source, options, explicit, &mut directives, None)
+                .resolved_with(options, &mut directives)
+        })
 }
 
 fn check_every_blueprint(
     source: SourceFile,
     options: &Options,
     explicit: bool,
+    directives: &mut Directives,
     cap: Option<usize>,
 ) -> FileReport {
     let name = source.name.to_string();
@@ -59,6 +85,9 @@ fn check_every_blueprint(
     }
     let mut blueprints = 0usize;
     let mut others = Vec::new();
+    for doc in &docs {
+        directives.add_document(&source, doc);
+    }
     for doc in docs {
         match wrapper::classify(doc) {
             Found::Blueprint(doc) => {
@@ -111,6 +140,7 @@ fn check_every_blueprint(
         skipped,
         omitted: Vec::new(),
         overflow,
+        target: options.target,
     };
     secrets.mask(&mut report);
     report
@@ -134,6 +164,7 @@ fn template(name: String, source: SourceFile) -> FileReport {
         skipped: Some(SkipReason::Template),
         omitted: Vec::new(),
         overflow: Vec::new(),
+        target: crate::target::Target::LATEST,
     };
     secrets.mask(&mut report);
     report

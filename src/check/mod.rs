@@ -6,6 +6,7 @@ pub mod located;
 pub mod policy;
 pub mod rules;
 pub mod suggest;
+pub mod suppress;
 pub mod url_validator;
 
 use std::sync::Arc;
@@ -274,7 +275,11 @@ impl Sink {
 /// Options that apply to a whole run.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The release files are checked at, unless a file's `# akbp: target` comment says
+    /// otherwise (and `target_pinned` is false).
     pub target: Target,
+    /// `--target` was given: it wins over every file's own comment.
+    pub target_pinned: bool,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<crate::schema::ExternalSchema>>,
     /// Which rules run and at what severity.
@@ -291,6 +296,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             target: Target::LATEST,
+            target_pinned: false,
             schema: None,
             policy: Arc::default(),
             placeholders: Placeholders::default(),
@@ -324,6 +330,9 @@ pub struct FileReport {
     pub omitted: Vec<Omitted>,
     /// Findings a capped sink only counted, before their severity is decided.
     pub(crate) overflow: Vec<Overflow>,
+    /// The release the file was checked at (`--target`, its `# akbp: target` comment,
+    /// the configuration, or the default).
+    pub target: Target,
 }
 
 /// Most findings of one rule kept for one file. 2 MB of duplicate keys would otherwise
@@ -341,10 +350,19 @@ pub struct Omitted {
 impl FileReport {
     /// Pass a report that did not come from [`check_document`] (a file that failed to
     /// load) through the same severity decision.
-    pub fn resolved(mut self, options: &Options) -> Self {
-        // Only a report with findings a capped sink counted can be inexact, and only the
-        // checks in [`located`] make one; they use [`FileReport::resolve_capped`].
-        self.resolve_and_cap(options);
+    pub fn resolved(self, options: &Options) -> Self {
+        self.resolved_with(options, &mut suppress::Directives::default())
+    }
+
+    /// Decide severities, apply the file's inline suppressions and cap, in that order.
+    /// Only a report with findings a capped sink counted can come out inexact, and only
+    /// the checks in [`located`] make one; they use [`FileReport::resolve_capped`].
+    pub fn resolved_with(
+        mut self,
+        options: &Options,
+        directives: &mut suppress::Directives,
+    ) -> Self {
+        self.resolve_and_cap(options, directives);
         self
     }
 
@@ -352,15 +370,30 @@ impl FileReport {
     /// each rule (in source order) and count the rest. `None` when findings a capped sink
     /// only counted would have been among those kept (a rule that reports out of source
     /// order, or suppressions that dropped kept ones): the caller checks again uncapped.
-    pub(crate) fn resolve_capped(mut self, options: &Options) -> Option<Self> {
-        self.resolve_and_cap(options).then_some(self)
+    pub(crate) fn resolve_capped(
+        mut self,
+        options: &Options,
+        directives: &mut suppress::Directives,
+    ) -> Option<Self> {
+        self.resolve_and_cap(options, directives).then_some(self)
     }
 
     /// [`FileReport::resolve_capped`] in place; whether the kept findings are exact.
-    fn resolve_and_cap(&mut self, options: &Options) -> bool {
-        options.policy.resolve(&mut self.findings);
-        let overflow = options.policy.resolve_overflow(&self.overflow);
+    fn resolve_and_cap(
+        &mut self,
+        options: &Options,
+        directives: &mut suppress::Directives,
+    ) -> bool {
+        let source = self.source.clone();
+        let mut overflow = options.policy.resolve_overflow(&self.overflow);
         self.overflow = Vec::new();
+        options.policy.resolve_file(
+            &mut self.findings,
+            &mut overflow,
+            source.as_ref(),
+            directives,
+        );
+        self.target = options.target;
         let mut kept: std::collections::HashMap<&'static str, (usize, Span)> = Default::default();
         let omitted = &mut self.omitted;
         let mut omit = |rule: &'static Rule, severity: Severity| match omitted
@@ -463,6 +496,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         skipped: None,
         omitted: Vec::new(),
         overflow: Vec::new(),
+        target: Target::LATEST,
     };
     secrets.mask(&mut report);
     report

@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::check::suppress::Directives;
 use crate::check::{Case, Finding, Overflow, Rule, Severity};
-use crate::load::Span;
+use crate::load::{SourceFile, Span};
 
 /// Which rules run and at what severity, as configuration and the command line set them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,6 +15,8 @@ pub struct Policy {
     severities: BTreeMap<String, Severity>,
     /// Codes of rules that are switched off.
     disabled: BTreeSet<&'static str>,
+    /// `--no-suppressions`: inline `# akbp: ignore` comments are not applied.
+    no_suppressions: bool,
 }
 
 impl Policy {
@@ -34,6 +37,11 @@ impl Policy {
         } else {
             self.disabled.insert(rule.code);
         }
+    }
+
+    /// Apply inline suppressions (the default) or show everything (`--no-suppressions`).
+    pub fn set_suppressions(&mut self, on: bool) {
+        self.no_suppressions = !on;
     }
 
     pub fn enabled(&self, rule: &Rule) -> bool {
@@ -76,6 +84,27 @@ impl Policy {
             .iter()
             .filter_map(|o| Some((*o, self.decide(o.rule, o.case, o.span)?)))
             .collect()
+    }
+
+    /// [`Policy::resolve`] for a whole file, then its inline suppressions: covered findings
+    /// go, and each named rule that suppressed nothing becomes a finding of its own.
+    /// `overflow`: findings a capped sink only counted, already resolved; the same
+    /// suppressions drop them (and count as used).
+    pub fn resolve_file(
+        &self,
+        findings: &mut Vec<Finding>,
+        overflow: &mut Vec<(Overflow, Severity)>,
+        source: Option<&SourceFile>,
+        directives: &mut Directives,
+    ) {
+        findings.extend(directives.problems().iter().cloned());
+        self.resolve(findings);
+        if let Some(source) = source.filter(|_| !self.no_suppressions) {
+            let mut unused = directives.apply(source, findings, overflow, |r| self.enabled(r));
+            self.resolve(&mut unused);
+            findings.extend(unused);
+        }
+        crate::check::sort_findings(findings);
     }
 }
 

@@ -227,6 +227,9 @@ mod tests {
         let doc = load("entries:\n  - model: x\n    id: y\n\n# trailing\n").unwrap();
         let e = &doc.root.get("entries").unwrap().as_seq().unwrap()[0];
         assert_eq!(doc.source.slice(e.span), "model: x\n    id: y");
+        // Comments are read only when an `akbp:` directive may be among them.
+        assert!(doc.comments.is_empty());
+        let doc = load("entries:\n  - model: x\n\n# akbp: ignore[AKB200]\n").unwrap();
         assert_eq!(doc.comments.len(), 1);
     }
 

@@ -457,7 +457,10 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
     let prepared = prepare(&source.text)?;
     let text: &str = &prepared.text;
     let mut options = Options::default();
-    options.emit_comments = true;
+    // Comments matter only for `# akbp:` directives and for telling a tab in a comment
+    // from one PyYAML refuses; without either, the parser skips them for free.
+    options.emit_comments =
+        !prepared.tabs.is_empty() || crate::check::suppress::has_marker(&source.text);
     options.emit_anchor_events = true;
     // PyYAML's reader accepts U+FEFF anywhere as an ordinary character.
     options.bom_inside_document_as_content = true;

@@ -1,10 +1,11 @@
 //! The JSON report: a stable, documented shape for CI.
 //!
 //! ```json
-//! {"version": 2, "target": "2026.8",
+//! {"version": 3, "target": "2026.8",
 //!  "findings": [{"file": "a.yaml", "line": 3, "column": 5, "end_line": 3, "end_column": 9,
 //!                "code": "AKB300", "name": "keyof-unresolved", "case": null, "severity": "error",
 //!                "message": "...", "help": "...", "labels": [...]}],
+//!  "files": [{"file": "a.yaml", "target": "2024.10"}],
 //!  "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0,
 //!              "skipped": {"ignored": 0, "excluded": 0, "not-a-blueprint": 0,
 //!                          "special-file": 0, "template": 0}}}
@@ -49,13 +50,37 @@ pub struct JsonFinding {
     pub approximate: bool,
 }
 
+/// A checked file and the release it was checked at (`--target`, its `# akbp: target`
+/// comment, akbp.toml, or the default).
+#[derive(Debug, Serialize)]
+pub struct JsonFile {
+    pub file: String,
+    pub target: String,
+}
+
+/// The shape's version; bumped only on incompatible changes (3: `files` with each file's
+/// target).
+pub const VERSION: u32 = 3;
+
 #[derive(Debug, Serialize)]
 pub struct JsonReport {
-    /// The shape's version; bumped only on incompatible changes.
     pub version: u32,
+    /// `--target`, else the target of the configuration the current folder uses.
     pub target: String,
     pub findings: Vec<JsonFinding>,
+    pub files: Vec<JsonFile>,
     pub summary: Summary,
+}
+
+/// The checked files of `reports` with their targets, in order.
+pub fn files(reports: &[FileReport]) -> Vec<JsonFile> {
+    reports
+        .iter()
+        .map(|r| JsonFile {
+            file: r.name.clone(),
+            target: r.target.to_string(),
+        })
+        .collect()
 }
 
 fn range(source: Option<&SourceFile>, span: Span) -> (usize, usize, usize, usize) {
@@ -110,9 +135,10 @@ pub fn findings(reports: &[FileReport]) -> Vec<JsonFinding> {
 
 pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> JsonReport {
     JsonReport {
-        version: 2,
+        version: VERSION,
         target: target.to_string(),
         findings: findings(reports),
+        files: files(reports),
         summary: Summary::of(reports).skipping(skipped),
     }
 }
@@ -133,24 +159,31 @@ pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> St
 pub struct Json {
     /// No finding written yet.
     first: bool,
+    /// Names and targets are small: kept across chunks for `files`, written at the end.
+    files: Vec<JsonFile>,
 }
 
 impl Default for Json {
     fn default() -> Self {
-        Json { first: true }
+        Json {
+            first: true,
+            files: Vec::new(),
+        }
     }
 }
 
 impl Format for Json {
     fn start(&mut self, target: Target) -> String {
         self.first = true;
+        self.files.clear();
         stream_start(target)
     }
     fn reports(&mut self, reports: &[FileReport]) -> String {
+        self.files.extend(files(reports));
         stream_findings(reports, &mut self.first)
     }
     fn end(&mut self, summary: &Summary, _skipped: &[Skipped]) -> String {
-        stream_end(summary, self.first)
+        stream_end(summary, self.first, &self.files)
     }
 }
 
@@ -162,7 +195,7 @@ fn indent(json: &str, n: usize) -> String {
 /// The document's start, up to the opening of `findings`.
 pub fn stream_start(target: Target) -> String {
     let target = serde_json::to_string(&target.to_string()).unwrap_or_else(|_| "\"\"".into());
-    format!("{{\n  \"version\": 2,\n  \"target\": {target},\n  \"findings\": [")
+    format!("{{\n  \"version\": {VERSION},\n  \"target\": {target},\n  \"findings\": [")
 }
 
 /// The findings of one chunk of reports; `first` tracks whether any was written yet.
@@ -177,12 +210,15 @@ pub fn stream_findings(reports: &[FileReport], first: &mut bool) -> String {
     out
 }
 
-/// The document's end: closes `findings` (`none`: nothing was written) and adds the summary.
-pub fn stream_end(summary: &Summary, none: bool) -> String {
+/// The document's end: closes `findings` (`none`: nothing was written) and adds the
+/// files and the summary.
+pub fn stream_end(summary: &Summary, none: bool, files: &[JsonFile]) -> String {
     let summary = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
+    let files = serde_json::to_string_pretty(files).unwrap_or_else(|_| "[]".into());
     format!(
-        "{}],\n  \"summary\": {}\n}}\n",
+        "{}],\n  \"files\": {},\n  \"summary\": {}\n}}\n",
         if none { "" } else { "\n  " },
+        indent(&files, 2),
         indent(&summary, 2)
     )
 }
@@ -196,14 +232,16 @@ mod tests {
     fn streamed(reports: &[FileReport], target: Target, chunk: usize) -> String {
         let mut out = stream_start(target);
         let mut first = true;
+        let mut checked = Vec::new();
         for c in reports.chunks(chunk.max(1)) {
             out.push_str(&stream_findings(c, &mut first));
+            checked.extend(files(c));
         }
         let mut summary = Summary::default();
         for c in reports.chunks(chunk.max(1)) {
             summary.add(&Summary::of(c));
         }
-        out.push_str(&stream_end(&summary.skipping(&[]), first));
+        out.push_str(&stream_end(&summary.skipping(&[]), first, &checked));
         out
     }
 

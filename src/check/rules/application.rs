@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::blueprint::Blueprint;
 use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
 
@@ -149,7 +150,7 @@ pub const POLICY_BINDING: Rule = Rule {
     name: "policy-binding-shape",
     severity: Severity::Error,
     summary: "A policy binding needs a `target`, an `order` and exactly one of `policy`, `group`, `user`.",
-    doc: "## What it does\nChecks `authentik_policies.policybinding` entries: `target` and `order` are set, and exactly one of `policy`, `group`, `user` is given. Since bindings have no name, re-applying finds a binding by its identifiers: `target` with `order`, or `target` with the bound `policy`, `group` or `user`; a binding identified otherwise is a warning.\n\n## Why\nauthentik rejects \"Only one of 'policy', 'group' or 'user' can be set.\" and \"One of 'policy', 'group' or 'user' must be set.\"; without a stable identity in identifiers every apply may create another binding.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {order: 0}\n    attrs:\n      group: !KeyOf group\n      user: !Find [authentik_core.user, [username, akadmin]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !KeyOf group\n```\n",
+    doc: "## What it does\nChecks `authentik_policies.policybinding` entries: `target` and `order` are set, and exactly one of `policy`, `group`, `user` is given; a binding whose `target` is an application entitlement (`!KeyOf` an earlier entry) binds only a `group` or a `user`, and authentik counts only those (`schemas/policy-bindings.json`; lab 2026.2.2: `policy` alone is refused with \"One of 'group', 'user' must be set.\", `policy` with `group` is accepted). Since bindings have no name, re-applying finds a binding by its identifiers: `target` with `order`, or `target` with the bound `policy`, `group` or `user`; a binding identified otherwise is a warning.\n\n## Why\nauthentik rejects \"Only one of 'policy', 'group' or 'user' can be set.\" and \"One of 'policy', 'group' or 'user' must be set.\"; without a stable identity in identifiers every apply may create another binding.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {order: 0}\n    attrs:\n      group: !KeyOf group\n      user: !Find [authentik_core.user, [username, akadmin]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !KeyOf group\n```\n",
     cases: &[
         Case {
             id: "key-not-identifier",
@@ -170,13 +171,43 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let at = e.anchor_span();
-        let set: Vec<&str> = bindings
-            .subjects
+        // The target's model decides which subjects count (an application entitlement
+        // binds only a group or a user).
+        let target_model = e
+            .field("target")
+            .and_then(Blueprint::key_of)
+            .and_then(|id| ctx.bp.entry_by_id(id))
+            .filter(|t| t.index < e.index)
+            .and_then(|t| t.model_key());
+        let subjects = bindings.subjects_for(target_model);
+        let set: Vec<&str> = subjects
             .iter()
             .map(String::as_str)
             .filter(|k| e.field(k).is_some_and(|n| !n.is_null()))
             .collect();
         match set.len() {
+            0 if subjects.len() < bindings.subjects.len() => {
+                let model = target_model.unwrap_or_default();
+                let names = |q: &str| {
+                    subjects
+                        .iter()
+                        .map(|s| format!("{q}{s}{q}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                sink.push(
+                    &POLICY_BINDING,
+                    at,
+                    format!(
+                        "the policy binding's target is an `{model}`, which binds only {}; this binding sets none of them",
+                        names("`")
+                    ),
+                )
+                .help(format!(
+                    "authentik fails with \"One of {} must be set.\"; set one of them",
+                    names("'")
+                ));
+            }
             0 => {
                 sink.push(
                     &POLICY_BINDING,

@@ -15,6 +15,7 @@ pub mod providers;
 pub mod redirect_uris;
 pub mod references;
 pub mod structure;
+pub mod suppressions;
 pub mod tags;
 pub mod wrappers;
 
@@ -35,6 +36,8 @@ pub static RULES: &[&Rule] = &[
     &tags::ENUMERATE_SCOPE,
     &tags::DOCS_STYLE_DEFAULT,
     &tags::ENV_IN_CONDITION,
+    &suppressions::UNUSED_SUPPRESSION,
+    &suppressions::INVALID_COMMENT,
     &structure::VERSION,
     &structure::METADATA,
     &structure::UNKNOWN_KEY,
