@@ -146,7 +146,13 @@ impl Config {
             file: name.clone(),
             line: None,
             column: None,
-            message: e.message,
+            message: match e.kind {
+                load::LoadErrorKind::TooLarge => format!(
+                    "larger than {} MiB, the limit for every file akbp reads",
+                    load::MAX_FILE_BYTES >> 20
+                ),
+                _ => e.message,
+            },
         })?;
         let abs = absolute(path);
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -556,7 +562,9 @@ impl Settings {
             }
             visited.push(d.to_path_buf());
             let candidate = d.join(FILE_NAME);
-            if candidate.is_file() {
+            // Not only regular files: a FIFO or device named akbp.toml is an error when read,
+            // never skipped silently (nor opened).
+            if std::fs::metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
                 found = Some(candidate);
                 break;
             }

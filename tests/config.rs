@@ -324,6 +324,20 @@ fn errors_exit_two_with_a_suggestion_or_a_position() {
         err.contains("--select: no rule `unknwn-model`; did you mean `unknown-model`?"),
         "{err}"
     );
+    // The same bounded reader as blueprints: over 10 MiB, missing or a folder is exit 2.
+    write(
+        d.path(),
+        "akbp.toml",
+        &format!("# {}\n", "x".repeat(11 << 20)),
+    );
+    let (code, out, err) = akbp_in(d.path(), &["validate", "x.yaml"], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("akbp.toml") && err.contains("10 MiB"), "{err}");
+    for missing in ["nope.toml", "."] {
+        let (code, _, err) = akbp_in(d.path(), &["validate", "--config", missing, "x.yaml"], None);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.starts_with(&format!("error: {missing}: ")), "{err}");
+    }
 }
 
 #[test]
@@ -518,4 +532,25 @@ fn readme_examples_work() {
     );
     assert_eq!(code, 0, "{out}");
     assert_eq!(targets(&json(&out)), [("t.yaml".into(), "2024.10".into())]);
+}
+
+/// A FIFO named akbp.toml is found, refused without being opened (it would block until a
+/// writer came), and stops the run: never skipped silently.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_akbp_toml_is_an_error_not_a_hang() {
+    let d = tempfile::tempdir().unwrap();
+    let ok = Command::new("mkfifo")
+        .arg(d.path().join("akbp.toml"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo");
+    write(d.path(), "x.yaml", TYPO);
+    let (code, _, err) = akbp_in(d.path(), &["validate", "x.yaml"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("akbp.toml: cannot read the file: a FIFO"),
+        "{err}"
+    );
 }
