@@ -1,6 +1,10 @@
 //! Embeds every `catalog/*.json` file: adding an integration means adding a data file,
 //! never editing a list in the code.
 //!
+//! Also writes a compact index of the catalog (slugs, offered provider types, the redirect
+//! and ACS paths inference compares), so that inferring an integration parses no JSON; a
+//! full entry is parsed only when a rule needs that one entry (`src/catalog/mod.rs`).
+//!
 //! Also turns `schemas/models.json` and `schemas/lookups.json` into Rust tables indexed by
 //! model name (see `src/model/embedded.rs`), so that a run parses only the models it uses.
 
@@ -39,9 +43,54 @@ fn catalog() {
         .unwrap();
     }
     out.push_str("]\n");
-    let dest =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog_files.rs");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("catalog_files.rs"), out).expect("OUT_DIR is writable");
+
+    let mut index = String::from("&[\n");
+    for (file, n) in names.iter().enumerate() {
+        let entry = read_json(&dir.join(n));
+        let mut kinds: Vec<&str> = Vec::new();
+        let mut paths: Vec<String> = Vec::new();
+        for m in entry["methods"].as_array().expect("methods is an array") {
+            let provider = &m["provider"];
+            let kind = provider["type"].as_str().expect("a provider type");
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            let mut urls: Vec<&str> = provider
+                .get("redirect_uris")
+                .and_then(|u| u.as_array())
+                .map(|a| a.iter().filter_map(|u| u["url"].as_str()).collect())
+                .unwrap_or_default();
+            if kind == "saml" {
+                urls.extend(provider["acs_url"].as_str());
+            }
+            for url in urls {
+                let path = template_path(url);
+                if !path.trim_matches('/').is_empty() {
+                    paths.push(format!("({kind:?}, {path:?})"));
+                }
+            }
+        }
+        writeln!(
+            index,
+            "    IndexEntry {{ slug: {:?}, file: {file}, kinds: &{kinds:?}, paths: &[{}] }},",
+            entry["slug"].as_str().expect("a slug"),
+            paths.join(", ")
+        )
+        .unwrap();
+    }
+    index.push_str("]\n");
+    std::fs::write(Path::new(&out_dir).join("catalog_index.rs"), index)
+        .expect("OUT_DIR is writable");
+}
+
+/// The path part of a catalog URL template (`{app_url}/console/` -> `/console/`): the same
+/// as `catalog::template_path`; a unit test there checks the index against the parsed files.
+fn template_path(url: &str) -> &str {
+    url.strip_prefix("{app_url_regex}")
+        .or_else(|| url.strip_prefix("{app_url}"))
+        .unwrap_or(url)
 }
 
 fn read_json(path: &Path) -> serde_json::Value {

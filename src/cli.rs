@@ -411,19 +411,21 @@ fn validate(args: ValidateArgs) -> i32 {
         no_ignore: args.no_ignore,
         exclude: args.exclude.clone(),
     };
-    let mut collected = match crate::input::collect(&args.paths, &selection) {
-        Ok(c) => c,
+    // Files stream from the folder walk chunk by chunk. The first chunk is taken before
+    // anything is written, so "nothing to check" and a bad akbp.toml found there are still
+    // clean usage errors; one found in a later chunk ends the run with status 2 after what
+    // was already written.
+    let mut found = match crate::input::inputs(&args.paths, &selection) {
+        Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
     // Each input's options from its nearest akbp.toml; its include/exclude may skip some.
-    // Every options shares the run's one cross-file view.
-    let crossfile = std::sync::Arc::new(crate::validate::cross_file(
-        &args.paths,
-        collected.inputs.len(),
-    ));
+    // Every options shares the run's one cross-file view, whose scope needs the input count
+    // only without folders, where the inputs are exactly the paths given.
+    let crossfile = std::sync::Arc::new(crate::validate::cross_file(&args.paths, args.paths.len()));
     let options = Options {
         crossfile: crossfile.clone(),
         ..options
@@ -435,29 +437,28 @@ fn validate(args: ValidateArgs) -> i32 {
             return 2;
         }
     };
-    let options = match settings.assign(&mut collected) {
-        Ok(o) => o,
+    let mut skipped = crate::input::SkipTally::new(args.verbose);
+    let (mut chunk, mut chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    if collected.inputs.is_empty() {
-        let summary = report::Summary::default().skipping(&collected.skipped);
+    if chunk.is_empty() {
+        let summary = report::Summary::default().skipping_tally(&skipped);
         match summary.skipped_phrase() {
             None => eprintln!("error: no .yaml or .yml files found under the given paths"),
-            Some(skipped) => eprintln!(
-                "error: no .yaml or .yml files left to check under the given paths; {skipped} \
+            Some(phrase) => eprintln!(
+                "error: no .yaml or .yml files left to check under the given paths; {phrase} \
                  (--verbose lists them)"
             ),
         }
         if args.verbose {
-            eprint!("{}", report::human::skipped_list(&collected.skipped));
+            eprint!("{}", report::human::skipped_list(skipped.names()));
         }
         return 2;
     }
-    let inputs = collected.inputs;
-    let mut skipped = collected.skipped;
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -481,7 +482,7 @@ fn validate(args: ValidateArgs) -> i32 {
     };
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
-    // and the skipped list (names) live across chunks.
+    // (and, for --verbose, the first skipped names) live across chunks.
     let written = emit(&format.start(settings.run_target()));
     if written != 0 {
         return written;
@@ -489,15 +490,20 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut totals = report::Summary::default();
     let mut readable = false;
     let mut worst = None;
-    for (chunk, chunk_options) in inputs
-        .chunks(VALIDATE_CHUNK)
-        .zip(options.chunks(VALIDATE_CHUNK))
-    {
-        let reports = crate::validate::run_chunk_each(
-            chunk,
-            chunk_options,
-            &inputs,
+    while !chunk.is_empty() {
+        // The blueprint index, when a check asks for it, comes from a second walk of the
+        // same paths: the first walk streams and keeps no list of inputs.
+        let reports = crate::validate::run_chunk_each_with(
+            &chunk,
+            &chunk_options,
             &crossfile,
+            || {
+                crate::validate::blueprint_index_of(
+                    crate::input::inputs(&args.paths, &selection),
+                    &crossfile.roots,
+                    &crate::load::RealFs,
+                )
+            },
             &crate::load::RealFs,
         );
         readable |= crate::validate::any_readable(&reports);
@@ -508,9 +514,17 @@ fn validate(args: ValidateArgs) -> i32 {
         if written != 0 {
             return written;
         }
+        drop(reports);
+        (chunk, chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
     }
-    let summary = totals.skipping(&skipped);
-    let text = format.end(&summary, &skipped);
+    let summary = totals.skipping_tally(&skipped);
+    let text = format.end(&summary, skipped.names());
     let written = emit(&text);
     if written != 0 {
         return written;
@@ -520,6 +534,32 @@ fn validate(args: ValidateArgs) -> i32 {
         return 2;
     }
     crate::validate::exit_code_for(worst, args.deny_warnings)
+}
+
+/// The next chunk of inputs from the walk with each one's options; files an akbp.toml's
+/// include/exclude leaves out are tallied as skipped. Empty at the end of the walk.
+fn next_chunk(
+    found: &mut crate::input::Inputs,
+    settings: &crate::config::Settings,
+    skipped: &mut crate::input::SkipTally,
+) -> Result<(Vec<crate::input::Input>, Vec<std::sync::Arc<Options>>), crate::config::ConfigError> {
+    loop {
+        let inputs = found.next_chunk(VALIDATE_CHUNK, skipped);
+        if inputs.is_empty() {
+            return Ok((inputs, Vec::new()));
+        }
+        let mut collected = crate::input::Collected {
+            inputs,
+            skipped: Vec::new(),
+        };
+        let options = settings.assign(&mut collected)?;
+        for s in collected.skipped {
+            skipped.add(s);
+        }
+        if !collected.inputs.is_empty() {
+            return Ok((collected.inputs, options));
+        }
+    }
 }
 
 /// Files checked (in parallel) and written per step of `validate`: enough to keep both cores

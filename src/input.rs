@@ -4,7 +4,6 @@
 //! what `--exclude` names, dot-folders (authentik 2026.2.2 `blueprints_find` skips any path
 //! part starting with a dot) and special files; every skip but the dot rule is counted.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// One thing to check.
@@ -180,58 +179,176 @@ pub fn special_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
     Some("not a regular file")
 }
 
-/// Expand the command line's paths into inputs, in a stable order (sorted per folder).
-pub fn collect(paths: &[PathBuf], selection: &Selection) -> Result<Collected, ExcludeError> {
+/// One thing the command line's paths gave, in output order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Input(Input),
+    Skipped(Skipped),
+}
+
+/// The command line's paths expanded one input at a time, in a stable order (each folder's
+/// entries sorted by name, depth first). Memory holds the listings of the folders open on
+/// the way down, never the list of every file: a run over 100,000 files in nested folders
+/// holds a few small listings, and a flat folder of 100,000 files holds its one listing of
+/// names (about 20 bytes a name), which no sorted walk can avoid.
+pub struct Inputs {
+    paths: std::collections::VecDeque<PathBuf>,
+    selection: Selection,
+    walk: Option<FolderWalk>,
+}
+
+/// Start expanding the command line's paths; only the globs are checked here.
+pub fn inputs(paths: &[PathBuf], selection: &Selection) -> Result<Inputs, ExcludeError> {
     selection.validate()?;
-    let mut out = Collected::default();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            out.inputs.push(Input::Stdin);
-            continue;
+    Ok(Inputs {
+        paths: paths.iter().cloned().collect(),
+        selection: selection.clone(),
+        walk: None,
+    })
+}
+
+impl Iterator for Inputs {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        loop {
+            if let Some(walk) = &mut self.walk {
+                match walk.next() {
+                    Some(found) => return Some(found),
+                    None => self.walk = None,
+                }
+            }
+            let p = self.paths.pop_front()?;
+            if p.as_os_str() == "-" {
+                return Some(Found::Input(Input::Stdin));
+            }
+            let input = match std::fs::metadata(&p) {
+                Err(e) => Input::Unreadable {
+                    name: display(&p),
+                    reason: crate::load::io_reason(&e),
+                },
+                Ok(m) if m.is_dir() => {
+                    self.walk = Some(FolderWalk::new(p, &self.selection));
+                    continue;
+                }
+                Ok(m) => match special_kind(&m) {
+                    // Opening a FIFO blocks until a writer comes; a device may never end.
+                    Some(kind) => Input::Unreadable {
+                        name: display(&p),
+                        reason: format!("{kind}, not a regular file; akbp does not read it"),
+                    },
+                    // A file named on the command line is checked whatever its extension.
+                    None => Input::File {
+                        name: display(&p),
+                        path: p,
+                        explicit: true,
+                    },
+                },
+            };
+            return Some(Found::Input(input));
         }
-        match std::fs::metadata(p) {
-            Err(e) => out.inputs.push(Input::Unreadable {
-                name: display(p),
-                reason: crate::load::io_reason(&e),
-            }),
-            Ok(m) if m.is_dir() => walk(p, selection, &mut out)?,
-            Ok(m) => match special_kind(&m) {
-                // Opening a FIFO blocks until a writer comes; a device may never end.
-                Some(kind) => out.inputs.push(Input::Unreadable {
-                    name: display(p),
-                    reason: format!("{kind}, not a regular file; akbp does not read it"),
-                }),
-                // A file named on the command line is checked whatever its extension.
-                None => out.inputs.push(Input::File {
-                    path: p.clone(),
-                    name: display(p),
-                    explicit: true,
-                }),
-            },
+    }
+}
+
+impl Inputs {
+    /// The next `n` inputs (fewer at the end, none when done), tallying what is skipped on
+    /// the way.
+    pub fn next_chunk(&mut self, n: usize, skipped: &mut SkipTally) -> Vec<Input> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            match self.next() {
+                None => break,
+                Some(Found::Input(i)) => out.push(i),
+                Some(Found::Skipped(s)) => skipped.add(s),
+            }
+        }
+        out
+    }
+}
+
+/// Expand the command line's paths into inputs, in a stable order (sorted per folder), all
+/// at once: for tests and tools; `validate` streams with [`inputs`].
+pub fn collect(paths: &[PathBuf], selection: &Selection) -> Result<Collected, ExcludeError> {
+    let mut out = Collected::default();
+    for found in inputs(paths, selection)? {
+        match found {
+            Found::Input(i) => out.inputs.push(i),
+            Found::Skipped(s) => out.skipped.push(s),
         }
     }
     Ok(out)
 }
 
-fn builder(root: &Path, honour_git: bool) -> ignore::WalkBuilder {
+/// How many skipped names a run keeps for `--verbose`; past it only counts grow.
+pub const SKIPPED_NAMES_KEPT: usize = 10_000;
+
+/// What a run skipped: every file counted by reason; names kept only for `--verbose` and
+/// only the first [`SKIPPED_NAMES_KEPT`], so a run over a large ignored tree stays small.
+#[derive(Debug, Clone, Default)]
+pub struct SkipTally {
+    counts: [usize; SkipReason::ALL.len()],
+    names: Vec<Skipped>,
+    keep_names: bool,
+}
+
+impl SkipTally {
+    pub fn new(keep_names: bool) -> Self {
+        SkipTally {
+            keep_names,
+            ..SkipTally::default()
+        }
+    }
+
+    pub fn add(&mut self, s: Skipped) {
+        self.counts[s.reason as usize] += 1;
+        if self.keep_names && self.names.len() < SKIPPED_NAMES_KEPT {
+            self.names.push(s);
+        }
+    }
+
+    /// The skipped files kept for listing, in the order they were found.
+    pub fn names(&self) -> &[Skipped] {
+        &self.names
+    }
+
+    /// Files skipped for each reason, in [`SkipReason::ALL`] order.
+    pub fn counts(&self) -> impl Iterator<Item = (SkipReason, usize)> + '_ {
+        SkipReason::ALL.into_iter().zip(self.counts.iter().copied())
+    }
+}
+
+/// The files git lets through under `root`: an unsorted walk (it streams each folder instead
+/// of listing it) that keeps a 64-bit hash of each `.yaml`/`.yml` path, 8 bytes a file.
+fn kept_by_git(root: &Path) -> Vec<u64> {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .hidden(true)
         .follow_links(true)
-        .git_ignore(honour_git)
-        .git_global(honour_git)
-        .git_exclude(honour_git)
-        .parents(honour_git)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .parents(true)
         // Only git's own rules, and only inside a work tree: `.ignore`/`.rgignore` and a
         // `.gitignore` in a mounted folder do not stop authentik from loading a file.
         .ignore(false)
-        .require_git(true)
-        .sort_by_file_name(|a, b| a.cmp(b));
-    builder
+        .require_git(true);
+    let mut kept: Vec<u64> = builder
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| !t.is_dir()) && is_yaml(e.path()))
+        .map(|e| path_hash(e.path()))
+        .collect();
+    kept.sort_unstable();
+    kept.dedup();
+    kept.shrink_to_fit();
+    kept
 }
 
-fn is_git_ignore_file(name: &std::ffi::OsStr) -> bool {
-    name == ".gitignore"
+fn path_hash(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.as_os_str().hash(&mut h);
+    h.finish()
 }
 
 /// Why an ignore file git would read must not be read: over the size limit every file
@@ -262,120 +379,343 @@ fn ancestor_ignore_files(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn walk(root: &Path, selection: &Selection, out: &mut Collected) -> Result<(), ExcludeError> {
-    let exclude = selection.matcher(root)?;
-    // Every file under `root` except dot-folders and dotfiles, which authentik skips too;
-    // `.gitignore` files are kept to be checked before git's rules are read.
-    let mut all = builder(root, false);
-    all.hidden(false).filter_entry(|e| {
-        e.depth() == 0
-            || !e.file_name().to_string_lossy().starts_with('.')
-            || is_git_ignore_file(e.file_name())
-    });
-    let mut entries = Vec::new();
-    let mut ignore_files = ancestor_ignore_files(root);
-    for entry in all.build() {
-        match entry {
-            Ok(e) if e.depth() > 0 && is_git_ignore_file(e.file_name()) => {
-                ignore_files.push(e.into_path())
-            }
-            other => entries.push(other),
-        }
-    }
-    let mut honour_git = !selection.no_ignore;
-    if honour_git {
-        for path in &ignore_files {
-            if let Some(why) = unsafe_ignore_file(path) {
-                honour_git = false;
-                out.inputs.push(Input::Unreadable {
-                    name: display(path),
-                    reason: format!(
-                        "this ignore file is {why}; it is not read, so nothing under {} is \
-                         skipped as ignored by git",
-                        display(root)
-                    ),
-                });
-            }
-        }
-    }
-    // Files git lets through; everything else the full walk finds was ignored by git.
-    let kept: Option<HashSet<PathBuf>> = honour_git.then(|| {
-        builder(root, true)
-            .build()
-            .filter_map(Result::ok)
-            .map(|e| e.into_path())
-            .collect()
-    });
-    for entry in entries {
-        let e = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                out.inputs.push(unreadable(root, &err));
-                continue;
-            }
-        };
-        let Some(file_type) = e.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() || !is_yaml(e.path()) {
-            continue;
-        }
-        let relative = e.path().strip_prefix(root).unwrap_or(e.path());
-        let excluded = !relative.has_root()
-            && exclude
-                .matched_path_or_any_parents(relative, false)
-                .is_ignore();
-        let reason = if excluded {
-            Some(SkipReason::Excluded)
-        } else if kept.as_ref().is_some_and(|k| !k.contains(e.path())) {
-            Some(SkipReason::Ignored)
-        } else if !file_type.is_file() {
-            Some(SkipReason::SpecialFile)
-        } else {
-            None
-        };
-        match reason {
-            Some(reason) => out.skipped.push(Skipped {
-                name: display(e.path()),
-                reason,
-            }),
-            None => out.inputs.push(Input::File {
-                path: e.path().to_path_buf(),
-                name: display(e.path()),
-                explicit: false,
-            }),
-        }
-    }
-    Ok(())
+/// Whether `root` is inside a git work tree (a `.git` in it or above it).
+fn under_git(root: &Path) -> bool {
+    root.canonicalize()
+        .is_ok_and(|abs| abs.ancestors().any(|d| d.join(".git").exists()))
 }
 
-fn unreadable(root: &Path, err: &ignore::Error) -> Input {
-    let mut path = None;
-    let mut reason = err.to_string();
-    let mut cur = err;
-    loop {
-        match cur {
-            ignore::Error::WithPath { path: p, err } => {
-                path = Some(p.clone());
-                cur = err;
+/// What a folder entry is, from its directory entry (no `stat` except for symlinks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+    /// Followed when it is reached: authentik follows links too.
+    Symlink,
+    /// A FIFO, device or socket.
+    Special,
+}
+
+/// One folder's entries that can matter (sub-folders, symlinks, `.yaml`/`.yml` names; no
+/// dot-names), sorted by name: the names in one buffer and 8 bytes of bookkeeping each.
+struct Listing {
+    dir: PathBuf,
+    names: Vec<u8>,
+    entries: Vec<(u32, u16, Kind)>,
+    next: usize,
+    /// Device and inode, to refuse a symlink back to a folder above it.
+    id: Option<(u64, u64)>,
+}
+
+/// What reading a listing noticed besides the entries it keeps.
+#[derive(Default)]
+struct Noticed {
+    gitignore: bool,
+    git: bool,
+}
+
+fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+fn name_of(bytes: &[u8]) -> &std::ffi::OsStr {
+    #[cfg(unix)]
+    {
+        std::os::unix::ffi::OsStrExt::from_bytes(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        // SAFETY: `bytes` is exactly one name taken whole with `as_encoded_bytes` in
+        // `Listing::read`, on this platform, in this process.
+        unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(bytes) }
+    }
+}
+
+impl Listing {
+    /// Read and sort `dir`; with `folders_only`, keep only what may be a folder.
+    fn read(dir: PathBuf, folders_only: bool) -> std::io::Result<(Listing, Noticed)> {
+        let mut names = Vec::new();
+        let mut entries = Vec::new();
+        let mut noticed = Noticed::default();
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            let bytes = name.as_encoded_bytes();
+            // authentik 2026.2.2 `blueprints_find` skips any path part starting with a dot.
+            if bytes.first() == Some(&b'.') {
+                noticed.gitignore |= bytes == b".gitignore";
+                noticed.git |= bytes == b".git";
+                continue;
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                cur = err
+            let t = entry.file_type()?;
+            let yaml = bytes.ends_with(b".yaml") || bytes.ends_with(b".yml");
+            let kind = if t.is_dir() {
+                Kind::Dir
+            } else if t.is_symlink() {
+                Kind::Symlink
+            } else if folders_only || !yaml {
+                continue;
+            } else if t.is_file() {
+                Kind::File
+            } else {
+                Kind::Special
+            };
+            let (Ok(start), Ok(len)) = (u32::try_from(names.len()), u16::try_from(bytes.len()))
+            else {
+                return Err(std::io::Error::other(
+                    "the folder lists over 4 GiB of names",
+                ));
+            };
+            names.extend_from_slice(bytes);
+            entries.push((start, len, kind));
+        }
+        let name = |e: &(u32, u16, Kind)| &names[e.0 as usize..e.0 as usize + e.1 as usize];
+        entries.sort_unstable_by(|a, b| name(a).cmp(name(b)));
+        names.shrink_to_fit();
+        entries.shrink_to_fit();
+        let id = folder_id(&dir);
+        Ok((
+            Listing {
+                dir,
+                names,
+                entries,
+                next: 0,
+                id,
+            },
+            noticed,
+        ))
+    }
+}
+
+/// A depth-first walk in name order over the folders under a root, following symlinks and
+/// refusing loops, yielding each file (or a folder's problem) as it is reached.
+struct Tree {
+    stack: Vec<Listing>,
+    folders_only: bool,
+}
+
+/// A step of [`Tree`].
+enum Step {
+    File {
+        path: PathBuf,
+        regular: bool,
+    },
+    /// A folder that could not be listed, a dangling link, a symlink loop.
+    Problem {
+        path: PathBuf,
+        reason: String,
+    },
+    /// A folder entered, and what its listing noticed.
+    Entered {
+        dir: PathBuf,
+        noticed: Noticed,
+    },
+}
+
+impl Tree {
+    fn new(root: PathBuf, folders_only: bool) -> (Tree, Option<Step>) {
+        let mut tree = Tree {
+            stack: Vec::new(),
+            folders_only,
+        };
+        let first = tree.enter(root);
+        (tree, first)
+    }
+
+    fn enter(&mut self, dir: PathBuf) -> Option<Step> {
+        match Listing::read(dir.clone(), self.folders_only) {
+            Ok((listing, noticed)) => {
+                if let Some(id) = listing.id {
+                    if self.stack.iter().any(|l| l.id == Some(id)) {
+                        return Some(Step::Problem {
+                            path: dir,
+                            reason: "symlink loop: the link points back to a folder above it"
+                                .into(),
+                        });
+                    }
+                }
+                self.stack.push(listing);
+                Some(Step::Entered { dir, noticed })
             }
-            ignore::Error::Loop { child, .. } => {
-                path = Some(child.clone());
-                reason = "symlink loop: the link points back to a folder above it".into();
-                break;
-            }
-            ignore::Error::Io(e) => {
-                reason = crate::load::io_reason(e);
-                break;
-            }
-            _ => break,
+            Err(e) => Some(Step::Problem {
+                path: dir,
+                reason: crate::load::io_reason(&e),
+            }),
         }
     }
-    Input::Unreadable {
-        name: display(path.as_deref().unwrap_or(root)),
-        reason,
+}
+
+impl Iterator for Tree {
+    type Item = Step;
+
+    fn next(&mut self) -> Option<Step> {
+        loop {
+            let top = self.stack.last_mut()?;
+            let Some(&(start, len, kind)) = top.entries.get(top.next) else {
+                self.stack.pop();
+                continue;
+            };
+            top.next += 1;
+            let path = top.dir.join(name_of(
+                &top.names[start as usize..start as usize + len as usize],
+            ));
+            let kind = match kind {
+                Kind::Symlink => match std::fs::metadata(&path) {
+                    Err(e) => {
+                        return Some(Step::Problem {
+                            reason: crate::load::io_reason(&e),
+                            path,
+                        })
+                    }
+                    Ok(m) if m.is_dir() => Kind::Dir,
+                    Ok(_) if self.folders_only || !is_yaml(&path) => continue,
+                    Ok(m) if m.is_file() => Kind::File,
+                    Ok(_) => Kind::Special,
+                },
+                k => k,
+            };
+            return match kind {
+                Kind::Dir => self.enter(path),
+                _ => Some(Step::File {
+                    path,
+                    regular: kind == Kind::File,
+                }),
+            };
+        }
+    }
+}
+
+/// The files under one folder named on the command line, each classified as it is reached.
+struct FolderWalk {
+    root: PathBuf,
+    exclude: ignore::gitignore::Gitignore,
+    /// Hashes of the paths git lets through, sorted; `None` when git ignores nothing here.
+    kept: Option<Vec<u64>>,
+    tree: Tree,
+    /// Found before the first file: problems with ignore files, the root's own problem.
+    pending: std::collections::VecDeque<Found>,
+}
+
+impl FolderWalk {
+    fn new(root: PathBuf, selection: &Selection) -> FolderWalk {
+        // The globs were checked by `inputs`; they parse the same under any root.
+        let exclude = selection
+            .matcher(&root)
+            .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty());
+        let mut pending = std::collections::VecDeque::new();
+        let mut kept = None;
+        if !selection.no_ignore {
+            // Every ignore file git would read is checked before git's rules are read: a
+            // survey of the folders, keeping nothing but what it notices.
+            let mut ignore_files = ancestor_ignore_files(&root);
+            let mut git = under_git(&root);
+            let (survey, first) = Tree::new(root.clone(), true);
+            for step in first.into_iter().chain(survey) {
+                if let Step::Entered { dir, noticed } = step {
+                    git |= noticed.git;
+                    if noticed.gitignore {
+                        ignore_files.push(dir.join(".gitignore"));
+                    }
+                }
+            }
+            let mut honour_git = true;
+            for path in &ignore_files {
+                if let Some(why) = unsafe_ignore_file(path) {
+                    honour_git = false;
+                    pending.push_back(Found::Input(Input::Unreadable {
+                        name: display(path),
+                        reason: format!(
+                            "this ignore file is {why}; it is not read, so nothing under {} is \
+                             skipped as ignored by git",
+                            display(&root)
+                        ),
+                    }));
+                }
+            }
+            if honour_git && git {
+                kept = Some(kept_by_git(&root));
+            }
+        }
+        let (tree, first) = Tree::new(root.clone(), false);
+        let mut walk = FolderWalk {
+            root,
+            exclude,
+            kept,
+            tree,
+            pending,
+        };
+        if let Some(step) = first {
+            if let Some(found) = walk.found(step) {
+                walk.pending.push_back(found);
+            }
+        }
+        walk
+    }
+
+    fn found(&self, step: Step) -> Option<Found> {
+        match step {
+            Step::Entered { .. } => None,
+            Step::Problem { path, reason } => Some(Found::Input(Input::Unreadable {
+                name: display(&path),
+                reason,
+            })),
+            Step::File { path, regular } => {
+                let relative = path.strip_prefix(&self.root).unwrap_or(&path);
+                let excluded = !relative.has_root()
+                    && self
+                        .exclude
+                        .matched_path_or_any_parents(relative, false)
+                        .is_ignore();
+                let reason = if excluded {
+                    Some(SkipReason::Excluded)
+                } else if self
+                    .kept
+                    .as_ref()
+                    .is_some_and(|k| k.binary_search(&path_hash(&path)).is_err())
+                {
+                    Some(SkipReason::Ignored)
+                } else if !regular {
+                    Some(SkipReason::SpecialFile)
+                } else {
+                    None
+                };
+                Some(match reason {
+                    Some(reason) => Found::Skipped(Skipped {
+                        name: display(&path),
+                        reason,
+                    }),
+                    None => Found::Input(Input::File {
+                        name: display(&path),
+                        path,
+                        explicit: false,
+                    }),
+                })
+            }
+        }
+    }
+}
+
+impl Iterator for FolderWalk {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        if let Some(found) = self.pending.pop_front() {
+            return Some(found);
+        }
+        loop {
+            let step = self.tree.next()?;
+            if let Some(found) = self.found(step) {
+                return Some(found);
+            }
+        }
     }
 }

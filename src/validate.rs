@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::check::crossfile::{instance_paths, BlueprintIndex, CrossFile, Scope};
 use crate::check::{self, FileReport, Options, Severity};
-use crate::input::{Input, Skipped};
+use crate::input::{Input, SkipTally, Skipped};
 use crate::load::{self, Fs, LoadError, LoadErrorKind};
 
 /// Check all inputs in parallel; the result keeps the inputs' order.
@@ -36,15 +36,50 @@ pub fn run_chunk(
     options: &Options,
     fs: &dyn Fs,
 ) -> Vec<FileReport> {
+    run_chunk_with(
+        chunk,
+        || blueprint_index(all, &options.crossfile.roots, fs),
+        options,
+        fs,
+    )
+}
+
+/// [`run_chunk`] for a run that holds no list of its inputs: `index` builds the blueprint
+/// index (from a second walk of the command line's paths) if a check asks for it.
+pub fn run_chunk_with(
+    chunk: &[Input],
+    index: impl FnOnce() -> BlueprintIndex,
+    options: &Options,
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
     let reports = run(chunk, options, fs);
     if !options.crossfile.take_wanted() {
         return reports;
     }
     drop(reports);
-    options
-        .crossfile
-        .set_index(blueprint_index(all, &options.crossfile.roots, fs));
+    options.crossfile.set_index(index());
     run(chunk, options, fs)
+}
+
+/// The blueprint index of a streamed walk, built chunk by chunk; a walk that cannot start
+/// (a bad `--exclude`, already refused before any check) gives an empty index.
+pub fn blueprint_index_of(
+    walk: Result<crate::input::Inputs, crate::input::ExcludeError>,
+    roots: &[PathBuf],
+    fs: &dyn Fs,
+) -> BlueprintIndex {
+    let Ok(mut walk) = walk else {
+        return BlueprintIndex::default();
+    };
+    let mut skipped = SkipTally::new(false);
+    let mut index = BlueprintIndex::default();
+    loop {
+        let chunk = walk.next_chunk(256, &mut skipped);
+        if chunk.is_empty() {
+            return index;
+        }
+        index = index.merge(blueprint_index(&chunk, roots, fs));
+    }
 }
 
 /// Check each input with its own options (`options[i]` for `inputs[i]`, as
@@ -67,12 +102,30 @@ pub fn run_chunk_each(
     crossfile: &CrossFile,
     fs: &dyn Fs,
 ) -> Vec<FileReport> {
+    run_chunk_each_with(
+        chunk,
+        options,
+        crossfile,
+        || blueprint_index(all, &crossfile.roots, fs),
+        fs,
+    )
+}
+
+/// [`run_chunk_each`] for a run that holds no list of its inputs: `index` builds the
+/// blueprint index (from a second walk of the command line's paths) if a check asks for it.
+pub fn run_chunk_each_with(
+    chunk: &[Input],
+    options: &[Arc<Options>],
+    crossfile: &CrossFile,
+    index: impl FnOnce() -> BlueprintIndex,
+    fs: &dyn Fs,
+) -> Vec<FileReport> {
     let reports = run_each(chunk, options, fs);
     if !crossfile.take_wanted() {
         return reports;
     }
     drop(reports);
-    crossfile.set_index(blueprint_index(all, &crossfile.roots, fs));
+    crossfile.set_index(index());
     run_each(chunk, options, fs)
 }
 
@@ -205,11 +258,11 @@ fn stdin_bytes() -> &'static Result<Vec<u8>, String> {
 
 /// Move reports of files that turned out not to be blueprints (and hold no note) to
 /// the skipped list, so the summary counts them as skipped, not as checked.
-pub fn split_skipped(reports: Vec<FileReport>, skipped: &mut Vec<Skipped>) -> Vec<FileReport> {
+pub fn split_skipped(reports: Vec<FileReport>, skipped: &mut SkipTally) -> Vec<FileReport> {
     let mut kept = Vec::with_capacity(reports.len());
     for r in reports {
         match r.skipped {
-            Some(reason) if r.findings.is_empty() => skipped.push(Skipped {
+            Some(reason) if r.findings.is_empty() => skipped.add(Skipped {
                 name: r.name,
                 reason,
             }),

@@ -113,6 +113,13 @@ fn all_into_a_directory_and_a_random_secret_reported_once() {
         out,
     ]);
     assert_eq!(code, 0, "{err}");
+    // Entries that need values from the application are left out, and named.
+    assert!(
+        err.contains(
+            "note: `github-organization` left out: it needs values from the application (org)"
+        ),
+        "{err}"
+    );
     // Public clients (NetBird) get no secret: one note per confidential client.
     let confidential = akbp::catalog::all()
         .iter()
@@ -185,4 +192,47 @@ fn list_and_show() {
     let (code, _, err) = akbp(&["show", "nope"]);
     assert_eq!(code, 2);
     assert!(err.contains("akbp list"), "{err}");
+}
+
+/// `--param NAME=VALUE` on the command line: the value lands in the blueprint and in the
+/// `show` line of its header; a missing, malformed or unsafe one exits 2 and writes nothing.
+#[test]
+fn params_on_the_command_line() {
+    let base = [
+        "generate",
+        "sentry",
+        "--app-url",
+        "https://sentry.example.com",
+        "--authentik-url",
+        "https://sso.example.com",
+    ];
+    let (code, out, err) = akbp(&[&base[..], &["--param", "org=acme"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("acs_url: https://sentry.example.com/saml/acs/acme/")
+            && out.contains("--param org=acme"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.yaml");
+    let file = file.to_str().unwrap();
+    for (extra, want) in [
+        (vec![], "--param org=VALUE is missing"),
+        (vec!["--param", "org"], "write NAME=VALUE"),
+        (vec!["--param", "org=a", "--param", "org=b"], "given twice"),
+        (vec!["--param", "org=acme\n- model: x"], "line break"),
+        (vec!["--param", "org=acme/../x"], "must match"),
+        (vec!["--param", "team=x"], "it takes: org"),
+    ] {
+        let (code, _, err) = akbp(&[&base[..], &extra, &["-o", file]].concat());
+        assert_eq!(code, 2, "{extra:?}: {err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+        assert!(!std::path::Path::new(file).exists(), "{extra:?}");
+    }
+    let (code, out, _) = akbp(&["show", "sentry"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("--param org=<org>") && out.contains("/saml/acs/<org>/"),
+        "{out}"
+    );
 }

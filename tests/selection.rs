@@ -155,3 +155,111 @@ fn everything_skipped_is_a_run_failure_that_says_why() {
     assert_eq!(code, 2);
     assert!(err.contains("skipped 1 file (1 excluded)"), "{err}");
 }
+
+/// The streamed walk keeps the order of a sorted depth-first walk (files and folders of one
+/// folder interleaved by name, each folder's contents right after it), with git's rules, a
+/// nested work tree, links followed, and dot-names left out.
+#[test]
+fn the_streamed_walk_is_sorted_depth_first_with_git_rules() {
+    let dir = folder(&[
+        ("bp/b.yaml", GOOD),
+        ("bp/a.yaml", GOOD),
+        ("bp/b/c.yaml", GOOD),
+        ("bp/b/a/z.yml", GOOD),
+        ("bp/b/notes.txt", "x"),
+        ("bp/.hidden/x.yaml", GOOD),
+        ("bp/.x.yaml", GOOD),
+        ("bp/repo/keep.yaml", GOOD),
+        ("bp/repo/drop.yaml", GOOD),
+        ("bp/repo/old/gone.yaml", GOOD),
+        ("bp/repo/.gitignore", "drop.yaml\nold/\n"),
+        ("bp/free/.gitignore", "free.yaml\n"),
+        ("bp/free/free.yaml", GOOD),
+    ]);
+    git_init(&dir.path().join("bp/repo"));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("b", dir.path().join("bp/link")).unwrap();
+    let root = dir.path().join("bp");
+    let found =
+        akbp::input::collect(std::slice::from_ref(&root), &akbp::input::Selection::git()).unwrap();
+    let rel = |n: &str| {
+        n.strip_prefix(root.to_str().unwrap())
+            .unwrap()
+            .trim_start_matches('/')
+            .to_string()
+    };
+    let inputs: Vec<String> = found.inputs.iter().map(|i| rel(i.name())).collect();
+    let mut want = vec![
+        "a.yaml",
+        "b/a/z.yml",
+        "b/c.yaml",
+        "b.yaml",
+        "free/free.yaml",
+    ];
+    if cfg!(unix) {
+        want.extend(["link/a/z.yml", "link/c.yaml"]);
+    }
+    want.push("repo/keep.yaml");
+    assert_eq!(inputs, want);
+    let skipped: Vec<(String, akbp::input::SkipReason)> = found
+        .skipped
+        .iter()
+        .map(|s| (rel(&s.name), s.reason))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "repo/drop.yaml".to_string(),
+                akbp::input::SkipReason::Ignored
+            ),
+            (
+                "repo/old/gone.yaml".to_string(),
+                akbp::input::SkipReason::Ignored
+            ),
+        ]
+    );
+    // --no-ignore: git's rules are not read at all.
+    let all = akbp::input::collect(
+        std::slice::from_ref(&root),
+        &akbp::input::Selection::everything(),
+    )
+    .unwrap();
+    assert_eq!(all.inputs.len(), want.len() + 2);
+    assert!(all.skipped.is_empty());
+}
+
+/// Every skipped file is counted, but --verbose lists only the first names kept.
+#[test]
+fn the_skipped_tally_counts_all_and_keeps_names_up_to_its_cap() {
+    use akbp::input::{SkipReason, SkipTally, Skipped, SKIPPED_NAMES_KEPT};
+    let mut quiet = SkipTally::new(false);
+    let mut verbose = SkipTally::new(true);
+    for i in 0..SKIPPED_NAMES_KEPT + 5 {
+        let s = Skipped {
+            name: format!("f{i}.yaml"),
+            reason: if i % 2 == 0 {
+                SkipReason::Ignored
+            } else {
+                SkipReason::Excluded
+            },
+        };
+        quiet.add(s.clone());
+        verbose.add(s);
+    }
+    assert!(quiet.names().is_empty());
+    assert_eq!(verbose.names().len(), SKIPPED_NAMES_KEPT);
+    let counts: Vec<(SkipReason, usize)> = verbose.counts().filter(|(_, n)| *n > 0).collect();
+    let half = (SKIPPED_NAMES_KEPT + 5) / 2;
+    assert_eq!(
+        counts,
+        [
+            (SkipReason::Ignored, SKIPPED_NAMES_KEPT + 5 - half),
+            (SkipReason::Excluded, half)
+        ]
+    );
+    assert_eq!(
+        quiet.counts().collect::<Vec<_>>(),
+        verbose.counts().collect::<Vec<_>>()
+    );
+}

@@ -73,6 +73,12 @@ fn uri_rows(i: &Integration, m: &Method) -> Vec<UriRow> {
         app_url: Some(i.placeholder_app_url()),
         authentik_url: Some(i.placeholder_authentik_url()),
         slug: Some(i.slug.clone()),
+        // A value only the application knows shows as `<name>`, as in `show`.
+        params: i
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), format!("<{}>", p.name)))
+            .collect(),
         ..Vars::default()
     };
     m.all_redirect_uris()

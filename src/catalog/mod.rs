@@ -8,7 +8,7 @@
 pub mod list;
 pub mod template;
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -677,21 +677,24 @@ pub struct CatalogError {
 pub fn load_all() -> Result<Vec<Integration>, CatalogError> {
     FILES
         .iter()
-        .map(|(file, text)| {
-            let entry: Integration = serde_json::from_str(text).map_err(|e| CatalogError {
-                file,
-                message: e.to_string(),
-            })?;
-            check(&entry).map_err(|message| CatalogError { file, message })?;
-            if format!("{}.json", entry.slug) != *file {
-                return Err(CatalogError {
-                    file,
-                    message: format!("the slug `{}` does not match the file name", entry.slug),
-                });
-            }
-            Ok(entry)
-        })
+        .map(|(file, text)| parse_file(file, text))
         .collect()
+}
+
+/// Parse and check one embedded file.
+fn parse_file(file: &'static str, text: &str) -> Result<Integration, CatalogError> {
+    let entry: Integration = serde_json::from_str(text).map_err(|e| CatalogError {
+        file,
+        message: e.to_string(),
+    })?;
+    check(&entry).map_err(|message| CatalogError { file, message })?;
+    if format!("{}.json", entry.slug) != *file {
+        return Err(CatalogError {
+            file,
+            message: format!("the slug `{}` does not match the file name", entry.slug),
+        });
+    }
+    Ok(entry)
 }
 
 /// What serde cannot check: at least one method, unique method names, every template
@@ -752,29 +755,133 @@ fn check(entry: &Integration) -> Result<(), String> {
     Ok(())
 }
 
-static ALL: LazyLock<Vec<Integration>> = LazyLock::new(|| {
-    // The files are compiled in and `tests/catalog.rs` loads them all, so a failure here
-    // is a broken build, not bad input.
-    load_all().unwrap_or_else(|e| panic!("embedded catalog is invalid: {e}"))
-});
+/// The path part of a catalog URL template (`{app_url}/console/` -> `/console/`).
+pub fn template_path(url: &str) -> &str {
+    url.strip_prefix("{app_url_regex}")
+        .or_else(|| url.strip_prefix("{app_url}"))
+        .unwrap_or(url)
+}
+
+/// What inferring an integration needs from one entry, written by `build.rs` from the same
+/// files, so that a run parses no catalog JSON until a rule needs one entry.
+#[derive(Debug)]
+pub struct IndexEntry {
+    pub slug: &'static str,
+    /// The entry's position in the embedded files.
+    file: usize,
+    /// The provider types its methods use (`ProviderType::key`), in method order.
+    kinds: &'static [&'static str],
+    /// Per method's provider type: the path of each OAuth2 authorization redirect URI and
+    /// of the SAML ACS URL (`{app_url}/oauth/callback` -> `/oauth/callback`), skipping
+    /// bare `/`.
+    paths: &'static [(&'static str, &'static str)],
+}
+
+impl IndexEntry {
+    /// Whether one of its methods uses a provider of this type.
+    pub fn offers(&self, kind: ProviderType) -> bool {
+        self.kinds.contains(&kind.key())
+    }
+
+    /// The redirect and ACS paths of its methods of this provider type.
+    pub fn paths(&self, kind: ProviderType) -> impl Iterator<Item = &'static str> + '_ {
+        self.paths
+            .iter()
+            .filter(move |(k, _)| *k == kind.key())
+            .map(|(_, p)| *p)
+    }
+
+    /// The full entry, parsed on first use.
+    pub fn integration(&self) -> &'static Integration {
+        if let Some(all) = ALL.get() {
+            return &all[self.file];
+        }
+        ENTRIES[self.file].get_or_init(|| {
+            // The files are compiled in and `tests/catalog.rs` loads them all, so a failure
+            // here is a broken build, not bad input.
+            let (file, text) = FILES[self.file];
+            parse_file(file, text).unwrap_or_else(|e| panic!("embedded catalog is invalid: {e}"))
+        })
+    }
+}
+
+static INDEX: &[IndexEntry] = include!(concat!(env!("OUT_DIR"), "/catalog_index.rs"));
+
+/// Entries parsed one at a time by [`IndexEntry::integration`].
+static ENTRIES: [OnceLock<Integration>; FILES.len()] = [const { OnceLock::new() }; FILES.len()];
+
+/// Every entry parsed at once, for `list` and `generate --all`.
+static ALL: OnceLock<Vec<Integration>> = OnceLock::new();
 
 /// Every integration, sorted by slug.
 pub fn all() -> &'static [Integration] {
-    &ALL
+    ALL.get_or_init(|| load_all().unwrap_or_else(|e| panic!("embedded catalog is invalid: {e}")))
 }
 
-/// The integration with this catalog slug.
+/// The index of every integration, in file order; no JSON is parsed.
+pub fn index() -> &'static [IndexEntry] {
+    INDEX
+}
+
+/// The index entry with this catalog slug.
+pub fn find_indexed(slug: &str) -> Option<&'static IndexEntry> {
+    INDEX.iter().find(|i| i.slug == slug)
+}
+
+/// The integration with this catalog slug; parses only that entry.
 pub fn find(slug: &str) -> Option<&'static Integration> {
-    all().iter().find(|i| i.slug == slug)
+    find_indexed(slug).map(IndexEntry::integration)
 }
 
 /// The closest catalog slug, for "did you mean".
 pub fn suggest(slug: &str) -> Option<&'static str> {
     let lower = slug.to_ascii_lowercase();
-    all()
+    INDEX
         .iter()
-        .map(|i| (strsim::jaro_winkler(&lower, &i.slug), i.slug.as_str()))
+        .map(|i| (strsim::jaro_winkler(&lower, i.slug), i.slug))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, s)| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The build-time index says what the parsed files say, entry by entry.
+    #[test]
+    fn index_matches_the_parsed_catalog() {
+        let parsed = load_all().unwrap();
+        assert_eq!(INDEX.len(), parsed.len());
+        for (file, (ix, entry)) in INDEX.iter().zip(&parsed).enumerate() {
+            assert_eq!(ix.slug, entry.slug);
+            assert_eq!(ix.file, file);
+            assert_eq!(ix.integration(), entry);
+            assert_eq!(find(&entry.slug), Some(entry));
+            for kind in ProviderType::ALL {
+                let offered = entry.methods.iter().any(|m| m.provider.kind() == kind);
+                assert_eq!(ix.offers(kind), offered, "{} {}", entry.slug, kind.key());
+                let want: Vec<&str> = entry
+                    .methods
+                    .iter()
+                    .filter(|m| m.provider.kind() == kind)
+                    .flat_map(|m| {
+                        let mut v: Vec<&str> = m
+                            .provider
+                            .redirect_uris()
+                            .iter()
+                            .map(|u| template_path(&u.url))
+                            .collect();
+                        if let Provider::Saml(p) = &m.provider {
+                            v.push(template_path(&p.acs_url));
+                        }
+                        v
+                    })
+                    .filter(|p| !p.trim_matches('/').is_empty())
+                    .collect();
+                assert_eq!(ix.paths(kind).collect::<Vec<_>>(), want, "{}", entry.slug);
+            }
+        }
+        assert!(find("no-such-integration").is_none());
+    }
 }

@@ -45,30 +45,207 @@ impl Scalar {
     }
 }
 
-static BOOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-        .expect("static regex")
-});
-static FLOAT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+// The implicit resolvers as hand-written matchers: compiling PyYAML's patterns as regexes
+// cost about 1.8 million instructions at every start. Each matcher is checked against the
+// pattern it replaces (`tests::matchers_agree_with_pyyaml_patterns`).
+
+/// `bool`: `yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF`.
+fn is_bool(t: &str) -> bool {
+    matches!(
+        t,
+        "yes"
+            | "Yes"
+            | "YES"
+            | "no"
+            | "No"
+            | "NO"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
     )
-    .expect("static regex")
-});
-static INT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
-    )
-    .expect("static regex")
-});
-static NULL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:~|null|Null|NULL|)$").expect("static regex"));
-static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
-    )
-    .expect("static regex")
-});
+}
+
+/// `null`: `~|null|Null|NULL|` (the empty scalar included).
+fn is_null(t: &str) -> bool {
+    matches!(t, "~" | "null" | "Null" | "NULL" | "")
+}
+
+fn strip_sign(t: &[u8]) -> (bool, &[u8]) {
+    match t.first() {
+        Some(b'+' | b'-') => (true, &t[1..]),
+        _ => (false, t),
+    }
+}
+
+/// How many bytes from the start satisfy `f`.
+fn span(t: &[u8], f: impl Fn(u8) -> bool) -> usize {
+    t.iter().position(|&b| !f(b)).unwrap_or(t.len())
+}
+
+fn digit_or_underscore(b: u8) -> bool {
+    b.is_ascii_digit() || b == b'_'
+}
+
+/// `(?::[0-5]?[0-9])+` from the start; the bytes consumed, or `None` without one group.
+fn base60_groups(t: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while t.get(i) == Some(&b':') {
+        let n = span(&t[i + 1..], |b| b.is_ascii_digit());
+        let ok = match n {
+            1 => true,
+            2 => (b'0'..=b'5').contains(&t[i + 1]),
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        i += 1 + n;
+    }
+    (i > 0).then_some(i)
+}
+
+/// `(?:[eE][-+][0-9]+)?$` on the rest.
+fn exponent_or_end(t: &[u8]) -> bool {
+    match t {
+        [] => true,
+        [b'e' | b'E', b'+' | b'-', digits @ ..] => {
+            !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+/// `int`: `[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+`.
+fn is_int(t: &str) -> bool {
+    let (_, s) = strip_sign(t.as_bytes());
+    match s {
+        [b'0', b'b', rest @ ..] => {
+            !rest.is_empty() && rest.iter().all(|b| matches!(b, b'0' | b'1' | b'_'))
+        }
+        [b'0', b'x', rest @ ..] => {
+            !rest.is_empty() && rest.iter().all(|&b| b.is_ascii_hexdigit() || b == b'_')
+        }
+        [b'0'] => true,
+        [b'0', rest @ ..] => rest.iter().all(|b| matches!(b, b'0'..=b'7' | b'_')),
+        [b'1'..=b'9', rest @ ..] => {
+            let head = span(rest, digit_or_underscore);
+            let tail = &rest[head..];
+            tail.is_empty() || base60_groups(tail) == Some(tail.len())
+        }
+        _ => false,
+    }
+}
+
+/// `float`: `[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`.
+fn is_float(t: &str) -> bool {
+    if matches!(t, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (signed, s) = strip_sign(t.as_bytes());
+    match s {
+        b".inf" | b".Inf" | b".INF" => true,
+        // `.5`, `.5e+3`: no sign allowed before the dot.
+        [b'.', first, rest @ ..] if !signed && first.is_ascii_digit() => {
+            exponent_or_end(&rest[span(rest, digit_or_underscore)..])
+        }
+        [first, rest @ ..] if first.is_ascii_digit() => {
+            let rest = &rest[span(rest, digit_or_underscore)..];
+            match rest {
+                [b'.', frac @ ..] => exponent_or_end(&frac[span(frac, digit_or_underscore)..]),
+                [b':', ..] => match base60_groups(rest) {
+                    Some(n) => match &rest[n..] {
+                        [b'.', frac @ ..] => frac.iter().all(|&b| digit_or_underscore(b)),
+                        _ => false,
+                    },
+                    None => false,
+                },
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `timestamp`: `[0-9]{4}-[0-9]{2}-[0-9]{2}` or
+/// `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?`.
+fn is_timestamp(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    // `n` digits exactly, or one or two when `n` is 0.
+    let digits = |i: &mut usize, n: usize| -> Option<usize> {
+        let got = span(&b[*i..], |c| c.is_ascii_digit());
+        let ok = if n == 0 {
+            (1..=2).contains(&got)
+        } else {
+            got == n
+        };
+        *i += got;
+        ok.then_some(got)
+    };
+    let lit = |i: &mut usize, c: u8| -> bool {
+        let ok = b.get(*i) == Some(&c);
+        *i += 1;
+        ok
+    };
+    let Some(4) = digits(&mut i, 4) else {
+        return false;
+    };
+    if !lit(&mut i, b'-') {
+        return false;
+    }
+    let Some(month) = digits(&mut i, 0) else {
+        return false;
+    };
+    if !lit(&mut i, b'-') {
+        return false;
+    }
+    let Some(day) = digits(&mut i, 0) else {
+        return false;
+    };
+    if i == b.len() {
+        return month == 2 && day == 2;
+    }
+    match b[i] {
+        b'T' | b't' => i += 1,
+        b' ' | b'\t' => i += span(&b[i..], |c| c == b' ' || c == b'\t'),
+        _ => return false,
+    }
+    if digits(&mut i, 0).is_none()
+        || !lit(&mut i, b':')
+        || digits(&mut i, 2).is_none()
+        || !lit(&mut i, b':')
+        || digits(&mut i, 2).is_none()
+    {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1 + span(&b[i + 1..], |c| c.is_ascii_digit());
+    }
+    if i == b.len() {
+        return true;
+    }
+    i += span(&b[i..], |c| c == b' ' || c == b'\t');
+    match b.get(i) {
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i += 1;
+            if digits(&mut i, 0).is_none() {
+                return false;
+            }
+            i == b.len() || (lit(&mut i, b':') && digits(&mut i, 2).is_some() && i == b.len())
+        }
+        _ => false,
+    }
+}
 
 /// Resolve an untagged plain scalar with PyYAML's implicit resolvers.
 pub fn resolve_plain(text: &str) -> Scalar {
@@ -84,26 +261,26 @@ pub fn resolve_plain(text: &str) -> Scalar {
     }
     // The order below is the order in which resolver.py registers them, which is what
     // decides ties.
-    if BOOL.is_match(text) {
+    if is_bool(text) {
         return Scalar::Bool(matches!(
             text,
             "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON"
         ));
     }
-    if FLOAT.is_match(text) {
+    if is_float(text) {
         return construct_float(text);
     }
-    if INT.is_match(text) {
+    if is_int(text) {
         return construct_int(text);
     }
     if text == "<<" {
         // A merge key; the loader handles it before values are looked at.
         return Scalar::Str(text.to_string());
     }
-    if NULL.is_match(text) {
+    if is_null(text) {
         return Scalar::Null;
     }
-    if TIMESTAMP.is_match(text) {
+    if is_timestamp(text) {
         return Scalar::Timestamp(text.to_string());
     }
     if text == "=" {
@@ -560,6 +737,136 @@ fn construct_float(text: &str) -> Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    // PyYAML 6's implicit resolver patterns (yaml/resolver.py), as the loader used them
+    // before the hand-written matchers replaced them.
+    static BOOL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
+        )
+        .expect("static regex")
+    });
+    static FLOAT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        )
+        .expect("static regex")
+    });
+    static INT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
+        )
+        .expect("static regex")
+    });
+    static NULL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:~|null|Null|NULL|)$").expect("static regex"));
+    static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+        )
+        .expect("static regex")
+    });
+
+    fn agree(t: &str) {
+        assert_eq!(is_bool(t), BOOL.is_match(t), "bool {t:?}");
+        assert_eq!(is_float(t), FLOAT.is_match(t), "float {t:?}");
+        assert_eq!(is_int(t), INT.is_match(t), "int {t:?}");
+        assert_eq!(is_null(t), NULL.is_match(t), "null {t:?}");
+        assert_eq!(is_timestamp(t), TIMESTAMP.is_match(t), "timestamp {t:?}");
+    }
+
+    #[test]
+    fn matchers_agree_with_pyyaml_patterns_on_known_shapes() {
+        for t in [
+            "",
+            "~",
+            "null",
+            "NULL",
+            "nUll",
+            "yes",
+            "YES",
+            "yEs",
+            "on",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "0_",
+            "08",
+            "0b",
+            "0b1_0",
+            "-0b12",
+            "0x",
+            "0x_",
+            "0xfG",
+            "0x1F",
+            "1",
+            "1_000",
+            "1:20",
+            "1:60",
+            "1:5:59",
+            "1:",
+            "1::2",
+            "190:20:30",
+            "1:123",
+            "1.",
+            ".5",
+            "+.5",
+            "-.inf",
+            ".inf",
+            "+.INF",
+            ".NaN",
+            "-.nan",
+            "1.0e5",
+            "1.0e+5",
+            "1e+3",
+            "1.e-3",
+            ".5e+3",
+            "1:20.5",
+            "1:20.",
+            "1:20.5e+1",
+            "1_2.3_4",
+            "_1.0",
+            "2024-01-01",
+            "2024-1-1",
+            "2024-01-1",
+            "2024-1-1T1:02:03",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14  21:59:43.10Z",
+            "2001-12-14 21:59:43 ",
+            "2001-12-14T21:59:43.Z",
+            "2001-12-14T21:59:43+5:",
+            "2001-12-14T21:59:43+123",
+            "20011-12-14",
+            "2001-123-14",
+            "2001-12-14T",
+            "2001-12-14T21:59",
+            "=",
+            "<<",
+        ] {
+            agree(t);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn matchers_agree_with_pyyaml_patterns(t in "[-+0-9_:.eExXbBtTZ \\tinfaINFAN~ulo]{0,24}") {
+            agree(&t);
+        }
+
+        #[test]
+        fn matchers_agree_on_timestamp_shapes(t in "[0-9]{4}-[0-9]{1,3}-[0-9]{1,3}([Tt]|[ \\t]{1,2})?[0-9]{0,3}(:[0-9]{1,3}){0,2}(\\.[0-9]{0,3})?[ \\t]{0,2}(Z|[-+][0-9]{1,3}(:[0-9]{1,3})?)?") {
+            agree(&t);
+        }
+
+        #[test]
+        fn matchers_agree_on_number_shapes(t in "[-+]?(0[bx]?)?[0-9a-f_]{0,4}(:[0-9]{1,3}){0,2}(\\.[0-9_]{0,3})?([eE][-+]?[0-9]{0,2})?") {
+            agree(&t);
+        }
+    }
 
     #[test]
     fn pyyaml_quirks() {

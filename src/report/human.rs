@@ -306,6 +306,15 @@ impl Format for Human {
         let mut t = String::new();
         if self.verbose {
             t.push_str(&skipped_list(skipped));
+            let total: usize = summary.skipped.values().sum();
+            if total > skipped.len() {
+                // Only the first names are kept (`SkipTally`); the counts cover every file.
+                t.push_str(&format!(
+                    "and {} more skipped files, not listed: akbp keeps the first {} names\n",
+                    total - skipped.len(),
+                    crate::input::SKIPPED_NAMES_KEPT
+                ));
+            }
         }
         t.push_str(&summary.line());
         t.push('\n');

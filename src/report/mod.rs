@@ -168,6 +168,14 @@ impl Summary {
         self
     }
 
+    /// Count what a streamed run skipped.
+    pub fn skipping_tally(mut self, skipped: &crate::input::SkipTally) -> Self {
+        for (reason, n) in skipped.counts() {
+            *self.skipped.entry(reason).or_default() += n;
+        }
+        self
+    }
+
     /// `checked 3 files: 1 error, 2 warnings; skipped 2 files (1 ignored by git, 1 excluded)`.
     /// The one summary line: every output format that prints a summary prints this.
     pub fn line(&self) -> String {

@@ -12,12 +12,22 @@ use crate::check::Severity;
 use crate::input::Skipped;
 use crate::report::{findings, range, Format, Summary};
 
-/// The SARIF report as a [`Format`]. SARIF is one JSON document, so the results of every
-/// chunk are kept (without their sources) until the end.
+/// The SARIF report as a [`Format`], streamed: the rules are known before any file is
+/// checked and `results` is the run's last member, so the document's head is written at the
+/// start, each chunk's results as they come, and the tail at the end; nothing accumulates.
+/// The bytes are those of [`document`] printed whole (a unit test checks it).
 #[derive(Debug, Default)]
 pub struct Sarif {
-    results: Vec<Value>,
+    /// Results written so far.
+    written: usize,
+    /// What follows the results array, saved by `start`.
+    tail: String,
 }
+
+/// Where the results go in the pretty-printed document.
+const RESULTS_SLOT: &str = "\"results\": []";
+/// The indentation of a result in the pretty-printed document (`runs[0].results[i]`).
+const RESULT_INDENT: &str = "        ";
 
 /// SARIF's name for a severity.
 pub fn level(s: Severity) -> &'static str {
@@ -118,14 +128,98 @@ pub fn document(results: Vec<Value>) -> Value {
 }
 
 impl Format for Sarif {
+    fn start(&mut self, _target: crate::target::Target) -> String {
+        let whole = serde_json::to_string_pretty(&document(Vec::new())).unwrap_or_default();
+        let Some(at) = whole.find(RESULTS_SLOT) else {
+            return String::new();
+        };
+        let split = at + RESULTS_SLOT.len() - 1;
+        self.written = 0;
+        self.tail = whole[split..].to_string();
+        whole[..split].to_string()
+    }
     fn reports(&mut self, reports: &[FileReport]) -> String {
-        self.results.extend(results(reports));
-        String::new()
+        let mut out = String::new();
+        for result in results(reports) {
+            out.push_str(if self.written == 0 { "\n" } else { ",\n" });
+            self.written += 1;
+            let text = serde_json::to_string_pretty(&result).unwrap_or_default();
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(RESULT_INDENT);
+                out.push_str(line);
+            }
+        }
+        out
     }
     fn end(&mut self, _summary: &Summary, _skipped: &[Skipped]) -> String {
-        let doc = document(std::mem::take(&mut self.results));
-        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+        let mut s = String::new();
+        if self.written > 0 {
+            s.push_str("\n      ");
+        }
+        s.push_str(&std::mem::take(&mut self.tail));
         s.push('\n');
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Options;
+    use crate::input::Input;
+    use crate::target::Target;
+
+    /// The whole document, printed at once the way the format did before it streamed.
+    fn whole(reports: &[FileReport]) -> String {
+        let mut s = serde_json::to_string_pretty(&document(results(reports))).unwrap();
+        s.push('\n');
+        s
+    }
+
+    fn streamed(reports: &[FileReport], chunk: usize) -> String {
+        let mut f = Sarif::default();
+        let mut out = f.start(Target::LATEST);
+        for c in reports.chunks(chunk) {
+            out.push_str(&f.reports(c));
+        }
+        out.push_str(&f.end(&Summary::default(), &[]));
+        out
+    }
+
+    /// Streamed chunk by chunk, the SARIF document is byte for byte the one printed whole,
+    /// with findings and without any.
+    #[test]
+    fn streamed_sarif_equals_the_whole_document() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut paths: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).into_iter().flatten())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        paths.sort();
+        paths.truncate(40);
+        let inputs: Vec<Input> = paths
+            .iter()
+            .map(|p| Input::File {
+                path: p.clone(),
+                name: p.display().to_string(),
+                explicit: true,
+            })
+            .collect();
+        let reports = crate::validate::run(&inputs, &Options::default(), &crate::load::RealFs);
+        assert!(reports.iter().any(|r| r.findings.len() > 1));
+        for chunk in [1, 3, 40] {
+            assert_eq!(streamed(&reports, chunk), whole(&reports), "chunk {chunk}");
+        }
+        let clean: Vec<FileReport> = reports
+            .into_iter()
+            .filter(|r| r.findings.is_empty())
+            .collect();
+        assert_eq!(streamed(&clean, 2), whole(&clean));
+        assert_eq!(streamed(&[], 2), whole(&[]));
     }
 }

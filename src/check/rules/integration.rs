@@ -78,13 +78,6 @@ fn host_of(origin: &str) -> &str {
         .unwrap_or("")
 }
 
-/// The path part of a catalog template (`{app_url}/console/` -> `/console/`).
-fn template_path(url: &str) -> &str {
-    url.strip_prefix("{app_url_regex}")
-        .or_else(|| url.strip_prefix("{app_url}"))
-        .unwrap_or(url)
-}
-
 fn provider_of_application<'e, 'd>(
     bp: &'e Blueprint<'d>,
     app: &Entry<'d>,
@@ -168,15 +161,18 @@ fn identify<'e, 'd>(
 
 /// Infer the integration from the application slug, the hosts, or a redirect or ACS
 /// path; in that order of confidence. A path several entries share (`/oauth2/callback`)
-/// identifies none of them: the caller reports the candidates.
+/// identifies none of them: the caller reports the candidates. Only the catalog index is
+/// read; the one entry found is parsed.
 fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> Inferred {
-    let offers = |i: &Integration| i.methods.iter().any(|m| m.provider.kind() == kind);
     let slug = application
         .and_then(|a| a.field("slug"))
         .and_then(|n| n.as_str());
-    if let Some(i) = slug.and_then(catalog::find).filter(|i| offers(i)) {
+    if let Some(i) = slug
+        .and_then(catalog::find_indexed)
+        .filter(|i| i.offers(kind))
+    {
         return Inferred::One(
-            i,
+            i.integration(),
             format!("inferred from the application slug `{}`", i.slug),
         );
     }
@@ -195,12 +191,9 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         .chain(own_urls.iter().copied())
         .filter_map(|u| split_origin(u).map(|(o, _)| host_of(&o).to_string()))
         .collect();
-    for i in catalog::all().iter().filter(|i| offers(i)) {
-        if let Some(h) = hosts
-            .iter()
-            .find(|h| h.split('.').next() == Some(i.slug.as_str()))
-        {
-            return Inferred::One(i, format!("inferred from the host `{h}`"));
+    for i in catalog::index().iter().filter(|i| i.offers(kind)) {
+        if let Some(h) = hosts.iter().find(|h| h.split('.').next() == Some(i.slug)) {
+            return Inferred::One(i.integration(), format!("inferred from the host `{h}`"));
         }
     }
     // Paths: OAuth2 redirect URIs and SAML ACS URLs.
@@ -211,30 +204,17 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
     if let Some(acs) = provider.attr("acs_url").and_then(|n| n.as_str()) {
         paths.extend(split_origin(acs).map(|(_, p)| p));
     }
-    let norm = |p: &str| p.trim_end_matches('/').to_string();
-    let mut hits: Vec<(&'static Integration, String)> = Vec::new();
-    for i in catalog::all() {
-        let wanted: Vec<&str> = i
-            .methods
-            .iter()
-            .filter(|m| m.provider.kind() == kind)
-            .flat_map(|m| {
-                let mut v: Vec<&str> = m
-                    .provider
-                    .redirect_uris()
-                    .iter()
-                    .map(|u| template_path(&u.url))
-                    .collect();
-                if let Provider::Saml(p) = &m.provider {
-                    v.push(template_path(&p.acs_url));
-                }
-                v
-            })
-            .filter(|w| !w.trim_matches('/').is_empty())
-            .collect();
+    if paths.is_empty() {
+        return Inferred::None;
+    }
+    fn norm(p: &str) -> &str {
+        p.trim_end_matches('/')
+    }
+    let mut hits: Vec<(&'static catalog::IndexEntry, String)> = Vec::new();
+    for i in catalog::index() {
         if let Some(p) = paths
             .iter()
-            .find(|p| wanted.iter().any(|w| norm(w) == norm(p)))
+            .find(|p| i.paths(kind).any(|w| norm(w) == norm(p)))
         {
             hits.push((i, p.clone()));
         }
@@ -246,10 +226,13 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         1 if hits[0].1.trim_matches('/').split('/').count() < 3 => Inferred::None,
         1 => {
             let (i, p) = hits.remove(0);
-            Inferred::One(i, format!("inferred from the redirect URI path `{p}`"))
+            Inferred::One(
+                i.integration(),
+                format!("inferred from the redirect URI path `{p}`"),
+            )
         }
         _ => Inferred::Several(
-            hits.iter().map(|(i, _)| i.slug.as_str()).collect(),
+            hits.iter().map(|(i, _)| i.slug).collect(),
             hits[0].1.clone(),
         ),
     }
@@ -289,7 +272,7 @@ fn base_url(id: &Identified) -> Option<String> {
             continue;
         };
         for exp in id.oauth2_uris() {
-            let tail = template_path(&exp.url).trim_end_matches('/');
+            let tail = catalog::template_path(&exp.url).trim_end_matches('/');
             if let Some(prefix) = path.trim_end_matches('/').strip_suffix(tail) {
                 return Some(format!("{origin}{prefix}"));
             }
@@ -301,7 +284,7 @@ fn base_url(id: &Identified) -> Option<String> {
 }
 
 fn expected_url(base: &str, template: &str, mode: MatchingMode) -> String {
-    let path = template_path(template);
+    let path = catalog::template_path(template);
     match mode {
         MatchingMode::Regex => format!("{}{path}", regex_escape_origin(base)),
         MatchingMode::Strict => format!("{base}{path}"),
@@ -395,7 +378,7 @@ pub const HOST_MISMATCH: Rule = Rule {
 
 fn check_integration(ctx: &Ctx, sink: &mut Sink) {
     if let Some(label) = ctx.bp.label(catalog::INTEGRATION_LABEL) {
-        if catalog::find(label).is_none() {
+        if catalog::find_indexed(label).is_none() {
             let span = ctx
                 .bp
                 .metadata
@@ -481,7 +464,7 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
     let mut matched = vec![false; actual.len()];
     for exp in id.oauth2_uris() {
         let want = expected_url(&base, &exp.url, exp.matching_mode);
-        let want_path = format!("{base_path}{}", template_path(&exp.url));
+        let want_path = format!("{base_path}{}", catalog::template_path(&exp.url));
         let want_path = want_path.as_str();
         let want_mode = exp.matching_mode.as_str();
         let free = |m: &Vec<bool>, i: usize| !m[i];
@@ -810,7 +793,7 @@ fn check_saml(id: &Identified, cat: &catalog::SamlProvider, sink: &mut Sink) {
     let base = app_base(id, "acs_url");
     if let (Some((span, acs)), Some(base)) = (literal_str(p, "acs_url"), &base) {
         let path = split_origin(acs).map(|(_, p)| p).unwrap_or_default();
-        let want = template_path(&cat.acs_url);
+        let want = catalog::template_path(&cat.acs_url);
         let base_path = split_origin(base).map(|(_, p)| p).unwrap_or_default();
         let want_path = format!("{base_path}{want}");
         if cat.acs_url.starts_with("{app_url}")
