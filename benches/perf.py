@@ -2,8 +2,10 @@
 """akbp's performance benchmark: prints the README's performance table.
 
     python3 benches/perf.py [--sizes 1000,10000,100000] [--runs 3] [--no-jsonschema]
+                            [--profile release|profiling]
 
-It builds the release binary and the parse-only baseline (benches/parse_only.rs), writes
+It builds the release binary (what users install: stripped, no debug info; `--profile
+profiling` builds and measures the same code with symbols, for comparing under a profiler) and the parse-only baseline (benches/parse_only.rs), writes
 realistic blueprints with benches/corpus.py into a temporary folder, and measures:
 
 - `akbp validate --format json` at each size: wall time, CPU time, files/s, MB/s, peak RSS;
@@ -66,9 +68,9 @@ def median_of(runs, cmd, ok=(0, 1), **kw):
     )
 
 
-def cargo_build():
+def cargo_build(profile):
     subprocess.run(
-        ["cargo", "build", "--release", "--locked", "--bin", "akbp"], cwd=ROOT, check=True
+        ["cargo", "build", "--profile", profile, "--locked", "--bin", "akbp"], cwd=ROOT, check=True
     )
     out = subprocess.run(
         ["cargo", "bench", "--locked", "--bench", "parse_only", "--no-run", "--message-format=json"],
@@ -84,7 +86,8 @@ def cargo_build():
             baseline = msg["executable"]
     if not baseline:
         sys.exit("could not find the parse_only bench executable")
-    return os.path.join(ROOT, "target", "release", "akbp"), baseline
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    return os.path.join(target, profile, "akbp"), baseline
 
 
 def corpus(folder, n, untagged=False):
@@ -124,10 +127,11 @@ def main():
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-jsonschema", action="store_true")
+    ap.add_argument("--profile", default="release", choices=["release", "profiling"])
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
-    akbp, baseline = cargo_build()
+    akbp, baseline = cargo_build(args.profile)
     load_start = os.getloadavg()[0]
     rows = []
     with tempfile.TemporaryDirectory(prefix="akbp-bench-") as tmp:

@@ -4,9 +4,12 @@
 //!
 //! Each shape is written just under the 10 MiB input limit and validated once by the
 //! release binary in its own process (report to /dev/null), timed by `/usr/bin/time` for
-//! wall time and peak RSS. Not a timed test: it prints a table and asserts nothing.
+//! wall time, CPU time (user + system) and peak RSS. Not a timed test: it prints a table
+//! and asserts nothing. The machine's load average is printed too: on shared cores the
+//! wall time grows with the load, the CPU time much less.
 //!
-//! Run: `cargo bench --bench shapes`.
+//! Run: `cargo bench --bench shapes`, or `cargo bench --bench shapes -- nesting` for the
+//! shapes whose name contains a word.
 
 use std::process::{Command, Stdio};
 
@@ -84,13 +87,22 @@ fn shapes() -> Vec<(&'static str, String)> {
 fn main() {
     let bin = env!("CARGO_BIN_EXE_akbp");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    println!("| shape | size | binary: time | binary: peak RSS | exit | findings | library: load + rules |");
-    println!("|---|---|---|---|---|---|---|");
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average at start: {}", load().trim());
+    println!("| shape | size | binary: wall time | binary: CPU time | binary: peak RSS | exit | findings | library: load + rules |");
+    println!("|---|---|---|---|---|---|---|---|");
     for (name, text) in shapes() {
+        if !words.is_empty() && !words.iter().any(|w| name.contains(w.as_str())) {
+            continue;
+        }
         let path = dir.path().join("shape.yaml");
         std::fs::write(&path, &text).expect("write the shape");
         let out = Command::new("/usr/bin/time")
-            .args(["-f", "%e %M"])
+            .args(["-f", "%e %U %S %M"])
             .arg(bin)
             .arg("validate")
             .arg(&path)
@@ -102,6 +114,11 @@ fn main() {
         let last = stderr.lines().last().unwrap_or("? ?").to_string();
         let mut parts = last.split_whitespace();
         let secs = parts.next().unwrap_or("?");
+        let cpu: f64 = parts
+            .next()
+            .zip(parts.next())
+            .and_then(|(u, s)| Some(u.parse::<f64>().ok()? + s.parse::<f64>().ok()?))
+            .unwrap_or(f64::NAN);
         let kb: f64 = parts
             .next()
             .and_then(|k| k.parse().ok())
@@ -128,12 +145,17 @@ fn main() {
             &akbp::load::RealFs,
         );
         let lib = started.elapsed();
-        let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+        // Kept and omitted (counted past the per-rule cap) alike.
+        let findings: usize = reports
+            .iter()
+            .map(|r| r.findings.len() + r.omitted.iter().map(|o| o.count).sum::<usize>())
+            .sum();
         println!(
-            "| {name} | {:.1} MiB | {secs} s | {:.0} MB | {code} | {findings} | {:.2} s |",
+            "| {name} | {:.1} MiB | {secs} s | {cpu:.2} s | {:.0} MB | {code} | {findings} | {:.2} s |",
             text.len() as f64 / 1024.0 / 1024.0,
             kb / 1024.0,
             lib.as_secs_f64()
         );
     }
+    println!("load average at end: {}", load().trim());
 }

@@ -46,8 +46,12 @@ pub enum ReportFormat {
 pub enum Command {
     /// Check blueprint files and folders; exit 1 when a finding is at error level.
     Validate(ValidateArgs),
-    /// List every rule: code, name, default severity, summary.
-    Rules,
+    /// List every rule: code, name, default severity, summary, declared cases.
+    Rules {
+        /// `json`: every rule with its documentation and cases, for tools (see the README).
+        #[arg(long, value_enum, default_value_t = RegistryFormat::Text)]
+        format: RegistryFormat,
+    },
     /// Print akbp's JSON Schema for editors (yaml-language-server) for one release.
     Schema {
         /// The authentik release line (YYYY.M).
@@ -58,6 +62,19 @@ pub enum Command {
     Explain {
         /// A rule code (AKB300) or name (keyof-unresolved).
         code: String,
+        /// `json`: the same object as one entry of `akbp rules --format json`.
+        #[arg(long, value_enum, default_value_t = RegistryFormat::Text)]
+        format: RegistryFormat,
+    },
+    /// Print a shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::shell::Shell,
+    },
+    /// Print a man page as roff: akbp(1), or akbp-COMMAND(1) for a subcommand.
+    Man {
+        /// A subcommand (`validate`, `rules`, ...); without it, the page for akbp itself.
+        command: Option<String>,
     },
     /// List the catalog: one row per integration with its methods and redirect URIs.
     List {
@@ -76,6 +93,12 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a blueprint (application, provider and what they need) per catalog integration.
     Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegistryFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -276,7 +299,22 @@ pub fn parse_param(s: &str) -> Result<(String, String), String> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Validate(args) => validate(args),
-        Command::Rules => emit(&rules_table()),
+        Command::Rules { format } => emit(&match format {
+            RegistryFormat::Text => report::registry::rules_text(),
+            RegistryFormat::Json => report::registry::rules_json(),
+        }),
+        Command::Completions { shell } => emit(&crate::shell::completions(shell)),
+        Command::Man { command } => match crate::shell::man_page(command.as_deref()) {
+            Some(page) => emit(&page),
+            None => {
+                eprintln!(
+                    "error: no subcommand `{}`; man pages exist for: {}",
+                    command.unwrap_or_default(),
+                    crate::shell::man_commands().join(", ")
+                );
+                2
+            }
+        },
         Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
         Command::List {
             word,
@@ -302,31 +340,11 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
-        Command::Explain { code } => match check::rule_by_code(&code) {
-            Some(rule) => {
-                let mut cases = String::new();
-                for c in rule.cases {
-                    cases.push_str(&format!(
-                        "\n  {}/{} ({}): {}",
-                        rule.code,
-                        c.id,
-                        c.severity.as_str(),
-                        c.summary
-                    ));
-                }
-                if !cases.is_empty() {
-                    cases = format!("\nCases with their own severity:{cases}\n");
-                }
-                emit(&format!(
-                    "{} {} ({})\n\n{}\n{}\n{}\n",
-                    rule.code,
-                    rule.name,
-                    rule.severity.as_str(),
-                    rule.summary,
-                    cases,
-                    rule.doc.trim_end()
-                ))
-            }
+        Command::Explain { code, format } => match check::rule_by_code(&code) {
+            Some(rule) => emit(&match format {
+                RegistryFormat::Text => report::registry::explain_text(rule),
+                RegistryFormat::Json => report::registry::explain_json(rule),
+            }),
             None => {
                 eprintln!("error: no rule `{code}`; `akbp rules` lists them");
                 2
@@ -352,29 +370,6 @@ fn emit(text: &str) -> i32 {
             2
         }
     }
-}
-
-/// `akbp rules` output.
-pub fn rules_table() -> String {
-    let mut s = String::new();
-    for r in check::RULES {
-        s.push_str(&format!(
-            "{}  {:<28} {:<8} {}\n",
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            r.summary
-        ));
-        for c in r.cases {
-            s.push_str(&format!(
-                "        /{:<27} {:<8} {}\n",
-                c.id,
-                c.severity.as_str(),
-                c.summary
-            ));
-        }
-    }
-    s
 }
 
 fn validate(args: ValidateArgs) -> i32 {

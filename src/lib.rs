@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod schema;
+pub mod shell;
 pub mod target;
 pub mod validate;
 pub mod wrapper;

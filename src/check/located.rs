@@ -10,8 +10,8 @@ use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::suppress::Directives;
 use super::{
-    check_document, failed_file, load_error_rule, mask_values, sort_findings, FileReport, Finding,
-    Options, Sink, SkipReason,
+    check_document_in, failed_file, load_error_rule, mask_values, sort_findings, FileReport,
+    Finding, Options, Overflow, Sink, SkipReason, MAX_KEPT_PER_RULE,
 };
 
 /// Check one source text. `explicit`: the file was named on the command line (a file
@@ -31,9 +31,24 @@ pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> File
         _ => options,
     };
     // Findings pushed here (wrappers, templates, load errors) get their final severity
-    // through the same step as those of the rules.
-    check_every_blueprint(source, options, explicit, &mut directives)
-        .resolved_with(options, &mut directives)
+    // through the same step as those of the rules. Rules build at most the findings a
+    // report keeps; when that pre-cap could change which ones it keeps, check again
+    // building all of them (slow, but the same result as never capping), with the
+    // directives read afresh (resolving uses them up).
+    let capped = check_every_blueprint(
+        source.clone(),
+        options,
+        explicit,
+        &mut directives,
+        Some(MAX_KEPT_PER_RULE),
+    );
+    capped
+        .resolve_capped(options, &mut directives)
+        .unwrap_or_else(|| {
+            let mut directives = Directives::header(&source);
+            check_every_blueprint(source, options, explicit, &mut directives, None)
+                .resolved_with(options, &mut directives)
+        })
 }
 
 fn check_every_blueprint(
@@ -41,6 +56,7 @@ fn check_every_blueprint(
     options: &Options,
     explicit: bool,
     directives: &mut Directives,
+    cap: Option<usize>,
 ) -> FileReport {
     let name = source.name.to_string();
     let docs = match load::parse_stream(source.clone()) {
@@ -60,7 +76,8 @@ fn check_every_blueprint(
             return failed_file(&name, Some(source), &e);
         }
     }
-    let mut sink = Sink::default();
+    let sink = || cap.map_or_else(Sink::default, Sink::capped);
+    let mut found = Collected::default();
     let mut secrets = Secrets::default();
     // Values read from --env are secrets wherever they occur.
     for v in options.known.secret_values() {
@@ -75,7 +92,7 @@ fn check_every_blueprint(
         match wrapper::classify(doc) {
             Found::Blueprint(doc) => {
                 blueprints += 1;
-                check_tree(&doc, options, &mut sink, &mut secrets);
+                check_tree(&doc, options, sink(), &mut found, &mut secrets);
             }
             Found::Wrapper {
                 trees,
@@ -86,17 +103,20 @@ fn check_every_blueprint(
                 secrets.spans.extend(hidden);
                 for tree in &trees {
                     blueprints += 1;
-                    check_tree(tree, options, &mut sink, &mut secrets);
+                    check_tree(tree, options, sink(), &mut found, &mut secrets);
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(text, options, &mut sink, &mut secrets);
+                    check_text(text, options, &sink, &mut found, &mut secrets);
                 }
             }
             Found::Other { what } => others.push(what),
         }
     }
-    let mut findings = sink.findings;
+    let Collected {
+        mut findings,
+        overflow,
+    } = found;
     let mut skipped = None;
     if blueprints == 0 {
         skipped = Some(SkipReason::NotABlueprint);
@@ -119,6 +139,7 @@ fn check_every_blueprint(
         findings,
         skipped,
         omitted: Vec::new(),
+        overflow,
         target: options.target,
     };
     secrets.mask(&mut report);
@@ -142,22 +163,45 @@ fn template(name: String, source: SourceFile) -> FileReport {
         findings: sink.findings,
         skipped: Some(SkipReason::Template),
         omitted: Vec::new(),
+        overflow: Vec::new(),
         target: crate::target::Target::LATEST,
     };
     secrets.mask(&mut report);
     report
 }
 
-fn check_tree(doc: &Document, options: &Options, sink: &mut Sink, secrets: &mut Secrets) {
-    sink.findings.extend(check_document(doc, options));
+/// What the blueprints of one file produced so far.
+#[derive(Default)]
+struct Collected {
+    findings: Vec<Finding>,
+    overflow: Vec<Overflow>,
+}
+
+fn check_tree(
+    doc: &Document,
+    options: &Options,
+    sink: Sink,
+    found: &mut Collected,
+    secrets: &mut Secrets,
+) {
+    let (findings, overflow) = check_document_in(doc, options, sink);
+    found.findings.extend(findings);
+    found.overflow.extend(overflow);
     secrets.extend(Secrets::of_document(doc), |s| s);
 }
 
-fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: &mut Secrets) {
+fn check_text(
+    text: &EmbeddedText,
+    options: &Options,
+    new_sink: &dyn Fn() -> Sink,
+    out: &mut Collected,
+    secrets: &mut Secrets,
+) {
     secrets.spans.extend(text.redactions.iter().copied());
     // authentik walks `rglob("**/*.yaml")` and skips dot-files (blueprints/v1/tasks.py).
     let hidden = |k: &str| !k.ends_with(".yaml") || k.starts_with('.');
     if let Some(key) = text.file_key.as_deref().filter(|k| hidden(k)) {
+        let mut sink = Sink::default();
         sink.push(
             &WRAPPED_KEY_NOT_YAML,
             text.key_span,
@@ -170,23 +214,25 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: 
             "rename the key to `{}.yaml`; mounted as a file, this name is never applied",
             key.trim_end_matches(".yml")
         ));
+        out.findings.extend(sink.findings);
     }
     let approximate = !text.map.is_exact();
-    let mut found: Vec<Finding> = match &text.parsed {
+    let (mut found, overflow): (Vec<Finding>, Vec<Overflow>) = match &text.parsed {
         Ok(inner) => {
             if !text.secret {
                 secrets.extend(Secrets::of_document(inner), |s| text.map.map(s));
             }
             // The mounted name is the key's, which AKB110 checks; the inner text's own
             // name means nothing to authentik.
-            let mut f = check_document(inner, options);
+            let (mut f, mut o) = check_document_in(inner, options, new_sink());
             f.retain(|f| f.rule.code != NOT_DISCOVERED.code);
-            f
+            o.retain(|o| o.rule.code != NOT_DISCOVERED.code);
+            (f, o)
         }
         Err(e) => {
             let mut s = Sink::default();
             s.push(load_error_rule(e.kind), e.span, e.message.clone());
-            s.findings
+            s.finish()
         }
     };
     let values = match (&text.parsed, text.secret) {
@@ -219,7 +265,11 @@ fn check_text(text: &EmbeddedText, options: &Options, sink: &mut Sink, secrets: 
             mask_values(f, &values);
         }
     }
-    sink.findings.extend(found);
+    out.findings.extend(found);
+    out.overflow.extend(overflow.into_iter().map(|mut o| {
+        o.span = text.map.map(o.span);
+        o
+    }));
 }
 
 /// Keys whose values are authentik's vocabulary, not the user's data: kept in messages.

@@ -123,20 +123,35 @@ pub struct Finding {
     /// The span points near the problem, not at it: inside base64, quoted or folded
     /// text embedded in a wrapper, the finding points at the key holding it.
     pub approximate: bool,
+    /// Past a capped sink's limit: only its rule, case and span are kept.
+    counted_only: bool,
 }
 
 impl Finding {
+    /// Past a capped sink's limit: texts set on it are dropped, so a rule may skip
+    /// computing costly ones (suggestions).
+    pub fn counted_only(&self) -> bool {
+        self.counted_only
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
+        if !self.counted_only {
+            self.help = Some(help.into());
+        }
         self
     }
 
     pub fn label(&mut self, text: impl Into<String>) -> &mut Self {
-        self.label = Some(text.into());
+        if !self.counted_only {
+            self.label = Some(text.into());
+        }
         self
     }
 
     pub fn secondary(&mut self, span: Span, text: impl Into<String>) -> &mut Self {
+        if self.counted_only {
+            return self;
+        }
         self.labels.push(Label {
             span,
             text: text.into(),
@@ -158,31 +173,102 @@ impl Finding {
 }
 
 /// Collects findings for one file.
+///
+/// A capped sink ([`Sink::capped`]) builds at most that many findings per rule; past that
+/// it records only what the severity decision and the counts need ([`Overflow`]: rule,
+/// case, span), so 2 million findings of one rule cost 48 MB, not 600 MB. Which findings
+/// a report shows is still decided after the final severities ([`FileReport::resolved`]);
+/// when the pre-cap could change that choice, the file is checked again uncapped.
 #[derive(Debug, Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
+    /// Most findings built per rule; `None` builds all.
+    cap: Option<usize>,
+    /// Findings built so far per rule code.
+    built: Vec<(&'static str, usize)>,
+    /// The finding past the cap a rule is still filling in (its case may follow the push).
+    spare: Option<Finding>,
+    overflow: Vec<Overflow>,
+}
+
+/// A finding past a capped sink's limit: counted with its final severity, never shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Overflow {
+    pub rule: &'static Rule,
+    pub case: Option<&'static Case>,
+    pub span: Span,
+}
+
+impl Overflow {
+    fn of(f: &Finding) -> Self {
+        Overflow {
+            rule: f.rule,
+            case: f.case,
+            span: f.span,
+        }
+    }
 }
 
 impl Sink {
+    /// A sink that builds at most `per_rule` findings of each rule.
+    pub fn capped(per_rule: usize) -> Self {
+        Sink {
+            cap: Some(per_rule),
+            ..Sink::default()
+        }
+    }
+
     pub fn push(
         &mut self,
         rule: &'static Rule,
         span: Span,
         message: impl Into<String>,
     ) -> &mut Finding {
-        self.findings.push(Finding {
+        if let Some(prev) = self.spare.take() {
+            self.overflow.push(Overflow::of(&prev));
+        }
+        let over = match self.cap {
+            None => false,
+            Some(cap) => {
+                let n = match self.built.iter_mut().find(|(c, _)| *c == rule.code) {
+                    Some((_, n)) => n,
+                    None => {
+                        self.built.push((rule.code, 0));
+                        &mut self.built.last_mut().expect("just pushed").1
+                    }
+                };
+                *n += 1;
+                *n > cap
+            }
+        };
+        let finding = Finding {
             rule,
             case: None,
             severity: rule.severity,
-            message: message.into(),
+            // Past the cap the texts are never read: do not copy them.
+            message: if over { String::new() } else { message.into() },
             span,
             label: None,
             labels: Vec::new(),
             help: None,
             approximate: false,
-        });
-        let last = self.findings.len() - 1;
-        &mut self.findings[last]
+            counted_only: over,
+        };
+        if over {
+            self.spare.insert(finding)
+        } else {
+            self.findings.push(finding);
+            let last = self.findings.len() - 1;
+            &mut self.findings[last]
+        }
+    }
+
+    /// The findings built and those only counted.
+    pub fn finish(mut self) -> (Vec<Finding>, Vec<Overflow>) {
+        if let Some(prev) = self.spare.take() {
+            self.overflow.push(Overflow::of(&prev));
+        }
+        (self.findings, self.overflow)
     }
 }
 
@@ -242,6 +328,8 @@ pub struct FileReport {
     pub skipped: Option<SkipReason>,
     /// Findings past [`MAX_KEPT_PER_RULE`] of one rule in this file: counted, not kept.
     pub omitted: Vec<Omitted>,
+    /// Findings a capped sink only counted, before their severity is decided.
+    pub(crate) overflow: Vec<Overflow>,
     /// The release the file was checked at (`--target`, its `# akbp: target` comment,
     /// the configuration, or the default).
     pub target: Target,
@@ -267,44 +355,78 @@ impl FileReport {
     }
 
     /// Decide severities, apply the file's inline suppressions and cap, in that order.
+    /// Only a report with findings a capped sink counted can come out inexact, and only
+    /// the checks in [`located`] make one; they use [`FileReport::resolve_capped`].
     pub fn resolved_with(
         mut self,
         options: &Options,
         directives: &mut suppress::Directives,
     ) -> Self {
-        let source = self.source.clone();
-        options
-            .policy
-            .resolve_file(&mut self.findings, source.as_ref(), directives);
-        self.target = options.target;
-        self.cap();
+        self.resolve_and_cap(options, directives);
         self
     }
 
-    /// Keep the first [`MAX_KEPT_PER_RULE`] findings of each rule (in source order) and
-    /// count the rest, after the final severities are known.
-    fn cap(&mut self) {
-        let mut seen: std::collections::HashMap<&'static str, usize> = Default::default();
+    /// Decide the final severities, then keep the first [`MAX_KEPT_PER_RULE`] findings of
+    /// each rule (in source order) and count the rest. `None` when findings a capped sink
+    /// only counted would have been among those kept (a rule that reports out of source
+    /// order, or suppressions that dropped kept ones): the caller checks again uncapped.
+    pub(crate) fn resolve_capped(
+        mut self,
+        options: &Options,
+        directives: &mut suppress::Directives,
+    ) -> Option<Self> {
+        self.resolve_and_cap(options, directives).then_some(self)
+    }
+
+    /// [`FileReport::resolve_capped`] in place; whether the kept findings are exact.
+    fn resolve_and_cap(
+        &mut self,
+        options: &Options,
+        directives: &mut suppress::Directives,
+    ) -> bool {
+        let source = self.source.clone();
+        let mut overflow = options.policy.resolve_overflow(&self.overflow);
+        self.overflow = Vec::new();
+        options.policy.resolve_file(
+            &mut self.findings,
+            &mut overflow,
+            source.as_ref(),
+            directives,
+        );
+        self.target = options.target;
+        let mut kept: std::collections::HashMap<&'static str, (usize, Span)> = Default::default();
         let omitted = &mut self.omitted;
+        let mut omit = |rule: &'static Rule, severity: Severity| match omitted
+            .iter_mut()
+            .find(|o| o.rule.code == rule.code && o.severity == severity)
+        {
+            Some(o) => o.count += 1,
+            None => omitted.push(Omitted {
+                rule,
+                severity,
+                count: 1,
+            }),
+        };
         self.findings.retain(|f| {
-            let n = seen.entry(f.rule.code).or_default();
+            let (n, last) = kept.entry(f.rule.code).or_default();
             *n += 1;
             if *n <= MAX_KEPT_PER_RULE {
+                *last = f.span;
                 return true;
             }
-            match omitted
-                .iter_mut()
-                .find(|o| o.rule.code == f.rule.code && o.severity == f.severity)
-            {
-                Some(o) => o.count += 1,
-                None => omitted.push(Omitted {
-                    rule: f.rule,
-                    severity: f.severity,
-                    count: 1,
-                }),
-            }
+            omit(f.rule, f.severity);
             false
         });
+        let mut exact = true;
+        for (o, severity) in overflow {
+            // Findings sort by span, then code and message: a counted finding may stay
+            // out only if the rule kept its full share and it sorts after the last kept.
+            exact &= kept.get(o.rule.code).is_some_and(|(n, last)| {
+                *n >= MAX_KEPT_PER_RULE && (o.span.start, o.span.end) > (last.start, last.end)
+            });
+            omit(o.rule, severity);
+        }
+        exact
     }
 
     /// Findings at `severity`, the omitted ones included.
@@ -373,6 +495,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         findings: sink.findings,
         skipped: None,
         omitted: Vec::new(),
+        overflow: Vec::new(),
         target: Target::LATEST,
     };
     secrets.mask(&mut report);
@@ -381,6 +504,15 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
 
 /// Run every rule over a parsed document.
 pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
+    check_document_in(doc, options, Sink::default()).0
+}
+
+/// Run every rule over a parsed document into `sink` (capped or not).
+pub(crate) fn check_document_in(
+    doc: &Document,
+    options: &Options,
+    mut sink: Sink,
+) -> (Vec<Finding>, Vec<Overflow>) {
     // With --context/--env, rules see the values of the tags they can evaluate.
     let evaluated = crate::blueprint::known::evaluate(doc, &options.known);
     let doc = evaluated.as_ref().unwrap_or(doc);
@@ -391,13 +523,12 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
         options,
         target: options.target,
     };
-    let mut sink = Sink::default();
     for rule in RULES.iter().filter(|r| options.policy.enabled(r)) {
         if let Some(check) = rule.check {
             check(&ctx, &mut sink);
         }
     }
-    let mut findings = sink.findings;
+    let (mut findings, overflow) = sink.finish();
     // Values read from --env are secrets: never in a message.
     let secrets = options.known.secret_values();
     if !secrets.is_empty() {
@@ -405,7 +536,7 @@ pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
     }
     options.policy.resolve(&mut findings);
     sort_findings(&mut findings);
-    findings
+    (findings, overflow)
 }
 
 /// Replace every occurrence of `values` (secrets) in a finding's texts with `***`.

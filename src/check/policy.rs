@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::suppress::Directives;
-use crate::check::{Finding, Rule, Severity};
-use crate::load::SourceFile;
+use crate::check::{Case, Finding, Overflow, Rule, Severity};
+use crate::load::{SourceFile, Span};
 
 /// Which rules run and at what severity, as configuration and the command line set them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,26 +57,50 @@ impl Policy {
             .unwrap_or_else(|| rule.default_severity(case))
     }
 
+    /// The final severity of a finding of `rule` with `case` at `span`, or `None` when it
+    /// is dropped. The one decision: [`Policy::resolve`] applies it to built findings and
+    /// [`Policy::resolve_overflow`] to those a capped sink only counted, so both agree.
+    pub fn decide(&self, rule: &Rule, case: Option<&Case>, _span: Span) -> Option<Severity> {
+        if !self.enabled(rule) {
+            return None;
+        }
+        Some(self.severity(rule, case.map(|c| c.id)))
+    }
+
     /// Decide every finding's final severity and drop those of disabled rules.
     pub fn resolve(&self, findings: &mut Vec<Finding>) {
-        findings.retain(|f| self.enabled(f.rule));
-        for f in findings.iter_mut() {
-            f.severity = self.severity(f.rule, f.case.map(|c| c.id));
-        }
+        findings.retain_mut(|f| match self.decide(f.rule, f.case, f.span) {
+            Some(severity) => {
+                f.severity = severity;
+                true
+            }
+            None => false,
+        });
+    }
+
+    /// The same decision for findings past a capped sink's limit.
+    pub fn resolve_overflow(&self, overflow: &[Overflow]) -> Vec<(Overflow, Severity)> {
+        overflow
+            .iter()
+            .filter_map(|o| Some((*o, self.decide(o.rule, o.case, o.span)?)))
+            .collect()
     }
 
     /// [`Policy::resolve`] for a whole file, then its inline suppressions: covered findings
     /// go, and each named rule that suppressed nothing becomes a finding of its own.
+    /// `overflow`: findings a capped sink only counted, already resolved; the same
+    /// suppressions drop them (and count as used).
     pub fn resolve_file(
         &self,
         findings: &mut Vec<Finding>,
+        overflow: &mut Vec<(Overflow, Severity)>,
         source: Option<&SourceFile>,
         directives: &mut Directives,
     ) {
         findings.extend(directives.problems().iter().cloned());
         self.resolve(findings);
         if let Some(source) = source.filter(|_| !self.no_suppressions) {
-            let mut unused = directives.apply(source, findings, |r| self.enabled(r));
+            let mut unused = directives.apply(source, findings, overflow, |r| self.enabled(r));
             self.resolve(&mut unused);
             findings.extend(unused);
         }

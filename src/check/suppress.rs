@@ -12,7 +12,7 @@ use crate::load::{Document, SourceFile, Span};
 use crate::target::Target;
 
 use super::rules::suppressions::{INVALID_COMMENT, UNUSED_SUPPRESSION};
-use super::{Finding, Rule, Sink};
+use super::{Finding, Overflow, Rule, Severity, Sink};
 
 /// What every directive starts with.
 pub const MARKER: &str = "akbp:";
@@ -232,10 +232,12 @@ impl Directives {
     /// Remove the findings the suppressions cover and return one [`UNUSED_SUPPRESSION`]
     /// finding per named rule that suppressed nothing (rules `enabled` says are off
     /// cannot be judged and are left alone).
+    /// `overflow` (findings a capped sink only counted) is filtered the same way.
     pub fn apply(
         &mut self,
         source: &SourceFile,
         findings: &mut Vec<Finding>,
+        overflow: &mut Vec<(Overflow, Severity)>,
         enabled: impl Fn(&Rule) -> bool,
     ) -> Vec<Finding> {
         if self.suppressions.is_empty() {
@@ -254,26 +256,8 @@ impl Directives {
                 s.scope = Scope::Lines(next, end);
             }
         }
-        findings.retain(|f| {
-            let line = source.position(f.span.start as usize).line;
-            let mut suppressed = false;
-            for s in &mut self.suppressions {
-                let covers = match s.scope {
-                    Scope::File => true,
-                    Scope::Lines(a, b) => (a..=b).contains(&line),
-                };
-                if !covers {
-                    continue;
-                }
-                for (rule, _, used) in &mut s.codes {
-                    if rule.code == f.rule.code {
-                        *used = true;
-                        suppressed = true;
-                    }
-                }
-            }
-            !suppressed
-        });
+        findings.retain(|f| !self.suppresses(source, f.rule, f.span));
+        overflow.retain(|(o, _)| !self.suppresses(source, o.rule, o.span));
         let mut sink = Sink::default();
         for s in &self.suppressions {
             for (rule, word, used) in &s.codes {
@@ -301,6 +285,30 @@ impl Directives {
 }
 
 /// The first line after `line` that is neither blank nor a comment (or `line + 1`).
+impl Directives {
+    /// Whether a suppression covers a finding of `rule` at `span`; marks it used.
+    fn suppresses(&mut self, source: &SourceFile, rule: &Rule, span: Span) -> bool {
+        let line = source.position(span.start as usize).line;
+        let mut suppressed = false;
+        for s in &mut self.suppressions {
+            let covers = match s.scope {
+                Scope::File => true,
+                Scope::Lines(a, b) => (a..=b).contains(&line),
+            };
+            if !covers {
+                continue;
+            }
+            for (r, _, used) in &mut s.codes {
+                if r.code == rule.code {
+                    *used = true;
+                    suppressed = true;
+                }
+            }
+        }
+        suppressed
+    }
+}
+
 fn next_content_line(source: &SourceFile, line: usize) -> usize {
     let start = source.line_start(line - 1);
     for (i, l) in source.text[start..].lines().enumerate().skip(1) {

@@ -1162,8 +1162,10 @@ fn header(
         }),
         Provider::Ldap(_) => {
             if let Some(var) = &r.bind_password_env {
+                // authentik 2026.2.2 `core/api/users.py` `_set_password`: a null password in
+                // a blueprint leaves a new user with an unusable one; the lab accepts the file.
                 lines.push(format!(
-                    "Secret: the service account's password is read from {var}; authentik's server\nAND worker must both have it set, and {} binds with the same value.",
+                    "Secret: the service account's password is read from {var}; authentik's server\nAND worker must both have it set, and {} binds with the same value. Unset, authentik\nstill imports this file but creates the account with an unusable password, so binds fail.",
                     r.name
                 ));
             }

@@ -53,14 +53,14 @@ enum Frame {
     Seq {
         start: usize,
         flow: bool,
-        tag: Option<NodeTag>,
+        tag: Option<Box<NodeTag>>,
         anchor: usize,
         items: Vec<Node>,
     },
     Map {
         start: usize,
         flow: bool,
-        tag: Option<NodeTag>,
+        tag: Option<Box<NodeTag>>,
         anchor: usize,
         pairs: Vec<Pair>,
         key: Option<Node>,
@@ -103,7 +103,7 @@ fn tag_of(
     source: &SourceFile,
     tag: Option<&granit_parser::Tag>,
     span: &granit_parser::Span,
-) -> Option<NodeTag> {
+) -> Option<Box<NodeTag>> {
     let tag = tag?;
     if (tag.handle() == "!" && tag.suffix().is_empty())
         || (tag.handle().is_empty() && tag.suffix() == "!")
@@ -121,7 +121,7 @@ fn tag_of(
         .map(|s| span_of(source, &s))
         .or_else(|| span.tag_start().map(|m| Span::empty(byte_of(source, &m))))
         .unwrap_or_else(|| Span::empty(byte_of(source, &span.start)));
-    Some(NodeTag { name, span: tspan })
+    Some(Box::new(NodeTag { name, span: tspan }))
 }
 
 fn height(node: &Node) -> usize {
@@ -316,7 +316,7 @@ impl Builder {
         &mut self,
         start: usize,
         end: usize,
-        tag: Option<NodeTag>,
+        tag: Option<Box<NodeTag>>,
         pairs: Vec<Pair>,
     ) -> Result<Node, LoadError> {
         // Duplicate keys, as written (before merge expansion).
@@ -338,7 +338,7 @@ impl Builder {
             }
         }
         let has_merge = pairs.iter().any(is_merge_key);
-        let pairs = if has_merge {
+        let mut pairs = if has_merge {
             // PyYAML flatten_mapping: the sources of every `<<` key, in order, then the
             // explicit pairs; the dict keeps the last value, so a later `<<` wins over an
             // earlier one, and within `<< : [A, B]` A wins (B's pairs come first).
@@ -376,6 +376,7 @@ impl Builder {
         } else {
             pairs
         };
+        pairs.shrink_to_fit();
         Ok(Node {
             kind: NodeKind::Map(pairs),
             span: Span::new(start, end),
@@ -671,7 +672,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                 } else {
                     style
                 };
-                let value = scalar_value(&text, resolve_as, tag.as_ref()).map_err(|m| {
+                let value = scalar_value(&text, resolve_as, tag.as_deref()).map_err(|m| {
                     construct_error(m, tag.as_ref().map_or(span, |t| t.span.to(span)))
                 })?;
                 // A tagged node's span covers its tag, so the tag is underlined too.
@@ -728,9 +729,12 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                     flow,
                     tag,
                     anchor,
-                    items,
+                    mut items,
                 }) = b.stack.pop()
                 {
+                    // A list grows by doubling: keep only what it holds (a one-item list
+                    // would otherwise keep room for four nodes, 2 GB at 10 MiB of nesting).
+                    items.shrink_to_fit();
                     // Block collections end with their last item; the end event of a block
                     // collection sits at the next token, possibly lines below.
                     let last = items.last().map_or(start, |n| n.span.end as usize);
@@ -744,7 +748,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                         span: Span::new(start, end),
                         tag,
                     };
-                    check_collection_tag(node.tag.as_ref(), &node.kind)
+                    check_collection_tag(node.tag.as_deref(), &node.kind)
                         .map_err(|m| construct_error(m, node.span))?;
                     b.push_node(node, anchor)?;
                 }
@@ -766,7 +770,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                         last
                     };
                     let node = b.finish_map(start, end, tag, pairs)?;
-                    check_collection_tag(node.tag.as_ref(), &node.kind)
+                    check_collection_tag(node.tag.as_deref(), &node.kind)
                         .map_err(|m| construct_error(m, node.span))?;
                     b.push_node(node, anchor)?;
                 }

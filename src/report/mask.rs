@@ -32,7 +32,7 @@ impl Secrets {
     pub fn of_document(doc: &Document) -> Self {
         let fields = secret_fields();
         let mut s = Secrets::default();
-        for entry in &Blueprint::new(doc).entries {
+        for entry in Blueprint::entries_of(doc) {
             let model = entry.model_key();
             for section in [entry.attrs, entry.identifiers].into_iter().flatten() {
                 for p in section.as_map().unwrap_or_default() {

@@ -9,6 +9,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod mask;
+pub mod registry;
 pub mod sarif;
 
 use std::collections::BTreeMap;

@@ -248,6 +248,10 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                             (None, None) => format!("`{k}` is not a field of `{}` in authentik {}", m.name(), ctx.target),
                         };
                         let f = sink.push(&UNKNOWN_FIELD, p.key.span, msg);
+                        // The hint compares with every field name: only for shown findings.
+                        if f.counted_only() {
+                            continue;
+                        }
                         match field_hint(&m, field, Some(&p.value)) {
                             Some(h) => f.help(h),
                             None => f.help(
@@ -264,6 +268,12 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                                 m.name()
                             ),
                         );
+                        if section == "identifiers" {
+                            f.case("in-identifiers");
+                        }
+                        if f.counted_only() {
+                            continue;
+                        }
                         match field_hint(&m, field, Some(&p.value)) {
                             Some(h) => f.help(h),
                             None => f.help(format!(
@@ -272,9 +282,6 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                                 m.field_names().join(", ")
                             )),
                         };
-                        if section == "identifiers" {
-                            f.case("in-identifiers");
-                        }
                     }
                 }
             }

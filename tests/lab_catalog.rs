@@ -1,0 +1,157 @@
+//! Every catalog blueprint was accepted by a real authentik importer, and still is the text
+//! the importer saw.
+//!
+//! `tools/lab-catalog.py` regenerates each `blueprints/` file for the lab's release (2026.2)
+//! with the command its header names, runs them all through authentik 2026.2.2's own
+//! importer (`../shared/lab`) with every `!Env` variable set, and records each verdict with a
+//! hash of the text in `tests/lab/catalog-2026.2.tsv`. This test regenerates the same texts:
+//! a blueprint with no verdict, a different text (the generator or the entry changed since
+//! the lab saw it) or a rejection fails, and the message says to run the tool again.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+const SHOW: &str = "# Application side: akbp show ";
+const VERDICTS: &str = "tests/lab/catalog-2026.2.tsv";
+
+/// 64-bit FNV-1a, the hash `tools/lab-catalog.py` writes.
+fn fnv1a64(data: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Split the header's command the way a POSIX shell would for the quoting
+/// `generate` writes: bare words and `'...'` with `'\''` for a quote.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    word.push(q);
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            ' ' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            _ => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn shell_words_undo_the_generators_quoting() {
+    assert_eq!(
+        shell_words(r"a --param 'x=1?c=d' 'it'\''s' b"),
+        ["a", "--param", "x=1?c=d", "it's", "b"]
+    );
+}
+
+#[test]
+fn every_catalog_blueprint_was_accepted_by_authentik_as_generated_today() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let recorded: BTreeMap<String, (String, String, String)> =
+        std::fs::read_to_string(root.join(VERDICTS))
+            .expect("tests/lab/catalog-2026.2.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| {
+                let cols: Vec<&str> = l.splitn(4, '\t').collect();
+                assert!(cols.len() >= 3, "bad verdict line: {l}");
+                (
+                    cols[0].to_string(),
+                    (
+                        cols[1].to_string(),
+                        cols[2].to_string(),
+                        cols.get(3).unwrap_or(&"").to_string(),
+                    ),
+                )
+            })
+            .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(root.join("blueprints"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    assert!(
+        names.len() > 100,
+        "blueprints/ looks empty: {}",
+        names.len()
+    );
+    let mut problems = Vec::new();
+    for name in &names {
+        let text = std::fs::read_to_string(root.join("blueprints").join(name)).unwrap();
+        let Some(line) = text.lines().find_map(|l| l.strip_prefix(SHOW)) else {
+            problems.push(format!("{name}: no `{}` line", SHOW.trim()));
+            continue;
+        };
+        let out = tmp.path().join(name);
+        let status = Command::new(env!("CARGO_BIN_EXE_akbp"))
+            .arg("generate")
+            .args(shell_words(line))
+            .args(["--target", "2026.2", "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{name}: generate failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let hash = fnv1a64(&std::fs::read(&out).unwrap());
+        match recorded.get(name) {
+            None => problems.push(format!("{name}: never run through the lab")),
+            Some((h, _, _)) if *h != hash => {
+                problems.push(format!("{name}: changed since the lab accepted it"))
+            }
+            Some((_, verdict, reason)) if verdict != "valid" => {
+                problems.push(format!("{name}: authentik rejected it: {reason}"))
+            }
+            Some(_) => {}
+        }
+    }
+    let stale: Vec<&String> = recorded.keys().filter(|k| !names.contains(k)).collect();
+    if !stale.is_empty() {
+        problems.push(format!(
+            "verdicts for files no longer in blueprints/: {stale:?}"
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {} catalog blueprints lack a current lab verdict; with the lab built, run \
+         `python3 tools/lab-catalog.py` and commit {VERDICTS}:\n  {}",
+        problems.len(),
+        names.len(),
+        problems.join("\n  ")
+    );
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Run every catalog blueprint through a real authentik importer and record the verdicts.
+
+For each file in blueprints/, the generate command its header names ("Application side:
+akbp show ...") is run again with --target 2026.2 (the lab's release). Every !Env variable
+the files use is set to a fresh random value, the files go through ../shared/lab's
+check-blueprint.sh (authentik 2026.2.2's own importer), and the verdicts are written to
+tests/lab/catalog-2026.2.tsv with a 64-bit FNV-1a hash of each generated text.
+tests/lab_catalog.rs regenerates the same texts and fails when one has no verdict, a
+different hash (the generator changed since the lab saw it) or was rejected.
+
+    python3 tools/lab-catalog.py [--akbp target/debug/akbp] [--lab-dir ~/.authentik-lab]
+
+Needs the lab built (see ../shared/lab/README.md); CI does not run this, it runs the test.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import secrets
+import shlex
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHOW = "# Application side: akbp show "
+OUT = os.path.join(ROOT, "tests", "lab", "catalog-2026.2.tsv")
+TARGET = "2026.2"
+
+
+def fnv1a64(data: bytes) -> str:
+    h = 0xCBF29CE484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def generate_args(path: str) -> list:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(SHOW):
+                return shlex.split(line[len(SHOW):].strip())
+            if not line.startswith("#"):
+                break
+    sys.exit(f"{path}: no '{SHOW.strip()}' line in its header")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--akbp", default=os.path.join(ROOT, "target", "debug", "akbp"))
+    ap.add_argument("--lab-dir", default=os.environ.get("LAB_DIR", os.path.expanduser("~/.authentik-lab")))
+    args = ap.parse_args()
+    lab = os.path.join(os.path.dirname(ROOT), "shared", "lab", "check-blueprint.sh")
+    names = sorted(n for n in os.listdir(os.path.join(ROOT, "blueprints")) if n.endswith(".yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        hashes = {}
+        env_vars = set()
+        for name in names:
+            out = os.path.join(tmp, name)
+            cmd = [args.akbp, "generate", *generate_args(os.path.join(ROOT, "blueprints", name)),
+                   "--target", TARGET, "-o", out]
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            data = open(out, "rb").read()
+            hashes[name] = fnv1a64(data)
+            env_vars.update(re.findall(rb"!Env \[?([A-Z][A-Z0-9_]*)", data))
+        env = dict(os.environ, LAB_DIR=args.lab_dir)
+        for var in env_vars:
+            env[var.decode()] = "lab-" + secrets.token_urlsafe(24)
+        files = [os.path.join(tmp, n) for n in names]
+        res = subprocess.run(["flock", "/tmp/lab.lock", lab, *files], env=env,
+                             capture_output=True, text=True)
+        verdicts = {}
+        for line in res.stdout.splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 2 and cols[1] in ("valid", "invalid"):
+                verdicts[os.path.basename(cols[0])] = (cols[1], cols[2] if len(cols) > 2 else "")
+        missing = [n for n in names if n not in verdicts]
+        if missing:
+            sys.exit(f"the lab gave no verdict for {missing[:5]} (exit {res.returncode}):\n{res.stderr[-2000:]}")
+    today = datetime.date.today().isoformat()
+    with open(OUT, "w", encoding="utf-8") as f:
+        f.write(f"# authentik 2026.2.2 lab (../shared/lab check-blueprint.sh), {today}: every\n")
+        f.write(f"# blueprints/ file regenerated with --target {TARGET}, all !Env variables set.\n")
+        f.write("# Written by tools/lab-catalog.py; checked by tests/lab_catalog.rs.\n")
+        f.write("# file\tfnv1a64 of the generated text\tverdict\treason\n")
+        for n in names:
+            verdict, reason = verdicts[n]
+            f.write(f"{n}\t{hashes[n]}\t{verdict}\t{reason}\n")
+    valid = sum(1 for n in names if verdicts[n][0] == "valid")
+    print(f"{valid} of {len(names)} valid; written {os.path.relpath(OUT, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
