@@ -361,8 +361,13 @@ pub const EXIT_BROKEN_PIPE: i32 = 141;
 /// [`EXIT_BROKEN_PIPE`]; any other failure (a full disk) is a run failure with a message,
 /// never an exit 0 with the output lost.
 fn emit(text: &str) -> i32 {
+    emit_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// [`emit`] for output written piece by piece.
+fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_BROKEN_PIPE,
         Err(e) => {
@@ -524,8 +529,7 @@ fn validate(args: ValidateArgs) -> i32 {
         };
     }
     let summary = totals.skipping_tally(&skipped);
-    let text = format.end(&summary, skipped.names());
-    let written = emit(&text);
+    let written = emit_with(|out| format.end_into(&summary, skipped.names(), out));
     if written != 0 {
         return written;
     }

@@ -12,6 +12,8 @@
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end is exclusive.
 
+use std::io::{Read, Seek, SeekFrom, Write};
+
 use serde::Serialize;
 
 use crate::check::{FileReport, Severity};
@@ -154,37 +156,137 @@ pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> St
 // more than one chunk of reports (see `cli::validate`). `streamed_json_equals_render` checks it.
 
 /// The JSON report as a [`Format`], streamed: [`stream_start`], [`stream_findings`] per
-/// chunk, [`stream_end`].
-#[derive(Debug)]
+/// chunk, then `files` and the summary.
+#[derive(Debug, Default)]
 pub struct Json {
     /// No finding written yet.
     first: bool,
-    /// Names and targets are small: kept across chunks for `files`, written at the end.
-    files: Vec<JsonFile>,
-}
-
-impl Default for Json {
-    fn default() -> Self {
-        Json {
-            first: true,
-            files: Vec::new(),
-        }
-    }
+    /// The `files` entries written so far, kept out of memory once they grow.
+    files: FileList,
 }
 
 impl Format for Json {
     fn start(&mut self, target: Target) -> String {
         self.first = true;
-        self.files.clear();
+        self.files = FileList::default();
         stream_start(target)
     }
     fn reports(&mut self, reports: &[FileReport]) -> String {
-        self.files.extend(files(reports));
+        for f in files(reports) {
+            self.files.push(&f);
+        }
         stream_findings(reports, &mut self.first)
     }
-    fn end(&mut self, summary: &Summary, _skipped: &[Skipped]) -> String {
-        stream_end(summary, self.first, &self.files)
+    fn end(&mut self, summary: &Summary, skipped: &[Skipped]) -> String {
+        let mut out = Vec::new();
+        // Writing into a Vec fails only if the spill file cannot be read back.
+        match self.end_into(summary, skipped, &mut out) {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
+    fn end_into(
+        &mut self,
+        summary: &Summary,
+        _skipped: &[Skipped],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let summary = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
+        write!(
+            out,
+            "{}],\n  \"files\": ",
+            if self.first { "" } else { "\n  " }
+        )?;
+        self.files.write_array(out)?;
+        write!(out, ",\n  \"summary\": {}\n}}\n", indent(&summary, 2))
+    }
+}
+
+/// The `files` array's entries, rendered as they come. Past [`FileList::IN_MEMORY`] bytes
+/// they go to an unnamed temporary file, so a run over 100,000 files holds no list of
+/// names (issue 12: memory flat in the number of files); a single-file run never touches
+/// the disk. Without a usable temporary folder they stay in memory.
+#[derive(Debug, Default)]
+struct FileList {
+    mem: Vec<u8>,
+    spill: Option<std::fs::File>,
+    any: bool,
+}
+
+impl FileList {
+    const IN_MEMORY: usize = 64 * 1024;
+
+    fn push(&mut self, file: &JsonFile) {
+        let text = serde_json::to_string_pretty(file).unwrap_or_else(|_| "{}".into());
+        self.mem
+            .extend_from_slice(if self.any { ",\n    " } else { "\n    " }.as_bytes());
+        self.mem.extend_from_slice(indent(&text, 4).as_bytes());
+        self.any = true;
+        if self.mem.len() >= Self::IN_MEMORY {
+            self.flush_to_disk();
+        }
+    }
+
+    /// Move the buffered entries to the temporary file; on any failure keep them in memory.
+    fn flush_to_disk(&mut self) {
+        if self.spill.is_none() {
+            self.spill = unnamed_temp_file();
+        }
+        if let Some(f) = &mut self.spill {
+            if f.write_all(&self.mem).is_ok() {
+                self.mem.clear();
+            } else {
+                // Take back what reached the file, then carry on in memory.
+                let mut back = Vec::new();
+                let ok = f.seek(SeekFrom::Start(0)).is_ok() && f.read_to_end(&mut back).is_ok();
+                self.spill = None;
+                if ok {
+                    back.append(&mut self.mem);
+                    self.mem = back;
+                }
+            }
+        }
+    }
+
+    /// `[...]` as `serde_json::to_string_pretty` of the list, indented by 2, would write it.
+    fn write_array(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        if !self.any {
+            return out.write_all(b"[]");
+        }
+        out.write_all(b"[")?;
+        if let Some(f) = &mut self.spill {
+            f.seek(SeekFrom::Start(0))?;
+            std::io::copy(&mut std::io::BufReader::new(&mut *f), out)?;
+        }
+        out.write_all(&self.mem)?;
+        out.write_all(b"\n  ]")
+    }
+}
+
+/// A temporary file that has no name left: created new in the temporary folder and
+/// unlinked at once, so nothing remains however the run ends (on Unix).
+fn unnamed_temp_file() -> Option<std::fs::File> {
+    let dir = std::env::temp_dir();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    for attempt in 0..8u32 {
+        let path = dir.join(format!(
+            ".akbp-json-files-{}-{nanos}-{attempt}",
+            std::process::id()
+        ));
+        if let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            let _ = std::fs::remove_file(&path);
+            return Some(f);
+        }
+    }
+    None
 }
 
 /// Indents every line after the first by `n` spaces (JSON strings hold no raw newline).
@@ -228,6 +330,29 @@ mod tests {
     use super::*;
     use crate::check::Options;
     use crate::input::Input;
+
+    /// Entries that cross the in-memory bound go through the temporary file and come
+    /// back as the same text serde writes for the whole list.
+    #[test]
+    fn files_written_through_the_temporary_file_equal_the_whole_list() {
+        for n in [0usize, 1, 3, 2_000, 5_000] {
+            let all: Vec<JsonFile> = (0..n)
+                .map(|i| JsonFile {
+                    file: format!("folder/bp-{i:06}-\u{e9}.yaml"),
+                    target: if i % 7 == 0 { "2024.10" } else { "2026.8" }.into(),
+                })
+                .collect();
+            let mut list = FileList::default();
+            for f in &all {
+                list.push(f);
+            }
+            assert_eq!(list.spill.is_some(), n >= 2_000, "n = {n}");
+            let mut out = Vec::new();
+            list.write_array(&mut out).unwrap();
+            let want = indent(&serde_json::to_string_pretty(&all).unwrap(), 2);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "n = {n}");
+        }
+    }
 
     fn streamed(reports: &[FileReport], target: Target, chunk: usize) -> String {
         let mut out = stream_start(target);

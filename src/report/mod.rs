@@ -34,6 +34,16 @@ pub trait Format {
     fn reports(&mut self, reports: &[FileReport]) -> String;
     /// What comes after the last finding: the summary counts every file of the run.
     fn end(&mut self, summary: &Summary, skipped: &[Skipped]) -> String;
+    /// [`Format::end`] written to `out`: a format that kept something per file across
+    /// chunks (JSON's `files`) streams it from where it kept it instead of one string.
+    fn end_into(
+        &mut self,
+        summary: &Summary,
+        skipped: &[Skipped],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(self.end(summary, skipped).as_bytes())
+    }
 }
 
 /// A whole run through a format, in one piece.
