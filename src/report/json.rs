@@ -312,24 +312,9 @@ pub fn stream_findings(reports: &[FileReport], first: &mut bool) -> String {
     out
 }
 
-/// The document's end: closes `findings` (`none`: nothing was written) and adds the
-/// files and the summary.
-pub fn stream_end(summary: &Summary, none: bool, files: &[JsonFile]) -> String {
-    let summary = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
-    let files = serde_json::to_string_pretty(files).unwrap_or_else(|_| "[]".into());
-    format!(
-        "{}],\n  \"files\": {},\n  \"summary\": {}\n}}\n",
-        if none { "" } else { "\n  " },
-        indent(&files, 2),
-        indent(&summary, 2)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Options;
-    use crate::input::Input;
 
     /// Entries that cross the in-memory bound go through the temporary file and come
     /// back as the same text serde writes for the whole list.
@@ -354,19 +339,16 @@ mod tests {
         }
     }
 
+    /// The document as `validate` writes it: through the [`Format`], chunk by chunk.
     fn streamed(reports: &[FileReport], target: Target, chunk: usize) -> String {
-        let mut out = stream_start(target);
-        let mut first = true;
-        let mut checked = Vec::new();
-        for c in reports.chunks(chunk.max(1)) {
-            out.push_str(&stream_findings(c, &mut first));
-            checked.extend(files(c));
-        }
+        let mut json = Json::default();
+        let mut out = json.start(target);
         let mut summary = Summary::default();
         for c in reports.chunks(chunk.max(1)) {
+            out.push_str(&json.reports(c));
             summary.add(&Summary::of(c));
         }
-        out.push_str(&stream_end(&summary.skipping(&[]), first, &checked));
+        out.push_str(&json.end(&summary.skipping(&[]), &[]));
         out
     }
 
@@ -374,24 +356,7 @@ mod tests {
     /// with labels, files without findings, and no findings at all.
     #[test]
     fn streamed_json_equals_render() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let mut paths: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).into_iter().flatten())
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        paths.sort();
-        paths.truncate(40);
-        let inputs: Vec<Input> = paths
-            .iter()
-            .map(|p| Input::File {
-                path: p.clone(),
-                name: p.display().to_string(),
-                explicit: true,
-            })
-            .collect();
-        let reports = crate::validate::run(&inputs, &Options::default(), &crate::load::RealFs);
+        let reports = crate::report::fixture_reports(40);
         assert!(reports.iter().any(|r| r.findings.len() > 1));
         assert!(reports.iter().any(|r| r.findings.is_empty()));
         let target = *Target::KNOWN.last().unwrap();

@@ -168,8 +168,6 @@ impl Format for Sarif {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Options;
-    use crate::input::Input;
     use crate::target::Target;
 
     /// The whole document, printed at once the way the format did before it streamed.
@@ -193,24 +191,7 @@ mod tests {
     /// with findings and without any.
     #[test]
     fn streamed_sarif_equals_the_whole_document() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let mut paths: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .flat_map(|d| std::fs::read_dir(d.unwrap().path()).into_iter().flatten())
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        paths.sort();
-        paths.truncate(40);
-        let inputs: Vec<Input> = paths
-            .iter()
-            .map(|p| Input::File {
-                path: p.clone(),
-                name: p.display().to_string(),
-                explicit: true,
-            })
-            .collect();
-        let reports = crate::validate::run(&inputs, &Options::default(), &crate::load::RealFs);
+        let reports = crate::report::fixture_reports(40);
         assert!(reports.iter().any(|r| r.findings.len() > 1));
         for chunk in [1, 3, 40] {
             assert_eq!(streamed(&reports, chunk), whole(&reports), "chunk {chunk}");
