@@ -109,6 +109,14 @@ fn between(text: &str, name: &str, rel: &str) -> (usize, usize) {
     (a, b)
 }
 
+/// Catalog prose as Markdown text: `<name>` stays visible instead of becoming an HTML tag.
+fn text(prose: &str) -> String {
+    prose
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// A table cell: pipes escaped, never a line break.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -264,9 +272,9 @@ fn catalog_list() -> String {
             };
             out.push_str(&format!(
                 "\n### {}\n\n`akbp generate {slug}` · <{}> · from the guide \"{}\", {review}\n\n",
-                s(r, "name"),
+                text(s(r, "name")),
                 s(&entry, "homepage"),
-                s(&entry["guide"], "title"),
+                text(s(&entry["guide"], "title")),
             ));
             for (i, m) in r["methods"].as_array().expect("methods").iter().enumerate() {
                 let default = if i == 0 { " (the default)" } else { "" };
@@ -288,6 +296,24 @@ fn catalog_list() -> String {
                         "    - `{}` ({}{kind})\n",
                         s(u, "url"),
                         s(u, "matching_mode")
+                    ));
+                }
+            }
+            let params = entry["params"].as_array().map_or(&[][..], Vec::as_slice);
+            if !params.is_empty() {
+                out.push_str(
+                    "\nValues only the application knows, given as `--param NAME=VALUE`:\n\n",
+                );
+                for p in params {
+                    let shown = if p["shown_by_app"].as_bool() == Some(true) {
+                        " (the application shows it once its side is set up)"
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!(
+                        "- `{}`: {}{shown}\n",
+                        s(p, "name"),
+                        text(s(p, "description"))
                     ));
                 }
             }
