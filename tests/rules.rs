@@ -190,7 +190,7 @@ fn doc_examples_behave_as_documented() {
 }
 
 /// Every declared case is really emitted by one of its rule's bad fixtures, at the severity
-/// the registry (and so `akbp rules` and the README) lists for it.
+/// the registry (and so `akbp rules` and the rule pages under `docs/rules/`) lists for it.
 #[test]
 fn every_declared_case_is_emitted_at_its_listed_severity() {
     let mut failures = Vec::new();
