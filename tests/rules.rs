@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use akbp::check::crossfile::{BlueprintIndex, CrossFile, Scope};
 use akbp::check::{self, Options, RULES};
 use akbp::input::Input;
-use akbp::load::{RealFs, SourceFile};
+use akbp::load::SourceFile;
+use akbp::read::RealFs;
 use akbp::report::human::{self, Style};
 
 fn fixtures_dir() -> PathBuf {
