@@ -464,3 +464,65 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Every file or folder of the repository that README.md or a page names in a code span
+/// (`src/mask.rs`, `tests/fixtures/`) exists, so a move cannot leave the manual pointing at
+/// nothing. Spans with a placeholder (`<CODE>`, `*`) or a line number are not paths.
+#[test]
+fn every_repository_path_named_in_the_docs_exists() {
+    const TOP: [&str; 12] = [
+        "src/",
+        "crates/",
+        "tests/",
+        "tools/",
+        "benches/",
+        "schemas/",
+        "catalog/",
+        "examples/",
+        "fuzz/",
+        "guides/",
+        "docs/",
+        "blueprints/",
+    ];
+    let mut pages = vec![root().join("README.md")];
+    collect(&root().join("docs"), &mut pages);
+    let mut missing = Vec::new();
+    for page in pages
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
+        let text = std::fs::read_to_string(page).expect("page");
+        // Prose only: fenced blocks hold commands and output, not references.
+        let mut fenced = false;
+        let prose: String = text
+            .lines()
+            .filter(|l| {
+                if l.starts_with("```") {
+                    fenced = !fenced;
+                    return false;
+                }
+                !fenced
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for (i, span) in prose.split('`').enumerate() {
+            let odd = i % 2 == 1;
+            if !odd || !TOP.iter().any(|t| span.starts_with(t)) {
+                continue;
+            }
+            if span.contains(['<', '*', ' ', '{', '$']) {
+                continue;
+            }
+            let path = span.split(':').next().unwrap_or(span);
+            if !root().join(path).exists() {
+                let rel = page.strip_prefix(root()).unwrap_or(page);
+                missing.push(format!("{}: `{span}`", rel.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the docs name paths that do not exist:\n{}",
+        missing.join("\n")
+    );
+}
