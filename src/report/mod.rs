@@ -14,9 +14,9 @@ pub mod json;
 pub mod registry;
 pub mod sarif;
 
-use crate::check::FileReport;
 use crate::input::Skipped;
-use crate::target::Target;
+use akbp_core::check::FileReport;
+use akbp_core::target::Target;
 
 pub use format::{findings, range, Format, Summary};
 
