@@ -13,7 +13,7 @@
 //! The core's modules are re-exported under their own names (`akbp::check`, ...), so code
 //! written against the single crate keeps compiling.
 
-pub use akbp_core::{blueprint, catalog, check, load, mask, model, target, wrapper};
+pub use akbp_core::{blueprint, catalog, check, load, model, target, wrapper};
 
 pub mod cli;
 pub mod config;

@@ -245,7 +245,7 @@ fn render_finding(
 }
 
 /// Render all findings of all files, in order. Secrets are already masked in every
-/// report ([`crate::report::mask`]); control characters are escaped here.
+/// report ([`akbp_core::check::mask`]); control characters are escaped here.
 pub fn render(reports: &[FileReport], style: Style) -> String {
     let mut out = String::new();
     let handler = handler(style);

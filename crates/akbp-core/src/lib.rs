@@ -7,7 +7,7 @@
 //! ```text
 //! load ──> blueprint ──> check ──> (report: in the caller)
 //!   bytes to YAML nodes    typed      rules, findings, the severity decision,
-//!   with spans and tags    entries    suppressions; mask hides secrets in a report
+//!   with spans and tags    entries    suppressions, secrets masked in every report
 //!
 //! catalog ──> generate ──> (the same check, as a self-check)
 //! ```
@@ -21,7 +21,6 @@ pub mod catalog;
 pub mod check;
 pub mod generate;
 pub mod load;
-pub mod mask;
 pub mod model;
 pub mod schema;
 pub mod target;
