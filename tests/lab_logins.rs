@@ -177,9 +177,15 @@ fn lab_args(args: &[String], suffix: &str, extra: &[&str]) -> Vec<String> {
 
 #[test]
 fn lab_args_swap_the_url_and_rename_variants() {
-    let args: Vec<String> = ["kimai", "--authentik-url", "https://a.example", "--client-id", "k"]
-        .map(String::from)
-        .to_vec();
+    let args: Vec<String> = [
+        "kimai",
+        "--authentik-url",
+        "https://a.example",
+        "--client-id",
+        "k",
+    ]
+    .map(String::from)
+    .to_vec();
     assert_eq!(
         lab_args(&args, "-acl", &["--allow-group", "g"]),
         [
@@ -307,7 +313,10 @@ fn every_catalog_login_was_proven_on_the_lab_as_generated_today() {
         }
     }
     for key in recorded.keys().filter(|k| !seen.contains(*k)) {
-        problems.push(format!("{} {}: no such catalog method any more", key.0, key.1));
+        problems.push(format!(
+            "{} {}: no such catalog method any more",
+            key.0, key.1
+        ));
     }
     assert!(
         problems.is_empty(),
@@ -353,7 +362,10 @@ fn every_integration_rule_that_claims_a_broken_login_has_a_current_negative_cont
         .output()
         .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&registry.stdout).unwrap();
-    let rules = rules.as_array().or_else(|| rules["rules"].as_array()).unwrap();
+    let rules = rules
+        .as_array()
+        .or_else(|| rules["rules"].as_array())
+        .unwrap();
     for code in rules.iter().filter_map(|r| r["code"].as_str()) {
         let integration_rule = code.starts_with("AKB5");
         let exempt = NO_NEGATIVE_CONTROL.iter().any(|(c, _)| *c == code);
