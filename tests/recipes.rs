@@ -25,7 +25,10 @@ fn recipes(args: &[&str]) {
         .status()
         .is_ok_and(|s| s.success());
     if !have_yaml {
-        assert!(!in_ci(), "python3 with PyYAML is missing: .ci/run installs it");
+        assert!(
+            !in_ci(),
+            "python3 with PyYAML is missing: .ci/run installs it"
+        );
         eprintln!("skipped: python3 with PyYAML is not installed");
         return;
     }
