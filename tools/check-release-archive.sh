@@ -58,8 +58,13 @@ if [ -n "$static" ]; then
   fi
 fi
 
-# An empty environment: no PATH, no HOME, nothing inherited.
-run() { env -i "$exe" "$@"; }
+# An empty environment: no PATH, no HOME, nothing inherited (on Windows only SYSTEMROOT,
+# without which Windows' own libraries do not load).
+if [[ "$file" == *-windows-* ]]; then
+  run() { env -i SYSTEMROOT="${SYSTEMROOT:-}" "$exe" "$@"; }
+else
+  run() { env -i "$exe" "$@"; }
+fi
 got="$(run --version)" || fail "akbp --version failed"
 [ "$got" = "akbp $version" ] || fail "akbp --version printed '$got', expected 'akbp $version'"
 
