@@ -833,7 +833,20 @@ def run_github(r: dict, release: Release, work: Path):
         fail(f"{where}: no SARIF upload with error results for the broken blueprint:\n{explain(runner)}")
     if f"cache saved {key}" not in runner.events:
         fail(f"{where}: a run with findings did not save the cache:\n{explain(runner)}")
-    print(f"ok: {where}: clean run, cached rerun without the server, broken blueprint fails after the SARIF upload")
+
+    # The Action's other mode, on the same job: annotations instead of SARIF, and the
+    # exit code left to the workflow.
+    variant = json.loads(json.dumps(workflow))
+    for j in variant["jobs"].values():
+        for step in j["steps"]:
+            if str(step.get("uses", "")).startswith(repo_path(cargo_value("--print-repository")) + "@"):
+                step.setdefault("with", {}).update({"upload-sarif": "false", "fail-on-error": "false"})
+    runner = GitHubRunner(work / "gh-4", variant, project(work, "gh-project-4", True), repo_snapshot, store2, GONE)
+    ok = runner.run_job()
+    log = "\n".join(runner.log)
+    if not ok or runner.uploads or not re.search(r"^::error file=blueprints/legacy\.yaml,line=\d+", log, re.M):
+        fail(f"{where}: with upload-sarif and fail-on-error 'false', expected a passing job with annotations:\n{explain(runner)}")
+    print(f"ok: {where}: clean run, cached rerun without the server, broken blueprint fails after the SARIF upload; annotations mode")
 
 
 def run_actionlint(work: Path):
