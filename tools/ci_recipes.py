@@ -1054,10 +1054,19 @@ def main() -> int:
     ap.add_argument("--akbp", type=Path, help="the akbp binary to release (e.g. target/debug/akbp)")
     ap.add_argument("--archive", type=Path, help="or its archive, packed by tools/release-archive.sh (.sha256 beside it)")
     ap.add_argument("--bless", action="store_true")
+    ap.add_argument("--install-tools", action="store_true", help="install pre-commit and actionlint into target/recipes-venv (.ci/run does)")
     ap.add_argument("only", nargs="*", default=["urls", "actionlint", "install", "github", "gitlab", "pre-commit"])
     args = ap.parse_args()
     if args.bless:
         bless()
+        return 0
+    if args.install_tools:
+        try:
+            for tool in ("pre-commit", "actionlint"):
+                print(f"{tool}: {venv_tool(tool)}")
+        except RecipeError as e:
+            print(f"FAIL: {e}", file=sys.stderr)
+            return 1
         return 0
     with tempfile.TemporaryDirectory(prefix="akbp-recipes.") as tmp:
         work = Path(tmp)
