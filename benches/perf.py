@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""akbp's performance benchmark: prints the README's performance table.
+"""akbp's performance benchmark: prints the performance table of docs/performance.md.
 
     python3 benches/perf.py [--sizes 1000,10000,100000] [--runs 3] [--no-jsonschema]
                             [--profile release|profiling]

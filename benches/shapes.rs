@@ -142,7 +142,7 @@ fn main() {
         let reports = akbp::validate::run(
             &inputs,
             &akbp::check::Options::default(),
-            &akbp::load::RealFs,
+            &akbp::read::RealFs,
         );
         let lib = started.elapsed();
         // Kept and omitted (counted past the per-rule cap) alike.

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use akbp::check::Options;
-use akbp::load::RealFs;
+use akbp::read::RealFs;
 
 const RUNS: usize = 5;
 const GENERATED: usize = 10_000;

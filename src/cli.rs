@@ -3,11 +3,12 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::catalog::ListFormat;
+use crate::catalog::list::ListFormat;
 use crate::catalog::ProviderType;
 use crate::check::{self, Options};
+use crate::config;
 use crate::generate::{
     self, show::ShowFormat, GenerateOptions, Naming, OutpostOptions, SecretMode,
 };
@@ -303,18 +304,20 @@ pub fn run(cli: Cli) -> i32 {
             RegistryFormat::Text => report::registry::rules_text(),
             RegistryFormat::Json => report::registry::rules_json(),
         }),
-        Command::Completions { shell } => emit(&crate::shell::completions(shell)),
-        Command::Man { command } => match crate::shell::man_page(command.as_deref()) {
-            Some(page) => emit(&page),
-            None => {
-                eprintln!(
-                    "error: no subcommand `{}`; man pages exist for: {}",
-                    command.unwrap_or_default(),
-                    crate::shell::man_commands().join(", ")
-                );
-                2
+        Command::Completions { shell } => emit(&crate::shell::completions(Cli::command(), shell)),
+        Command::Man { command } => {
+            match crate::shell::man_page(Cli::command(), command.as_deref()) {
+                Some(page) => emit(&page),
+                None => {
+                    eprintln!(
+                        "error: no subcommand `{}`; man pages exist for: {}",
+                        command.unwrap_or_default(),
+                        crate::shell::man_commands(Cli::command()).join(", ")
+                    );
+                    2
+                }
             }
-        },
+        }
         Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
         Command::List {
             word,
@@ -326,7 +329,7 @@ pub fn run(cli: Cli) -> i32 {
                 ListFormatArg::Table => ListFormat::Table,
                 ListFormatArg::Json => ListFormat::Json,
             };
-            let filter = crate::catalog::ListFilter {
+            let filter = crate::catalog::list::ListFilter {
                 word,
                 provider: provider.map(|p| match p {
                     ProviderArg::Oauth2 => ProviderType::Oauth2,
@@ -336,7 +339,7 @@ pub fn run(cli: Cli) -> i32 {
                 }),
                 category,
             };
-            emit(&crate::catalog::list(&filter, format))
+            emit(&crate::catalog::list::list(&filter, format))
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
@@ -506,10 +509,10 @@ fn validate(args: ValidateArgs) -> i32 {
                 crate::validate::blueprint_index_of(
                     crate::input::inputs(&args.paths, &selection),
                     &crossfile.roots,
-                    &crate::load::RealFs,
+                    &crate::read::RealFs,
                 )
             },
-            &crate::load::RealFs,
+            &crate::read::RealFs,
         );
         readable |= crate::validate::any_readable(&reports);
         let reports = crate::validate::split_skipped(reports, &mut skipped);
@@ -578,7 +581,7 @@ fn known_values(
     use crate::blueprint::known::{Known, KnownError};
     let read = |flag: &'static str, path: &std::path::Path| {
         let name = path.display().to_string();
-        crate::load::read_source(&crate::load::RealFs, path, &name).map_err(|e| KnownError {
+        crate::read::read_source(&crate::read::RealFs, path, &name).map_err(|e| KnownError {
             flag,
             path: name.clone(),
             reason: e.message,
@@ -731,4 +734,33 @@ fn generate(args: GenerateArgs) -> i32 {
         }
     }
     0
+}
+
+/// `akbp validate`'s flags as the settings configuration files are layered under.
+impl config::Settings {
+    /// The command line's settings: `--config`/`--isolated`, `--target`, `--select`,
+    /// `--ignore`, `--placeholder`, `--no-suppressions`; `base` holds the rest.
+    pub fn from_args(args: &ValidateArgs, base: Options) -> Result<Self, String> {
+        let source = match (&args.config, args.isolated) {
+            (Some(file), _) => config::Source::File(file.clone()),
+            (None, true) => config::Source::Isolated,
+            (None, false) => config::Source::Discover,
+        };
+        let rules = config::RuleSelection {
+            select: args
+                .select
+                .as_deref()
+                .map(|words| config::selectors_from_flag("--select", words))
+                .transpose()?,
+            extend: Vec::new(),
+            ignore: config::selectors_from_flag("--ignore", &args.ignore)?,
+        };
+        let command_line = config::CommandLine {
+            target: args.target,
+            rules,
+            placeholders: args.placeholders.clone(),
+            no_suppressions: args.no_suppressions,
+        };
+        config::Settings::new(source, command_line, base).map_err(|e| e.to_string())
+    }
 }

@@ -17,9 +17,11 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::blueprint::placeholder::Placeholders;
+use crate::check::rules::rule_hint;
 use crate::check::{suggest::did_you_mean, Options, Policy, Rule, Severity, RULES};
 use crate::input::{Collected, Input, SkipReason, Skipped};
 use crate::load::{self, SourceFile};
+use crate::read;
 use crate::target::Target;
 
 /// The file name looked for in each folder, from the checked file's folder upwards.
@@ -129,20 +131,11 @@ pub fn selectors_from_flag(flag: &str, words: &[String]) -> Result<Vec<&'static 
     Ok(out)
 }
 
-/// "did you mean" among every code and name.
-pub fn rule_hint(word: &str) -> String {
-    let candidates = RULES.iter().flat_map(|r| [r.code, r.name]);
-    match did_you_mean(word, candidates) {
-        Some(c) => format!("; did you mean `{c}`?"),
-        None => "; `akbp rules` lists them".to_string(),
-    }
-}
-
 impl Config {
     /// Read and check one configuration file (through the bounded reader every input uses).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
-        let source = load::read_source(&load::RealFs, path, &name).map_err(|e| ConfigError {
+        let source = read::read_source(&read::RealFs, path, &name).map_err(|e| ConfigError {
             file: name.clone(),
             line: None,
             column: None,
@@ -477,32 +470,6 @@ impl Settings {
             }
         };
         self.resolved(file)
-    }
-
-    /// The command line's settings: `--config`/`--isolated`, `--target`, `--select`,
-    /// `--ignore`, `--placeholder`, `--no-suppressions`; `base` holds the rest.
-    pub fn from_args(args: &crate::cli::ValidateArgs, base: Options) -> Result<Settings, String> {
-        let source = match (&args.config, args.isolated) {
-            (Some(file), _) => Source::File(file.clone()),
-            (None, true) => Source::Isolated,
-            (None, false) => Source::Discover,
-        };
-        let rules = RuleSelection {
-            select: args
-                .select
-                .as_deref()
-                .map(|words| selectors_from_flag("--select", words))
-                .transpose()?,
-            extend: Vec::new(),
-            ignore: selectors_from_flag("--ignore", &args.ignore)?,
-        };
-        let command_line = CommandLine {
-            target: args.target,
-            rules,
-            placeholders: args.placeholders.clone(),
-            no_suppressions: args.no_suppressions,
-        };
-        Settings::new(source, command_line, base).map_err(|e| e.to_string())
     }
 
     /// The target named for the whole run (the JSON report's top-level `target`): the

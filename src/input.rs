@@ -6,6 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::check::skip::SkipReason;
+use crate::read::special_kind;
+
 /// One thing to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -31,44 +34,6 @@ impl Input {
         match self {
             Input::File { name, .. } | Input::Unreadable { name, .. } => name,
             Input::Stdin => "<stdin>",
-        }
-    }
-}
-
-/// Why a file found during a folder walk was not checked. This is the one list of
-/// reasons; the summary line and the JSON summary count them in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipReason {
-    /// git ignores it (`.gitignore`, `.git/info/exclude`, the global excludes file).
-    Ignored,
-    /// An `--exclude` glob matches it.
-    Excluded,
-    /// A YAML file that is not a blueprint (e.g. a Helm values file).
-    NotABlueprint,
-    /// A FIFO, device or socket: never opened.
-    SpecialFile,
-    /// A template that becomes a blueprint only once rendered.
-    Template,
-}
-
-impl SkipReason {
-    pub const ALL: [SkipReason; 5] = [
-        SkipReason::Ignored,
-        SkipReason::Excluded,
-        SkipReason::NotABlueprint,
-        SkipReason::SpecialFile,
-        SkipReason::Template,
-    ];
-
-    /// The words used in the summary line and by `--verbose`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::Ignored => "ignored by git",
-            SkipReason::Excluded => "excluded",
-            SkipReason::NotABlueprint => "not a blueprint",
-            SkipReason::SpecialFile => "special file",
-            SkipReason::Template => "template",
         }
     }
 }
@@ -157,28 +122,6 @@ fn display(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-/// What a non-regular, non-folder file is, in words; `None` for a regular file.
-pub fn special_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
-    let t = meta.file_type();
-    if t.is_file() || t.is_dir() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return Some("a FIFO (named pipe)");
-        }
-        if t.is_socket() {
-            return Some("a socket");
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return Some("a device");
-        }
-    }
-    Some("not a regular file")
-}
-
 /// One thing the command line's paths gave, in output order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
@@ -224,7 +167,7 @@ impl Iterator for Inputs {
             let input = match std::fs::metadata(&p) {
                 Err(e) => Input::Unreadable {
                     name: display(&p),
-                    reason: crate::load::io_reason(&e),
+                    reason: crate::read::io_reason(&e),
                 },
                 Ok(m) if m.is_dir() => {
                     self.walk = Some(FolderWalk::new(p, &self.selection));
@@ -653,7 +596,7 @@ impl Tree {
             }
             Err(e) => Some(Step::Problem {
                 path: dir,
-                reason: crate::load::io_reason(&e),
+                reason: crate::read::io_reason(&e),
             }),
         }
     }
@@ -677,7 +620,7 @@ impl Iterator for Tree {
                         self.stack.pop();
                         return Some(Step::Problem {
                             path,
-                            reason: crate::load::io_reason(&e),
+                            reason: crate::read::io_reason(&e),
                         });
                     }
                 }
@@ -690,7 +633,7 @@ impl Iterator for Tree {
                 Kind::Symlink => match std::fs::metadata(&path) {
                     Err(e) => {
                         return Some(Step::Problem {
-                            reason: crate::load::io_reason(&e),
+                            reason: crate::read::io_reason(&e),
                             path,
                         })
                     }

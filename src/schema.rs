@@ -61,7 +61,7 @@ fn entry_branches(root: &Value) -> Option<&Vec<Value>> {
 impl ExternalSchema {
     pub fn load(path: &Path) -> Result<Self, SchemaError> {
         let p = path.display().to_string();
-        let text = crate::load::read_text_bounded(path).map_err(|e| SchemaError::Read {
+        let text = crate::read::read_text_bounded(path).map_err(|e| SchemaError::Read {
             path: p.clone(),
             reason: e.to_string(),
         })?;

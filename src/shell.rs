@@ -1,22 +1,21 @@
 //! Shell completions (clap_complete) and man pages (clap_mangen), both generated at run time
-//! from the clap definition in [`crate::cli`], so they list exactly the subcommands and
-//! options the binary accepts. `akbp completions SHELL` and `akbp man [COMMAND]` print them.
+//! from the clap definition the caller passes (`crate::cli`'s), so they list exactly the
+//! subcommands and options the binary accepts. `akbp completions SHELL` and `akbp man [COMMAND]` print them.
 
-use clap::CommandFactory;
+use clap::Command;
 
 pub use clap_complete::Shell;
 
 /// The completion script for `shell`, for a binary called `akbp`.
-pub fn completions(shell: Shell) -> String {
-    let mut cmd = crate::cli::Cli::command();
+pub fn completions(mut cmd: Command, shell: Shell) -> String {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "akbp", &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Names of the subcommands that have their own man page (`akbp-NAME(1)`).
-pub fn man_commands() -> Vec<String> {
-    built()
+pub fn man_commands(cmd: Command) -> Vec<String> {
+    built(cmd)
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect()
@@ -24,8 +23,8 @@ pub fn man_commands() -> Vec<String> {
 
 /// The roff source of `akbp(1)`, or of `akbp-COMMAND(1)` for a subcommand; `None` for an
 /// unknown subcommand.
-pub fn man_page(command: Option<&str>) -> Option<String> {
-    let root = built();
+pub fn man_page(cmd: Command, command: Option<&str>) -> Option<String> {
+    let root = built(cmd);
     let cmd = match command {
         None => root,
         Some(name) => root.find_subcommand(name)?.clone(),
@@ -43,8 +42,8 @@ pub fn man_page(command: Option<&str>) -> Option<String> {
 /// The definition after clap's build step, which gives subcommands their display name
 /// (`akbp-validate`, the man page title) and usage name (`akbp validate`). The `help`
 /// subcommand has no page of its own.
-fn built() -> clap::Command {
-    let mut cmd = crate::cli::Cli::command().disable_help_subcommand(true);
+fn built(cmd: Command) -> Command {
+    let mut cmd = cmd.disable_help_subcommand(true);
     cmd.build();
     cmd
 }

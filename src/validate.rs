@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use crate::check::crossfile::{instance_paths, BlueprintIndex, CrossFile, Scope};
 use crate::check::{self, FileReport, Options, Severity};
 use crate::input::{Input, SkipTally, Skipped};
-use crate::load::{self, Fs, LoadError, LoadErrorKind};
+use crate::load::{self, LoadError, LoadErrorKind};
+use crate::read::{self, Fs};
 
 /// Check all inputs in parallel; the result keeps the inputs' order.
 pub fn run(inputs: &[Input], options: &Options, fs: &dyn Fs) -> Vec<FileReport> {
@@ -152,7 +153,7 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
         Input::Unreadable { .. } => return index,
     };
     let Ok(docs) =
-        load::read_source(fs, path, &path.display().to_string()).and_then(load::parse_stream)
+        read::read_source(fs, path, &path.display().to_string()).and_then(load::parse_stream)
     else {
         return index;
     };
@@ -226,7 +227,7 @@ pub fn check_input(input: &Input, options: &Options, fs: &dyn Fs) -> FileReport 
                 format!("cannot read standard input: {e}"),
             )),
         },
-        Input::File { path, .. } => load::read_source(fs, path, &name),
+        Input::File { path, .. } => read::read_source(fs, path, &name),
     };
     let explicit = !matches!(
         input,

@@ -8,7 +8,7 @@
 //! (authentik/blueprints/v1/importer.py, `Blueprint` in common.py). Nothing here checks
 //! a blueprint; it only finds them and says how their positions map to the outer file.
 
-use crate::blueprint::tags::KNOWN_TAGS;
+use crate::load::node::KNOWN_TAGS;
 use crate::load::{self, Document, LoadError, Node, ScalarStyle, SourceFile, Span};
 
 /// The Kubernetes kind of a wrapper, for messages.

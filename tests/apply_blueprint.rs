@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use akbp::check::Options;
-use akbp::load::RealFs;
+use akbp::read::RealFs;
 
 fn akbp(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_akbp"))

@@ -479,18 +479,20 @@ fn unused_suppressions_are_reported_unless_the_rule_is_off() {
     assert!(!out.contains("AKB020"), "{out}");
 }
 
-/// The README's examples are what akbp reads: the `akbp.toml` parses with every key, the
-/// suppression example leaves no finding and the per-file target example is checked at
-/// its release.
+/// The examples of `docs/configuration.md` are what akbp reads: the `akbp.toml` parses
+/// with every key, the suppression example leaves no finding and the per-file target
+/// example is checked at its release.
 #[test]
-fn readme_examples_work() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+fn configuration_page_examples_work() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md"),
+    )
+    .unwrap();
     let block = |start: &str| {
-        let at = readme
+        let at = page
             .find(start)
-            .unwrap_or_else(|| panic!("README lacks {start}"));
-        let body = &readme[at + start.find('\n').unwrap() + 1..];
+            .unwrap_or_else(|| panic!("docs/configuration.md lacks {start}"));
+        let body = &page[at + start.find('\n').unwrap() + 1..];
         body[..body.find("```\n").unwrap()].to_string()
     };
     let d = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 //! The guide inventory (`guides/guides.json`, written by `tools/guides.py` from one commit
 //! of goauthentik/authentik) against the catalog: which guides each entry covers, and the
-//! README's coverage table, which is generated from both (`AKBP_BLESS=1 cargo test --test
+//! coverage table of `docs/coverage.md`, which is generated from both (`AKBP_BLESS=1 cargo test --test
 //! guides` rewrites it).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -229,9 +229,9 @@ fn every_entry_names_an_inventory_guide_and_its_type() {
 }
 
 #[test]
-fn readme_coverage_is_current() {
-    let path = root().join("README.md");
-    let text = std::fs::read_to_string(&path).expect("README.md");
+fn coverage_page_is_current() {
+    let path = root().join("docs/coverage.md");
+    let text = std::fs::read_to_string(&path).expect("docs/coverage.md");
     let (start, end) = ("<!-- coverage:start -->\n", "<!-- coverage:end -->");
     let a = text.find(start).expect("coverage:start marker") + start.len();
     let b = text.find(end).expect("coverage:end marker");
@@ -239,9 +239,9 @@ fn readme_coverage_is_current() {
     if text[a..b] != want {
         if std::env::var_os("AKBP_BLESS").is_some() {
             std::fs::write(&path, format!("{}{}{}", &text[..a], want, &text[b..]))
-                .expect("write README.md");
+                .expect("write docs/coverage.md");
         } else {
-            panic!("README catalog coverage is stale; run `AKBP_BLESS=1 cargo test --test guides`");
+            panic!("docs/coverage.md is stale; run `AKBP_BLESS=1 cargo test --test guides`");
         }
     }
 }

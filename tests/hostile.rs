@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use akbp::check::{FileReport, Options, Severity};
 use akbp::input::{self, Input};
-use akbp::load::{Fs, RealFs, MAX_FILE_BYTES};
+use akbp::load::MAX_FILE_BYTES;
+use akbp::read::{Fs, RealFs};
 use akbp::validate;
 
 /// A blueprint with tags and references that validates without errors.

@@ -83,7 +83,7 @@ fn normalize(v: &mut Value) {
     }
 }
 
-/// The deliberate differences the README lists; anything else is a failure.
+/// The deliberate differences `docs/pyyaml.md` lists; anything else is a failure.
 fn explained(
     text: &str,
     akbp: &Result<Value, String>,

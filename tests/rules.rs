@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use akbp::check::crossfile::{BlueprintIndex, CrossFile, Scope};
 use akbp::check::{self, Options, RULES};
 use akbp::input::Input;
-use akbp::load::{RealFs, SourceFile};
+use akbp::load::SourceFile;
+use akbp::read::RealFs;
 use akbp::report::human::{self, Style};
 
 fn fixtures_dir() -> PathBuf {
@@ -189,7 +190,7 @@ fn doc_examples_behave_as_documented() {
 }
 
 /// Every declared case is really emitted by one of its rule's bad fixtures, at the severity
-/// the registry (and so `akbp rules` and the README) lists for it.
+/// the registry (and so `akbp rules` and the rule pages under `docs/rules/`) lists for it.
 #[test]
 fn every_declared_case_is_emitted_at_its_listed_severity() {
     let mut failures = Vec::new();

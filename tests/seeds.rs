@@ -322,7 +322,7 @@ fn app_side_settings_match_their_guides() {
 
 /// SAML, proxy and LDAP entries pinned field by field against their guides (read at
 /// goauthentik/authentik addbf5a2f613, 2026-04-20). The lab applied these blueprints on
-/// authentik 2026.2.2 and read the same values back from the created objects (README).
+/// authentik 2026.2.2 and read the same values back from the created objects (`docs/proof.md`).
 #[test]
 fn saml_proxy_and_ldap_entries_match_their_guides() {
     use akbp::catalog::{LdapAccessMode, ProxyMode, SamlBinding};

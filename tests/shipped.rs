@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use akbp::check::{Options, Severity};
 use akbp::input;
-use akbp::load::RealFs;
+use akbp::read::RealFs;
 use akbp::report::human::{self, Style};
 use akbp::target::Target;
 

@@ -226,7 +226,7 @@ fn a_template_gets_one_note_and_counts_as_skipped() {
 }
 
 #[test]
-fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
+fn every_layout_example_is_clean_and_the_docs_show_the_configmap_one() {
     let (code, out, _) = akbp(&["validate", "examples/layouts/"], None);
     assert_eq!(code, 0, "{out}");
     // Clean: no error or warning. The notes are the template and, for the Flux example's
@@ -245,8 +245,8 @@ fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
         ),
         "{out}"
     );
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kubernetes.md"))
+        .unwrap();
     let example = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/layouts/configmap.yaml"
@@ -258,8 +258,8 @@ fn every_layout_example_is_clean_and_the_readme_shows_the_configmap_one() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert!(
-        readme.contains(&format!("# examples/layouts/configmap.yaml\n{body}```")),
-        "README's ConfigMap example differs from examples/layouts/configmap.yaml"
+        page.contains(&format!("# examples/layouts/configmap.yaml\n{body}```")),
+        "docs/kubernetes.md's ConfigMap example differs from examples/layouts/configmap.yaml"
     );
 }
 

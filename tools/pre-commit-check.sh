@@ -4,7 +4,7 @@
 # good blueprint and a bad one: the good one must pass the hook, the bad one must fail it
 # with akbp's report. try-repo installs the hook into a fresh temporary store on every
 # call, so akbp is compiled (cargo install, release, cold) once per file: many minutes on
-# 2 cores, so .ci/run does not run this; see README: In CI and before commits.
+# 2 cores, so .ci/run does not run this; see docs/ci.md (pre-commit).
 #
 #   bash tools/pre-commit-check.sh
 set -euo pipefail

@@ -5,25 +5,9 @@
 
 use crate::load::{Node, NodeKind, Scalar};
 
-use super::Entry;
+use super::entry::Entry;
 
-/// The 14 tags authentik registers on its `BlueprintLoader`.
-pub const KNOWN_TAGS: [&str; 14] = [
-    "KeyOf",
-    "Find",
-    "FindObject",
-    "Context",
-    "Format",
-    "Condition",
-    "If",
-    "Env",
-    "File",
-    "Enumerate",
-    "Value",
-    "Index",
-    "AtIndex",
-    "ParseJSON",
-];
+pub use crate::load::node::KNOWN_TAGS;
 
 /// `!Condition` modes (case-insensitive in authentik). EQ/NEQ arrived in 2026.8.
 pub const CONDITION_MODES: [&str; 8] = ["AND", "NAND", "OR", "NOR", "XOR", "XNOR", "EQ", "NEQ"];

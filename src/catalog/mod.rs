@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use list::{list, ListFilter, ListFormat};
 pub use template::{Template, TemplateError, Vars};
 
 /// The embedded data files, in slug order (the order `list` and `--all` use): every

@@ -6,7 +6,7 @@
 //! may name a file that comes later. So the index is built by a separate pass over all
 //! inputs, and only when a rule asks for it (an entry names a blueprint authentik does not
 //! ship): the rule then reports nothing, [`CrossFile::take_wanted`] tells the caller to
-//! build the index ([`crate::validate::blueprint_index`]) and check that chunk again. A run
+//! build the index (the command line's `validate::blueprint_index`) and check that chunk again. A run
 //! without such a reference never builds it. The index keeps 64-bit hashes, not strings:
 //! three or four numbers a file.
 

@@ -3,16 +3,23 @@
 //! Findings inside embedded text are moved to the outer file's positions.
 
 use crate::load::{self, Document, LoadErrorKind, SourceFile, Span};
-use crate::report::mask::Secrets;
+use crate::mask::Secrets;
 use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 
+use super::document::{check_document_in, mask_values};
+use super::file_report::{failed_file, load_error_rule, FileReport, MAX_KEPT_PER_RULE};
+use super::finding::{sort_findings, Finding, Options, Overflow, Sink};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
+use super::skip::SkipReason;
 use super::suppress::Directives;
-use super::{
-    check_document_in, failed_file, load_error_rule, mask_values, sort_findings, FileReport,
-    Finding, Options, Overflow, Sink, SkipReason, MAX_KEPT_PER_RULE,
-};
+
+/// Load and check one source text.
+/// Every blueprint in it is checked: the file itself, each document of a manifest, a
+/// ConfigMap, Secret or custom resource holding one (see [`check_file`]).
+pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
+    check_file(source, options, true)
+}
 
 /// Check one source text. `explicit`: the file was named on the command line (a file
 /// found in a folder that is not a blueprint is skipped without a note).
@@ -142,7 +149,7 @@ fn check_every_blueprint(
         overflow,
         target: options.target,
     };
-    secrets.mask(&mut report);
+    secrets.mask(&mut report.source, &mut report.findings);
     report
 }
 
@@ -166,7 +173,7 @@ fn template(name: String, source: SourceFile) -> FileReport {
         overflow: Vec::new(),
         target: crate::target::Target::LATEST,
     };
-    secrets.mask(&mut report);
+    secrets.mask(&mut report.source, &mut report.findings);
     report
 }
 

@@ -2,22 +2,9 @@
 //! before any output: the registry's default (per rule or per declared case), then the
 //! configuration, then the command line, then inline suppressions. Rules never set it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use crate::check::suppress::Directives;
-use crate::check::{Case, Finding, Overflow, Rule, Severity};
+use super::finding::{sort_findings, Case, Finding, Overflow, Policy, Rule, Severity};
+use super::suppress::Directives;
 use crate::load::{SourceFile, Span};
-
-/// Which rules run and at what severity, as configuration and the command line set them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
-    /// Severity per rule code (`AKB404`) or per case (`AKB404/regex-plain-url`).
-    severities: BTreeMap<String, Severity>,
-    /// Codes of rules that are switched off.
-    disabled: BTreeSet<&'static str>,
-    /// `--no-suppressions`: inline `# akbp: ignore` comments are not applied.
-    no_suppressions: bool,
-}
 
 impl Policy {
     /// Set the severity of a whole rule, or of one of its declared cases. A later call for
@@ -104,7 +91,7 @@ impl Policy {
             self.resolve(&mut unused);
             findings.extend(unused);
         }
-        crate::check::sort_findings(findings);
+        sort_findings(findings);
     }
 }
 

@@ -8,19 +8,13 @@
 //! suppresses nothing. A file without the `akbp:` marker pays one byte scan and nothing
 //! else (the parser is asked for comment events only when the marker is present).
 
+use crate::load::marker::{has_marker, MARKER};
 use crate::load::{Document, SourceFile, Span};
 use crate::target::Target;
 
+use super::finding::{Finding, Overflow, Rule, Severity, Sink};
 use super::rules::suppressions::{INVALID_COMMENT, UNUSED_SUPPRESSION};
-use super::{Finding, Overflow, Rule, Severity, Sink};
-
-/// What every directive starts with.
-pub const MARKER: &str = "akbp:";
-
-/// Whether `text` may hold a directive at all: one byte scan.
-pub fn has_marker(text: &str) -> bool {
-    text.contains(MARKER)
-}
+use super::rules::{rule_by_code, rule_hint};
 
 /// Lines a suppression covers, 1-based and inclusive; `None` for the whole file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,15 +169,12 @@ impl Directives {
         }
         let mut rules = Vec::new();
         for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-            match super::rule_by_code(word) {
+            match rule_by_code(word) {
                 Some(rule) => rules.push((rule, word.to_string(), false)),
                 None => self.problem(
                     span,
                     None,
-                    &format!(
-                        "`# akbp: ignore`: no rule `{word}`{}",
-                        crate::config::rule_hint(word)
-                    ),
+                    &format!("`# akbp: ignore`: no rule `{word}`{}", rule_hint(word)),
                     "name rules by code (AKB205) or name (unknown-model)",
                 ),
             }

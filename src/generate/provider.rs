@@ -3,7 +3,7 @@
 //! tells the provider types apart.
 
 use super::emit::{Item, Node};
-use super::{find, key_of, provider_name, Resolved, Secret, GRANT_TYPES_SINCE};
+use super::resolve::{find, key_of, provider_name, Resolved, Secret, GRANT_TYPES_SINCE};
 use crate::catalog::template::{self, fill};
 use crate::catalog::{
     LdapProvider, OAuth2Provider, Provider, ProxyMode, ProxyProvider, RedirectUri, SamlProvider,

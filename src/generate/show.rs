@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{find_integration, find_method, resolve, GenerateError, Naming, Resolved};
+use super::resolve::{
+    find_integration, find_method, outpost_step, resolve, GenerateError, Naming, Resolved,
+};
 use crate::catalog::{template, Provider};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -241,11 +243,7 @@ fn view(r: &Resolved) -> View {
             }
         }
     }
-    let outpost = m
-        .provider
-        .kind()
-        .outpost_type()
-        .map(|t| super::outpost_step(r, t));
+    let outpost = m.provider.kind().outpost_type().map(|t| outpost_step(r, t));
     View {
         integration: i.slug.clone(),
         method: m.name.clone(),

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{Blueprint, GenerateError, SecretOutcome};
-use crate::load::io_reason;
+use crate::read::io_reason;
 
 /// Where each blueprint goes for `-o PATH`: PATH itself for a single blueprint (unless
 /// PATH is an existing directory or ends in `/`), else `PATH/<slug>.yaml`.
@@ -68,7 +68,7 @@ pub fn write_all(
                         if meta.file_type().is_symlink() {
                             "a symbolic link"
                         } else {
-                            crate::input::special_kind(&meta).unwrap_or("not a regular file")
+                            crate::read::special_kind(&meta).unwrap_or("not a regular file")
                         }
                     ),
                 })

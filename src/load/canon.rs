@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
+use super::node::KNOWN_TAGS;
 use super::node::{Node, NodeKind, Pair};
 use super::yaml11::{big_digits, timestamp_iso, Scalar};
-use crate::blueprint::tags::KNOWN_TAGS;
 
 /// The document as PyYAML would build it, or why PyYAML would refuse it.
 pub fn canonical(root: &Node) -> Result<Value, String> {
@@ -129,10 +129,11 @@ fn hash_key(node: &Node, canon: &Value, _n: usize) -> Option<String> {
 /// `Err` when akbp refuses it. An empty document is `null`, as `yaml.load` returns `None`
 /// (akbp then reports AKB005, a rule about the document rather than a loading error).
 pub fn load(text: &str) -> Result<Value, String> {
-    let source = super::decode("<canon>", text.as_bytes().to_vec()).map_err(|e| e.message)?;
-    match super::parse(source) {
+    let source =
+        super::decode::decode("<canon>", text.as_bytes().to_vec()).map_err(|e| e.message)?;
+    match super::parse::parse(source) {
         Ok(doc) => canonical(&doc.root),
-        Err(e) if e.kind == super::LoadErrorKind::Empty => Ok(Value::Null),
+        Err(e) if e.kind == super::error::LoadErrorKind::Empty => Ok(Value::Null),
         Err(e) => Err(e.message),
     }
 }

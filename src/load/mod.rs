@@ -1,202 +1,22 @@
-//! Bytes to YAML nodes with spans and tags.
-//!
-//! Reading goes through [`Fs`], a seam that tests use to inject faults (a file that
-//! disappears mid-run) without races.
+//! Bytes to YAML nodes with spans and tags. No file system: callers pass the bytes in
+//! ([`decode`]) and get a [`SourceFile`] to [`parse`].
 
 pub mod canon;
+pub mod decode;
+pub mod error;
+pub mod marker;
 pub mod node;
 pub mod parse;
 pub mod reader;
 pub mod source;
 pub mod yaml11;
 
-use std::io::Read;
-use std::path::Path;
-
+pub use decode::{decode, MAX_FILE_BYTES};
+pub use error::{LoadError, LoadErrorKind};
 pub use node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
 pub use parse::{parse, parse_stream, Comment, Document, DuplicateKey};
 pub use source::{Position, SourceFile, Span};
 pub use yaml11::Scalar;
-
-/// Files larger than this are refused before they are read whole.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-
-/// What went wrong loading one input. Each kind maps to a rule code in `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoadErrorKind {
-    /// The file could not be read (missing, permission denied, a directory, a loop).
-    Io,
-    /// NUL bytes: binary data, not a YAML text.
-    Binary,
-    /// Not valid UTF-8.
-    NotUtf8,
-    TooLarge,
-    Empty,
-    Syntax,
-    TooDeep,
-    AliasBomb,
-    MultipleDocuments,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct LoadError {
-    pub kind: LoadErrorKind,
-    pub message: String,
-    /// Where in the file; empty at 0 when the problem is the whole file.
-    pub span: Span,
-}
-
-impl LoadError {
-    pub fn whole_file(kind: LoadErrorKind, message: impl Into<String>) -> Self {
-        LoadError {
-            kind,
-            message: message.into(),
-            span: Span::empty(0),
-        }
-    }
-}
-
-/// Reads input files. The real one is [`RealFs`]; tests substitute their own.
-pub trait Fs: Sync {
-    /// Read at most `limit + 1` bytes of the file (so callers can tell "too large").
-    fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>>;
-}
-
-/// The operating system's file system.
-pub struct RealFs;
-
-impl Fs for RealFs {
-    fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-        let file = open_regular(path)?;
-        let meta = file.metadata()?;
-        let mut buf = Vec::with_capacity(meta.len().min(limit + 1) as usize);
-        file.take(limit + 1).read_to_end(&mut buf)?;
-        Ok(buf)
-    }
-}
-
-/// Open a file for reading only if it is a regular file. A FIFO would block `open` until
-/// a writer comes and a device may never end, so neither is ever opened.
-pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
-    let not_regular = |meta: &std::fs::Metadata| -> Option<std::io::Error> {
-        if meta.is_dir() {
-            return Some(std::io::Error::other("is a directory"));
-        }
-        crate::input::special_kind(meta).map(|kind| {
-            std::io::Error::other(format!("{kind}, not a regular file; akbp does not read it"))
-        })
-    };
-    if let Some(e) = not_regular(&std::fs::metadata(path)?) {
-        return Err(e);
-    }
-    let file = std::fs::File::open(path)?;
-    // The path may have been swapped between the check and the open.
-    match not_regular(&file.metadata()?) {
-        Some(e) => Err(e),
-        None => Ok(file),
-    }
-}
-
-/// Why [`read_bounded`] could not read a file.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// Missing, permission denied, a folder, a FIFO/device/socket, ...: in plain words.
-    #[error("{0}")]
-    Io(String),
-    #[error("the file is larger than {} MiB, the limit for every file akbp reads", MAX_FILE_BYTES / 1024 / 1024)]
-    TooLarge,
-    #[error("the file is not valid UTF-8 text")]
-    NotUtf8,
-}
-
-/// Read any file akbp needs besides blueprints (`--schema`, ignore, context, env and
-/// configuration files): regular files only, at most [`MAX_FILE_BYTES`].
-pub fn read_bounded(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let bytes = RealFs
-        .read(path, MAX_FILE_BYTES)
-        .map_err(|e| ReadError::Io(io_reason(&e)))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge);
-    }
-    Ok(bytes)
-}
-
-/// [`read_bounded`] for UTF-8 text (a byte order mark is dropped).
-pub fn read_text_bounded(path: &Path) -> Result<String, ReadError> {
-    let mut text = String::from_utf8(read_bounded(path)?).map_err(|_| ReadError::NotUtf8)?;
-    if text.starts_with('\u{feff}') {
-        text.replace_range(..3, "");
-    }
-    Ok(text)
-}
-
-/// Turn raw bytes into a source file, refusing binary, non-UTF-8 and oversized input.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<SourceFile, LoadError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::whole_file(
-            LoadErrorKind::TooLarge,
-            format!(
-                "the file is larger than {} MiB; blueprints are small, so this is not one",
-                MAX_FILE_BYTES / 1024 / 1024
-            ),
-        ));
-    }
-    if let Some(pos) = bytes.iter().position(|b| *b == 0) {
-        return Err(LoadError {
-            kind: LoadErrorKind::Binary,
-            message: format!(
-                "the file holds a NUL byte at offset {pos}: binary data, not YAML text"
-            ),
-            span: Span::empty(0),
-        });
-    }
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            // PyYAML accepts a UTF-8 byte order mark; drop it so offsets match the text shown.
-            if text.starts_with('\u{feff}') {
-                text.replace_range(..3, "");
-            }
-            Ok(SourceFile::new(name, text))
-        }
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            Err(LoadError {
-                kind: LoadErrorKind::NotUtf8,
-                message: format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
-                span: Span::empty(0),
-            })
-        }
-    }
-}
-
-/// Read a file through `fs` and decode it.
-pub fn read_source(fs: &dyn Fs, path: &Path, name: &str) -> Result<SourceFile, LoadError> {
-    let bytes = fs.read(path, MAX_FILE_BYTES).map_err(|e| {
-        LoadError::whole_file(
-            LoadErrorKind::Io,
-            format!("cannot read the file: {}", io_reason(&e)),
-        )
-    })?;
-    decode(name, bytes)
-}
-
-/// An I/O error in plain words.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::NotFound => "no such file".into(),
-        K::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            if e.raw_os_error() == Some(40) {
-                "too many levels of symbolic links (a symlink loop)".into()
-            } else {
-                s
-            }
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

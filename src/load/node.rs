@@ -4,6 +4,24 @@
 use super::source::Span;
 use super::yaml11::Scalar;
 
+/// The 14 tags authentik registers on its `BlueprintLoader`.
+pub const KNOWN_TAGS: [&str; 14] = [
+    "KeyOf",
+    "Find",
+    "FindObject",
+    "Context",
+    "Format",
+    "Condition",
+    "If",
+    "Env",
+    "File",
+    "Enumerate",
+    "Value",
+    "Index",
+    "AtIndex",
+    "ParseJSON",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarStyle {
     Plain,

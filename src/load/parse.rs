@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle as GStyle, ScanError, StructureStyle};
 
+use super::error::{LoadError, LoadErrorKind};
 use super::node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
 use super::reader::{first_covered, first_uncovered, prepare};
 use super::source::{SourceFile, Span};
 use super::yaml11::{construct, Scalar};
-use super::{LoadError, LoadErrorKind};
 
 /// Deepest nesting accepted. authentik's own blueprints stay under 15 levels.
 pub const MAX_DEPTH: usize = 128;
@@ -17,7 +17,7 @@ pub const MAX_DEPTH: usize = 128;
 pub const MAX_ALIAS_NODES: usize = 100_000;
 /// Most bytes of scalar text and tag names aliases may copy in one file: a few short
 /// aliases of one long string would otherwise copy gigabytes while counting few nodes.
-pub const MAX_ALIAS_BYTES: usize = super::MAX_FILE_BYTES as usize;
+pub const MAX_ALIAS_BYTES: usize = super::decode::MAX_FILE_BYTES as usize;
 /// How many times the alias budget the anchor table may hold in copies. Nested anchors
 /// each keep a copy of their whole subtree, so without a cap 128 nested anchors
 /// around a large list would copy it 128 times.
@@ -459,8 +459,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
     let mut options = Options::default();
     // Comments matter only for `# akbp:` directives and for telling a tab in a comment
     // from one PyYAML refuses; without either, the parser skips them for free.
-    options.emit_comments =
-        !prepared.tabs.is_empty() || crate::check::suppress::has_marker(&source.text);
+    options.emit_comments = !prepared.tabs.is_empty() || super::marker::has_marker(&source.text);
     options.emit_anchor_events = true;
     // PyYAML's reader accepts U+FEFF anywhere as an ordinary character.
     options.bom_inside_document_as_content = true;

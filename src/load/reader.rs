@@ -7,8 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::error::{LoadError, LoadErrorKind};
 use super::source::Span;
-use super::{LoadError, LoadErrorKind};
 
 /// The text as the parser should see it, and where the characters that need a second
 /// look after parsing sit.

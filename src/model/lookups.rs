@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::embedded::{self, Deferred};
-use super::KnowledgeError;
+use super::error::KnowledgeError;
 use crate::target::Target;
 
 /// What a filter name is, on the model.

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::KnowledgeError;
+use super::error::KnowledgeError;
 
 /// A model authentik renamed or moved to another app.
 #[derive(Debug, Clone, Deserialize, PartialEq)]

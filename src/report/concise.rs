@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use crate::check::FileReport;
 use crate::input::Skipped;
+use crate::report::format::{findings, range, Format, Summary};
 use crate::report::human::escape;
-use crate::report::{findings, range, Format, Summary};
 
 /// The concise report as a [`Format`].
 #[derive(Debug, Default)]

@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 
 use crate::check::{FileReport, Severity};
 use crate::input::Skipped;
+use crate::report::format::{findings, range, Format, Summary};
 use crate::report::human::escape;
-use crate::report::{findings, range, Format, Summary};
 
 /// The GitHub report as a [`Format`].
 #[derive(Debug, Default)]

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use crate::blueprint::Blueprint;
 use crate::check::{FileReport, Finding, Severity};
 use crate::input::Skipped;
-use crate::report::{range, Format, Summary};
+use crate::report::format::{range, Format, Summary};
 
 /// The GitLab report as a [`Format`]: one JSON array, streamed chunk by chunk.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use miette::{
 
 use crate::check::{FileReport, Finding, Severity};
 use crate::load::SourceFile;
-use crate::report::{Format, Summary};
+use crate::report::format::{Format, Summary};
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::check::{FileReport, Severity};
 use crate::input::Skipped;
 use crate::load::{SourceFile, Span};
-use crate::report::{Format, Summary};
+use crate::report::format::{Format, Summary};
 use crate::target::Target;
 
 #[derive(Debug, Serialize)]
@@ -356,7 +356,7 @@ mod tests {
     /// with labels, files without findings, and no findings at all.
     #[test]
     fn streamed_json_equals_render() {
-        let reports = crate::report::fixture_reports(40);
+        let reports = crate::report::fixtures::fixture_reports(40);
         assert!(reports.iter().any(|r| r.findings.len() > 1));
         assert!(reports.iter().any(|r| r.findings.is_empty()));
         let target = *Target::KNOWN.last().unwrap();

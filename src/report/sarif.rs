@@ -10,7 +10,7 @@ use crate::check::rules::RULES;
 use crate::check::FileReport;
 use crate::check::Severity;
 use crate::input::Skipped;
-use crate::report::{findings, range, Format, Summary};
+use crate::report::format::{findings, range, Format, Summary};
 
 /// The SARIF report as a [`Format`], streamed: the rules are known before any file is
 /// checked and `results` is the run's last member, so the document's head is written at the
@@ -191,7 +191,7 @@ mod tests {
     /// with findings and without any.
     #[test]
     fn streamed_sarif_equals_the_whole_document() {
-        let reports = crate::report::fixture_reports(40);
+        let reports = crate::report::fixtures::fixture_reports(40);
         assert!(reports.iter().any(|r| r.findings.len() > 1));
         for chunk in [1, 3, 40] {
             assert_eq!(streamed(&reports, chunk), whole(&reports), "chunk {chunk}");

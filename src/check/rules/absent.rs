@@ -6,7 +6,7 @@
 //! written anywhere.
 
 use crate::blueprint::{Entry, State, Tag};
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 
 pub const KEYOF_ABSENT: Rule = Rule {

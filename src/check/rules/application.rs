@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::blueprint::Blueprint;
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
 
 /// Slugs the application serializer refuses: they collide with OAuth2 endpoints under

@@ -1,8 +1,8 @@
 //! `metaapplyblueprint`: the blueprint it applies must exist when authentik imports it.
 
 use crate::check::crossfile::Scope;
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::check::suggest::did_you_mean;
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
 use crate::model::blueprints::shipped_blueprints;
 

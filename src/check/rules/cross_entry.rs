@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::blueprint::{Blueprint, Entry, State};
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 
 /// Models that back an application (`authentik_providers_*.<x>provider`).
 fn is_provider(model: &str) -> bool {

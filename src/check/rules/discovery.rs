@@ -1,6 +1,6 @@
 //! Whether authentik's file discovery will find the blueprint at all.
 
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 
 pub const NOT_DISCOVERED: Rule = Rule {
     code: "AKB109",

@@ -1,6 +1,6 @@
 //! The shape of each entry: model, state, id, identifiers, attrs, conditions, permissions.
 
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 use crate::load::Scalar;
 
 pub const ENTRY_SHAPE: Rule = Rule {

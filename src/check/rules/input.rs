@@ -1,6 +1,6 @@
 //! Rules the loader reports: the file could not become a YAML tree.
 
-use crate::check::{Rule, Severity};
+use crate::check::finding::{Rule, Severity};
 
 pub const UNREADABLE_FILE: Rule = Rule {
     code: "AKB001",

@@ -4,7 +4,7 @@
 use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::{Blueprint, Entry, Tag};
 use crate::catalog::{self, ClientType, Integration, MatchingMode, Method, Provider, ProviderType};
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar, Span};
 use crate::target::Target;
 

@@ -1,8 +1,8 @@
 //! `!Find` lookups checked against model knowledge and the objects every install has.
 
 use crate::blueprint::{State, Tag};
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 use crate::check::suggest::{did_you_mean, rename_hint_field, rename_hint_model};
-use crate::check::{Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::model::{knowledge, FieldLookup, ModelLookup};
 

@@ -19,7 +19,8 @@ pub mod suppressions;
 pub mod tags;
 pub mod wrappers;
 
-use crate::check::Rule;
+use crate::check::finding::Rule;
+use crate::check::suggest::did_you_mean;
 
 /// Every rule, sorted by code. Nothing else lists rules.
 pub static RULES: &[&Rule] = &[
@@ -111,6 +112,15 @@ pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
         .iter()
         .copied()
         .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+/// "did you mean" among every code and name.
+pub fn rule_hint(word: &str) -> String {
+    let candidates = RULES.iter().flat_map(|r| [r.code, r.name]);
+    match did_you_mean(word, candidates) {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => "; `akbp rules` lists them".to_string(),
+    }
 }
 
 #[cfg(test)]

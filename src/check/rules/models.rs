@@ -1,8 +1,8 @@
 //! Models and fields checked against akbp's per-release knowledge (`schemas/models.json`).
 
 use crate::blueprint::{Entry, State};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::check::suggest::{did_you_mean, field_hint, rename_hint_model};
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, NodeKind, Scalar};
 use crate::model::{
     knowledge, FieldFormat, FieldLookup, FieldSpec, FieldType, ModelLookup, ModelRef, UrlValidator,

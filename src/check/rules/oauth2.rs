@@ -1,7 +1,7 @@
 //! OAuth2 provider settings that break logins or leak credentials.
 
 use crate::blueprint::{Blueprint, Entry, State, Tag};
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::Node;
 use crate::target::Target;
 
@@ -178,7 +178,7 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
                 let literal = !secret.is_null()
                     && !filled_in
                     && !from_tag
-                    && crate::report::mask::Secrets::is_literal(secret);
+                    && crate::mask::Secrets::is_literal(secret);
                 if public
                     && key == "client_secret"
                     && (literal || filled_in || secret.custom_tag().is_some())

@@ -1,6 +1,6 @@
 //! Provider rules that need no model knowledge: proxy internal host, SAML ACS URL.
 
-use crate::check::{Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 
 pub const PROXY_INTERNAL_HOST: Rule = Rule {
     code: "AKB211",

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::blueprint::placeholder::{Placeholders, MASK};
 use crate::blueprint::{Entry, State};
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{Node, Scalar};
 use crate::target::Target;
 

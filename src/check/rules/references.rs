@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use crate::blueprint::Tag;
+use crate::check::finding::{Ctx, Rule, Severity, Sink};
 use crate::check::suggest::did_you_mean;
-use crate::check::{Ctx, Rule, Severity, Sink};
 
 pub const KEYOF_UNRESOLVED: Rule = Rule {
     code: "AKB300",

@@ -1,8 +1,8 @@
 //! The blueprint's outer shape: version, metadata, unknown keys, entries.
 
 use crate::blueprint::{ENTRY_KEYS, METADATA_KEYS, TOP_LEVEL_KEYS};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::check::suggest::did_you_mean;
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::{NodeKind, Scalar};
 use crate::target::Target;
 

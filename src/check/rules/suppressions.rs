@@ -1,7 +1,7 @@
 //! Rules about `# akbp:` comments themselves; the suppression step reports them
 //! ([`crate::check::suppress`]), not a rule's check.
 
-use crate::check::{Case, Rule, Severity};
+use crate::check::finding::{Case, Rule, Severity};
 
 pub const UNUSED_SUPPRESSION: Rule = Rule {
     code: "AKB020",

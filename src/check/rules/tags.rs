@@ -1,8 +1,8 @@
 //! authentik's YAML tags: known names, argument shapes, release support, scope.
 
 use crate::blueprint::tags::{Tag, KNOWN_TAGS};
+use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::check::suggest::did_you_mean;
-use crate::check::{Case, Ctx, Rule, Severity, Sink};
 use crate::target::Target;
 
 pub const DUPLICATE_KEY: Rule = Rule {

@@ -1,6 +1,6 @@
 //! Rules about where blueprints live: wrappers, files that are not blueprints, templates.
 
-use crate::check::{Rule, Severity};
+use crate::check::finding::{Rule, Severity};
 
 pub const WRAPPED_KEY_NOT_YAML: Rule = Rule {
     code: "AKB110",

@@ -1,5 +1,5 @@
 //! The one masking step: no literal secret reaches any output format. A report is masked
-//! when it is built ([`crate::check::check_source`], [`crate::check::failed_file`]), so
+//! when it is built (`check::check_source`, `check::failed_file`), so
 //! every renderer, present and future, only ever sees masked text. Which keys hold
 //! secrets is data (`schemas/secrets.json`, see [`crate::model::secrets`]).
 //!
@@ -10,7 +10,7 @@
 //! (and its more-indented continuation lines) after any secret key.
 
 use crate::blueprint::Blueprint;
-use crate::check::FileReport;
+use crate::check::finding::Finding;
 use crate::load::{Document, Node, NodeKind, SourceFile, Span};
 use crate::model::secrets::secret_fields;
 
@@ -172,15 +172,15 @@ impl Secrets {
         out
     }
 
-    /// Mask the report: its source text (byte for byte, keeping line breaks so every
-    /// position stays valid) and every message, label and help text.
-    pub fn mask(&self, report: &mut FileReport) {
+    /// Mask a report: its source text (byte for byte, keeping line breaks so every
+    /// position stays valid) and every message, label and help text of its findings.
+    pub fn mask(&self, source: &mut Option<SourceFile>, findings: &mut [Finding]) {
         let needles = self.needles();
         if self.spans.is_empty() && needles.is_empty() {
             return;
         }
-        if let Some(source) = &report.source {
-            report.source = Some(mask_source(source, &self.spans, &needles));
+        if let Some(text) = source.as_ref() {
+            *source = Some(mask_source(text, &self.spans, &needles));
         }
         let text = |s: &mut String| {
             for n in &needles {
@@ -189,7 +189,7 @@ impl Secrets {
                 }
             }
         };
-        for f in &mut report.findings {
+        for f in findings {
             text(&mut f.message);
             if let Some(h) = &mut f.help {
                 text(h);

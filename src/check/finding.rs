@@ -1,0 +1,334 @@
+//! What every rule shares: its declaration ([`Rule`], [`Case`], [`Severity`]), what it
+//! sees ([`Ctx`], [`Options`]) and what it produces ([`Finding`] into a [`Sink`]). Rule
+//! files import these from here, never through `check`'s re-exports.
+//!
+//! [`Policy`] is declared here because [`Options`] holds it; its decisions are made in
+//! `policy.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::crossfile::CrossFile;
+use crate::blueprint::known::Known;
+use crate::blueprint::placeholder::Placeholders;
+use crate::blueprint::Blueprint;
+use crate::load::{Document, Span};
+use crate::schema::ExternalSchema;
+use crate::target::Target;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parse `error`, `warning` or `info` (the words every output uses).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// What a rule produces: a message about a span, with optional labels and help.
+pub type CheckFn = fn(&Ctx<'_, '_>, &mut Sink);
+
+/// A rule's declaration. `check` is `None` for rules the loader itself reports
+/// (syntax, unreadable files, input limits).
+pub struct Rule {
+    /// Stable code, `AKB` + three digits grouped by area.
+    pub code: &'static str,
+    /// kebab-case name.
+    pub name: &'static str,
+    /// The severity of findings that name no case.
+    pub severity: Severity,
+    /// One line for `akbp rules` and the README.
+    pub summary: &'static str,
+    /// Markdown: what it does, why, a bad and a good example.
+    pub doc: &'static str,
+    /// Kinds of finding whose default severity differs from `severity`. A finding names its
+    /// case ([`Finding::case`]); configuration can set a severity per rule or per case.
+    pub cases: &'static [Case],
+    pub check: Option<CheckFn>,
+}
+
+/// One declared kind of finding of a rule, with its own default severity.
+#[derive(Debug)]
+pub struct Case {
+    /// kebab-case, unique within the rule; shown as `CODE/id`.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line for `akbp rules` and the README.
+    pub summary: &'static str,
+}
+
+impl Rule {
+    /// A declared case by id.
+    pub fn case(&self, id: &str) -> Option<&'static Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    /// The registry's severity for a finding of this rule with `case`.
+    pub fn default_severity(&self, case: Option<&str>) -> Severity {
+        case.and_then(|c| self.case(c))
+            .map_or(self.severity, |c| c.severity)
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// A secondary span with its text ("defined here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    /// The declared case of `rule` this finding belongs to, if any.
+    pub case: Option<&'static Case>,
+    /// The final severity. Rules never set it: [`Policy::resolve`] decides it once,
+    /// after every rule ran (registry default, configuration, command line, suppression).
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// Text under the primary span.
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    /// The span points near the problem, not at it: inside base64, quoted or folded
+    /// text embedded in a wrapper, the finding points at the key holding it.
+    pub approximate: bool,
+    /// Past a capped sink's limit: only its rule, case and span are kept.
+    counted_only: bool,
+}
+
+impl Finding {
+    /// Past a capped sink's limit: texts set on it are dropped, so a rule may skip
+    /// computing costly ones (suggestions).
+    pub fn counted_only(&self) -> bool {
+        self.counted_only
+    }
+
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        if !self.counted_only {
+            self.help = Some(help.into());
+        }
+        self
+    }
+
+    pub fn label(&mut self, text: impl Into<String>) -> &mut Self {
+        if !self.counted_only {
+            self.label = Some(text.into());
+        }
+        self
+    }
+
+    pub fn secondary(&mut self, span: Span, text: impl Into<String>) -> &mut Self {
+        if self.counted_only {
+            return self;
+        }
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Name the declared case this finding belongs to. An undeclared id is a bug in the
+    /// rule: the registry test catches it, and in release it falls back to the rule.
+    pub fn case(&mut self, id: &str) -> &mut Self {
+        debug_assert!(
+            self.rule.case(id).is_some(),
+            "{} declares no case `{id}`",
+            self.rule.code
+        );
+        self.case = self.rule.case(id);
+        self
+    }
+}
+
+/// Collects findings for one file.
+///
+/// A capped sink ([`Sink::capped`]) builds at most that many findings per rule; past that
+/// it records only what the severity decision and the counts need ([`Overflow`]: rule,
+/// case, span), so 2 million findings of one rule cost 48 MB, not 600 MB. Which findings
+/// a report shows is still decided after the final severities ([`FileReport::resolved`]);
+/// when the pre-cap could change that choice, the file is checked again uncapped.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub findings: Vec<Finding>,
+    /// Most findings built per rule; `None` builds all.
+    cap: Option<usize>,
+    /// Findings built so far per rule code.
+    built: Vec<(&'static str, usize)>,
+    /// The finding past the cap a rule is still filling in (its case may follow the push).
+    spare: Option<Finding>,
+    overflow: Vec<Overflow>,
+}
+
+/// A finding past a capped sink's limit: counted with its final severity, never shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Overflow {
+    pub rule: &'static Rule,
+    pub case: Option<&'static Case>,
+    pub span: Span,
+}
+
+impl Overflow {
+    fn of(f: &Finding) -> Self {
+        Overflow {
+            rule: f.rule,
+            case: f.case,
+            span: f.span,
+        }
+    }
+}
+
+impl Sink {
+    /// A sink that builds at most `per_rule` findings of each rule.
+    pub fn capped(per_rule: usize) -> Self {
+        Sink {
+            cap: Some(per_rule),
+            ..Sink::default()
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        rule: &'static Rule,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        if let Some(prev) = self.spare.take() {
+            self.overflow.push(Overflow::of(&prev));
+        }
+        let over = match self.cap {
+            None => false,
+            Some(cap) => {
+                let n = match self.built.iter_mut().find(|(c, _)| *c == rule.code) {
+                    Some((_, n)) => n,
+                    None => {
+                        self.built.push((rule.code, 0));
+                        &mut self.built.last_mut().expect("just pushed").1
+                    }
+                };
+                *n += 1;
+                *n > cap
+            }
+        };
+        let finding = Finding {
+            rule,
+            case: None,
+            severity: rule.severity,
+            // Past the cap the texts are never read: do not copy them.
+            message: if over { String::new() } else { message.into() },
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            approximate: false,
+            counted_only: over,
+        };
+        if over {
+            self.spare.insert(finding)
+        } else {
+            self.findings.push(finding);
+            let last = self.findings.len() - 1;
+            &mut self.findings[last]
+        }
+    }
+
+    /// The findings built and those only counted.
+    pub fn finish(mut self) -> (Vec<Finding>, Vec<Overflow>) {
+        if let Some(prev) = self.spare.take() {
+            self.overflow.push(Overflow::of(&prev));
+        }
+        (self.findings, self.overflow)
+    }
+}
+
+/// Which rules run and at what severity, as configuration and the command line set them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Severity per rule code (`AKB404`) or per case (`AKB404/regex-plain-url`).
+    pub(super) severities: BTreeMap<String, Severity>,
+    /// Codes of rules that are switched off.
+    pub(super) disabled: BTreeSet<&'static str>,
+    /// `--no-suppressions`: inline `# akbp: ignore` comments are not applied.
+    pub(super) no_suppressions: bool,
+}
+
+/// Options that apply to a whole run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The release files are checked at, unless a file's `# akbp: target` comment says
+    /// otherwise (and `target_pinned` is false).
+    pub target: Target,
+    /// `--target` was given: it wins over every file's own comment.
+    pub target_pinned: bool,
+    /// An authentik blueprint JSON schema for models outside akbp's knowledge.
+    pub schema: Option<Arc<ExternalSchema>>,
+    /// Which rules run and at what severity.
+    pub policy: Arc<Policy>,
+    /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).
+    pub placeholders: Placeholders,
+    /// `--context` and `--env`: values that let tags be evaluated.
+    pub known: Known,
+    /// The other blueprints of the run, for references between files (`metaapplyblueprint`).
+    pub crossfile: Arc<CrossFile>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            target: Target::LATEST,
+            target_pinned: false,
+            schema: None,
+            policy: Arc::default(),
+            placeholders: Placeholders::default(),
+            known: Default::default(),
+            crossfile: Arc::default(),
+        }
+    }
+}
+
+/// What a rule sees.
+pub struct Ctx<'a, 'd> {
+    pub bp: &'a Blueprint<'d>,
+    pub doc: &'d Document,
+    pub options: &'a Options,
+    pub target: Target,
+}
+
+/// Stable order: position, then code, then message.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.code, &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.rule.code,
+            &b.message,
+        ))
+    });
+}
