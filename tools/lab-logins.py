@@ -67,6 +67,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml import XMLVerifier
 
@@ -194,7 +195,7 @@ class Blueprint:
         if res.returncode != 0:
             raise SystemExit(f"generate {shlex.join(args)} failed: {res.stderr}")
         self.set_text(open(self.path, "rb").read())
-        show_args = [a for a in args]
+        show_args = list(args)
         # show takes the same naming options; --allow-group, --target are generate's own.
         for o in ("--allow-group", "--target"):
             while o in show_args:
@@ -719,7 +720,6 @@ def saml_login(ctx, bp, user, password, cat):
     audience = fact(show, "Audience")
     issuer = fact(show, "Issuer")
     binding = fact(show, "Service Provider Binding")
-    slug = show["slug"]
     md = requests.get(fact(show, "Metadata URL"), timeout=60)
     if md.status_code != 200:
         raise Fail(f"metadata: HTTP {md.status_code}")
@@ -730,8 +730,7 @@ def saml_login(ctx, bp, user, password, cat):
     cert_pem = None
     if certs:
         der = base64.b64decode("".join(certs[0].split()))
-        cert_pem = x509.load_der_x509_certificate(der).public_bytes(
-            __import__("cryptography.hazmat.primitives.serialization", fromlist=["Encoding"]).Encoding.PEM)
+        cert_pem = x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
     req_id = "_" + uuid.uuid4().hex
     sso = fact(show, "SSO URL (Post)" if binding == "post" else "SSO URL (Redirect)")
     proto = ("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" if binding == "post"
@@ -1327,7 +1326,7 @@ def write_results(items, started):
     negs = [it for it in items if it.kind == "negative"]
     with open(OUT_NEG, "w", encoding="utf-8") as f:
         f.write(f"# {LAB_RELEASE} lab, {today}: negative controls. Each row's blueprint is generated\n")
-        f.write(f"# like the logins' (--slug SLUG-ID, ID the breakage), then broken as described, applied\n")
+        f.write("# like the logins' (--slug SLUG-ID, ID the breakage), then broken as described, applied\n")
         f.write("# and tried; `refused` quotes what authentik (or the application's check) said,\n")
         f.write("# `accepted` means the login still works on this release. sha256 is of the text\n")
         f.write("# before it was broken. Written by tools/lab-logins.py; checked by tests/lab_logins.rs.\n")
