@@ -309,10 +309,13 @@ pub fn run(cli: Cli) -> i32 {
             match crate::shell::man_page(Cli::command(), command.as_deref()) {
                 Some(page) => emit(&page),
                 None => {
-                    eprintln!(
-                        "error: no subcommand `{}`; man pages exist for: {}",
-                        command.unwrap_or_default(),
-                        crate::shell::man_commands(Cli::command()).join(", ")
+                    say(
+                        "error: ",
+                        format!(
+                            "no subcommand `{}`; man pages exist for: {}",
+                            command.unwrap_or_default(),
+                            crate::shell::man_commands(Cli::command()).join(", ")
+                        ),
                     );
                     2
                 }
@@ -349,11 +352,21 @@ pub fn run(cli: Cli) -> i32 {
                 RegistryFormat::Json => report::registry::explain_json(rule),
             }),
             None => {
-                eprintln!("error: no rule `{code}`; `akbp rules` lists them");
+                say(
+                    "error: ",
+                    format!("no rule `{code}`; `akbp rules` lists them"),
+                );
                 2
             }
         },
     }
+}
+
+/// Write one message to standard error through its one escaping step
+/// ([`report::escape::stderr`]): `lead` is akbp's own words, `message` may quote a file, a
+/// path or a configuration value.
+fn say(lead: &str, message: impl std::fmt::Display) {
+    eprint!("{}", report::escape::stderr(lead, &message.to_string()));
 }
 
 /// Exit status when standard output was closed early (`akbp schema | head -1`): what a
@@ -374,7 +387,7 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_BROKEN_PIPE,
         Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
+            say("error: cannot write to standard output: ", e);
             2
         }
     }
@@ -388,11 +401,11 @@ fn validate(args: ValidateArgs) -> i32 {
                 Some(std::sync::Arc::new(s) as std::sync::Arc<dyn akbp_core::schema::ExternalSchema>)
             }
             Err(e @ crate::schema::SchemaError::Read { .. }) => {
-                eprintln!("error[AKB001 unreadable-file]: --schema: {e}");
+                say("error[AKB001 unreadable-file]: --schema: ", e);
                 return 2;
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                say("error: ", e);
                 return 2;
             }
         },
@@ -401,14 +414,14 @@ fn validate(args: ValidateArgs) -> i32 {
         match akbp_core::blueprint::placeholder::Placeholders::new(&args.placeholders) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("error: {e}");
+                say("error: ", e);
                 return 2;
             }
         };
     let known = match known_values(args.context.as_deref(), args.env.as_deref()) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("error: {e}");
+            say("error: ", e);
             return 2;
         }
     };
@@ -429,7 +442,7 @@ fn validate(args: ValidateArgs) -> i32 {
     let mut found = match crate::input::inputs(&args.paths, &selection) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}");
+            say("error: ", e);
             return 2;
         }
     };
@@ -444,7 +457,7 @@ fn validate(args: ValidateArgs) -> i32 {
     let settings = match crate::config::Settings::from_args(&args, options) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            say("error: ", e);
             return 2;
         }
     };
@@ -452,17 +465,23 @@ fn validate(args: ValidateArgs) -> i32 {
     let (mut chunk, mut chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            say("error: ", e);
             return 2;
         }
     };
     if chunk.is_empty() {
         let summary = report::Summary::default().skipping_tally(&skipped);
         match summary.skipped_phrase() {
-            None => eprintln!("error: no .yaml or .yml files found under the given paths"),
-            Some(phrase) => eprintln!(
-                "error: no .yaml or .yml files left to check under the given paths; {phrase} \
-                 (--verbose lists them)"
+            None => say(
+                "error: ",
+                "no .yaml or .yml files found under the given paths",
+            ),
+            Some(phrase) => say(
+                "error: ",
+                format!(
+                    "no .yaml or .yml files left to check under the given paths; {phrase} \
+                     (--verbose lists them)"
+                ),
             ),
         }
         if args.verbose {
@@ -529,7 +548,7 @@ fn validate(args: ValidateArgs) -> i32 {
         (chunk, chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {e}");
+                say("error: ", e);
                 return 2;
             }
         };
@@ -540,7 +559,7 @@ fn validate(args: ValidateArgs) -> i32 {
         return written;
     }
     if !readable {
-        eprintln!("error: none of the inputs could be read");
+        say("error: ", "none of the inputs could be read");
         return 2;
     }
     crate::validate::exit_code_for(worst, args.deny_warnings)
@@ -640,7 +659,7 @@ fn show(args: ShowArgs) -> i32 {
     match generate::show::render(&args.integration, &opts) {
         Ok(text) => emit(&text),
         Err(e) => {
-            eprintln!("error: {e}");
+            say("error: ", e);
             2
         }
     }
@@ -671,13 +690,13 @@ fn generate(args: GenerateArgs) -> i32 {
             ..opts
         },
         (Some(_), None) => {
-            eprintln!("error: {}", generate::GenerateError::OutpostWithoutKeep);
+            say("error: ", generate::GenerateError::OutpostWithoutKeep);
             return 2;
         }
         (None, Some(_)) => {
-            eprintln!(
-                "error: {}",
-                generate::GenerateError::KeepWithoutOutpost("name the outpost")
+            say(
+                "error: ",
+                generate::GenerateError::KeepWithoutOutpost("name the outpost"),
             );
             return 2;
         }
@@ -686,19 +705,22 @@ fn generate(args: GenerateArgs) -> i32 {
     let blueprints = match generate::generate(&opts) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            say("error: ", e);
             return 2;
         }
     };
     for (slug, names) in generate::skipped_for_params(&opts) {
-        eprintln!(
-            "note: `{slug}` left out: it needs values from the application ({}); generate it alone with --param",
-            names.join(", ")
+        say(
+            "note: ",
+            format!(
+                "`{slug}` left out: it needs values from the application ({}); generate it alone with --param",
+                names.join(", ")
+            ),
         );
     }
     let destinations: Vec<String> = match &args.output {
         None if blueprints.len() > 1 => {
-            eprintln!("error: {}", generate::GenerateError::NeedOutputDir);
+            say("error: ", generate::GenerateError::NeedOutputDir);
             return 2;
         }
         None => {
@@ -715,25 +737,25 @@ fn generate(args: GenerateArgs) -> i32 {
                     .iter()
                     .filter_map(|p| generate::write::discovery_note(p))
                 {
-                    eprintln!("note: {note}");
+                    say("note: ", note);
                 }
                 paths.iter().map(|p| p.display().to_string()).collect()
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                say("error: ", e);
                 return 2;
             }
         },
     };
     for (b, dest) in blueprints.iter().zip(&destinations) {
         for note in &b.notes {
-            eprintln!("note: {note}");
+            say("note: ", note);
         }
         if let Some(m) = b.secret_message(dest) {
-            eprintln!("note: {m}");
+            say("note: ", m);
         }
         if args.output.is_some() {
-            eprintln!("wrote {dest}");
+            say("wrote ", dest);
         }
     }
     0

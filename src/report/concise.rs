@@ -1,13 +1,14 @@
 //! The concise report: one line per finding, `path:line:col: severity[CODE] message`,
 //! then the summary line. Editors' and CI problem matchers read the first form; the
-//! summary line does not match it. Control characters and line breaks in names and
-//! messages are escaped as in the human report, so one finding is always one line.
+//! summary line does not match it. Names and messages go through the text formats' one
+//! escaping step (`report::escape`): one finding is always one line, and the name ends at
+//! the first `:`.
 
 use std::fmt::Write as _;
 
 use crate::input::Skipped;
+use crate::report::escape;
 use crate::report::format::{findings, range, Format, Summary};
-use crate::report::human::escape;
 use akbp_core::check::FileReport;
 
 /// The concise report as a [`Format`].
@@ -22,10 +23,10 @@ impl Format for Concise {
             let _ = writeln!(
                 out,
                 "{}:{line}:{column}: {}[{}] {}",
-                escape(&r.name, true),
+                escape::name(&r.name),
                 f.severity.as_str(),
                 f.rule.code,
-                escape(&f.message, true)
+                escape::text(&f.message, escape::Lines::One)
             );
         }
         out

@@ -4,43 +4,19 @@
 //!
 //! Escaping follows GitHub's runner (`toolkit/packages/core/src/command.ts`): in the data,
 //! `%` → `%25`, CR → `%0D`, LF → `%0A`; in property values also `:` → `%3A` and `,` → `%2C`.
-//! Other control characters are written as `\u{…}`, as in the human report, so nothing
-//! reaches a log viewer raw.
+//! Other unsafe characters are written as `\u{…}`, as in the human report, so nothing
+//! reaches a log viewer raw (`report::escape::github_data`, `github_property`).
 
 use std::fmt::Write as _;
 
 use crate::input::Skipped;
+use crate::report::escape::{github_data as escape_data, github_property as escape_property};
 use crate::report::format::{findings, range, Format, Summary};
-use crate::report::human::escape;
 use akbp_core::check::{FileReport, Severity};
 
 /// The GitHub report as a [`Format`].
 #[derive(Debug, Default)]
 pub struct Github;
-
-fn escape_common(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => out.push(c),
-        }
-    }
-    // Line breaks are already encoded; any other control character is made visible.
-    escape(&out, true).into_owned()
-}
-
-/// Escape a command's data (the message after `::`).
-pub fn escape_data(s: &str) -> String {
-    escape_common(s)
-}
-
-/// Escape a property value (`file=…`, `title=…`).
-pub fn escape_property(s: &str) -> String {
-    escape_common(s).replace(':', "%3A").replace(',', "%2C")
-}
 
 impl Format for Github {
     fn reports(&mut self, reports: &[FileReport]) -> String {
@@ -70,25 +46,5 @@ impl Format for Github {
     /// The summary as a notice, so the run's counts show in the job's annotations.
     fn end(&mut self, summary: &Summary, _skipped: &[Skipped]) -> String {
         format!("::notice title=akbp::{}\n", escape_data(&summary.line()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_as_github_requires() {
-        assert_eq!(
-            escape_data("50% done\r\nnext: a,b"),
-            "50%25 done%0D%0Anext: a,b"
-        );
-        assert_eq!(
-            escape_property("dir:a,b/100%.yaml\n"),
-            "dir%3Aa%2Cb/100%25.yaml%0A"
-        );
-        // `%` first, so an escape is never escaped twice or forged by the input.
-        assert_eq!(escape_property("%3A"), "%253A");
-        assert_eq!(escape_data("\u{1b}[2J"), "\\u{1b}[2J");
     }
 }

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use crate::input::Skipped;
+use crate::report::escape;
 use crate::report::format::{range, Format, Summary};
 use akbp_core::blueprint::Blueprint;
 use akbp_core::check::{FileReport, Finding, Severity};
@@ -115,7 +116,7 @@ impl Format for Gitlab {
         for issue in issues(reports) {
             out.push_str(if self.written == 0 { "\n  " } else { ",\n  " });
             self.written += 1;
-            let text = serde_json::to_string_pretty(&issue).unwrap_or_else(|_| "{}".into());
+            let text = escape::json(&issue);
             out.push_str(&text.replace('\n', "\n  "));
         }
         out

@@ -8,6 +8,7 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use crate::report::escape::{self, Lines};
 use crate::report::format::{Format, Summary};
 use akbp_core::check::{FileReport, Finding, Severity};
 use akbp_core::load::SourceFile;
@@ -143,44 +144,21 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
-/// Whether a character must not reach a terminal as is: controls (C0 but line feed and
-/// tab, DEL, C1), the line and paragraph separators, and bidirectional overrides, which
-/// could move the cursor, clear the screen, forge a report line or reorder text.
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `s` with every unsafe character (and line feeds, for one-line texts such as file
-/// names) written as a `\u{..}` escape.
-pub fn escape(s: &str, one_line: bool) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| is_unsafe(c) || (one_line && c == '\n')) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_unsafe(c) || (one_line && c == '\n') {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// The source as shown in excerpts: every unsafe character replaced by `?`, one per
 /// byte, so every span stays valid (a CR before a line feed stays: it moves nothing).
 fn shown_source(source: &SourceFile) -> SourceFile {
     let text = &source.text;
-    let name = escape(&source.name, true);
-    if !text.chars().any(is_unsafe) {
+    let name = escape::name(&source.name);
+    let marks = escape::command_marks(text);
+    if marks.is_empty() && !text.chars().any(|c| escape::is_unsafe(c) && c != '\n') {
         return SourceFile::new(name.as_ref(), text.clone());
     }
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let crlf = c == '\r' && chars.peek() == Some(&'\n');
-        if is_unsafe(c) && !crlf {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let crlf = c == '\r' && chars.peek().is_some_and(|(_, n)| *n == '\n');
+        let unsafe_char = escape::is_unsafe(c) && c != '\n' && !crlf;
+        if unsafe_char || marks.binary_search(&i).is_ok() {
             out.extend(std::iter::repeat_n('?', c.len_utf8()));
         } else {
             out.push(c);
@@ -192,11 +170,13 @@ fn shown_source(source: &SourceFile) -> SourceFile {
 /// A finding with every text escaped for a terminal.
 fn shown_finding(f: &Finding) -> Finding {
     let mut f = f.clone();
-    f.message = escape(&f.message, false).into_owned();
-    f.help = f.help.map(|h| escape(&h, false).into_owned());
-    f.label = f.label.map(|l| escape(&l, false).into_owned());
+    // Message and help keep akbp's line feeds; every line they start gets a `│`
+    // ([`with_help_glyphs`], miette's own for the message). Labels stay on one line.
+    f.message = escape::text(&f.message, Lines::Kept).into_owned();
+    f.help = f.help.map(|h| escape::text(&h, Lines::Kept).into_owned());
+    f.label = f.label.map(|l| escape::text(&l, Lines::One).into_owned());
     for l in &mut f.labels {
-        l.text = escape(&l.text, false).into_owned();
+        l.text = escape::text(&l.text, Lines::One).into_owned();
     }
     f
 }
@@ -229,19 +209,73 @@ fn render_finding(
                 finding,
                 source: Indexed(shown),
             };
-            if handler.render_report(out, &d).is_err() {
-                let _ = writeln!(out, "  {}", finding.message);
+            let mut one = String::new();
+            if handler.render_report(&mut one, &d).is_ok() {
+                out.push_str(&with_help_glyphs(&one));
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    escape::prefix_lines(&finding.message, "  × ", "  │ ")
+                );
             }
         }
         None => {
             let _ = writeln!(out, "{name}: {} {code}", finding.severity.as_str());
-            let _ = writeln!(out, "  × {}", finding.message);
+            let _ = writeln!(
+                out,
+                "{}",
+                escape::prefix_lines(&finding.message, "  × ", "  │ ")
+            );
             if let Some(h) = &finding.help {
-                let _ = writeln!(out, "  help: {h}");
+                let _ = writeln!(out, "{}", escape::prefix_lines(h, HELP, HELP_MORE));
             }
         }
     }
     out.push('\n');
+}
+
+/// How miette opens the help and indents its further lines, and the glyph akbp puts on
+/// those lines instead, so that no line of help (which may quote a file) starts with text.
+const HELP: &str = "  help: ";
+const MIETTE_HELP_MORE: &str = "        ";
+const HELP_MORE: &str = "      │ ";
+
+/// A finding as miette rendered it, with [`HELP_MORE`] on every line the help continues
+/// on (the help is the last part miette writes; its first line is the first that opens
+/// with [`HELP`], maybe after colour codes: no other line miette writes starts so).
+fn with_help_glyphs(rendered: &str) -> String {
+    let mut out = String::with_capacity(rendered.len() + 64);
+    let mut in_help = false;
+    for line in rendered.split_inclusive('\n') {
+        if in_help {
+            if let Some(rest) = line.strip_prefix(MIETTE_HELP_MORE) {
+                out.push_str(HELP_MORE);
+                out.push_str(rest);
+                continue;
+            }
+            if line.trim().is_empty() {
+                out.push_str(HELP_MORE.trim_end());
+                out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+                continue;
+            }
+        } else {
+            in_help = without_colour(line).starts_with(HELP);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// `line` without the SGR colour codes akbp's theme puts before its text.
+fn without_colour(mut line: &str) -> &str {
+    while let Some(rest) = line.strip_prefix("\u{1b}[") {
+        match rest.find('m') {
+            Some(end) => line = &rest[end + 1..],
+            None => break,
+        }
+    }
+    line
 }
 
 /// Render all findings of all files, in order. Secrets are already masked in every
@@ -250,7 +284,7 @@ pub fn render(reports: &[FileReport], style: Style) -> String {
     let mut out = String::new();
     let handler = handler(style);
     for r in reports.iter().filter(|r| !r.findings.is_empty()) {
-        let name = escape(&r.name, true);
+        let name = escape::name(&r.name);
         let shown = r.source.as_ref().map(shown_source);
         let pair = r.source.as_ref().zip(shown.as_ref());
         // At most SHOWN_PER_RULE findings of one rule per file; the rest are one line.
@@ -329,7 +363,7 @@ pub fn skipped_list(skipped: &[crate::input::Skipped]) -> String {
         let _ = writeln!(
             out,
             "skipped {} ({})",
-            escape(&s.name, true),
+            escape::name(&s.name),
             s.reason.as_str()
         );
     }

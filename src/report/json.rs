@@ -17,6 +17,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use serde::Serialize;
 
 use crate::input::Skipped;
+use crate::report::escape;
 use crate::report::format::{Format, Summary};
 use akbp_core::check::{FileReport, Severity};
 use akbp_core::load::{SourceFile, Span};
@@ -146,8 +147,7 @@ pub fn build(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> Jso
 }
 
 pub fn render(reports: &[FileReport], target: Target, skipped: &[Skipped]) -> String {
-    let mut s = serde_json::to_string_pretty(&build(reports, target, skipped))
-        .unwrap_or_else(|_| "{}".into());
+    let mut s = escape::json(&build(reports, target, skipped));
     s.push('\n');
     s
 }
@@ -191,7 +191,7 @@ impl Format for Json {
         _skipped: &[Skipped],
         out: &mut dyn Write,
     ) -> std::io::Result<()> {
-        let summary = serde_json::to_string_pretty(summary).unwrap_or_else(|_| "{}".into());
+        let summary = escape::json(summary);
         write!(
             out,
             "{}],\n  \"files\": ",
@@ -217,7 +217,7 @@ impl FileList {
     const IN_MEMORY: usize = 64 * 1024;
 
     fn push(&mut self, file: &JsonFile) {
-        let text = serde_json::to_string_pretty(file).unwrap_or_else(|_| "{}".into());
+        let text = escape::json(file);
         self.mem
             .extend_from_slice(if self.any { ",\n    " } else { "\n    " }.as_bytes());
         self.mem.extend_from_slice(indent(&text, 4).as_bytes());
@@ -296,7 +296,7 @@ fn indent(json: &str, n: usize) -> String {
 
 /// The document's start, up to the opening of `findings`.
 pub fn stream_start(target: Target) -> String {
-    let target = serde_json::to_string(&target.to_string()).unwrap_or_else(|_| "\"\"".into());
+    let target = escape::json(&target.to_string());
     format!("{{\n  \"version\": {VERSION},\n  \"target\": {target},\n  \"findings\": [")
 }
 
@@ -306,7 +306,7 @@ pub fn stream_findings(reports: &[FileReport], first: &mut bool) -> String {
     for f in findings(reports) {
         out.push_str(if *first { "\n    " } else { ",\n    " });
         *first = false;
-        let text = serde_json::to_string_pretty(&f).unwrap_or_else(|_| "{}".into());
+        let text = escape::json(&f);
         out.push_str(&indent(&text, 4));
     }
     out

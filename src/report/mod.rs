@@ -4,6 +4,7 @@
 //! column are computed here, at render time, from each file's line index.
 
 pub mod concise;
+pub mod escape;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod format;

@@ -7,6 +7,7 @@
 use serde_json::{json, Value};
 
 use crate::input::Skipped;
+use crate::report::escape;
 use crate::report::format::{findings, range, Format, Summary};
 use akbp_core::check::rules::RULES;
 use akbp_core::check::FileReport;
@@ -129,7 +130,7 @@ pub fn document(results: Vec<Value>) -> Value {
 
 impl Format for Sarif {
     fn start(&mut self, _target: akbp_core::target::Target) -> String {
-        let whole = serde_json::to_string_pretty(&document(Vec::new())).unwrap_or_default();
+        let whole = escape::json(&document(Vec::new()));
         let Some(at) = whole.find(RESULTS_SLOT) else {
             return String::new();
         };
@@ -143,7 +144,7 @@ impl Format for Sarif {
         for result in results(reports) {
             out.push_str(if self.written == 0 { "\n" } else { ",\n" });
             self.written += 1;
-            let text = serde_json::to_string_pretty(&result).unwrap_or_default();
+            let text = escape::json(&result);
             for (i, line) in text.lines().enumerate() {
                 if i > 0 {
                     out.push('\n');
@@ -172,7 +173,7 @@ mod tests {
 
     /// The whole document, printed at once the way the format did before it streamed.
     fn whole(reports: &[FileReport]) -> String {
-        let mut s = serde_json::to_string_pretty(&document(results(reports))).unwrap();
+        let mut s = escape::json(&document(results(reports)));
         s.push('\n');
         s
     }
