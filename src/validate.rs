@@ -156,14 +156,17 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
         return index;
     };
     // authentik loads one document per file; several fail to load (read_file says so).
-    let akbp_core::wrapper::FileContents::Documents(docs) = akbp_core::wrapper::read_file(&source)
+    let akbp_core::wrapper::FileContents::Documents { docs, alone } =
+        akbp_core::wrapper::read_file(&source)
     else {
         return index;
     };
-    let single = docs.len() == 1;
-    for found in docs.into_iter().flat_map(akbp_core::wrapper::classify) {
+    for found in docs
+        .into_iter()
+        .flat_map(|d| akbp_core::wrapper::classify(d, alone))
+    {
         match found {
-            akbp_core::wrapper::Found::Blueprint(doc) if single => {
+            akbp_core::wrapper::Found::Blueprint(doc) => {
                 let paths = instance_paths(path, roots);
                 let (name, instantiated) = discovered(&doc);
                 // No metadata: authentik names the instance by its path.

@@ -543,3 +543,22 @@ fn generated_texts_read_as_pyyaml_reads_them() {
     assert!(t.agree > count / 2);
     assert_clean(t);
 }
+
+#[path = "pyyaml/view.rs"]
+mod view;
+
+/// The same blueprint as authentik reads, for generated spellings, tags, documents and
+/// wrappers (`AKBP_VIEW_CASES` per generator, 1,500 by default).
+#[test]
+fn generated_blueprints_and_wrappers_read_as_authentik_reads_them() {
+    if !pyyaml_available() {
+        return;
+    }
+    // The nested generators' value trees are deep: give them room in a debug build.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(view::run)
+        .expect("a thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+}

@@ -117,8 +117,9 @@ pub enum Found {
 #[derive(Debug)]
 pub enum FileContents {
     /// The documents to [`classify`], in order: one blueprint document, or every object
-    /// of a manifest.
-    Documents(Vec<Document>),
+    /// of a manifest. `alone`: the file is that one document, so authentik can read it
+    /// as a blueprint (a stream of several is never one, empty documents included).
+    Documents { docs: Vec<Document>, alone: bool },
     /// The file cannot be read as either: a syntax error, several documents that are
     /// not all Kubernetes objects, an empty file.
     Failed(LoadError),
@@ -148,7 +149,10 @@ pub fn read_file(source: &SourceFile) -> FileContents {
             return FileContents::Failed(e);
         }
     }
-    FileContents::Documents(stream.docs)
+    FileContents::Documents {
+        alone: stream.count == 1,
+        docs: stream.docs,
+    }
 }
 
 /// The keys at the top of a document, looking through a tag on it: PyYAML builds a
@@ -234,15 +238,17 @@ fn is_k8s_object(root: &Node) -> Option<&str> {
 const MAX_LIST_DEPTH: usize = 4;
 
 /// Classify one parsed document of a file: a blueprint, a wrapper holding some, both
-/// (a Kubernetes object with `entries` is read by authentik as a blueprint), or neither.
-pub fn classify(doc: Document) -> Vec<Found> {
-    classify_in(doc, 0)
+/// (a Kubernetes object with `entries`, alone in its file, is read by authentik as a
+/// blueprint), or neither. `alone`: the file holds this one document
+/// ([`FileContents::Documents`]).
+pub fn classify(doc: Document, alone: bool) -> Vec<Found> {
+    classify_in(doc, alone, 0)
 }
 
-fn classify_in(doc: Document, depth: usize) -> Vec<Found> {
+fn classify_in(doc: Document, alone: bool, depth: usize) -> Vec<Found> {
     let mut out = Vec::new();
     let Some(kind) = is_k8s_object(&doc.root).map(str::to_string) else {
-        if is_blueprint(&doc.root) {
+        if alone && is_blueprint(&doc.root) {
             out.push(Found::Blueprint(doc));
         } else {
             out.push(Found::Other {
@@ -251,7 +257,7 @@ fn classify_in(doc: Document, depth: usize) -> Vec<Found> {
         }
         return out;
     };
-    if is_blueprint(&doc.root) {
+    if alone && is_blueprint(&doc.root) {
         out.push(Found::Blueprint(doc.clone()));
     }
     if kind == "List" && depth < MAX_LIST_DEPTH {
@@ -262,7 +268,7 @@ fn classify_in(doc: Document, depth: usize) -> Vec<Found> {
             .and_then(Node::as_seq)
             .unwrap_or_default();
         for item in items {
-            out.extend(classify_in(subtree(&doc, item), depth + 1));
+            out.extend(classify_in(subtree(&doc, item), false, depth + 1));
         }
         if out.is_empty() {
             out.push(Found::Other {

@@ -66,8 +66,8 @@ fn check_every_blueprint(
     cap: Option<usize>,
 ) -> FileReport {
     let name = source.name.to_string();
-    let docs = match wrapper::read_file(&source) {
-        FileContents::Documents(docs) => docs,
+    let (docs, alone) = match wrapper::read_file(&source) {
+        FileContents::Documents { docs, alone } => (docs, alone),
         FileContents::Template(at) => return template(name, source, at),
         FileContents::Failed(e) => return failed_file(&name, Some(source), &e),
     };
@@ -83,7 +83,7 @@ fn check_every_blueprint(
     for doc in &docs {
         directives.add_document(&source, doc);
     }
-    for f in docs.into_iter().flat_map(wrapper::classify) {
+    for f in docs.into_iter().flat_map(|d| wrapper::classify(d, alone)) {
         match f {
             Found::Blueprint(doc) => {
                 blueprints += 1;

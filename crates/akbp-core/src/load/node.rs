@@ -173,6 +173,31 @@ impl Node {
             .find(|p| p.key.key_str() == Some(key))
     }
 
+    /// The pairs of a mapping as Python's dict holds them: each key once, at the place it
+    /// was first written, with the value written last (a duplicate's earlier values are
+    /// dropped). Keys equal only to themselves (authentik tags) each stay.
+    pub fn dict_pairs(&self) -> Vec<&Pair> {
+        let Some(pairs) = self.as_map() else {
+            return Vec::new();
+        };
+        let mut out: Vec<&Pair> = Vec::with_capacity(pairs.len());
+        let mut index: std::collections::HashMap<DictKey<'_>, usize> =
+            std::collections::HashMap::new();
+        for p in pairs {
+            match p.key.dict_key() {
+                Some(k) => match index.get(&k) {
+                    Some(&i) => out[i] = p,
+                    None => {
+                        index.insert(k, out.len());
+                        out.push(p);
+                    }
+                },
+                None => out.push(p),
+            }
+        }
+        out
+    }
+
     /// A mapping key's name: the `str` PyYAML constructs from it, whatever the spelling
     /// (quotes, escapes, `!!str`, the verbatim tag, an explicit `? key`); `None` for a key
     /// that builds anything else (an int, a bool, an authentik tag object). The string
