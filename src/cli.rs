@@ -5,15 +5,15 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::catalog::list::ListFormat;
-use crate::catalog::ProviderType;
-use crate::check::{self, Options};
 use crate::config;
 use crate::generate::{
     self, show::ShowFormat, GenerateOptions, Naming, OutpostOptions, SecretMode,
 };
 use crate::report;
-use crate::target::Target;
+use akbp_core::catalog::list::ListFormat;
+use akbp_core::catalog::ProviderType;
+use akbp_core::check::{self, Options};
+use akbp_core::target::Target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -318,7 +318,7 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
-        Command::Schema { target } => emit(&crate::model::editor_schema::render(target)),
+        Command::Schema { target } => emit(&akbp_core::model::editor_schema::render(target)),
         Command::List {
             word,
             provider,
@@ -329,7 +329,7 @@ pub fn run(cli: Cli) -> i32 {
                 ListFormatArg::Table => ListFormat::Table,
                 ListFormatArg::Json => ListFormat::Json,
             };
-            let filter = crate::catalog::list::ListFilter {
+            let filter = akbp_core::catalog::list::ListFilter {
                 word,
                 provider: provider.map(|p| match p {
                     ProviderArg::Oauth2 => ProviderType::Oauth2,
@@ -339,7 +339,7 @@ pub fn run(cli: Cli) -> i32 {
                 }),
                 category,
             };
-            emit(&crate::catalog::list::list(&filter, format))
+            emit(&akbp_core::catalog::list::list(&filter, format))
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
@@ -383,8 +383,10 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
 fn validate(args: ValidateArgs) -> i32 {
     let schema = match &args.schema {
         None => None,
-        Some(p) => match crate::schema::ExternalSchema::load(p) {
-            Ok(s) => Some(std::sync::Arc::new(s)),
+        Some(p) => match crate::read::read_schema(p) {
+            Ok(s) => {
+                Some(std::sync::Arc::new(s) as std::sync::Arc<dyn akbp_core::schema::ExternalSchema>)
+            }
             Err(e @ crate::schema::SchemaError::Read { .. }) => {
                 eprintln!("error[AKB001 unreadable-file]: --schema: {e}");
                 return 2;
@@ -395,13 +397,14 @@ fn validate(args: ValidateArgs) -> i32 {
             }
         },
     };
-    let placeholders = match crate::blueprint::placeholder::Placeholders::new(&args.placeholders) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    let placeholders =
+        match akbp_core::blueprint::placeholder::Placeholders::new(&args.placeholders) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
     let known = match known_values(args.context.as_deref(), args.env.as_deref()) {
         Ok(k) => k,
         Err(e) => {
@@ -577,8 +580,8 @@ const VALIDATE_CHUNK: usize = 256;
 fn known_values(
     context: Option<&std::path::Path>,
     env: Option<&std::path::Path>,
-) -> Result<crate::blueprint::known::Known, crate::blueprint::known::KnownError> {
-    use crate::blueprint::known::{Known, KnownError};
+) -> Result<akbp_core::blueprint::known::Known, akbp_core::blueprint::known::KnownError> {
+    use akbp_core::blueprint::known::{Known, KnownError};
     let read = |flag: &'static str, path: &std::path::Path| {
         let name = path.display().to_string();
         crate::read::read_source(&crate::read::RealFs, path, &name).map_err(|e| KnownError {
@@ -595,7 +598,7 @@ fn known_values(
             path: path.display().to_string(),
             reason,
         };
-        let doc = crate::load::parse(source).map_err(|e| fail(e.message))?;
+        let doc = akbp_core::load::parse(source).map_err(|e| fail(e.message))?;
         known.context = Some(Known::context_from(&doc).map_err(fail)?);
     }
     if let Some(path) = env {

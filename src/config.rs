@@ -16,13 +16,13 @@ use std::sync::{Arc, Mutex};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::blueprint::placeholder::Placeholders;
-use crate::check::rules::rule_hint;
-use crate::check::{suggest::did_you_mean, Options, Policy, Rule, Severity, RULES};
 use crate::input::{Collected, Input, SkipReason, Skipped};
-use crate::load::{self, SourceFile};
 use crate::read;
-use crate::target::Target;
+use akbp_core::blueprint::placeholder::Placeholders;
+use akbp_core::check::rules::rule_hint;
+use akbp_core::check::{suggest::did_you_mean, Options, Policy, Rule, Severity, RULES};
+use akbp_core::load::{self, SourceFile};
+use akbp_core::target::Target;
 
 /// The file name looked for in each folder, from the checked file's folder upwards.
 pub const FILE_NAME: &str = "akbp.toml";
@@ -333,7 +333,7 @@ fn severities(value: &Spanned<DeValue<'_>>) -> Result<Vec<SeveritySetting>, Loca
             Some((r, c)) => (r, Some(c)),
             None => (k, None),
         };
-        let Some(rule) = crate::check::rule_by_code(rule_word) else {
+        let Some(rule) = akbp_core::check::rule_by_code(rule_word) else {
             return Err((
                 key.span(),
                 format!("`severity`: no rule `{rule_word}`{}", rule_hint(rule_word)),
@@ -662,7 +662,7 @@ mod tests {
 
     #[test]
     fn layers_replace_extend_and_remove() {
-        let r = |c: &str| crate::check::rule_by_code(c).unwrap();
+        let r = |c: &str| akbp_core::check::rule_by_code(c).unwrap();
         let mut p = Policy::default();
         RuleSelection {
             select: Some(rules_named("AKB2")),

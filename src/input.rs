@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-pub use crate::check::skip::SkipReason;
 use crate::read::special_kind;
+pub use akbp_core::check::skip::SkipReason;
 
 /// One thing to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,10 +300,10 @@ fn unsafe_ignore_file(path: &Path) -> Option<String> {
     if let Some(kind) = special_kind(&meta) {
         return Some(format!("{kind}, not a regular file"));
     }
-    (meta.len() > crate::load::MAX_FILE_BYTES).then(|| {
+    (meta.len() > akbp_core::load::MAX_FILE_BYTES).then(|| {
         format!(
             "larger than {} MiB, the limit for every file akbp reads",
-            crate::load::MAX_FILE_BYTES / 1024 / 1024
+            akbp_core::load::MAX_FILE_BYTES / 1024 / 1024
         )
     })
 }

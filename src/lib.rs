@@ -1,23 +1,26 @@
-//! akbp: validate and generate authentik blueprints.
+//! akbp, the command line: validate and generate authentik blueprints on this machine.
+//! Everything that reads or writes files, walks folders, uses threads or talks to a
+//! terminal is here; the checks themselves are `akbp_core`, which does no I/O.
 //!
-//! The data flows one way: `load` (bytes to YAML nodes with spans and tags) ->
-//! `blueprint` (typed document) -> `check` (rules) -> `report`. Separately
-//! `catalog` -> `generate`, which reuses the emitter and `check` for self-checks.
+//! ```text
+//! cli (clap) ─┬─> config (akbp.toml discovery) ─┐
+//!             ├─> validate (rayon) ─> input (folder walks) ─> read (files) ─> akbp_core
+//!             ├─> report (human/miette, json, concise, sarif, github, gitlab, registry)
+//!             ├─> generate (OS randomness) ─> generate::write (atomic writes)
+//!             └─> shell (completions, man pages)
+//! ```
+//!
+//! The core's modules are re-exported under their own names (`akbp::check`, ...), so code
+//! written against the single crate keeps compiling.
 
-pub mod blueprint;
-pub mod catalog;
-pub mod check;
+pub use akbp_core::{blueprint, catalog, check, load, model, target, wrapper};
+
 pub mod cli;
 pub mod config;
 pub mod generate;
 pub mod input;
-pub mod load;
-pub mod mask;
-pub mod model;
 pub mod read;
 pub mod report;
 pub mod schema;
 pub mod shell;
-pub mod target;
 pub mod validate;
-pub mod wrapper;

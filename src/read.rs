@@ -7,7 +7,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::load::{decode, LoadError, LoadErrorKind, SourceFile, MAX_FILE_BYTES};
+use crate::schema::{PublishedSchema, SchemaError};
+use akbp_core::load::{decode, LoadError, LoadErrorKind, SourceFile, MAX_FILE_BYTES};
 
 /// Reads input files. The real one is [`RealFs`]; tests substitute their own.
 pub trait Fs: Sync {
@@ -109,6 +110,16 @@ pub fn io_reason(e: &std::io::Error) -> String {
             }
         }
     }
+}
+
+/// Read an authentik blueprint JSON schema (`--schema`) through [`read_text_bounded`].
+pub fn read_schema(path: &Path) -> Result<PublishedSchema, SchemaError> {
+    let p = path.display().to_string();
+    let text = read_text_bounded(path).map_err(|e| SchemaError::Read {
+        path: p.clone(),
+        reason: e.to_string(),
+    })?;
+    PublishedSchema::from_str(&p, &text)
 }
 
 /// What a non-regular, non-folder file is, in words; `None` for a regular file.

@@ -1,14 +1,15 @@
 //! An authentik blueprint JSON schema given with `--schema`, used for models whose
-//! fields akbp does not know. Tagged values are left out of schema checks: their value
-//! is only known when authentik resolves them.
+//! fields akbp does not know: the command line's [`ExternalSchema`], validated with
+//! `jsonschema` (kept out of the core, which only asks through the trait). Tagged values
+//! are left out of schema checks: their value is only known when authentik resolves them.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use crate::load::{Node, NodeKind, Scalar, Span};
+use akbp_core::load::{Node, NodeKind, Scalar};
+use akbp_core::schema::{ExternalSchema, SchemaViolation};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
@@ -20,15 +21,8 @@ pub enum SchemaError {
     NotBlueprintSchema { path: String },
 }
 
-/// One schema error mapped back onto the document.
-#[derive(Debug, Clone)]
-pub struct SchemaViolation {
-    pub span: Span,
-    pub message: String,
-}
-
 /// A published blueprint schema, indexed by model; validators are compiled per model on first use.
-pub struct ExternalSchema {
+pub struct PublishedSchema {
     pub path: String,
     root: Value,
     /// model name -> JSON pointer of its attrs definition (`#/$defs/model_...`).
@@ -36,11 +30,11 @@ pub struct ExternalSchema {
     validators: Mutex<HashMap<String, std::sync::Arc<jsonschema::Validator>>>,
 }
 
-impl std::fmt::Debug for ExternalSchema {
+impl std::fmt::Debug for PublishedSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "ExternalSchema({}, {} models)",
+            "PublishedSchema({}, {} models)",
             self.path,
             self.attrs_refs.len()
         )
@@ -58,16 +52,7 @@ fn entry_branches(root: &Value) -> Option<&Vec<Value>> {
     candidates.into_iter().flatten().find_map(|v| v.as_array())
 }
 
-impl ExternalSchema {
-    pub fn load(path: &Path) -> Result<Self, SchemaError> {
-        let p = path.display().to_string();
-        let text = crate::read::read_text_bounded(path).map_err(|e| SchemaError::Read {
-            path: p.clone(),
-            reason: e.to_string(),
-        })?;
-        Self::from_str(&p, &text)
-    }
-
+impl PublishedSchema {
     pub fn from_str(path: &str, text: &str) -> Result<Self, SchemaError> {
         let root: Value = serde_json::from_str(text).map_err(|e| SchemaError::Json {
             path: path.to_string(),
@@ -88,16 +73,12 @@ impl ExternalSchema {
                 path: path.to_string(),
             });
         }
-        Ok(ExternalSchema {
+        Ok(PublishedSchema {
             path: path.to_string(),
             root,
             attrs_refs,
             validators: Mutex::new(HashMap::new()),
         })
-    }
-
-    pub fn has_model(&self, model: &str) -> bool {
-        self.attrs_refs.contains_key(&model.to_ascii_lowercase())
     }
 
     pub fn model_names(&self) -> impl Iterator<Item = &str> {
@@ -121,10 +102,20 @@ impl ExternalSchema {
         cache.insert(model.to_string(), v.clone());
         Some(v)
     }
+}
+
+impl ExternalSchema for PublishedSchema {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn has_model(&self, model: &str) -> bool {
+        self.attrs_refs.contains_key(&model.to_ascii_lowercase())
+    }
 
     /// Check an entry's attrs against the model's schema, with authentik's leniency:
     /// numbers where strings are expected and string enums matched against `str(value)`.
-    pub fn check_attrs(&self, model: &str, attrs: &Node) -> Vec<SchemaViolation> {
+    fn check_attrs(&self, model: &str, attrs: &Node) -> Vec<SchemaViolation> {
         let Some(validator) = self.validator(&model.to_ascii_lowercase()) else {
             return Vec::new();
         };

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::check::crossfile::{instance_paths, BlueprintIndex, CrossFile, Scope};
-use crate::check::{self, FileReport, Options, Severity};
 use crate::input::{Input, SkipTally, Skipped};
-use crate::load::{self, LoadError, LoadErrorKind};
 use crate::read::{self, Fs};
+use akbp_core::check::crossfile::{instance_paths, BlueprintIndex, CrossFile, Scope};
+use akbp_core::check::{self, FileReport, Options, Severity};
+use akbp_core::load::{self, LoadError, LoadErrorKind};
 
 /// Check all inputs in parallel; the result keeps the inputs' order.
 pub fn run(inputs: &[Input], options: &Options, fs: &dyn Fs) -> Vec<FileReport> {
@@ -159,9 +159,9 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
     };
     let single = docs.len() == 1;
     for doc in docs {
-        match crate::wrapper::classify(doc) {
+        match akbp_core::wrapper::classify(doc) {
             // authentik loads one document per file; several fail to load.
-            crate::wrapper::Found::Blueprint(doc) if single => {
+            akbp_core::wrapper::Found::Blueprint(doc) if single => {
                 let paths = instance_paths(path, roots);
                 let (name, instantiated) = discovered(&doc);
                 // No metadata: authentik names the instance by its path.
@@ -172,7 +172,7 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
                     instantiated && paths.is_some(),
                 );
             }
-            crate::wrapper::Found::Wrapper { trees, texts, .. } => {
+            akbp_core::wrapper::Found::Wrapper { trees, texts, .. } => {
                 // Mounted somewhere akbp does not know: the name counts, the path is unknown.
                 index.paths_unknown = true;
                 let parsed = texts.into_iter().filter_map(|t| t.parsed.ok());

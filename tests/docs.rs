@@ -109,6 +109,14 @@ fn between(text: &str, name: &str, rel: &str) -> (usize, usize) {
     (a, b)
 }
 
+/// Catalog prose as Markdown text: `<name>` stays visible instead of becoming an HTML tag.
+fn text(prose: &str) -> String {
+    prose
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// A table cell: pipes escaped, never a line break.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -264,9 +272,9 @@ fn catalog_list() -> String {
             };
             out.push_str(&format!(
                 "\n### {}\n\n`akbp generate {slug}` · <{}> · from the guide \"{}\", {review}\n\n",
-                s(r, "name"),
+                text(s(r, "name")),
                 s(&entry, "homepage"),
-                s(&entry["guide"], "title"),
+                text(s(&entry["guide"], "title")),
             ));
             for (i, m) in r["methods"].as_array().expect("methods").iter().enumerate() {
                 let default = if i == 0 { " (the default)" } else { "" };
@@ -288,6 +296,24 @@ fn catalog_list() -> String {
                         "    - `{}` ({}{kind})\n",
                         s(u, "url"),
                         s(u, "matching_mode")
+                    ));
+                }
+            }
+            let params = entry["params"].as_array().map_or(&[][..], Vec::as_slice);
+            if !params.is_empty() {
+                out.push_str(
+                    "\nValues only the application knows, given as `--param NAME=VALUE`:\n\n",
+                );
+                for p in params {
+                    let shown = if p["shown_by_app"].as_bool() == Some(true) {
+                        " (the application shows it once its side is set up)"
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!(
+                        "- `{}`: {}{shown}\n",
+                        s(p, "name"),
+                        text(s(p, "description"))
                     ));
                 }
             }
@@ -437,4 +463,66 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// Every file or folder of the repository that README.md or a page names in a code span
+/// (`src/mask.rs`, `tests/fixtures/`) exists, so a move cannot leave the manual pointing at
+/// nothing. Spans with a placeholder (`<CODE>`, `*`) or a line number are not paths.
+#[test]
+fn every_repository_path_named_in_the_docs_exists() {
+    const TOP: [&str; 12] = [
+        "src/",
+        "crates/",
+        "tests/",
+        "tools/",
+        "benches/",
+        "schemas/",
+        "catalog/",
+        "examples/",
+        "fuzz/",
+        "guides/",
+        "docs/",
+        "blueprints/",
+    ];
+    let mut pages = vec![root().join("README.md")];
+    collect(&root().join("docs"), &mut pages);
+    let mut missing = Vec::new();
+    for page in pages
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
+        let text = std::fs::read_to_string(page).expect("page");
+        // Prose only: fenced blocks hold commands and output, not references.
+        let mut fenced = false;
+        let prose: String = text
+            .lines()
+            .filter(|l| {
+                if l.starts_with("```") {
+                    fenced = !fenced;
+                    return false;
+                }
+                !fenced
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for (i, span) in prose.split('`').enumerate() {
+            let odd = i % 2 == 1;
+            if !odd || !TOP.iter().any(|t| span.starts_with(t)) {
+                continue;
+            }
+            if span.contains(['<', '*', ' ', '{', '$']) {
+                continue;
+            }
+            let path = span.split(':').next().unwrap_or(span);
+            if !root().join(path).exists() {
+                let rel = page.strip_prefix(root()).unwrap_or(page);
+                missing.push(format!("{}: `{span}`", rel.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the docs name paths that do not exist:\n{}",
+        missing.join("\n")
+    );
 }

@@ -1,5 +1,6 @@
-//! The guide inventory (`guides/guides.json`, written by `tools/guides.py` from one commit
-//! of goauthentik/authentik) against the catalog: which guides each entry covers, and the
+//! The guide inventory (`guides/guides.json`, written by `tools/guides.py` from the newest
+//! text of each guide folder of goauthentik/authentik, each with its own commit) against the
+//! catalog: which guides each entry covers (by folder, following renamed guides), and the
 //! coverage table of `docs/coverage.md`, which is generated from both (`AKBP_BLESS=1 cargo test --test
 //! guides` rewrites it).
 
@@ -49,23 +50,38 @@ fn provider_types(v: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// The guide path and commit an entry names: `guide.path`/`guide.commit`, or a seed
-/// written as `<path>@<commit>`. The five seed entries name a seed text instead and are
-/// matched by slug.
-fn guide_of(slug: &str, v: &Value, by_app: &BTreeMap<String, String>) -> (String, Option<String>) {
+/// The guide folder (`category/app`) an entry names: from `guide.path`, or a seed written as
+/// `<path>@<commit>`; an entry without either is matched by slug. A folder that was renamed
+/// maps to its successor (the inventory's `renamed`). Also returns the commit the entry was
+/// read at, if it names one.
+fn guide_of(
+    slug: &str,
+    v: &Value,
+    by_app: &BTreeMap<String, String>,
+    renamed: &BTreeMap<String, String>,
+) -> (String, Option<String>) {
+    let folder = |p: &str| -> String {
+        let parts: Vec<&str> = p.split('/').collect();
+        assert!(
+            parts.len() >= 4 && p.starts_with("website/integrations/"),
+            "{slug}: guide path {p} is not website/integrations/<category>/<app>/..."
+        );
+        let key = format!("{}/{}", parts[2], parts[3]);
+        renamed.get(&key).cloned().unwrap_or(key)
+    };
     let g = &v["guide"];
     if let Some(p) = g["path"].as_str() {
-        return (p.to_string(), g["commit"].as_str().map(str::to_string));
+        return (folder(p), g["commit"].as_str().map(str::to_string));
     }
     if let Some((p, c)) = g["seed"].as_str().and_then(|s| s.split_once('@')) {
         if p.starts_with("website/integrations/") {
-            return (p.to_string(), Some(c.to_string()));
+            return (folder(p), Some(c.to_string()));
         }
     }
-    let p = by_app
+    let key = by_app
         .get(slug)
         .unwrap_or_else(|| panic!("{slug}: names no guide path and no guide has its slug"));
-    (p.clone(), None)
+    (key.clone(), None)
 }
 
 struct Coverage {
@@ -76,33 +92,44 @@ struct Coverage {
 
 fn coverage() -> Coverage {
     let inv = inventory();
-    let commit = inv["commit"].as_str().unwrap();
     let guides = inv["guides"].as_array().unwrap();
+    let key_of = |g: &Value| {
+        format!(
+            "{}/{}",
+            g["category"].as_str().unwrap(),
+            g["app"].as_str().unwrap()
+        )
+    };
     let by_app: BTreeMap<String, String> = guides
         .iter()
-        .map(|g| {
-            (
-                g["app"].as_str().unwrap().to_string(),
-                g["path"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|g| (g["app"].as_str().unwrap().to_string(), key_of(g)))
         .collect();
-    let known: BTreeSet<&str> = guides.iter().map(|g| g["path"].as_str().unwrap()).collect();
+    let renamed: BTreeMap<String, String> = inv["renamed"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let commits: BTreeMap<String, Option<&str>> = guides
+        .iter()
+        .map(|g| (key_of(g), g["commit"].as_str()))
+        .collect();
     let mut covered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (slug, v) in entries() {
-        let (path, c) = guide_of(&slug, &v, &by_app);
-        assert!(
-            known.contains(path.as_str()),
-            "{slug}: guide {path} is not in the inventory"
-        );
-        if let Some(c) = c {
-            assert_eq!(
-                c, commit,
-                "{slug}: read at another commit than the inventory's"
+        let (key, c) = guide_of(&slug, &v, &by_app, &renamed);
+        let Some(newest) = commits.get(&key) else {
+            panic!("{slug}: guide folder {key} is not in the inventory");
+        };
+        if let (Some(c), Some(n)) = (c, newest) {
+            assert!(
+                c.len() == 40 && c.chars().all(|x| x.is_ascii_hexdigit()),
+                "{slug}: guide commit {c} is not a commit id (newest known: {n})"
             );
         }
-        provider_types(&v["provider"], covered.entry(path.clone()).or_default());
-        provider_types(&v["methods"], covered.entry(path).or_default());
+        provider_types(&v["provider"], covered.entry(key.clone()).or_default());
+        provider_types(&v["methods"], covered.entry(key).or_default());
     }
     let mut per_type = BTreeMap::new();
     for t in TYPES {
@@ -113,8 +140,7 @@ fn coverage() -> Coverage {
                 continue;
             }
             total += 1;
-            let path = g["path"].as_str().unwrap();
-            if covered.get(path).is_some_and(|s| s.contains(t)) {
+            if covered.get(&key_of(g)).is_some_and(|s| s.contains(t)) {
                 done += 1;
             } else {
                 missing.push(format!(
@@ -142,15 +168,19 @@ fn coverage() -> Coverage {
 fn section() -> String {
     let inv = inventory();
     let c = coverage();
-    let commit = inv["commit"].as_str().unwrap();
     let date = &inv["date"].as_str().unwrap()[..10];
-    let n = inv["guides"].as_array().unwrap().len();
+    let guides = inv["guides"].as_array().unwrap();
+    let n = guides.len();
+    let counted = guides
+        .iter()
+        .filter(|g| g.get("left_out").is_none())
+        .count();
     let mut s = format!(
-        "Measured against the {n} guides under `website/integrations/` of goauthentik/authentik \
-         at commit `{}` ({date}), each counted once (`guides/GUIDES.md`, written by \
+        "Measured against the newest text of each of the {n} guide folders under \
+         `website/integrations/` of goauthentik/authentik known on {date} ({counted} counted, \
+         each once; every guide's own commit is in `guides/GUIDES.md`, written by \
          `tools/guides.py`). A guide that documents several provider types counts once per type.\n\n\
-         | provider type | guides | in the catalog | coverage |\n|---|---|---|---|\n",
-        &commit[..12]
+         | provider type | guides | in the catalog | coverage |\n|---|---|---|---|\n"
     );
     for (t, (total, done, _)) in &c.per_type {
         let pct = if *total == 0 {

@@ -7,8 +7,8 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Blueprint, GenerateError, SecretOutcome};
 use crate::read::io_reason;
+use akbp_core::generate::{Blueprint, GenerateError, SecretOutcome};
 
 /// Where each blueprint goes for `-o PATH`: PATH itself for a single blueprint (unless
 /// PATH is an existing directory or ends in `/`), else `PATH/<slug>.yaml`.

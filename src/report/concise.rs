@@ -5,10 +5,10 @@
 
 use std::fmt::Write as _;
 
-use crate::check::FileReport;
 use crate::input::Skipped;
 use crate::report::format::{findings, range, Format, Summary};
 use crate::report::human::escape;
+use akbp_core::check::FileReport;
 
 /// The concise report as a [`Format`].
 #[derive(Debug, Default)]

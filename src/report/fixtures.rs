@@ -1,6 +1,6 @@
 //! Reports for the formats' tests.
 
-use crate::check::FileReport;
+use akbp_core::check::FileReport;
 
 /// Reports of the first `n` rule fixtures, for the streaming tests of the formats.
 pub(crate) fn fixture_reports(n: usize) -> Vec<FileReport> {
@@ -23,7 +23,7 @@ pub(crate) fn fixture_reports(n: usize) -> Vec<FileReport> {
         .collect();
     crate::validate::run(
         &inputs,
-        &crate::check::Options::default(),
+        &akbp_core::check::Options::default(),
         &crate::read::RealFs,
     )
 }

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{FileReport, Finding, Severity};
 use crate::input::{SkipReason, SkipTally, Skipped};
-use crate::load::{SourceFile, Span};
-use crate::target::Target;
+use akbp_core::check::{FileReport, Finding, Severity};
+use akbp_core::load::{SourceFile, Span};
+use akbp_core::target::Target;
 
 /// One output format: one module under `src/report/`, one implementation of this.
 ///

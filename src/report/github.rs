@@ -9,10 +9,10 @@
 
 use std::fmt::Write as _;
 
-use crate::check::{FileReport, Severity};
 use crate::input::Skipped;
 use crate::report::format::{findings, range, Format, Summary};
 use crate::report::human::escape;
+use akbp_core::check::{FileReport, Severity};
 
 /// The GitHub report as a [`Format`].
 #[derive(Debug, Default)]

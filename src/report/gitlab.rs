@@ -16,10 +16,10 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use crate::blueprint::Blueprint;
-use crate::check::{FileReport, Finding, Severity};
 use crate::input::Skipped;
 use crate::report::format::{range, Format, Summary};
+use akbp_core::blueprint::Blueprint;
+use akbp_core::check::{FileReport, Finding, Severity};
 
 /// The GitLab report as a [`Format`]: one JSON array, streamed chunk by chunk.
 #[derive(Debug, Default)]
@@ -47,7 +47,7 @@ fn entry_keys(report: &FileReport) -> Vec<String> {
     let Some(source) = &report.source else {
         return vec![String::new(); report.findings.len()];
     };
-    let Ok(doc) = crate::load::parse(source.clone()) else {
+    let Ok(doc) = akbp_core::load::parse(source.clone()) else {
         return vec![String::new(); report.findings.len()];
     };
     let bp = Blueprint::new(&doc);
@@ -106,7 +106,7 @@ pub fn issues(reports: &[FileReport]) -> Vec<Value> {
 }
 
 impl Format for Gitlab {
-    fn start(&mut self, _target: crate::target::Target) -> String {
+    fn start(&mut self, _target: akbp_core::target::Target) -> String {
         self.written = 0;
         "[".into()
     }

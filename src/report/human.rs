@@ -8,9 +8,9 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::check::{FileReport, Finding, Severity};
-use crate::load::SourceFile;
 use crate::report::format::{Format, Summary};
+use akbp_core::check::{FileReport, Finding, Severity};
+use akbp_core::load::SourceFile;
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -245,7 +245,7 @@ fn render_finding(
 }
 
 /// Render all findings of all files, in order. Secrets are already masked in every
-/// report ([`crate::report::mask`]); control characters are escaped here.
+/// report ([`akbp_core::check::mask`]); control characters are escaped here.
 pub fn render(reports: &[FileReport], style: Style) -> String {
     let mut out = String::new();
     let handler = handler(style);
@@ -339,7 +339,7 @@ pub fn skipped_list(skipped: &[crate::input::Skipped]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{check_source, Options};
+    use akbp_core::check::{check_source, Options};
 
     /// The file is named once per finding, and the header and the box agree on the column
     /// when non-ASCII text comes before the finding on its line.

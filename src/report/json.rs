@@ -16,11 +16,11 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use serde::Serialize;
 
-use crate::check::{FileReport, Severity};
 use crate::input::Skipped;
-use crate::load::{SourceFile, Span};
 use crate::report::format::{Format, Summary};
-use crate::target::Target;
+use akbp_core::check::{FileReport, Severity};
+use akbp_core::load::{SourceFile, Span};
+use akbp_core::target::Target;
 
 #[derive(Debug, Serialize)]
 pub struct JsonLabel {

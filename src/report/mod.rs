@@ -1,7 +1,7 @@
 //! Output formats over the same findings. Each format is one module implementing
 //! [`Format`] (`format.rs`, with the counts every format shares). Reports are masked when
-//! they are built (`akbp_core::mask`), so no format can print a secret. Line and column are computed here, at
-//! render time, from each file's line index.
+//! they are built (`akbp_core::check::mask`), so no format can print a secret. Line and
+//! column are computed here, at render time, from each file's line index.
 
 pub mod concise;
 #[cfg(test)]
@@ -14,9 +14,9 @@ pub mod json;
 pub mod registry;
 pub mod sarif;
 
-use crate::check::FileReport;
 use crate::input::Skipped;
-use crate::target::Target;
+use akbp_core::check::FileReport;
+use akbp_core::target::Target;
 
 pub use format::{findings, range, Format, Summary};
 

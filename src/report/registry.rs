@@ -1,5 +1,5 @@
 //! The rule registry for people and for tools: `akbp rules` and `akbp explain` as text or
-//! as JSON. Both read [`crate::check::RULES`], the only list of rules.
+//! as JSON. Both read [`akbp_core::check::RULES`], the only list of rules.
 //!
 //! JSON shape (documented in the README, "Rules as JSON"):
 //!
@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use crate::check::{Case, Rule, Severity, RULES};
+use akbp_core::check::{Case, Rule, Severity, RULES};
 
 /// One rule as tools read it.
 #[derive(Debug, Serialize)]

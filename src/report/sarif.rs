@@ -6,11 +6,11 @@
 
 use serde_json::{json, Value};
 
-use crate::check::rules::RULES;
-use crate::check::FileReport;
-use crate::check::Severity;
 use crate::input::Skipped;
 use crate::report::format::{findings, range, Format, Summary};
+use akbp_core::check::rules::RULES;
+use akbp_core::check::FileReport;
+use akbp_core::check::Severity;
 
 /// The SARIF report as a [`Format`], streamed: the rules are known before any file is
 /// checked and `results` is the run's last member, so the document's head is written at the
@@ -128,7 +128,7 @@ pub fn document(results: Vec<Value>) -> Value {
 }
 
 impl Format for Sarif {
-    fn start(&mut self, _target: crate::target::Target) -> String {
+    fn start(&mut self, _target: akbp_core::target::Target) -> String {
         let whole = serde_json::to_string_pretty(&document(Vec::new())).unwrap_or_default();
         let Some(at) = whole.find(RESULTS_SLOT) else {
             return String::new();
@@ -168,7 +168,7 @@ impl Format for Sarif {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::Target;
+    use akbp_core::target::Target;
 
     /// The whole document, printed at once the way the format did before it streamed.
     fn whole(reports: &[FileReport]) -> String {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const BINDINGS_JSON: &str = include_str!("../../schemas/policy-bindings.json");
+const BINDINGS_JSON: &str = include_str!("../../../../schemas/policy-bindings.json");
 
 /// The policy binding facts rules need.
 #[derive(Debug, serde::Deserialize)]

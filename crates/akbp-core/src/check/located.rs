@@ -2,8 +2,8 @@
 //! of a Kubernetes manifest, a ConfigMap or Secret value, an operator's custom resource.
 //! Findings inside embedded text are moved to the outer file's positions.
 
+use super::mask::Secrets;
 use crate::load::{self, Document, LoadErrorKind, SourceFile, Span};
-use crate::mask::Secrets;
 use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
 
 use super::document::{check_document_in, mask_values};

@@ -30,8 +30,8 @@ pub use knowledge::{
 pub use lookups::{LookupFieldKind, LookupModel, LookupRef, Lookups, UrlValidator};
 pub use renames::{FieldRename, ModelRename, Renames};
 
-const DEFAULTS_JSON: &str = include_str!("../../schemas/defaults.json");
-const RENAMES_JSON: &str = include_str!("../../schemas/renames.json");
+const DEFAULTS_JSON: &str = include_str!("../../../../schemas/defaults.json");
+const RENAMES_JSON: &str = include_str!("../../../../schemas/renames.json");
 
 static KNOWLEDGE: LazyLock<Knowledge> =
     LazyLock::new(|| raw::embedded(DEFAULTS_JSON, RENAMES_JSON));
@@ -74,9 +74,9 @@ mod tests {
     #[test]
     fn embedded_knowledge_matches_the_json() {
         let json = Knowledge::from_json_with_lookups(
-            include_str!("../../schemas/models.json"),
+            include_str!("../../../../schemas/models.json"),
             DEFAULTS_JSON,
-            include_str!("../../schemas/lookups.json"),
+            include_str!("../../../../schemas/lookups.json"),
         )
         .unwrap();
         let k = knowledge();

@@ -178,7 +178,7 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
                 let literal = !secret.is_null()
                     && !filled_in
                     && !from_tag
-                    && crate::mask::Secrets::is_literal(secret);
+                    && crate::check::mask::Secrets::is_literal(secret);
                 if public
                     && key == "client_secret"
                     && (literal || filled_in || secret.custom_tag().is_some())

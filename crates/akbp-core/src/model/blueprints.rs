@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use crate::target::Target;
 
-const SHIPPED_JSON: &str = include_str!("../../schemas/shipped-blueprints.json");
+const SHIPPED_JSON: &str = include_str!("../../../../schemas/shipped-blueprints.json");
 
 static SHIPPED: LazyLock<ShippedBlueprints> = LazyLock::new(|| {
     // Checked by the unit test below; failing here is a build bug.

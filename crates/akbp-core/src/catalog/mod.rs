@@ -33,7 +33,7 @@ pub fn scope_managed_name(scope: &str) -> String {
 }
 
 /// The JSON Schema of a catalog file, for tests and tooling.
-pub const SCHEMA: &str = include_str!("../../schemas/catalog.schema.json");
+pub const SCHEMA: &str = include_str!("../../../../schemas/catalog.schema.json");
 
 /// One application integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-const SECRETS_JSON: &str = include_str!("../../schemas/secrets.json");
+const SECRETS_JSON: &str = include_str!("../../../../schemas/secrets.json");
 
 #[derive(serde::Deserialize)]
 struct Raw {

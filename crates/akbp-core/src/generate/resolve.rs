@@ -167,6 +167,8 @@ pub enum GenerateError {
         path: std::path::PathBuf,
         reason: String,
     },
+    /// The random source [`super::generate`] was given failed (the command line's is the
+    /// operating system's).
     #[error("the operating system's random source failed: {0}")]
     Random(String),
     #[error("akbp generated a blueprint for `{integration}` that its own validator rejects (a bug in akbp):\n{findings}")]

@@ -2,13 +2,13 @@
 //! and the per-rule cap; and the report of a file that failed to load.
 
 use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink};
+use super::mask::Secrets;
 use super::rules::input::{
     EMPTY_FILE, INPUT_LIMIT, MULTIPLE_DOCUMENTS, NOT_TEXT, UNREADABLE_FILE, YAML_SYNTAX,
 };
 use super::skip::SkipReason;
 use super::suppress::Directives;
 use crate::load::{LoadError, LoadErrorKind, SourceFile, Span};
-use crate::mask::Secrets;
 use crate::target::Target;
 
 /// Findings of one input.
@@ -19,7 +19,7 @@ pub struct FileReport {
     /// The text, when it could be read; renderers need it for line/column.
     pub source: Option<SourceFile>,
     /// Secrets are already masked here, in the source and in every text
-    /// ([`crate::mask`]), so no renderer can print one.
+    /// ([`super::mask`]), so no renderer can print one.
     pub findings: Vec<Finding>,
     /// Read but not a blueprint (or a template): counted as skipped, not as checked.
     pub skipped: Option<SkipReason>,

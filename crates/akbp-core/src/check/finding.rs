@@ -288,7 +288,7 @@ pub struct Options {
     /// `--target` was given: it wins over every file's own comment.
     pub target_pinned: bool,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
-    pub schema: Option<Arc<ExternalSchema>>,
+    pub schema: Option<Arc<dyn ExternalSchema>>,
     /// Which rules run and at what severity.
     pub policy: Arc<Policy>,
     /// Deploy-time placeholders rules treat as opaque (built-ins plus `--placeholder`).

@@ -1,16 +1,17 @@
 //! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
 //! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
 //!
-//! Inside, the files depend one way: `finding` (what rules share) <- `rules/*` (one file
-//! per rule) <- `rules` (the registry) <- `suppress` <- `policy` (the one severity
-//! decision) <- `file_report` <- `document`, `located` (a file's every blueprint). This
-//! file only names what the rest of the crate uses.
+//! Inside, the files depend one way: `finding` (what rules share) <- `mask` (secrets) <-
+//! `rules/*` (one file per rule) <- `rules` (the registry) <- `suppress` <- `policy` (the
+//! one severity decision) <- `file_report` <- `document`, `located` (a file's every
+//! blueprint). This file only names what the rest of the crate uses.
 
 pub mod crossfile;
 pub mod document;
 pub mod file_report;
 pub mod finding;
 pub mod located;
+pub mod mask;
 pub mod policy;
 pub mod rules;
 pub mod skip;

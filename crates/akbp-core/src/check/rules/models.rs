@@ -177,7 +177,7 @@ fn check_unverified_model(ctx: &Ctx, sink: &mut Sink) {
                 };
                 for v in schema.check_attrs(key, attrs) {
                     sink.push(&FIELD_TYPE, v.span, v.message)
-                        .help(format!("from {}", schema.path));
+                        .help(format!("from {}", schema.path()));
                 }
             }
             // Unknown models are AKB200's business.

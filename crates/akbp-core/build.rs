@@ -1,15 +1,27 @@
+//! The data lives at the top of the repository (`catalog/`, `schemas/`), two folders up
+//! from this crate; this script and the `include_str!`s read it from there.
+//!
 //! Embeds every `catalog/*.json` file: adding an integration means adding a data file,
 //! never editing a list in the code.
 //!
 //! Also writes a compact index of the catalog (slugs, offered provider types, the redirect
 //! and ACS paths inference compares), so that inferring an integration parses no JSON; a
-//! full entry is parsed only when a rule needs that one entry (`src/catalog/mod.rs`).
+//! full entry is parsed only when a rule needs that one entry (`crates/akbp-core/src/catalog/mod.rs`).
 //!
 //! Also turns `schemas/models.json` and `schemas/lookups.json` into Rust tables indexed by
-//! model name (see `src/model/embedded.rs`), so that a run parses only the models it uses.
+//! model name (see `crates/akbp-core/src/model/embedded.rs`), so that a run parses only the models it uses.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The repository's top folder: this crate is `crates/akbp-core`.
+fn repository() -> PathBuf {
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    Path::new(&root)
+        .join("../..")
+        .canonicalize()
+        .expect("the repository holds this crate")
+}
 
 fn main() {
     catalog();
@@ -17,8 +29,7 @@ fn main() {
 }
 
 fn catalog() {
-    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let dir = Path::new(&root).join("catalog");
+    let dir = repository().join("catalog");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("catalog/ exists")
@@ -121,8 +132,7 @@ fn str_list(v: &serde_json::Value) -> String {
 /// Writes `model_knowledge.rs`: each model's header (name, releases, flags) as Rust values and
 /// its fields as the JSON text they came from, parsed at run time on first use of that model.
 fn model_knowledge() {
-    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let schemas = Path::new(&root).join("schemas");
+    let schemas = repository().join("schemas");
     let models = read_json(&schemas.join("models.json"));
     let lookups = read_json(&schemas.join("lookups.json"));
     let mut out = String::new();

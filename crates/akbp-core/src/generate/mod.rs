@@ -1,0 +1,724 @@
+//! Catalog entry + options -> a blueprint for authentik (`akbp generate`).
+//!
+//! [`generate`] builds the texts without touching the file system or drawing randomness
+//! itself: the caller passes a [`Random`] source (the command line: the OS's) and writes
+//! the texts (the command line: atomically). Every generated text is run through the
+//! validator ([`self_check`]) before it is returned.
+//!
+//! Conventions of the generated files (documented in the README):
+//! - the metadata label [`INTEGRATION_LABEL`] names the catalog integration;
+//! - the client id defaults to the application slug;
+//! - the client secret is read by authentik from the environment variable
+//!   `AKBP_<SLUG>_CLIENT_SECRET` ([`secret_env_var`]).
+
+pub mod emit;
+pub mod provider;
+pub mod resolve;
+pub mod show;
+
+use std::fmt;
+
+use crate::catalog::template::fill;
+use crate::catalog::{self, template, Integration, Method, Provider};
+use crate::check::{self, Severity};
+use crate::load::SourceFile;
+use crate::target::Target;
+
+use emit::{Document, Item, Node, Seq};
+use resolve::{check_text, find, key_of, selected, writable_values, Secret};
+
+pub use resolve::{
+    bind_password_env_var, check_base_url, check_slug, find_integration, find_method, outpost_step,
+    provider_name, resolve, secret_env_var, GenerateError, GenerateOptions, Naming, OutpostOptions,
+    Resolved, SecretMode,
+};
+
+pub use crate::catalog::{scope_managed_name, INTEGRATION_LABEL};
+
+pub use crate::check::rules::application::RESERVED_SLUGS;
+
+/// Where the client secret of a generated blueprint went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOutcome {
+    /// A public client has none.
+    None,
+    /// authentik's server and worker read it from this environment variable.
+    Env { var: String },
+    /// A random secret was written into the blueprint itself.
+    Random,
+    /// authentik generates one when it creates the provider.
+    Omitted,
+}
+
+/// One generated blueprint.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    /// The catalog slug.
+    pub integration: &'static str,
+    /// The application slug.
+    pub slug: String,
+    /// The method generated.
+    pub method: &'static str,
+    /// `<slug>.yaml` for the default method, `<slug>-<method>.yaml` for the others: the
+    /// file name used when writing into a directory.
+    pub file_name: String,
+    pub text: String,
+    pub secret: SecretOutcome,
+    /// Things the caller should tell the user (on stderr), such as dropped settings.
+    pub notes: Vec<String>,
+    /// `--keep-providers` named providers of the user's install for an outpost.
+    pub keeps_providers: bool,
+}
+
+impl Blueprint {
+    /// The one line to print on stderr about a random secret, once the file is at
+    /// `destination`; `None` for the other secret modes.
+    pub fn secret_message(&self, destination: &str) -> Option<String> {
+        match self.secret {
+            SecretOutcome::Random => Some(format!(
+                "the random client secret for `{}` is in {destination} (client_secret); give the application the same value and keep the file out of version control",
+                self.slug
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Fills a buffer with random bytes, or says why it cannot.
+pub type Random<'a> = dyn FnMut(&mut [u8]) -> Result<(), String> + 'a;
+
+/// Build one blueprint per selected integration. Nothing is written; the secret for
+/// [`SecretMode::Random`] is drawn here from `random`.
+pub fn generate(
+    opts: &GenerateOptions,
+    random: &mut Random<'_>,
+) -> Result<Vec<Blueprint>, GenerateError> {
+    writable_values(opts)?;
+    let integrations = selected(opts)?;
+    if integrations.len() > 1 {
+        let n = &opts.naming;
+        const EACH_DEFAULT: &str = "each uses its catalog default";
+        for (set, option, instead) in [
+            (
+                n.app_url.is_some(),
+                "--app-url",
+                "use --domain to give each its own host",
+            ),
+            (n.slug.is_some(), "--slug", EACH_DEFAULT),
+            (n.name.is_some(), "--name", EACH_DEFAULT),
+            (n.client_id.is_some(), "--client-id", EACH_DEFAULT),
+            (
+                !n.params.is_empty(),
+                "--param",
+                "each parameter belongs to one entry",
+            ),
+        ] {
+            if set {
+                return Err(GenerateError::OnlyForOne { option, instead });
+            }
+        }
+        if opts.domain.is_none() {
+            return Err(GenerateError::Missing {
+                option: "--domain",
+                why: "with several integrations each gets the host <slug>.<domain>".into(),
+            });
+        }
+    }
+    if let Some(g) = &opts.allow_group {
+        check_text("--allow-group", g, 150)?;
+    }
+    if let Some(o) = &opts.outpost {
+        check_text("--add-to-outpost", &o.name, 200)?;
+        for p in &o.keep_providers {
+            check_text("--keep-providers", p, 200)?;
+        }
+    }
+    let mut out = Vec::with_capacity(integrations.len());
+    for integration in integrations {
+        let method = method_for(opts, integration)?;
+        // `--all` cannot know values only each application shows: those entries are left
+        // out, and `skipped_for_params` names them for the caller to report.
+        if opts.all && !integration.params_of(method).is_empty() {
+            continue;
+        }
+        if let (Some(_), None) = (&opts.outpost, method.provider.kind().outpost_type()) {
+            return Err(GenerateError::NoOutpost {
+                integration: integration.slug.clone(),
+                method: method.name.clone(),
+                kind: method.provider.type_label(),
+            });
+        }
+        let resolved = resolve(
+            integration,
+            method,
+            &opts.naming,
+            opts.domain.as_deref(),
+            false,
+        )?;
+        // The port check first: its message says what to change, where the validator
+        // would only quote the malformed URL the template made.
+        check_port_templates(&resolved)?;
+        check_url_fields(&resolved, opts.target)?;
+        let secret = match (&resolved.secret_env, opts.secret) {
+            (None, _) => Secret::None,
+            (Some(var), SecretMode::Env) => Secret::Env(var.clone()),
+            (Some(_), SecretMode::Random) => Secret::Literal(random_secret(64, random)?),
+            (Some(_), SecretMode::Omit) => Secret::Omitted,
+        };
+        let bp = build(
+            &resolved,
+            &secret,
+            opts.allow_group.as_deref(),
+            opts.outpost.as_ref(),
+            opts.target,
+        );
+        self_check(&bp, opts.target, validator)?;
+        out.push(bp);
+    }
+    Ok(out)
+}
+
+fn integrations_len_one(opts: &GenerateOptions) -> bool {
+    !opts.all && opts.integrations.len() == 1
+}
+
+/// The method generated for `integration`: `--method`, or the guide's first. With several
+/// integrations, `--method` applies to those that offer it.
+fn method_for(
+    opts: &GenerateOptions,
+    integration: &'static Integration,
+) -> Result<&'static Method, GenerateError> {
+    match (&opts.method, integrations_len_one(opts)) {
+        (Some(m), false) => Ok(integration
+            .method(m)
+            .unwrap_or_else(|| integration.default_method())),
+        (m, _) => find_method(integration, m.as_deref()),
+    }
+}
+
+/// With `--all`: the entries left out because their method needs `--param` values, each
+/// with the parameter names (`akbp generate SLUG --param ...` generates them one by one).
+pub fn skipped_for_params(opts: &GenerateOptions) -> Vec<(&'static str, Vec<&'static str>)> {
+    if !opts.all {
+        return Vec::new();
+    }
+    catalog::all()
+        .iter()
+        .filter_map(|i| {
+            let m = method_for(opts, i).ok()?;
+            let names: Vec<&'static str> = i.params_of(m).iter().map(|p| p.name.as_str()).collect();
+            (!names.is_empty()).then_some((i.slug.as_str(), names))
+        })
+        .collect()
+}
+
+/// An alphanumeric secret from `random`. Rejection sampling keeps every character
+/// equally likely: bytes from 248 up (248 = 4 * 62) are dropped.
+pub fn random_secret(len: usize, random: &mut Random<'_>) -> Result<String, GenerateError> {
+    const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 64];
+    while out.len() < len {
+        random(&mut buf).map_err(GenerateError::Random)?;
+        for b in buf {
+            if b < 248 && out.len() < len {
+                out.push(char::from(ALPHABET[usize::from(b % 62)]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The whole blueprint for one resolved integration and method.
+fn build(
+    r: &Resolved,
+    secret: &Secret,
+    allow_group: Option<&str>,
+    outpost: Option<&OutpostOptions>,
+    target: Target,
+) -> Blueprint {
+    let vars = r.vars(None);
+    let mut notes = Vec::new();
+    let parts = provider::build(r, secret, &vars, target, &mut notes);
+
+    let application = Node::map([
+        ("model", Node::str("authentik_core.application")),
+        ("id", Node::str("app")),
+        ("identifiers", Node::map([("slug", Node::str(&r.slug))])),
+        (
+            "attrs",
+            Node::map([
+                ("name", Node::str(&r.name)),
+                ("provider", key_of("provider")),
+                (
+                    "meta_launch_url",
+                    Node::str(fill(r.method.launch_url(r.integration), &vars)),
+                ),
+            ]),
+        ),
+    ]);
+
+    let mut entries = parts.before;
+    entries.push(Item {
+        comments: vec![parts.comment],
+        node: parts.provider,
+    });
+    entries.push(Item {
+        comments: vec![match r.method.provider {
+            Provider::Oauth2(_) => format!(
+                "The application users see; its slug names the issuer /application/o/{}/.",
+                r.slug
+            ),
+            Provider::Saml(_) => format!(
+                "The application users see; its slug names the SAML endpoints /application/saml/{}/.",
+                r.slug
+            ),
+            Provider::Proxy(_) | Provider::Ldap(_) => "The application users see.".to_string(),
+        }],
+        node: application,
+    });
+    let kind = r.method.provider.kind();
+    if let (Some(o), Some(outpost_type)) = (outpost, kind.outpost_type()) {
+        let mut providers: Vec<Node> = o
+            .keep_providers
+            .iter()
+            .map(|p| find(kind.model(), "name", p))
+            .collect();
+        providers.push(key_of("provider"));
+        let kept = if o.keep_providers.is_empty() {
+            "no other provider".to_string()
+        } else {
+            format!("the providers it keeps: {}", o.keep_providers.join(", "))
+        };
+        entries.push(Item {
+            comments: vec![format!(
+                "The existing {outpost_type} outpost `{}` serves this provider. authentik REPLACES\nits provider list with this one: {kept}.",
+                o.name
+            )],
+            // `pk` from a lookup: the entry updates the outpost the user named and never
+            // creates one (a missing outpost fails the import: "config: required").
+            node: Node::map([
+                ("model", Node::str("authentik_outposts.outpost")),
+                (
+                    "identifiers",
+                    Node::map([("pk", find("authentik_outposts.outpost", "name", &o.name))]),
+                ),
+                (
+                    "attrs",
+                    Node::map([
+                        ("type", Node::str(outpost_type)),
+                        ("providers", Node::seq(providers)),
+                    ]),
+                ),
+            ]),
+        });
+    } else if let Some(t) = kind.outpost_type() {
+        notes.push(outpost_step(r, t));
+    }
+    if let Some(group) = allow_group {
+        entries.push(Item {
+            comments: vec![format!(
+                "Only members of `{group}` may use {}; the group is created if missing.",
+                r.name
+            )],
+            node: Node::map([
+                ("model", Node::str("authentik_core.group")),
+                ("id", Node::str("group")),
+                ("state", Node::str("created")),
+                ("identifiers", Node::map([("name", Node::str(group))])),
+            ]),
+        });
+        entries.push(Item {
+            comments: Vec::new(),
+            node: Node::map([
+                ("model", Node::str("authentik_policies.policybinding")),
+                (
+                    "identifiers",
+                    Node::map([("target", key_of("app")), ("order", Node::Int(0))]),
+                ),
+                ("attrs", Node::map([("group", key_of("group"))])),
+            ]),
+        });
+    }
+
+    let doc = Document {
+        header: header(r, secret, allow_group, outpost, target),
+        root: vec![
+            ("version".into(), Node::Int(1)),
+            (
+                "metadata".into(),
+                Node::map([
+                    ("name", Node::str(blueprint_name(r))),
+                    (
+                        "labels",
+                        Node::map([(INTEGRATION_LABEL, Node::str(&r.integration.slug))]),
+                    ),
+                ]),
+            ),
+            (
+                "entries".into(),
+                Node::Seq(Seq {
+                    items: entries,
+                    spaced: true,
+                }),
+            ),
+        ],
+    };
+    Blueprint {
+        integration: r.integration.slug.as_str(),
+        method: r.method.name.as_str(),
+        slug: r.slug.clone(),
+        file_name: r.file_name(),
+        text: emit::emit(&doc),
+        secret: match secret {
+            Secret::None => SecretOutcome::None,
+            Secret::Env(var) => SecretOutcome::Env { var: var.clone() },
+            Secret::Literal(_) => SecretOutcome::Random,
+            Secret::Omitted => SecretOutcome::Omitted,
+        },
+        notes,
+        keeps_providers: outpost.is_some_and(|o| !o.keep_providers.is_empty())
+            && kind.outpost_type().is_some(),
+    }
+}
+
+/// `akbp-<slug>`, plus `-<method>` for a method other than the default, so that two
+/// methods of one application can be installed side by side.
+fn blueprint_name(r: &Resolved) -> String {
+    format!("akbp-{}", r.file_name().trim_end_matches(".yaml"))
+}
+
+fn header(
+    r: &Resolved,
+    secret: &Secret,
+    allow_group: Option<&str>,
+    outpost: Option<&OutpostOptions>,
+    target: Target,
+) -> Vec<String> {
+    let i = r.integration;
+    let method = if i.methods.len() > 1 {
+        format!(", method `{}`", r.method.name)
+    } else {
+        String::new()
+    };
+    let mut lines = vec![
+        // The per-file target: `akbp validate` checks this file at the release it was made for.
+        format!("akbp: target {target}"),
+        format!(
+            "authentik blueprint for {}, generated by akbp from its catalog integration `{}`{method}\n(after the guide \"{}\").",
+            r.name, i.slug, i.guide.title
+        ),
+        "Install: place this file under /blueprints/custom/ in both the authentik server and\nworker; authentik only discovers files ending in .yaml.".to_string(),
+    ];
+    match &r.method.provider {
+        Provider::Oauth2(_) => lines.push(match secret {
+            Secret::None => format!("Secret: none; {} is a public client.", r.name),
+            Secret::Env(var) => format!(
+                "Secret: authentik's server AND worker must both have {var} set\nbefore this is applied, and {} needs the same value. Unset, authentik rejects it:\n\"client_secret: This field may not be null\".",
+                r.name
+            ),
+            Secret::Literal(_) => "Secret: a random client secret is written below; keep this file out of version control.".to_string(),
+            Secret::Omitted => "Secret: authentik generates the client secret; copy it from the provider's page.".to_string(),
+        }),
+        Provider::Ldap(_) => {
+            if let Some(var) = &r.bind_password_env {
+                // authentik 2026.2.2 `core/api/users.py` `_set_password`: a null password in
+                // a blueprint leaves a new user with an unusable one; the lab accepts the file.
+                lines.push(format!(
+                    "Secret: the service account's password is read from {var}; authentik's server\nAND worker must both have it set, and {} binds with the same value. Unset, authentik\nstill imports this file but creates the account with an unusable password, so binds fail.",
+                    r.name
+                ));
+            }
+        }
+        Provider::Saml(_) | Provider::Proxy(_) => {}
+    }
+    if let Some(g) = allow_group {
+        lines.push(format!("Access: only members of the group `{g}`."));
+    }
+    if let Some(t) = r.method.provider.kind().outpost_type() {
+        lines.push(match outpost {
+            Some(o) => format!(
+                "Outpost: this file sets the providers of the {t} outpost `{}`, replacing its list.",
+                o.name
+            ),
+            None => format!(
+                "Outpost: add the provider {} to {} outpost yourself (this file leaves outposts alone).",
+                provider_name(r),
+                if t == "proxy" { "a proxy" } else { "an LDAP" }
+            ),
+        });
+    }
+    lines.push(format!("Application side: {}", show_command(r)));
+    match &r.method.provider {
+        Provider::Oauth2(_) => lines.push(format!("OpenID configuration: {}", r.discovery_url())),
+        Provider::Saml(_) => lines.push(format!(
+            "SAML metadata: {}/application/saml/{}/metadata/",
+            r.authentik_url, r.slug
+        )),
+        Provider::Proxy(_) | Provider::Ldap(_) => {}
+    }
+    lines
+}
+
+/// The `akbp show` command line that prints the application-side settings.
+fn show_command(r: &Resolved) -> String {
+    let mut cmd = format!(
+        "akbp show {} --app-url {} --authentik-url {}",
+        r.integration.slug,
+        shell_word(&r.app_url),
+        shell_word(&r.authentik_url)
+    );
+    if !std::ptr::eq(r.method, r.integration.default_method()) {
+        cmd.push_str(&format!(" --method {}", shell_word(&r.method.name)));
+    }
+    if r.slug != r.integration.slug {
+        cmd.push_str(&format!(" --slug {}", shell_word(&r.slug)));
+    }
+    if r.method.client_type().is_some() && r.client_id != r.slug {
+        cmd.push_str(&format!(" --client-id {}", shell_word(&r.client_id)));
+    }
+    if let (Provider::Ldap(p), Some(dn)) = (&r.method.provider, &r.base_dn) {
+        if *dn != p.base_dn {
+            cmd.push_str(&format!(" --base-dn {}", shell_word(dn)));
+        }
+    }
+    let used = r.integration.params_of(r.method);
+    for (name, value) in r
+        .params
+        .iter()
+        .filter(|(n, _)| used.iter().any(|p| p.name == **n))
+    {
+        cmd.push_str(&format!(
+            " --param {}",
+            shell_word(&format!("{name}={value}"))
+        ));
+    }
+    cmd
+}
+
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A validator over a blueprint text at a target: the findings as
+/// `(severity, "CODE: message")`.
+pub type Validator = fn(&str, Target) -> Vec<(Severity, String)>;
+
+/// akbp's own validator (`check::check_source`).
+pub fn validator(text: &str, target: Target) -> Vec<(Severity, String)> {
+    let options = check::Options {
+        target,
+        ..check::Options::default()
+    };
+    let report = check::check_source(SourceFile::new("<generated>", text), &options);
+    report
+        .findings
+        .iter()
+        .map(|f| (f.severity, format!("{}: {}", f.rule.code, f.message)))
+        .collect()
+}
+
+/// Whether a self-check finding is the expected consequence of the user's options:
+/// `--secret random` writes the secret into the file on purpose, and validating that
+/// file later rightly warns about it (AKB413); `--keep-providers` names providers of
+/// the user's install, which no default install has (AKB304).
+pub fn tolerated(bp: &Blueprint, finding: &str) -> bool {
+    let code = |rule: &crate::check::Rule| finding.starts_with(&format!("{}:", rule.code));
+    (bp.secret == SecretOutcome::Random && code(&crate::check::rules::oauth2::SECRET_IN_CLEAR))
+        || (bp.keeps_providers
+            && code(&crate::check::rules::lookups::FIND_MAY_BE_NULL)
+            && finding.contains("`providers`"))
+}
+
+/// The URLs a provider gets from the user's base URL must pass the validator authentik puts
+/// on that model field at the target: SAML's `acs_url` and `sls_url` were Django
+/// `URLField`s (a top-level domain required) until 2025.2, so `https://sso.lan` is fine for
+/// 2025.4 but not for 2024.10. Refuse the option, as for any bad base URL, instead of
+/// writing a blueprint that AKB208 (and authentik) rejects.
+fn check_url_fields(r: &Resolved, target: Target) -> Result<(), GenerateError> {
+    let Provider::Saml(p) = &r.method.provider else {
+        return Ok(());
+    };
+    let Some(model) =
+        crate::model::knowledge().find_model("authentik_providers_saml.samlprovider", target)
+    else {
+        return Ok(());
+    };
+    let vars = r.vars(None);
+    for (field, template) in [
+        ("acs_url", Some(&p.acs_url)),
+        ("sls_url", p.sls_url.as_ref()),
+    ] {
+        let (Some(template), Some(validator)) = (template, model.url_validator(field)) else {
+            continue;
+        };
+        let url = fill(template, &vars);
+        if let Err(why) = crate::check::url_validator::validate(validator, &url) {
+            let param = template::Template::parse(template)
+                .ok()
+                .and_then(|t| t.params().next().map(str::to_string));
+            if let Some(name) = param {
+                return Err(GenerateError::BadParam {
+                    value: r.params.get(&name).cloned().unwrap_or_default(),
+                    name,
+                    reason: format!(
+                        "authentik {target} checks the provider's `{field}` ({url}) with {}, which refuses it: it {why}",
+                        validator.validator
+                    ),
+                });
+            }
+            return Err(GenerateError::BadValue {
+                option: "--app-url",
+                value: r.app_url.clone(),
+                reason: format!(
+                    "authentik {target} checks the provider's `{field}` ({url}) with {}, which refuses it: it {why}",
+                    validator.validator
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Proxmox VE's guide registers `{app_url}:8006`, FreshRSS's `{app_url}:443/i/oidc/`: the
+/// port follows the host. A base URL that already has a port or a path would give
+/// `https://pve.example.com:8443:8006`, which no validator (and no browser) accepts.
+fn check_port_templates(r: &Resolved) -> Result<(), GenerateError> {
+    if !r
+        .method
+        .adds_port_to_app_url(r.method.launch_url(r.integration))
+    {
+        return Ok(());
+    }
+    let has_port_or_path = url::Url::parse(&r.app_url)
+        .map(|u| u.port().is_some() || !matches!(u.path(), "" | "/"))
+        .unwrap_or(false);
+    if has_port_or_path {
+        return Err(GenerateError::BadValue {
+            option: "--app-url",
+            value: r.app_url.clone(),
+            reason: format!(
+                "{}'s guide puts a fixed port right after the host, so give the bare origin (scheme and host, no port or path)",
+                r.integration.name
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Run `validate` over a generated blueprint: any error or warning is a bug in akbp,
+/// except what [`tolerated`] allows.
+pub fn self_check(
+    bp: &Blueprint,
+    target: Target,
+    validate: Validator,
+) -> Result<(), GenerateError> {
+    let bad: Vec<String> = validate(&bp.text, target)
+        .into_iter()
+        .filter(|(s, m)| *s >= Severity::Warning && !tolerated(bp, m))
+        .map(|(s, m)| format!("  {}: {m}", s.as_str()))
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(GenerateError::SelfCheck {
+            integration: bp.integration.to_string(),
+            findings: bad.join("\n"),
+        })
+    }
+}
+
+impl fmt::Display for SecretMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SecretMode::Env => "env",
+            SecretMode::Random => "random",
+            SecretMode::Omit => "omit",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_var_pattern() {
+        assert_eq!(secret_env_var("my-app_2"), "AKBP_MY_APP_2_CLIENT_SECRET");
+    }
+
+    /// Every byte value below 248 maps to one character, 4 values each; 248 and up are
+    /// dropped. (The command line's test draws from the OS source.)
+    #[test]
+    fn random_secrets_drop_bytes_from_248() {
+        let mut next = 0u8;
+        let mut counting = |buf: &mut [u8]| {
+            for b in buf {
+                *b = next;
+                next = next.wrapping_add(1);
+            }
+            Ok(())
+        };
+        let s = random_secret(300, &mut counting).unwrap();
+        assert_eq!(s.len(), 300);
+        assert!(s.chars().all(|c| c.is_ascii_alphanumeric()));
+        // 0..=247 give the alphabet 4 times; 248..=255 are skipped, then 0 starts it again.
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        assert_eq!(&s[..62], alphabet);
+        assert_eq!(&s[248..262], &alphabet[..14]);
+        let mut failing = |_: &mut [u8]| Err("no entropy".to_string());
+        assert!(matches!(
+            random_secret(8, &mut failing),
+            Err(GenerateError::Random(m)) if m == "no entropy"
+        ));
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            check_base_url("--app-url", "https://Gravitee.Company:8443/").unwrap(),
+            "https://Gravitee.Company:8443",
+            "kept as written, minus the trailing slash"
+        );
+        for bad in [
+            "gravitee.company",
+            "ftp://x.example",
+            "http://x.example",
+            "https://",
+            "https://x.example/?a=1",
+            "https://x.example/#f",
+            "https://u:p@x.example",
+            "https://x.example /",
+            "javascript:alert(1)",
+            // authentik's DomainlessURLValidator refuses these host names.
+            "https://app_x.example.org",
+            "https://a.example-",
+        ] {
+            assert!(check_base_url("--app-url", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(check_slug("my-app_1").is_ok());
+        assert!(matches!(
+            check_slug("token"),
+            Err(GenerateError::ReservedSlug { .. })
+        ));
+        assert!(check_slug("a.b").is_err());
+        assert!(check_slug("").is_err());
+        assert!(check_slug(&"a".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn unknown_integration_suggests() {
+        let e = find_integration("gravitee2").unwrap_err().to_string();
+        assert!(e.contains("did you mean `gravitee`"), "{e}");
+    }
+}
