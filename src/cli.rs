@@ -31,7 +31,7 @@ pub struct Cli {
 pub enum ReportFormat {
     /// Each finding with the offending lines underlined, then a summary line.
     Human,
-    /// A stable JSON document (see the README).
+    /// A stable JSON document (see docs/formats/json.md).
     Json,
     /// One line per finding: `path:line:col: severity[CODE] message`.
     Concise,
@@ -49,7 +49,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List every rule: code, name, default severity, summary, declared cases.
     Rules {
-        /// `json`: every rule with its documentation and cases, for tools (see the README).
+        /// `json`: every rule with its documentation and cases, for tools (see docs/rules/index.md).
         #[arg(long, value_enum, default_value_t = RegistryFormat::Text)]
         format: RegistryFormat,
     },

@@ -431,11 +431,12 @@ fn editor_page_lists_every_custom_tag() {
     }
 }
 
-/// Every page under `docs/` is reachable: in `mkdocs.yml`'s navigation, or a rule page
-/// (linked from the rule index). `mkdocs build --strict` in `.ci/run` checks the links.
+/// Every page under `docs/` is reachable: in `mkdocs.yml`'s navigation and README's map of
+/// the manual, or a rule page (linked from the rule index). `mkdocs build --strict` in `.ci/run` checks the links.
 #[test]
 fn every_page_is_in_the_navigation() {
     let nav = read("mkdocs.yml");
+    let readme = read("README.md");
     let mut pages = Vec::new();
     collect(&root().join("docs"), &mut pages);
     for page in pages {
@@ -451,6 +452,13 @@ fn every_page_is_in_the_navigation() {
             nav.contains(&format!(" {rel}\n")),
             "docs/{rel} is not in mkdocs.yml's nav"
         );
+        // The README is the front page: its map of the manual names every page.
+        if rel != "index.md" && !rel.starts_with("formats/") {
+            assert!(
+                readme.contains(&format!("](docs/{rel})")),
+                "README.md does not link docs/{rel}: add a row to its table \"The manual\""
+            );
+        }
     }
 }
 

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const SHOW: &str = "# Application side: akbp show ";
+mod common;
+use common::{shell_words, SHOW};
+
 const VERDICTS: &str = "tests/lab/catalog-2026.2.tsv";
 
 /// 64-bit FNV-1a, the hash `tools/lab-catalog.py` writes.
@@ -23,48 +25,6 @@ fn fnv1a64(data: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
-}
-
-/// Split the header's command the way a POSIX shell would for the quoting
-/// `generate` writes: bare words and `'...'` with `'\''` for a quote.
-fn shell_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                for q in chars.by_ref() {
-                    if q == '\'' {
-                        break;
-                    }
-                    word.push(q);
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(n) = chars.next() {
-                    word.push(n);
-                }
-            }
-            ' ' => {
-                if in_word {
-                    words.push(std::mem::take(&mut word));
-                    in_word = false;
-                }
-            }
-            _ => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(word);
-    }
-    words
 }
 
 #[test]

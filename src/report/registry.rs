@@ -1,7 +1,7 @@
 //! The rule registry for people and for tools: `akbp rules` and `akbp explain` as text or
 //! as JSON. Both read [`akbp_core::check::RULES`], the only list of rules.
 //!
-//! JSON shape (documented in the README, "Rules as JSON"):
+//! JSON shape (documented in docs/rules/index.md, "Rules as JSON"):
 //!
 //! ```text
 //! akbp rules --format json   -> {"rules": [RULE, ...]}   (in code order)

@@ -56,7 +56,7 @@ pub struct Rule {
     pub name: &'static str,
     /// The severity of findings that name no case.
     pub severity: Severity,
-    /// One line for `akbp rules` and the README.
+    /// One line for `akbp rules` and the rule index (docs/rules/index.md).
     pub summary: &'static str,
     /// Markdown: what it does, why, a bad and a good example.
     pub doc: &'static str,
@@ -72,7 +72,7 @@ pub struct Case {
     /// kebab-case, unique within the rule; shown as `CODE/id`.
     pub id: &'static str,
     pub severity: Severity,
-    /// One line for `akbp rules` and the README.
+    /// One line for `akbp rules` and the rule index (docs/rules/index.md).
     pub summary: &'static str,
 }
 

@@ -1,5 +1,5 @@
 //! Rules over the typed blueprint. The registry in [`rules`] is the only list of rules;
-//! `akbp rules`, `akbp explain`, the README table and machine formats all read it.
+//! `akbp rules`, `akbp explain`, the rule pages under docs/rules/ and machine formats all read it.
 //!
 //! Inside, the files depend one way: `finding` (what rules share) <- `mask` (secrets) <-
 //! `rules/*` (one file per rule) <- `rules` (the registry) <- `suppress` <- `policy` (the

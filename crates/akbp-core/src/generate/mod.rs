@@ -5,7 +5,7 @@
 //! the texts (the command line: atomically). Every generated text is run through the
 //! validator ([`self_check`]) before it is returned.
 //!
-//! Conventions of the generated files (documented in the README):
+//! Conventions of the generated files (documented in docs/generating.md):
 //! - the metadata label [`INTEGRATION_LABEL`] names the catalog integration;
 //! - the client id defaults to the application slug;
 //! - the client secret is read by authentik from the environment variable

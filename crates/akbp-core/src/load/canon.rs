@@ -1,7 +1,7 @@
 //! One canonical JSON encoding of a loaded document, the same one
 //! `tools/pyyaml_canon.py` prints for what PyYAML's SafeLoader builds, so the two
 //! loaders can be compared (tests/pyyaml.rs). The encoding is described there and in the
-//! README ("Reading exactly what authentik reads").
+//! manual (docs/pyyaml.md, "Reading exactly what authentik reads").
 
 use std::collections::HashMap;
 

@@ -16,7 +16,7 @@ pub struct Prepared<'a> {
     pub text: Cow<'a, str>,
     /// Offsets of LINE and PARAGRAPH SEPARATORs. PyYAML keeps them as characters where
     /// they break a scalar's line, which the replacement cannot show; the loader refuses
-    /// those inside a scalar (a deliberate difference, listed in the README).
+    /// those inside a scalar (a deliberate difference, listed in docs/pyyaml.md).
     pub separators: Vec<u32>,
     /// Offsets of tabs. PyYAML never skips a tab between tokens; the loader checks each
     /// one sits inside a quoted or block scalar or a comment.
