@@ -215,7 +215,7 @@ function showRule(code, caseId) {
   const link = $('rule-link');
   link.href = new URL(`${rule.code}/`, RULES_BASE).href;
   const doc = $('rule-doc');
-  doc.replaceChildren(el('p', { class: 'summary', textContent: rule.summary }), renderMarkdown(rule.doc, { linkBase: RULES_BASE }));
+  doc.replaceChildren(renderMarkdown(rule.summary), renderMarkdown(rule.doc, { linkBase: RULES_BASE }));
 }
 
 // The editor is a textarea over a <pre> that repeats its text, transparent, with each
@@ -435,7 +435,9 @@ function drawSettings(show, notes) {
     );
   const parts = [el('p', {}, el('strong', { textContent: show.name }), `: ${show.location}`)];
   if (show.settings?.length) {
-    parts.push(table(['Field', 'Value', 'Note'], show.settings.map((s) => [s.field, s.value, s.note ?? ''])));
+    const noted = show.settings.some((s) => s.note);
+    const head = noted ? ['Field', 'Value', 'Note'] : ['Field', 'Value'];
+    parts.push(table(head, show.settings.map((s) => (noted ? [s.field, s.value, s.note ?? ''] : [s.field, s.value]))));
   }
   const facts = [];
   if (show.secret_env) facts.push(['Secret from the environment variable', show.secret_env]);

@@ -73,9 +73,15 @@ host_apt_proxy() {
 setup() {
   [[ ! -L $R ]] || die "$R is a symbolic link; refusing to use it"
   if [[ -e $R/.akbp-wasm-ready ]]; then return 0; fi
+  # One setup at a time (CI starts one in the background; a second waits for it).
+  mkdir -p "$(dirname "$R")"
+  exec 8>"$R.lock"
+  flock 8
+  if [[ -e $R/.akbp-wasm-ready ]]; then exec 8>&-; return 0; fi
   local mirror script=/usr/share/debootstrap/scripts/forky
   command -v debootstrap >/dev/null || {
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+    apt-get -qq -o DPkg::Lock::Timeout=600 update
+    DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=600 install -y debootstrap >/dev/null; }
   mirror=${AKBP_WASM_MIRROR:-$(host_mirror)}
   # bookworm's debootstrap has no forky script; sid's makes the same minbase.
   [[ -e $script ]] || script=/usr/share/debootstrap/scripts/sid
@@ -106,6 +112,7 @@ setup() {
   in_chroot sh -c 'rustc --version; cargo --version; wasm-bindgen --version; ls /usr/lib/llvm-*/bin/wasm-ld' >&2
   wasm_linker >/dev/null
   touch "$R/.akbp-wasm-ready"
+  exec 8>&-
 }
 
 # in_chroot CMD...: run CMD in the chroot, in /src (the checkout), with a clean environment,
