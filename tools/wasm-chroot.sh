@@ -108,7 +108,7 @@ setup() {
   timed apt in_chroot sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends ${PACKAGES[*]} \
       \$(apt-cache show libstd-rust-dev-wasm32 | sed -n -E 's/^Recommends:.*\\b(lld-[0-9]+).*/\\1/p' | head -n 1) \
-      >/dev/null && update-ca-certificates >/dev/null"
+      >/dev/null && apt-get clean && update-ca-certificates >/dev/null"
   in_chroot sh -c 'rustc --version; cargo --version; wasm-bindgen --version; ls /usr/lib/llvm-*/bin/wasm-ld' >&2
   wasm_linker >/dev/null
   touch "$R/.akbp-wasm-ready"
