@@ -114,9 +114,6 @@ fn explained(
     if (m.contains("needs a") || m.contains("no constructor")) && text.contains("<<") {
         return Some("a tagged merge source is refused");
     }
-    if m.contains("comments must be separated") {
-        return Some("`#` straight after a flow collection is refused");
-    }
     if m.contains("simple key expected") && block_header_at_column_0(text) {
         return Some("a block scalar header at column 0 below its key or dash is refused");
     }

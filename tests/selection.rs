@@ -148,12 +148,51 @@ fn a_bad_exclude_glob_is_a_usage_error() {
     assert!(out.is_empty());
 }
 
+/// An empty folder, or one whose every file is excluded, is not a failed run (issue 22):
+/// each format writes its valid empty report, standard error says why nothing was
+/// checked, and the exit code is 0; `--no-files-is-error` makes it 2, report and all.
 #[test]
-fn everything_skipped_is_a_run_failure_that_says_why() {
-    let dir = folder(&[("bp/a.yaml", GOOD)]);
-    let (code, _, err) = akbp(dir.path(), &["validate", "--exclude", "*.yaml", "bp"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("skipped 1 file (1 excluded)"), "{err}");
+fn nothing_to_check_writes_an_empty_report_and_passes() {
+    let dir = folder(&[("bp/a.yaml", GOOD), ("empty/.keep", "")]);
+    let runs: [&[&str]; 2] = [&["empty"], &["--exclude", "*.yaml", "bp"]];
+    for paths in runs {
+        for format in ["json", "sarif", "gitlab", "github", "concise", "human"] {
+            let mut args = vec!["validate", "--format", format];
+            args.extend_from_slice(paths);
+            let (code, out, err) = akbp(dir.path(), &args);
+            assert_eq!(code, 0, "{args:?}: {out}{err}");
+            assert!(
+                err.starts_with("note: no .yaml or .yml files"),
+                "{args:?}: {err}"
+            );
+            if paths[0] == "--exclude" {
+                assert!(err.contains("skipped 1 file (1 excluded)"), "{err}");
+            }
+            match format {
+                "json" => {
+                    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+                    assert_eq!(v["findings"], serde_json::json!([]));
+                    assert_eq!(v["summary"]["files"], 0);
+                }
+                "sarif" => {
+                    let v: serde_json::Value = serde_json::from_str(&out).expect("SARIF");
+                    assert_eq!(v["version"], "2.1.0");
+                    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+                }
+                "gitlab" => assert_eq!(out.trim(), "[]"),
+                "github" => assert!(out.starts_with("::notice title=akbp::checked 0 files")),
+                _ => assert!(summary(&out).starts_with("checked 0 files")),
+            }
+            args.insert(1, "--no-files-is-error");
+            let (code, out2, err) = akbp(dir.path(), &args);
+            assert_eq!(code, 2, "{args:?}");
+            assert!(err.starts_with("error: no .yaml or .yml files"), "{err}");
+            assert_eq!(out2, out, "the same report with --no-files-is-error");
+        }
+    }
+    // A path that does not exist is still a failed run, not an empty one.
+    let (code, _, err) = akbp(dir.path(), &["validate", "missing"]);
+    assert_eq!(code, 2, "{err}");
 }
 
 /// The streamed walk keeps the order of a sorted depth-first walk (files and folders of one
