@@ -257,6 +257,11 @@ pub struct ValidateArgs {
     /// List the files a folder search skipped, with the reason.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Exit 2 when no file is left to check (an empty folder, or everything excluded or
+    /// ignored). Without it such a run writes an empty report, says so on standard error
+    /// and exits 0.
+    #[arg(long)]
+    pub no_files_is_error: bool,
     /// Colour the human report: auto (on a terminal, unless NO_COLOR is set or
     /// CLICOLOR_FORCE forces it), always, never. An explicit choice wins over both.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -469,26 +474,6 @@ fn validate(args: ValidateArgs) -> i32 {
             return 2;
         }
     };
-    if chunk.is_empty() {
-        let summary = report::Summary::default().skipping_tally(&skipped);
-        match summary.skipped_phrase() {
-            None => say(
-                "error: ",
-                "no .yaml or .yml files found under the given paths",
-            ),
-            Some(phrase) => say(
-                "error: ",
-                format!(
-                    "no .yaml or .yml files left to check under the given paths; {phrase} \
-                     (--verbose lists them)"
-                ),
-            ),
-        }
-        if args.verbose {
-            eprint!("{}", report::human::skipped_list(skipped.names()));
-        }
-        return 2;
-    }
     let color = report::use_color(
         match args.color {
             ColorChoice::Always => Some(true),
@@ -510,6 +495,42 @@ fn validate(args: ValidateArgs) -> i32 {
             verbose: args.verbose,
         }),
     };
+    // Nothing left to check (an empty folder, or every file excluded or ignored): the run
+    // still writes a valid, empty report, so a CI step that uploads it (SARIF, GitLab Code
+    // Quality) does not break, and passes with a note, unless --no-files-is-error.
+    if chunk.is_empty() {
+        let summary = report::Summary::default().skipping_tally(&skipped);
+        let what = match summary.skipped_phrase() {
+            None => "no .yaml or .yml files found under the given paths".to_string(),
+            Some(phrase) if args.verbose => {
+                format!("no .yaml or .yml files left to check under the given paths; {phrase}")
+            }
+            Some(phrase) => format!(
+                "no .yaml or .yml files left to check under the given paths; {phrase} \
+                 (--verbose lists them)"
+            ),
+        };
+        let written = emit(&format.start(settings.run_target()));
+        if written != 0 {
+            return written;
+        }
+        let written = emit_with(|out| format.end_into(&summary, skipped.names(), out));
+        if written != 0 {
+            return written;
+        }
+        if args.verbose && args.format != ReportFormat::Human {
+            eprint!("{}", report::human::skipped_list(skipped.names()));
+        }
+        if args.no_files_is_error {
+            say("error: ", what);
+            return 2;
+        }
+        say(
+            "note: ",
+            format!("{what}; the report is empty (--no-files-is-error makes this exit 2)"),
+        );
+        return 0;
+    }
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
     // (and, for --verbose, the first skipped names) live across chunks.

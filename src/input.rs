@@ -2,7 +2,10 @@
 //! for stdin. authentik loads every `*.yaml` under its blueprint folders whatever ignore
 //! files say, so a folder walk skips only what git itself ignores (inside a git work tree),
 //! what `--exclude` names, dot-folders (authentik 2026.2.2 `blueprints_find` skips any path
-//! part starting with a dot) and special files; every skip but the dot rule is counted.
+//! part starting with a dot), special files and symbolic links that lead out of the folder;
+//! every skip but the dot rule is counted. A file git tracks is checked even when an
+//! ignore pattern matches it (git ignores only untracked files): git itself says which
+//! files it tracks (`git ls-files`).
 
 use std::path::{Path, PathBuf};
 
@@ -286,6 +289,39 @@ fn kept_by_git(root: &Path) -> Vec<u64> {
     kept
 }
 
+/// Hashes of the `.yaml`/`.yml` files git tracks under `root`, as `git ls-files` lists
+/// them (paths relative to `root`, joined to it as the walk joins names), sorted; `None`
+/// when git cannot be asked (not installed, or it refuses the folder).
+fn tracked_by_git(root: &Path) -> Option<Vec<u64>> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "-z", "--cached", "--"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut tracked = Vec::new();
+    let out = std::io::BufReader::new(child.stdout.take()?);
+    for name in out.split(0) {
+        let name = name.ok()?;
+        let rel = name_of(&name);
+        let rel = Path::new(rel);
+        if is_yaml(rel) {
+            tracked.push(path_hash(&root.join(rel)));
+        }
+    }
+    if !child.wait().ok()?.success() {
+        return None;
+    }
+    tracked.sort_unstable();
+    tracked.dedup();
+    tracked.shrink_to_fit();
+    Some(tracked)
+}
+
 fn path_hash(path: &Path) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -548,6 +584,12 @@ struct Tree {
     folders_only: bool,
     /// Entries a listing holds at once ([`LISTING_BOUND`]; smaller in tests).
     bound: usize,
+    /// The walked folder with every link resolved: a link whose target is not under it
+    /// is not followed.
+    real_root: Option<PathBuf>,
+    /// Every folder entered (device and inode): reached again through another link, a
+    /// folder is not walked twice, so links cannot multiply the walk.
+    visited: std::collections::HashSet<(u64, u64)>,
 }
 
 /// A step of [`Tree`].
@@ -560,6 +602,10 @@ enum Step {
     Problem {
         path: PathBuf,
         reason: String,
+    },
+    /// A symbolic link whose target is outside the walked folder: not followed.
+    Outside {
+        path: PathBuf,
     },
     /// A folder entered, and what its listing noticed.
     Entered {
@@ -574,6 +620,8 @@ impl Tree {
             stack: Vec::new(),
             folders_only,
             bound,
+            real_root: root.canonicalize().ok(),
+            visited: std::collections::HashSet::new(),
         };
         let first = tree.enter(root);
         (tree, first)
@@ -590,6 +638,10 @@ impl Tree {
                                 .into(),
                         });
                     }
+                    // Walked already under another name (a link beside its target).
+                    if !self.visited.insert(id) {
+                        return None;
+                    }
                 }
                 self.stack.push(listing);
                 Some(Step::Entered { dir, noticed })
@@ -599,6 +651,19 @@ impl Tree {
                 reason: crate::read::io_reason(&e),
             }),
         }
+    }
+}
+
+impl Tree {
+    /// What a symbolic link leads to, and whether that is inside the walked folder.
+    fn link_target(&self, path: &Path) -> std::io::Result<(std::fs::Metadata, bool)> {
+        let target = path.canonicalize()?;
+        let meta = std::fs::metadata(&target)?;
+        let inside = self
+            .real_root
+            .as_ref()
+            .is_none_or(|root| target.starts_with(root));
+        Ok((meta, inside))
     }
 }
 
@@ -630,22 +695,29 @@ impl Iterator for Tree {
                 &top.names[start as usize..start as usize + len as usize],
             ));
             let kind = match kind {
-                Kind::Symlink => match std::fs::metadata(&path) {
+                Kind::Symlink => match self.link_target(&path) {
                     Err(e) => {
                         return Some(Step::Problem {
                             reason: crate::read::io_reason(&e),
                             path,
                         })
                     }
-                    Ok(m) if m.is_dir() => Kind::Dir,
-                    Ok(_) if self.folders_only || !is_yaml(&path) => continue,
-                    Ok(m) if m.is_file() => Kind::File,
+                    Ok((m, _)) if !m.is_dir() && (self.folders_only || !is_yaml(&path)) => continue,
+                    // Out of the walked folder: reported, never followed or opened.
+                    Ok((_, false)) if self.folders_only => continue,
+                    Ok((_, false)) => return Some(Step::Outside { path }),
+                    Ok((m, true)) if m.is_dir() => Kind::Dir,
+                    Ok((m, true)) if m.is_file() => Kind::File,
                     Ok(_) => Kind::Special,
                 },
                 k => k,
             };
             return match kind {
-                Kind::Dir => self.enter(path),
+                // A folder walked already yields no step: go on with the next entry.
+                Kind::Dir => match self.enter(path) {
+                    Some(step) => Some(step),
+                    None => continue,
+                },
                 _ => Some(Step::File {
                     path,
                     regular: kind == Kind::File,
@@ -661,6 +733,8 @@ struct FolderWalk {
     exclude: ignore::gitignore::Gitignore,
     /// Hashes of the paths git lets through, sorted; `None` when git ignores nothing here.
     kept: Option<Vec<u64>>,
+    /// Hashes of the paths git tracks, sorted: checked whatever an ignore pattern says.
+    tracked: Vec<u64>,
     tree: Tree,
     /// Found before the first file: problems with ignore files, the root's own problem.
     pending: std::collections::VecDeque<Found>,
@@ -674,15 +748,23 @@ impl FolderWalk {
             .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty());
         let mut pending = std::collections::VecDeque::new();
         let mut kept = None;
+        let mut tracked = Vec::new();
         if !selection.no_ignore {
             // Every ignore file git would read is checked before git's rules are read: a
             // survey of the folders, keeping nothing but what it notices.
             let mut ignore_files = ancestor_ignore_files(&root);
-            let mut git = under_git(&root);
+            // The work trees whose files git tracks: the one around the folder, and each
+            // nested one (a folder holding `.git`).
+            let mut work_trees = Vec::new();
+            if under_git(&root) {
+                work_trees.push(root.clone());
+            }
             let (survey, first) = Tree::new(root.clone(), true, LISTING_BOUND);
             for step in first.into_iter().chain(survey) {
                 if let Step::Entered { dir, noticed } = step {
-                    git |= noticed.git;
+                    if noticed.git && !work_trees.contains(&dir) {
+                        work_trees.push(dir.clone());
+                    }
                     if noticed.gitignore {
                         ignore_files.push(dir.join(".gitignore"));
                     }
@@ -702,8 +784,17 @@ impl FolderWalk {
                     }));
                 }
             }
-            if honour_git && git {
-                kept = Some(kept_by_git(&root));
+            if honour_git && !work_trees.is_empty() {
+                // Ignore patterns apply to untracked files only; when git cannot say which
+                // files it tracks, nothing is skipped as ignored (in doubt, check).
+                let asked: Option<Vec<Vec<u64>>> =
+                    work_trees.iter().map(|w| tracked_by_git(w)).collect();
+                if let Some(lists) = asked {
+                    tracked = lists.concat();
+                    tracked.sort_unstable();
+                    tracked.dedup();
+                    kept = Some(kept_by_git(&root));
+                }
             }
         }
         let (tree, first) = Tree::new(root.clone(), false, LISTING_BOUND);
@@ -711,6 +802,7 @@ impl FolderWalk {
             root,
             exclude,
             kept,
+            tracked,
             tree,
             pending,
         };
@@ -729,6 +821,10 @@ impl FolderWalk {
                 name: display(&path),
                 reason,
             })),
+            Step::Outside { path } => Some(Found::Skipped(Skipped {
+                name: display(&path),
+                reason: SkipReason::LinkOutside,
+            })),
             Step::File { path, regular } => {
                 let relative = path.strip_prefix(&self.root).unwrap_or(&path);
                 let excluded = !relative.has_root()
@@ -738,11 +834,10 @@ impl FolderWalk {
                         .is_ignore();
                 let reason = if excluded {
                     Some(SkipReason::Excluded)
-                } else if self
-                    .kept
-                    .as_ref()
-                    .is_some_and(|k| k.binary_search(&path_hash(&path)).is_err())
-                {
+                } else if self.kept.as_ref().is_some_and(|k| {
+                    let h = path_hash(&path);
+                    k.binary_search(&h).is_err() && self.tracked.binary_search(&h).is_err()
+                }) {
                     Some(SkipReason::Ignored)
                 } else if !regular {
                     Some(SkipReason::SpecialFile)
@@ -795,6 +890,7 @@ mod tests {
                 Step::File { path, regular } => format!("file {} {regular}", path.display()),
                 Step::Entered { dir, .. } => format!("dir {}", dir.display()),
                 Step::Problem { path, reason } => format!("problem {} {reason}", path.display()),
+                Step::Outside { path } => format!("outside {}", path.display()),
             })
             .collect()
     }

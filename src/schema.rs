@@ -198,7 +198,12 @@ pub fn to_json(node: &Node, pointer: &str, tagged: &mut Vec<String>) -> Value {
         NodeKind::Map(pairs) => {
             let mut m = Map::new();
             for p in pairs {
-                let k = p.key.scalar_text().unwrap_or("").to_string();
+                let k = p
+                    .key
+                    .key_str()
+                    .or_else(|| p.key.scalar_text())
+                    .unwrap_or("")
+                    .to_string();
                 let esc = k.replace('~', "~0").replace('/', "~1");
                 let v = to_json(&p.value, &format!("{pointer}/{esc}"), tagged);
                 m.insert(k, v);

@@ -152,16 +152,21 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
         }
         Input::Unreadable { .. } => return index,
     };
-    let Ok(docs) =
-        read::read_source(fs, path, &path.display().to_string()).and_then(load::parse_stream)
+    let Ok(source) = read::read_source(fs, path, &path.display().to_string()) else {
+        return index;
+    };
+    // authentik loads one document per file; several fail to load (read_file says so).
+    let akbp_core::wrapper::FileContents::Documents { docs, alone } =
+        akbp_core::wrapper::read_file(&source)
     else {
         return index;
     };
-    let single = docs.len() == 1;
-    for doc in docs {
-        match akbp_core::wrapper::classify(doc) {
-            // authentik loads one document per file; several fail to load.
-            akbp_core::wrapper::Found::Blueprint(doc) if single => {
+    for found in docs
+        .into_iter()
+        .flat_map(|d| akbp_core::wrapper::classify(d, alone))
+    {
+        match found {
+            akbp_core::wrapper::Found::Blueprint(doc) => {
                 let paths = instance_paths(path, roots);
                 let (name, instantiated) = discovered(&doc);
                 // No metadata: authentik names the instance by its path.

@@ -10,53 +10,13 @@
 //! into target/recipes-venv). Outside CI a missing tool skips with a message; in CI
 //! (`CI=true`) it fails.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 fn in_ci() -> bool {
     std::env::var("CI").as_deref() == Ok("true")
-}
-
-/// The release archive of this test's binary (stripped: the debug build is over 100 MB),
-/// packed once by tools/release-archive.sh for every test here.
-fn archive() -> &'static Path {
-    static ARCHIVE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = ARCHIVE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let binary = dir.path().join("akbp");
-        let stripped = Command::new("strip")
-            .arg("-o")
-            .arg(&binary)
-            .arg(env!("CARGO_BIN_EXE_akbp"))
-            .status()
-            .is_ok_and(|s| s.success());
-        if !stripped {
-            std::fs::copy(env!("CARGO_BIN_EXE_akbp"), &binary).expect("copy the binary");
-        }
-        let out = Command::new("bash")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/release-archive.sh"))
-            .arg("--binary")
-            .arg(&binary)
-            .arg("--out")
-            .arg(dir.path())
-            .output()
-            .expect("run release-archive.sh");
-        assert!(
-            out.status.success(),
-            "release-archive.sh: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = PathBuf::from(
-            String::from_utf8(out.stdout)
-                .unwrap()
-                .lines()
-                .last()
-                .unwrap(),
-        );
-        (dir, path)
-    });
-    path
 }
 
 /// Runs tools/ci_recipes.py with these arguments; panics with its output on failure.
@@ -77,7 +37,7 @@ fn recipes(args: &[&str]) {
     let out = Command::new("python3")
         .arg(root.join("tools/ci_recipes.py"))
         .arg("--archive")
-        .arg(archive())
+        .arg(common::release_archive())
         .args(args)
         .current_dir(root)
         .output()

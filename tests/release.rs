@@ -5,9 +5,10 @@
 //! environment). The full static build (`bash tools/release-archive.sh`, then the check
 //! with `--static`) takes minutes, so CI runs only this; see docs: Release.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,38 +28,8 @@ fn bash(script: &str, args: &[&Path]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-/// Packs a stripped copy of the test binary (the debug build is over 100 MB with its
-/// debug info) into `dir`; returns the archive's path.
-fn pack(dir: &Path) -> PathBuf {
-    let binary = dir.join("akbp");
-    let stripped = Command::new("strip")
-        .arg("-o")
-        .arg(&binary)
-        .arg(env!("CARGO_BIN_EXE_akbp"))
-        .status()
-        .is_ok_and(|s| s.success());
-    if !stripped {
-        std::fs::copy(env!("CARGO_BIN_EXE_akbp"), &binary).expect("copy the binary");
-    }
-    let out = dir.join("out");
-    let (ok, text) = bash(
-        "tools/release-archive.sh",
-        &[Path::new("--binary"), &binary, Path::new("--out"), &out],
-    );
-    assert!(ok, "release-archive.sh failed:\n{text}");
-    PathBuf::from(text.lines().last().expect("the archive's path").trim())
-}
-
-/// One archive of the test binary for every test here (packing takes seconds); a test
-/// that changes it works on a copy.
 fn archive() -> &'static Path {
-    static ARCHIVE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = ARCHIVE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = pack(dir.path());
-        (dir, path)
-    });
-    path
+    common::release_archive()
 }
 
 /// A copy of the archive and its .sha256 in `dir`.

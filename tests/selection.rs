@@ -7,6 +7,8 @@ use std::process::Command;
 
 const GOOD: &str =
     "version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n";
+const BAD_MODEL: &str =
+    "version: 1\nentries:\n  - model: authentik_core.grup\n    identifiers: {name: x}\n";
 
 fn akbp(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
@@ -148,17 +150,57 @@ fn a_bad_exclude_glob_is_a_usage_error() {
     assert!(out.is_empty());
 }
 
+/// An empty folder, or one whose every file is excluded, is not a failed run (issue 22):
+/// each format writes its valid empty report, standard error says why nothing was
+/// checked, and the exit code is 0; `--no-files-is-error` makes it 2, report and all.
 #[test]
-fn everything_skipped_is_a_run_failure_that_says_why() {
-    let dir = folder(&[("bp/a.yaml", GOOD)]);
-    let (code, _, err) = akbp(dir.path(), &["validate", "--exclude", "*.yaml", "bp"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("skipped 1 file (1 excluded)"), "{err}");
+fn nothing_to_check_writes_an_empty_report_and_passes() {
+    let dir = folder(&[("bp/a.yaml", GOOD), ("empty/.keep", "")]);
+    let runs: [&[&str]; 2] = [&["empty"], &["--exclude", "*.yaml", "bp"]];
+    for paths in runs {
+        for format in ["json", "sarif", "gitlab", "github", "concise", "human"] {
+            let mut args = vec!["validate", "--format", format];
+            args.extend_from_slice(paths);
+            let (code, out, err) = akbp(dir.path(), &args);
+            assert_eq!(code, 0, "{args:?}: {out}{err}");
+            assert!(
+                err.starts_with("note: no .yaml or .yml files"),
+                "{args:?}: {err}"
+            );
+            if paths[0] == "--exclude" {
+                assert!(err.contains("skipped 1 file (1 excluded)"), "{err}");
+            }
+            match format {
+                "json" => {
+                    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+                    assert_eq!(v["findings"], serde_json::json!([]));
+                    assert_eq!(v["summary"]["files"], 0);
+                }
+                "sarif" => {
+                    let v: serde_json::Value = serde_json::from_str(&out).expect("SARIF");
+                    assert_eq!(v["version"], "2.1.0");
+                    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+                }
+                "gitlab" => assert_eq!(out.trim(), "[]"),
+                "github" => assert!(out.starts_with("::notice title=akbp::checked 0 files")),
+                _ => assert!(summary(&out).starts_with("checked 0 files")),
+            }
+            args.insert(1, "--no-files-is-error");
+            let (code, out2, err) = akbp(dir.path(), &args);
+            assert_eq!(code, 2, "{args:?}");
+            assert!(err.starts_with("error: no .yaml or .yml files"), "{err}");
+            assert_eq!(out2, out, "the same report with --no-files-is-error");
+        }
+    }
+    // A path that does not exist is still a failed run, not an empty one.
+    let (code, _, err) = akbp(dir.path(), &["validate", "missing"]);
+    assert_eq!(code, 2, "{err}");
 }
 
 /// The streamed walk keeps the order of a sorted depth-first walk (files and folders of one
 /// folder interleaved by name, each folder's contents right after it), with git's rules, a
-/// nested work tree, links followed, and dot-names left out.
+/// nested work tree, a link to a folder walked already not walked again, and dot-names left
+/// out.
 #[test]
 fn the_streamed_walk_is_sorted_depth_first_with_git_rules() {
     let dir = folder(&[
@@ -196,9 +238,7 @@ fn the_streamed_walk_is_sorted_depth_first_with_git_rules() {
         "b.yaml",
         "free/free.yaml",
     ];
-    if cfg!(unix) {
-        want.extend(["link/a/z.yml", "link/c.yaml"]);
-    }
+    // `link` leads to `b`, walked already: each folder is walked once.
     want.push("repo/keep.yaml");
     assert_eq!(inputs, want);
     let skipped: Vec<(String, akbp::input::SkipReason)> = found
@@ -316,4 +356,89 @@ fn a_folder_larger_than_one_listing_keeps_the_sorted_depth_first_order() {
         assert!(found.skipped.is_empty());
     }
     assert_eq!(want[..3], ["N.yaml", "n0/a.yaml", "n0/b.yml"]);
+}
+
+/// git ignores only untracked files: a tracked file that an ignore pattern matches is
+/// still in the repository, and authentik loads it. git itself says what it tracks.
+#[test]
+fn a_tracked_file_is_checked_even_when_an_ignore_pattern_matches_it() {
+    let dir = folder(&[
+        ("bp/tracked.yaml", BAD_MODEL),
+        ("bp/untracked.yaml", GOOD),
+        ("bp/sub/tracked.yml", BAD_MODEL),
+    ]);
+    let bp = dir.path().join("bp");
+    git_init(&bp);
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .current_dir(&bp)
+            .status()
+            .expect("git runs")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["add", "tracked.yaml", "sub/tracked.yml"]);
+    git(&["commit", "-q", "-m", "x"]);
+    std::fs::write(bp.join(".gitignore"), "*.yaml\n*.yml\n").unwrap();
+    let (code, out, err) = akbp(dir.path(), &["validate", "bp"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("bp/tracked.yaml:"), "{out}");
+    assert!(out.contains("bp/sub/tracked.yml:"), "{out}");
+    assert_eq!(
+        summary(&out),
+        "checked 2 files: 2 errors, 0 warnings, 1 info; skipped 1 file (1 ignored by git)"
+    );
+}
+
+/// A link that leads out of the folder is not followed (a pull request cannot make akbp
+/// read, and print, a file elsewhere) but reported and counted; a link to a FIFO is never
+/// opened; links that lead back or beside each other never make the walk loop or repeat.
+#[cfg(unix)]
+#[test]
+fn links_never_leave_the_folder_nor_loop() {
+    use std::os::unix::fs::symlink;
+    let dir = folder(&[
+        ("out/secret.yaml", BAD_MODEL),
+        ("bp/sub/in.yaml", BAD_MODEL),
+    ]);
+    let bp = dir.path().join("bp");
+    symlink("../out/secret.yaml", bp.join("out.yaml")).unwrap();
+    symlink("../out", bp.join("outdir")).unwrap();
+    symlink("/etc/passwd", bp.join("passwd.yaml")).unwrap();
+    symlink("/dev/zero", bp.join("zero.yaml")).unwrap();
+    let fifo = bp.join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    symlink("pipe", bp.join("pipe.yaml")).unwrap();
+    // Each level links twice to the next: 2^24 paths if links were walked again.
+    let mut level = bp.join("deep");
+    std::fs::create_dir(&level).unwrap();
+    for i in 0..24 {
+        let next = level.join(format!("l{i}"));
+        std::fs::create_dir(&next).unwrap();
+        symlink(format!("l{i}"), level.join(format!("a{i}"))).unwrap();
+        symlink(format!("l{i}"), level.join(format!("b{i}"))).unwrap();
+        level = next;
+    }
+    std::fs::write(level.join("leaf.yaml"), BAD_MODEL).unwrap();
+    let (code, out, err) = akbp(dir.path(), &["validate", "-v", "bp"]);
+    assert_eq!(code, 1, "{out}{err}");
+    for outside in ["bp/out.yaml", "bp/outdir", "bp/passwd.yaml", "bp/zero.yaml"] {
+        assert!(
+            out.contains(&format!("skipped {outside} (link outside the folder)")),
+            "{outside}: {out}"
+        );
+    }
+    assert!(!out.contains("secret.yaml:"), "{out}");
+    assert!(out.contains("skipped bp/pipe.yaml (special file)"), "{out}");
+    assert_eq!(out.matches("leaf.yaml:").count(), 1, "{out}");
+    assert_eq!(
+        summary(&out),
+        "checked 2 files: 2 errors, 0 warnings; skipped 5 files (1 special file, 4 link outside the folder)"
+    );
 }

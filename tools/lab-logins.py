@@ -1197,6 +1197,7 @@ def stop_on_term(signum, frame):
 
 
 def main() -> None:
+    global ROOT
     signal.signal(signal.SIGTERM, stop_on_term)
     signal.signal(signal.SIGINT, stop_on_term)
     ap = argparse.ArgumentParser()
@@ -1206,7 +1207,12 @@ def main() -> None:
     ap.add_argument("--no-negative", action="store_true", help="skip the negative controls")
     ap.add_argument("--jobs", type=int, default=4, help="logins at once (default 4)")
     ap.add_argument("--dry-run", action="store_true", help="generate and plan the batches only")
+    ap.add_argument("--root", help="another checkout whose blueprints/ and catalog/ to use (--only runs only)")
     args = ap.parse_args()
+    if args.root:
+        if not args.only:
+            sys.exit("--root is for trying another checkout: give --only too (nothing is written)")
+        ROOT = os.path.abspath(args.root)
     only = set(args.only.split(",")) if args.only else None
     started = time.time()
     tmp = tempfile.mkdtemp(prefix="lab-logins-")

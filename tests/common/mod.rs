@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests that replay `tools/lab-*.py`.
+//! Helpers shared by the integration tests: the ones that replay `tools/lab-*.py`, and the
+//! release archive of the test binary (tests/release.rs, tests/recipes.rs).
 #![allow(dead_code)] // each test binary uses its own subset
 
 /// The header line that names the command a catalog blueprint was made with.
@@ -62,4 +63,44 @@ pub fn catalog_blueprints(root: &std::path::Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The release archive of this test binary, packed once per test binary by
+/// `tools/release-archive.sh --binary` exactly as release.yml packs a release build, its
+/// `.sha256` beside it. The binary is a stripped copy (the debug build is over 100 MB with
+/// its debug info, which would make packing take long).
+pub fn release_archive() -> &'static std::path::Path {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    static ARCHIVE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = ARCHIVE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("akbp");
+        let stripped = Command::new("strip")
+            .arg("-o")
+            .arg(&binary)
+            .arg(env!("CARGO_BIN_EXE_akbp"))
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stripped {
+            std::fs::copy(env!("CARGO_BIN_EXE_akbp"), &binary).expect("copy the binary");
+        }
+        let out = Command::new("bash")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/release-archive.sh"))
+            .arg("--binary")
+            .arg(&binary)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .expect("run tools/release-archive.sh");
+        assert!(
+            out.status.success(),
+            "release-archive.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let path = PathBuf::from(stdout.lines().last().expect("the archive's path").trim());
+        (dir, path)
+    });
+    path
 }

@@ -1,15 +1,22 @@
 //! Where blueprints live: a YAML document is a blueprint itself, a Kubernetes object
-//! that wraps one (a ConfigMap's `data`, a Secret's `stringData` or base64 `data`, a
-//! custom resource of a blueprint operator whose `spec` carries one as text or as
-//! structure), or something else (a compose file, Helm values, a Deployment).
+//! that wraps one (a ConfigMap's `data` or base64 `binaryData`, a Secret's `stringData`
+//! or base64 `data`, the items of a `kind: List`, a custom resource of a blueprint
+//! operator whose `spec` carries one as text or as structure), or something else (a
+//! compose file, Helm values, a Deployment).
 //!
-//! A value is blueprint text when it parses to a mapping with `entries`, or with
-//! `version` and `metadata`: the keys authentik's importer reads
-//! (authentik/blueprints/v1/importer.py, `Blueprint` in common.py). Nothing here checks
-//! a blueprint; it only finds them and says how their positions map to the outer file.
+//! Keys are read as PyYAML builds them ([`Node::get`], [`Node::key_str`]), so no spelling
+//! hides `entries`, `kind` or `data`. A document is a blueprint when it has the keys
+//! authentik's importer reads (authentik/blueprints/v1/importer.py, `Blueprint` in
+//! common.py), `apiVersion` and `kind` or not: authentik loads any `*.yaml` under its
+//! folders. A ConfigMap or Secret value mounted as a `*.yaml` file is checked, or
+//! reported as unreadable, whatever it holds. Nothing here checks a blueprint; it only
+//! finds them and says how their positions map to the outer file.
 
 use crate::load::node::KNOWN_TAGS;
-use crate::load::{self, Document, LoadError, Node, ScalarStyle, SourceFile, Span};
+use crate::load::template::template_at;
+use crate::load::{
+    self, Document, LoadError, LoadErrorKind, Node, NodeKind, Pair, ScalarStyle, SourceFile, Span,
+};
 
 /// The Kubernetes kind of a wrapper, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,11 +85,13 @@ pub struct EmbeddedText {
     /// The text; decoded Secret data is a secret and never shown.
     pub text: String,
     pub map: PositionMap,
+    /// Written in base64 (`binaryData`, a Secret's `data`): positions are approximate.
+    pub base64: bool,
     /// From a Secret: its content must never appear in messages or excerpts.
     pub secret: bool,
     /// Outer spans to mask in excerpts (a Secret's values, line by line).
     pub redactions: Vec<Span>,
-    /// The text parsed on its own (positions are inner), or why it failed.
+    /// The text parsed on its own (positions are inner), or why it cannot be read.
     pub parsed: Result<Document, LoadError>,
 }
 
@@ -103,21 +112,92 @@ pub enum Found {
     Other { what: String },
 }
 
+/// What one file holds, as authentik reads it (the file is one blueprint document) and
+/// as Kubernetes reads it (a manifest: every document a Kubernetes object).
+#[derive(Debug)]
+pub enum FileContents {
+    /// The documents to [`classify`], in order: one blueprint document, or every object
+    /// of a manifest. `alone`: the file is that one document, so authentik can read it
+    /// as a blueprint (a stream of several is never one, empty documents included).
+    Documents { docs: Vec<Document>, alone: bool },
+    /// The file cannot be read as either: a syntax error, several documents that are
+    /// not all Kubernetes objects, an empty file.
+    Failed(LoadError),
+    /// A syntax error that template syntax explains at its place: the template
+    /// expression.
+    Template(Span),
+}
+
+/// Read one file: parse it and decide whether it is one blueprint document or a
+/// manifest.
+pub fn read_file(source: &SourceFile) -> FileContents {
+    let stream = match load::parse_stream(source.clone()) {
+        Ok(stream) => stream,
+        Err(e) => {
+            return match template_at(source, &e) {
+                Some(at) => FileContents::Template(at),
+                None => FileContents::Failed(e),
+            }
+        }
+    };
+    // A file of several documents is a manifest only when every one of them is a
+    // Kubernetes object; otherwise it is one blueprint that PyYAML refuses ("expected a
+    // single document in the stream"), whatever the others hold, empty ones included.
+    let manifest = stream.docs.iter().all(|d| is_k8s_object(&d.root).is_some());
+    if stream.count > 1 && !manifest {
+        if let Err(e) = load::parse(source.clone()) {
+            return FileContents::Failed(e);
+        }
+    }
+    FileContents::Documents {
+        alone: stream.count == 1,
+        docs: stream.docs,
+    }
+}
+
+/// The keys at the top of a document, looking through a tag on it: PyYAML builds a
+/// `!!set` or an authentik tag's mapping from the same keys, and `!!omap`/`!!pairs`
+/// from one-key mappings, and a file meant as a blueprint stays one.
+fn top_pairs(root: &Node) -> Vec<&Pair> {
+    match &root.kind {
+        NodeKind::Map(pairs) => pairs.iter().collect(),
+        NodeKind::Seq(items) if root.tag.is_some() => items
+            .iter()
+            .filter_map(Node::as_map)
+            .filter(|m| m.len() == 1)
+            .flatten()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn top_get<'n>(pairs: &[&'n Pair], key: &str) -> Option<&'n Node> {
+    pairs
+        .iter()
+        .rev()
+        .find(|p| p.key.key_str() == Some(key))
+        .map(|p| &p.value)
+}
+
 /// Whether a document root reads as a blueprint to authentik, or is meant as one.
 ///
 /// authentik reads `version`, `metadata`, `context` and `entries`. A mapping with
 /// `entries`, or `version` and `metadata`, is a blueprint. So is a mapping that uses
 /// authentik's tags (`!KeyOf`, `!Find`...), and one with a near-miss of `entries` or
 /// `metadata` (`entires:`) next to `version` or to items with `model`: a misspelt
-/// blueprint is checked, so the typo is reported, not skipped.
+/// blueprint is checked, so the typo is reported, not skipped. A Kubernetes object
+/// (`apiVersion` and `kind`) is a blueprint too when it has `entries`, `version` or
+/// `context`; its `metadata` is Kubernetes' own, and a blueprint with nothing else
+/// applies nothing.
 pub fn is_blueprint(root: &Node) -> bool {
-    let Some(pairs) = root.as_map() else {
-        return false;
-    };
-    if root.get("apiVersion").is_some() && root.get("kind").is_some() {
+    let pairs = top_pairs(root);
+    if pairs.is_empty() && root.as_map().is_none() {
         return false;
     }
-    let has = |k: &str| root.get(k).is_some();
+    let has = |k: &str| top_get(&pairs, k).is_some();
+    if is_k8s_object(root).is_some() {
+        return has("entries") || has("version") || has("context");
+    }
     if has("entries") || (has("version") && has("metadata")) {
         return true;
     }
@@ -138,7 +218,7 @@ pub fn is_blueprint(root: &Node) -> bool {
             .is_some_and(|items| items.iter().any(|i| i.get("model").is_some()))
     };
     pairs.iter().any(|p| {
-        let Some(k) = p.key.scalar_text() else {
+        let Some(k) = p.key.key_str() else {
             return false;
         };
         let near = ["entries", "metadata"]
@@ -148,65 +228,94 @@ pub fn is_blueprint(root: &Node) -> bool {
     })
 }
 
-fn is_k8s_object(root: &Node) -> Option<String> {
+/// The `kind` of a Kubernetes object: a mapping with `apiVersion` and a string `kind`.
+fn is_k8s_object(root: &Node) -> Option<&str> {
     root.get("apiVersion")?;
-    root.get("kind")?.as_str().map(str::to_string)
+    root.get("kind")?.as_str()
 }
 
-/// Blueprint text: a single YAML document that is a blueprint.
-fn blueprint_text(text: &str) -> Option<Result<Document, LoadError>> {
-    // Cheap pre-check: authentik's keys must appear somewhere.
-    if !(text.contains("entries") || text.contains("metadata") || text.contains("version")) {
-        return None;
-    }
-    match load::parse(SourceFile::new("<embedded>", text.to_string())) {
-        Ok(doc) if is_blueprint(&doc.root) => Some(Ok(doc)),
-        Ok(_) => None,
-        // Broken YAML that still names authentik's keys and a model is a broken blueprint.
-        Err(e) if text.contains("entries:") && text.contains("model:") => Some(Err(e)),
-        Err(_) => None,
-    }
+/// How deep `kind: List` items may nest.
+const MAX_LIST_DEPTH: usize = 4;
+
+/// Classify one parsed document of a file: a blueprint, a wrapper holding some, both
+/// (a Kubernetes object with `entries`, alone in its file, is read by authentik as a
+/// blueprint), or neither. `alone`: the file holds this one document
+/// ([`FileContents::Documents`]).
+pub fn classify(doc: Document, alone: bool) -> Vec<Found> {
+    classify_in(doc, alone, 0)
 }
 
-/// Classify one parsed document of a file.
-pub fn classify(doc: Document) -> Found {
-    if is_blueprint(&doc.root) {
-        return Found::Blueprint(doc);
-    }
-    let Some(kind) = is_k8s_object(&doc.root) else {
-        return Found::Other {
-            what: describe_other(&doc.root),
-        };
+fn classify_in(doc: Document, alone: bool, depth: usize) -> Vec<Found> {
+    let mut out = Vec::new();
+    let Some(kind) = is_k8s_object(&doc.root).map(str::to_string) else {
+        if alone && is_blueprint(&doc.root) {
+            out.push(Found::Blueprint(doc));
+        } else {
+            out.push(Found::Other {
+                what: describe_other(&doc.root),
+            });
+        }
+        return out;
     };
+    if alone && is_blueprint(&doc.root) {
+        out.push(Found::Blueprint(doc.clone()));
+    }
+    if kind == "List" && depth < MAX_LIST_DEPTH {
+        // `kubectl apply` creates each item of a `kind: List` as its own object.
+        let items = doc
+            .root
+            .get("items")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        for item in items {
+            out.extend(classify_in(subtree(&doc, item), false, depth + 1));
+        }
+        if out.is_empty() {
+            out.push(Found::Other {
+                what: "a Kubernetes List without a blueprint".into(),
+            });
+        }
+        return out;
+    }
     let (layout, mut texts, trees) = match kind.as_str() {
-        "ConfigMap" => (
-            Layout::ConfigMap,
-            mapping_texts(&doc, "data", &Layout::ConfigMap, false),
-            Vec::new(),
-        ),
+        "ConfigMap" => {
+            let layout = Layout::ConfigMap;
+            let mut t = mapping_texts(&doc, "data", &layout, false, false);
+            t.extend(mapping_texts(&doc, "binaryData", &layout, false, true));
+            (layout, t, Vec::new())
+        }
         "Secret" => {
-            let mut t = mapping_texts(&doc, "stringData", &Layout::Secret, true);
-            t.extend(mapping_texts(&doc, "data", &Layout::Secret, true));
-            (Layout::Secret, t, Vec::new())
+            let layout = Layout::Secret;
+            let mut t = mapping_texts(&doc, "stringData", &layout, true, false);
+            // Kubernetes writes `stringData` over `data`: a key in both is mounted with
+            // the `stringData` value only.
+            let over: Vec<String> = t.iter().filter_map(|e| e.file_key.clone()).collect();
+            t.extend(
+                mapping_texts(&doc, "data", &layout, true, true)
+                    .into_iter()
+                    .filter(|e| e.file_key.as_ref().is_none_or(|k| !over.contains(k))),
+            );
+            (layout, t, Vec::new())
         }
         other => {
             let layout = Layout::CustomResource(other.to_string());
             let mut texts = Vec::new();
             let mut trees = Vec::new();
-            if let Some(spec) = doc.root.get_pair("spec") {
-                spec_blueprints(
-                    &doc,
-                    &spec.value,
-                    "spec",
-                    &layout,
-                    0,
-                    &mut texts,
-                    &mut trees,
-                );
+            if let Some(spec) = doc.root.get("spec") {
+                spec_blueprints(&doc, spec, "spec", &layout, 0, &mut texts, &mut trees);
             }
             (layout, texts, trees)
         }
     };
+    // A ConfigMap or Secret is mounted whole: once one value is a blueprint (or cannot be
+    // read), every `*.yaml` value lands in the same folder and authentik loads it too.
+    let holds = texts.iter().any(|t| match &t.parsed {
+        Ok(d) => is_blueprint(&d.root),
+        Err(_) => true,
+    });
+    if !holds {
+        texts.clear();
+    }
     texts.sort_by_key(|t| t.key_span.start);
     let mut redactions = Vec::new();
     if layout == Layout::Secret {
@@ -222,15 +331,40 @@ pub fn classify(doc: Document) -> Found {
         }
     }
     if texts.is_empty() && trees.is_empty() {
-        return Found::Other {
-            what: format!("a Kubernetes {kind} without a blueprint"),
-        };
+        if out.is_empty() {
+            out.push(Found::Other {
+                what: format!("a Kubernetes {kind} without a blueprint"),
+            });
+        }
+        return out;
     }
-    Found::Wrapper {
+    out.push(Found::Wrapper {
         layout,
         trees,
         texts,
         redactions,
+    });
+    out
+}
+
+/// A node of `doc` as a document of its own (spans stay those of the outer file).
+fn subtree(doc: &Document, node: &Node) -> Document {
+    Document {
+        source: doc.source.clone(),
+        root: node.clone(),
+        duplicate_keys: doc
+            .duplicate_keys
+            .iter()
+            .filter(|d| within(node.span, d.duplicate))
+            .cloned()
+            .collect(),
+        merge_keys: doc
+            .merge_keys
+            .iter()
+            .filter(|m| within(node.span, **m))
+            .copied()
+            .collect(),
+        comments: doc.comments.clone(),
     }
 }
 
@@ -244,34 +378,100 @@ fn describe_other(root: &Node) -> String {
     }
 }
 
-/// The blueprint texts under `section` (`data`, `stringData`) of a ConfigMap or Secret.
+/// Whether authentik's discovery loads a file of this name: `*.yaml`, not hidden
+/// (authentik/blueprints/v1/tasks.py `blueprints_find`, 2026.2.2: `rglob("**/*.yaml")`,
+/// skipping any path part that starts with a dot).
+pub fn discovered_name(key: &str) -> bool {
+    key.ends_with(".yaml") && !key.starts_with('.')
+}
+
+fn unreadable(kind: LoadErrorKind, message: String) -> Result<Document, LoadError> {
+    Err(LoadError {
+        kind,
+        message,
+        span: Span::empty(0),
+    })
+}
+
+/// The blueprint texts under `section` (`data`, `binaryData`, `stringData`) of a
+/// ConfigMap or Secret. Every value mounted as a file authentik discovers is kept:
+/// parsed, or with the reason it cannot be read. Values under other names are kept only
+/// when they parse as a blueprint (AKB110 says authentik never loads them).
 fn mapping_texts(
     doc: &Document,
     section: &str,
     layout: &Layout,
     secret: bool,
+    base64: bool,
 ) -> Vec<EmbeddedText> {
     let Some(pairs) = doc.root.get(section).and_then(Node::as_map) else {
         return Vec::new();
     };
-    let base64 = secret && section == "data";
     let mut out = Vec::new();
-    for p in pairs {
-        let (Some(key), Some(value)) = (p.key.scalar_text(), p.value.as_scalar()) else {
+    let mut seen: Vec<&str> = Vec::new();
+    // The last of duplicate keys is the one mounted, as PyYAML and Kubernetes keep it.
+    for p in pairs.iter().rev() {
+        let Some(key) = p.key.key_str() else {
             continue;
         };
-        let (text, map) = if base64 {
-            let Some(text) = decode_base64(&value.text).and_then(|b| String::from_utf8(b).ok())
-            else {
-                continue;
-            };
-            (text, PositionMap::Approximate { at: p.key.span })
-        } else {
-            (value.text.clone(), position_map(doc, &p.value, p.key.span))
-        };
-        let Some(parsed) = blueprint_text(&text) else {
+        if seen.contains(&key) {
             continue;
+        }
+        seen.push(key);
+        let mounted = discovered_name(key);
+        let value = p.value.as_str();
+        let (text, map, parsed) = match value {
+            None => {
+                if !mounted {
+                    continue;
+                }
+                let why = format!(
+                    "`{section}.{key}` must be a string for Kubernetes, found {}; the object cannot be applied",
+                    p.value.describe()
+                );
+                (
+                    String::new(),
+                    PositionMap::Approximate { at: p.key.span },
+                    unreadable(LoadErrorKind::Syntax, why),
+                )
+            }
+            Some(v) if base64 => {
+                let approximate = PositionMap::Approximate { at: p.key.span };
+                let decoded = decode_base64(v)
+                    .ok_or(LoadErrorKind::Syntax)
+                    .and_then(|b| String::from_utf8(b).map_err(|_| LoadErrorKind::NotUtf8));
+                match decoded {
+                    Ok(text) => {
+                        let parsed = parse_embedded(&text);
+                        (text, approximate, parsed)
+                    }
+                    Err(_) if !mounted => continue,
+                    Err(kind) => {
+                        let why = if kind == LoadErrorKind::Syntax {
+                            format!("`{section}.{key}` is not valid base64; Kubernetes refuses the object")
+                        } else {
+                            format!("`{section}.{key}` decodes to bytes that are not UTF-8; authentik cannot read the mounted file")
+                        };
+                        (String::new(), approximate, unreadable(kind, why))
+                    }
+                }
+            }
+            Some(v) => {
+                let parsed = parse_embedded(v);
+                (
+                    v.to_string(),
+                    position_map(doc, &p.value, p.key.span),
+                    parsed,
+                )
+            }
         };
+        let keep = match &parsed {
+            Ok(d) => mounted || is_blueprint(&d.root),
+            Err(e) => mounted && e.kind != LoadErrorKind::Empty,
+        };
+        if !keep {
+            continue;
+        }
         let redactions = if secret {
             line_spans(&doc.source, p.value.span)
         } else {
@@ -284,12 +484,30 @@ fn mapping_texts(
             key_span: p.key.span,
             text,
             map,
+            base64,
             secret,
             redactions,
             parsed,
         });
     }
+    out.reverse();
     out
+}
+
+/// Embedded text parsed as authentik reads a mounted file: one document.
+fn parse_embedded(text: &str) -> Result<Document, LoadError> {
+    load::parse(SourceFile::new("<embedded>", text.to_string()))
+}
+
+/// Blueprint text in a custom resource's `spec` string: parsed, or broken text that
+/// names authentik's keys (no mount rule says which strings an operator writes out).
+fn spec_text(text: &str) -> Option<Result<Document, LoadError>> {
+    match parse_embedded(text) {
+        Ok(doc) if is_blueprint(&doc.root) => Some(Ok(doc)),
+        Ok(_) => None,
+        Err(e) if text.contains("entries") && text.contains("model") => Some(Err(e)),
+        Err(_) => None,
+    }
 }
 
 /// Blueprints in a custom resource's `spec`: a mapping that is a blueprint (kept as a
@@ -308,42 +526,27 @@ fn spec_blueprints(
     }
     let Some(pairs) = node.as_map() else { return };
     for p in pairs {
-        let Some(key) = p.key.scalar_text() else {
+        let Some(key) = p.key.key_str() else {
             continue;
         };
         let here = format!("{path}.{key}");
-        if let Some(s) = p.value.as_scalar() {
-            if let Some(parsed) = blueprint_text(&s.text) {
+        if let Some(s) = p.value.as_str() {
+            if let Some(parsed) = spec_text(s) {
                 texts.push(EmbeddedText {
                     layout: layout.clone(),
                     key: here,
                     file_key: None,
                     key_span: p.key.span,
-                    text: s.text.clone(),
+                    text: s.to_string(),
                     map: position_map(doc, &p.value, p.key.span),
+                    base64: false,
                     secret: false,
                     redactions: Vec::new(),
                     parsed,
                 });
             }
         } else if is_blueprint(&p.value) {
-            trees.push(Document {
-                source: doc.source.clone(),
-                root: p.value.clone(),
-                duplicate_keys: doc
-                    .duplicate_keys
-                    .iter()
-                    .filter(|d| within(p.value.span, d.duplicate))
-                    .cloned()
-                    .collect(),
-                merge_keys: doc
-                    .merge_keys
-                    .iter()
-                    .filter(|m| within(p.value.span, **m))
-                    .copied()
-                    .collect(),
-                comments: doc.comments.clone(),
-            });
+            trees.push(subtree(doc, &p.value));
         } else {
             spec_blueprints(doc, &p.value, &here, layout, depth + 1, texts, trees);
         }

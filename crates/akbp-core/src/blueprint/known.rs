@@ -118,7 +118,7 @@ pub fn evaluate(doc: &Document, known: &Known) -> Option<Document> {
         .map(<[Pair]>::to_vec)
         .unwrap_or_default();
     for p in known.context.iter().flatten() {
-        context.retain(|c| c.key.scalar_text() != p.key.scalar_text());
+        context.retain(|c| c.key.dict_key().is_none() || c.key.dict_key() != p.key.dict_key());
         context.push(p.clone());
     }
     // The file's defaults are known values too once any are given.
@@ -187,7 +187,7 @@ impl Evaluator<'_> {
             }
             "!Context" => {
                 let ctx = self.context.as_ref()?;
-                match ctx.iter().rev().find(|p| p.key.scalar_text() == key) {
+                match ctx.iter().rev().find(|p| p.key.key_str() == key) {
                     Some(p) => self.resolved(&p.value)?,
                     None => self.resolved(default?)?,
                 }

@@ -56,8 +56,10 @@ impl<'d> Blueprint<'d> {
             .into_iter()
             .flatten()
             .map(|item| (item, None));
+        // The map form's sections in the order of the dict PyYAML builds: a section written
+        // twice keeps its first place and its last list.
         let sections = entries_node
-            .and_then(Node::as_map)
+            .map(Node::dict_pairs)
             .into_iter()
             .flatten()
             .flat_map(|p| {

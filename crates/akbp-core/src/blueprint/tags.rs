@@ -435,9 +435,11 @@ pub fn collect<'d>(root: &'d Node, entries: &[Entry<'d>]) -> Vec<TagUse<'d>> {
         visit(root, 0, None, "", &mut out);
         return out;
     };
+    // Only the `entries` PyYAML keeps (the last one) holds the entries.
+    let entries_pair = root.get_pair("entries");
     for p in pairs {
-        let section = p.key.scalar_text().unwrap_or("");
-        if section == "entries" && p.value.custom_tag().is_none() {
+        let section = p.key.key_str().unwrap_or("");
+        if entries_pair.is_some_and(|e| std::ptr::eq(e, p)) && p.value.custom_tag().is_none() {
             visit_entries(&p.value, entries, &mut out);
         } else {
             visit(&p.key, 0, None, section, &mut out);
@@ -451,7 +453,7 @@ fn visit_entries<'d>(node: &'d Node, entries: &[Entry<'d>], out: &mut Vec<TagUse
     for e in entries {
         if let Some(pairs) = e.node.as_map() {
             for p in pairs {
-                let key = p.key.scalar_text().unwrap_or("");
+                let key = p.key.key_str().unwrap_or("");
                 visit(&p.key, 0, Some(e.index), key, out);
                 visit(&p.value, 0, Some(e.index), key, out);
             }

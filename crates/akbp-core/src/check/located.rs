@@ -3,8 +3,8 @@
 //! Findings inside embedded text are moved to the outer file's positions.
 
 use super::mask::Secrets;
-use crate::load::{self, Document, LoadErrorKind, SourceFile, Span};
-use crate::wrapper::{self, EmbeddedText, Found, PositionMap};
+use crate::load::{Document, SourceFile, Span};
+use crate::wrapper::{self, EmbeddedText, FileContents, Found, PositionMap};
 
 use super::document::{check_document_in, mask_values};
 use super::file_report::{failed_file, load_error_rule, FileReport, MAX_KEPT_PER_RULE};
@@ -66,25 +66,13 @@ fn check_every_blueprint(
     cap: Option<usize>,
 ) -> FileReport {
     let name = source.name.to_string();
-    let docs = match load::parse_stream(source.clone()) {
-        Ok(docs) => docs,
-        Err(e) if e.kind == LoadErrorKind::Syntax && source.text.contains("{{") => {
-            return template(name, source);
-        }
-        Err(e) => return failed_file(&name, Some(source), &e),
+    let (docs, alone) = match wrapper::read_file(&source) {
+        FileContents::Documents { docs, alone } => (docs, alone),
+        FileContents::Template(at) => return template(name, source, at),
+        FileContents::Failed(e) => return failed_file(&name, Some(source), &e),
     };
-    // Several documents none of which is a Kubernetes object: a plain blueprint file,
-    // which authentik reads as exactly one document (AKB006).
-    let k8s = docs
-        .iter()
-        .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
-    if docs.len() > 1 && !k8s {
-        if let Err(e) = load::parse(source.clone()) {
-            return failed_file(&name, Some(source), &e);
-        }
-    }
     let sink = || cap.map_or_else(Sink::default, Sink::capped);
-    let mut found = Collected::default();
+    let mut collected = Collected::default();
     let mut secrets = Secrets::default();
     // Values read from --env are secrets wherever they occur.
     for v in options.known.secret_values() {
@@ -95,11 +83,11 @@ fn check_every_blueprint(
     for doc in &docs {
         directives.add_document(&source, doc);
     }
-    for doc in docs {
-        match wrapper::classify(doc) {
+    for f in docs.into_iter().flat_map(|d| wrapper::classify(d, alone)) {
+        match f {
             Found::Blueprint(doc) => {
                 blueprints += 1;
-                check_tree(&doc, options, sink(), &mut found, &mut secrets);
+                check_tree(&doc, options, sink(), &mut collected, &mut secrets);
             }
             Found::Wrapper {
                 trees,
@@ -110,11 +98,11 @@ fn check_every_blueprint(
                 secrets.spans.extend(hidden);
                 for tree in &trees {
                     blueprints += 1;
-                    check_tree(tree, options, sink(), &mut found, &mut secrets);
+                    check_tree(tree, options, sink(), &mut collected, &mut secrets);
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(text, options, &sink, &mut found, &mut secrets);
+                    check_text(text, options, &sink, &mut collected, &mut secrets);
                 }
             }
             Found::Other { what } => others.push(what),
@@ -123,7 +111,7 @@ fn check_every_blueprint(
     let Collected {
         mut findings,
         overflow,
-    } = found;
+    } = collected;
     let mut skipped = None;
     if blueprints == 0 {
         skipped = Some(SkipReason::NotABlueprint);
@@ -153,12 +141,11 @@ fn check_every_blueprint(
     report
 }
 
-fn template(name: String, source: SourceFile) -> FileReport {
-    let at = source.text.find("{{").unwrap_or(0);
+fn template(name: String, source: SourceFile, at: Span) -> FileReport {
     let mut sink = Sink::default();
     sink.push(
         &TEMPLATE_FILE,
-        Span::new(at, at + 2),
+        at,
         "this file is a template (`{{ ... }}`), not YAML yet; akbp did not check it",
     )
     .help("check what the template renders: `helm template RELEASE CHART | akbp validate -` (or pipe your template tool's output the same way)");
@@ -258,9 +245,7 @@ fn check_text(
         if approximate {
             f.approximate = true;
             let why = match &text.map {
-                PositionMap::Approximate { .. } if text.key.starts_with("data.") && text.secret => {
-                    "base64"
-                }
+                PositionMap::Approximate { .. } if text.base64 => "base64",
                 _ => "quoted or folded text",
             };
             f.label = Some(format!(
@@ -297,7 +282,7 @@ fn secret_values(doc: &Document) -> Vec<String> {
         for p in n.as_map().unwrap_or_default() {
             let vocabulary = p
                 .key
-                .scalar_text()
+                .key_str()
                 .is_some_and(|k| VOCABULARY_KEYS.contains(&k));
             if vocabulary {
                 continue;

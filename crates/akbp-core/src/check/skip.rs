@@ -15,15 +15,19 @@ pub enum SkipReason {
     SpecialFile,
     /// A template that becomes a blueprint only once rendered.
     Template,
+    /// A symbolic link whose target lies outside the folder being walked: not followed,
+    /// so a link in a pull request cannot make akbp read (and print) a file elsewhere.
+    LinkOutside,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 5] = [
+    pub const ALL: [SkipReason; 6] = [
         SkipReason::Ignored,
         SkipReason::Excluded,
         SkipReason::NotABlueprint,
         SkipReason::SpecialFile,
         SkipReason::Template,
+        SkipReason::LinkOutside,
     ];
 
     /// The words used in the summary line and by `--verbose`.
@@ -34,6 +38,7 @@ impl SkipReason {
             SkipReason::NotABlueprint => "not a blueprint",
             SkipReason::SpecialFile => "special file",
             SkipReason::Template => "template",
+            SkipReason::LinkOutside => "link outside the folder",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! else (the parser is asked for comment events only when the marker is present).
 
 use crate::load::marker::{has_marker, MARKER};
+use crate::load::reader::{lines, trim_white};
 use crate::load::{Document, SourceFile, Span};
 use crate::target::Target;
 
@@ -62,18 +63,20 @@ impl Directives {
             ..Default::default()
         };
         let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let trimmed = line.trim_start();
-            let body = trimmed.trim_end();
+        // Lines end where PyYAML's reader ends them (every YAML 1.1 break), and only
+        // spaces and tabs are blank: `# c<NEL>entries:` is a comment line and a content
+        // line, as the loader reads it.
+        for (at, line, len) in lines(text) {
+            let body = trim_white(line);
             if !body.is_empty() && !body.starts_with('#') {
                 break;
             }
             if let Some(rest) = body.strip_prefix('#') {
-                let at = offset + (line.len() - trimmed.len());
+                let at = at + (line.len() - line.trim_start_matches([' ', '\t']).len());
                 let span = Span::new(at, at + body.len());
                 d.comment(source, rest, span, true);
             }
-            offset += line.len();
+            offset = at + len;
         }
         d.header_end = offset;
         d

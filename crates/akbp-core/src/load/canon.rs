@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use super::node::KNOWN_TAGS;
-use super::node::{Node, NodeKind, Pair};
+use super::node::{DictKey, Node, NodeKind, Pair};
 use super::yaml11::{big_digits, timestamp_iso, Scalar};
 
 /// The document as PyYAML would build it, or why PyYAML would refuse it.
@@ -85,18 +85,18 @@ fn float(f: f64) -> Value {
 }
 
 /// Python dict semantics over the pairs: a key keeps its first position and its last
-/// value; keys equal in Python (`1`, `1.0`, `true`) are one key.
+/// value; keys equal in Python (`1`, `1.0`, `true`) are one key ([`Node::dict_key`]).
 fn dict(pairs: &[Pair]) -> Result<Vec<Value>, String> {
     let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(pairs.len());
-    for (n, p) in pairs.iter().enumerate() {
+    let mut index: HashMap<DictKey<'_>, usize> = HashMap::with_capacity(pairs.len());
+    for p in pairs {
         let key = canon(&p.key)?;
         let value = canon(&p.value)?;
-        match hash_key(&p.key, &key, n) {
-            Some(h) => match index.get(&h) {
+        match p.key.dict_key() {
+            Some(k) => match index.get(&k) {
                 Some(&i) => out[i].1 = value,
                 None => {
-                    index.insert(h, out.len());
+                    index.insert(k, out.len());
                     out.push((key, value));
                 }
             },
@@ -104,25 +104,6 @@ fn dict(pairs: &[Pair]) -> Result<Vec<Value>, String> {
         }
     }
     Ok(out.into_iter().map(|(k, v)| json!([k, v])).collect())
-}
-
-/// What decides key equality in Python; `None` for keys equal only to themselves
-/// (authentik's tag objects hash by identity, and NaN is never equal).
-fn hash_key(node: &Node, canon: &Value, _n: usize) -> Option<String> {
-    if node.custom_tag().is_some() {
-        return None;
-    }
-    let number = |s: &str| format!("n:{s}");
-    match node.as_scalar().map(|s| &s.value) {
-        Some(Scalar::Bool(b)) => Some(number(if *b { "1" } else { "0" })),
-        Some(Scalar::Int(i)) => Some(number(&i.to_string())),
-        Some(Scalar::BigInt(t)) => big_digits(t).map(|d| number(&d)),
-        Some(Scalar::Float(f)) if f.is_nan() => None,
-        Some(Scalar::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-            Some(number(&format!("{}", *f as i64)))
-        }
-        _ => Some(canon.to_string()),
-    }
 }
 
 /// Load `text` as a blueprint file is loaded (decode, then parse) and encode the result;

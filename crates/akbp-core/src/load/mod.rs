@@ -9,12 +9,13 @@ pub mod node;
 pub mod parse;
 pub mod reader;
 pub mod source;
+pub mod template;
 pub mod yaml11;
 
 pub use decode::{decode, MAX_FILE_BYTES};
 pub use error::{LoadError, LoadErrorKind};
 pub use node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
-pub use parse::{parse, parse_stream, Comment, Document, DuplicateKey};
+pub use parse::{parse, parse_stream, Comment, Document, DuplicateKey, Stream};
 pub use source::{Position, SourceFile, Span};
 pub use yaml11::Scalar;
 

@@ -2,7 +2,7 @@
 //! tag's own span) and, for scalars, the raw text, its style and its PyYAML value.
 
 use super::source::Span;
-use super::yaml11::Scalar;
+use super::yaml11::{big_digits, timestamp_iso, Scalar};
 
 /// The 14 tags authentik registers on its `BlueprintLoader`.
 pub const KNOWN_TAGS: [&str; 14] = [
@@ -59,6 +59,21 @@ pub struct ScalarNode {
     /// What PyYAML constructs from it (untagged plain scalars are typed, others are strings;
     /// a core tag such as `!!int` forces its type).
     pub value: Scalar,
+}
+
+/// A mapping key as Python's dict tells keys apart; see [`Node::dict_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DictKey<'a> {
+    Str(&'a str),
+    /// `bool`, `int` and integral `float` keys, by their decimal value.
+    Number(String),
+    /// A float that is not an integer, by its bits (`-0.0` is the number 0 above).
+    Float(u64),
+    Null,
+    /// A date or datetime, by its ISO form.
+    Timestamp(String),
+    /// `!!binary` bytes, by their base64 text.
+    Binary(&'a str),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -145,11 +160,80 @@ impl Node {
         self.get_pair(key).map(|p| &p.value)
     }
 
+    /// The pair whose key is the string `key` as PyYAML builds the dict: the key's
+    /// constructed value decides, not its spelling, so `entries`, `"entries"`,
+    /// `"\x65ntries"`, `!!str entries`, `!<tag:yaml.org,2002:str> entries` and
+    /// `? entries` are one key, and `1` (an int) is not `"1"`. The last pair wins, as
+    /// in Python's dict. Every lookup of a blueprint, Kubernetes or wrapper key goes
+    /// through here (or through [`Node::key_str`] when walking pairs).
     pub fn get_pair(&self, key: &str) -> Option<&Pair> {
         self.as_map()?
             .iter()
             .rev()
-            .find(|p| p.key.scalar_text() == Some(key) && p.key.tag.is_none())
+            .find(|p| p.key.key_str() == Some(key))
+    }
+
+    /// The pairs of a mapping as Python's dict holds them: each key once, at the place it
+    /// was first written, with the value written last (a duplicate's earlier values are
+    /// dropped). Keys equal only to themselves (authentik tags) each stay.
+    pub fn dict_pairs(&self) -> Vec<&Pair> {
+        let Some(pairs) = self.as_map() else {
+            return Vec::new();
+        };
+        let mut out: Vec<&Pair> = Vec::with_capacity(pairs.len());
+        let mut index: std::collections::HashMap<DictKey<'_>, usize> =
+            std::collections::HashMap::new();
+        for p in pairs {
+            match p.key.dict_key() {
+                Some(k) => match index.get(&k) {
+                    Some(&i) => out[i] = p,
+                    None => {
+                        index.insert(k, out.len());
+                        out.push(p);
+                    }
+                },
+                None => out.push(p),
+            }
+        }
+        out
+    }
+
+    /// A mapping key's name: the `str` PyYAML constructs from it, whatever the spelling
+    /// (quotes, escapes, `!!str`, the verbatim tag, an explicit `? key`); `None` for a key
+    /// that builds anything else (an int, a bool, an authentik tag object). The string
+    /// case of [`Node::dict_key`].
+    pub fn key_str(&self) -> Option<&str> {
+        match self.dict_key()? {
+            DictKey::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The key as Python's dict compares it (hash and `==` of the value PyYAML builds):
+    /// strings by content, numbers by value across `bool`, `int` and `float`
+    /// (`1 == 1.0 == True`); `None` for a key equal only to itself (an authentik tag
+    /// object hashes by identity, NaN is never equal, a collection is unhashable).
+    pub fn dict_key(&self) -> Option<DictKey<'_>> {
+        if self.custom_tag().is_some() {
+            return None;
+        }
+        let number = |digits: String| Some(DictKey::Number(digits));
+        match &self.as_scalar()?.value {
+            Scalar::Str(s) => Some(DictKey::Str(s)),
+            Scalar::Null => Some(DictKey::Null),
+            Scalar::Bool(b) => number(u8::from(*b).to_string()),
+            Scalar::Int(i) => number(i.to_string()),
+            Scalar::BigInt(t) => big_digits(t).and_then(number),
+            Scalar::Float(f) if f.is_nan() => None,
+            // An integral float equals the int of the same value; `{:.0}` prints it exactly
+            // (`-0.0` is the number 0).
+            Scalar::Float(f) if *f == 0.0 => number("0".into()),
+            Scalar::Float(f) if f.is_finite() && f.fract() == 0.0 => number(format!("{f:.0}")),
+            Scalar::Float(f) => Some(DictKey::Float(f.to_bits())),
+            Scalar::Timestamp(t) => timestamp_iso(t).ok().map(DictKey::Timestamp),
+            Scalar::Binary(b) => Some(DictKey::Binary(b)),
+            Scalar::Unconstructible(_) => None,
+        }
     }
 
     /// A short description for messages: "a mapping", "a list", "the string `x`".

@@ -1,13 +1,14 @@
 //! granit-parser events to the [`Node`] tree, with the guards authentik's PyYAML
 //! loader lacks: nesting depth, alias expansion budget, one document per file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use granit_parser::{Event, Options, Parser, ScalarStyle as GStyle, ScanError, StructureStyle};
 
 use super::error::{LoadError, LoadErrorKind};
-use super::node::{Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
-use super::reader::{first_covered, first_uncovered, prepare};
+use super::node::{DictKey, Node, NodeKind, NodeTag, Pair, ScalarNode, ScalarStyle};
+use super::reader::{first_covered, first_uncovered, prepare, Prepared};
 use super::source::{SourceFile, Span};
 use super::yaml11::{construct, Scalar};
 
@@ -319,22 +320,22 @@ impl Builder {
         tag: Option<Box<NodeTag>>,
         pairs: Vec<Pair>,
     ) -> Result<Node, LoadError> {
-        // Duplicate keys, as written (before merge expansion).
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // Duplicate keys, as written (before merge expansion), equal as PyYAML's dict
+        // compares them: `a` and `!!str a` are one key, `1` and `"1"` are two.
+        let mut seen: HashMap<DictKey<'_>, Span> = HashMap::new();
         for p in &pairs {
-            if let Some(k) = p.key.scalar_text() {
-                if k == "<<" && p.key.tag.is_none() {
-                    continue;
-                }
-                if let Some(first) = seen.get(k) {
-                    self.duplicate_keys.push(DuplicateKey {
-                        key: k.to_string(),
-                        first: *first,
-                        duplicate: p.key.span,
-                    });
-                } else {
-                    seen.insert(k, p.key.span);
-                }
+            if is_merge_key(p) {
+                continue;
+            }
+            let Some(k) = p.key.dict_key() else { continue };
+            if let Some(first) = seen.get(&k) {
+                self.duplicate_keys.push(DuplicateKey {
+                    key: p.key.scalar_text().unwrap_or_default().to_string(),
+                    first: *first,
+                    duplicate: p.key.span,
+                });
+            } else {
+                seen.insert(k, p.key.span);
             }
         }
         let has_merge = pairs.iter().any(is_merge_key);
@@ -421,6 +422,19 @@ fn check_anchor_name(
     ))
 }
 
+/// Where a `#` sits that granit-parser refuses for want of a space before it and PyYAML
+/// reads as a comment: right after a closing quote or a flow indicator (scanner.py
+/// `scan_to_next_token` skips a comment wherever a token may start).
+fn glued_comment(text: &str, e: &ScanError) -> Option<usize> {
+    if *e.kind() != granit_parser::ErrorKind::CommentNotSeparated {
+        return None;
+    }
+    let at = e.marker().byte_offset()?;
+    let before = text.get(..at)?.chars().next_back()?;
+    (text.get(at..)?.starts_with('#') && matches!(before, '"' | '\'' | ']' | '}' | ',' | '[' | '{'))
+        .then_some(at)
+}
+
 fn syntax_error(source: &SourceFile, e: &ScanError) -> LoadError {
     let at = byte_of(source, e.marker());
     let info = e.info();
@@ -443,20 +457,88 @@ fn syntax_error(source: &SourceFile, e: &ScanError) -> LoadError {
 /// Parse one blueprint file. The file must hold exactly one YAML document, as for
 /// authentik (`yaml.load` refuses a stream of several).
 pub fn parse(source: SourceFile) -> Result<Document, LoadError> {
-    let mut docs = parse_documents(source, true)?;
+    let (mut docs, _) = parse_documents(source, true)?;
     Ok(docs.remove(0))
 }
 
-/// Parse every document of a stream (Kubernetes manifests joined with `---`). Empty
-/// documents (a trailing `---`) are left out; a stream with none is `Empty`.
-pub fn parse_stream(source: SourceFile) -> Result<Vec<Document>, LoadError> {
-    parse_documents(source, false)
+/// Every document of a stream, and how many the stream held.
+#[derive(Debug, Clone)]
+pub struct Stream {
+    /// The documents that hold something: an empty one (a trailing `---`) is left out.
+    pub docs: Vec<Document>,
+    /// Every document the stream started, empty ones included: PyYAML's `yaml.load`
+    /// refuses a stream of more than one ("expected a single document in the stream"),
+    /// whatever the others hold.
+    pub count: usize,
 }
 
-fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, LoadError> {
+/// Parse every document of a stream (Kubernetes manifests joined with `---`); a stream
+/// whose documents are all empty is `Empty`.
+pub fn parse_stream(source: SourceFile) -> Result<Stream, LoadError> {
+    let (docs, count) = parse_documents(source, false)?;
+    Ok(Stream { docs, count })
+}
+
+/// How many bytes the parser may read again in all, in multiples of the file's length,
+/// after `#` comments glued to a closing quote or bracket (PyYAML reads `"g"#c` as the
+/// string `g` and a comment; granit-parser wants a space before `#`). Each such comment
+/// is blanked and the file parsed again from the start.
+const REPARSE_FACTOR: usize = 16;
+/// And at least this many, so a small file may have many such comments.
+const REPARSE_MIN: usize = 1 << 20;
+
+fn parse_documents(source: SourceFile, single: bool) -> Result<(Vec<Document>, usize), LoadError> {
     let prepared = prepare(&source.text)?;
-    let text: &str = &prepared.text;
+    let mut text: Cow<'_, str> = Cow::Borrowed(&prepared.text);
+    let mut blanked: Vec<Comment> = Vec::new();
+    let mut budget = REPARSE_MIN.max(REPARSE_FACTOR.saturating_mul(text.len()));
+    loop {
+        let mut glued = None;
+        match parse_text(&source, &prepared, &text, &blanked, single, &mut glued) {
+            Err(e) if glued.is_some_and(|at| at <= budget) => {
+                let at = glued.unwrap_or_default();
+                budget -= at;
+                // The comment ends at the next line break of any kind (found in the
+                // original text: the prepared one spells some breaks differently).
+                let end = source.text[at..]
+                    .find(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+                    .map_or(source.text.len(), |e| at + e);
+                blanked.push(Comment {
+                    text: source.text[at + 1..end].to_string(),
+                    span: Span::new(at, end),
+                });
+                // Same length: every offset still points into the original text.
+                let mut owned = text.into_owned();
+                owned.replace_range(at..end, &" ".repeat(end - at));
+                text = Cow::Owned(owned);
+                drop(e);
+            }
+            Err(mut e) if glued.is_some() => {
+                e.message = format!(
+                    "{}: PyYAML reads `#` straight after a closing quote or bracket as a comment, and akbp does too, but this file has more such comments than akbp reads again",
+                    e.message
+                );
+                return Err(e);
+            }
+            result => return result,
+        }
+    }
+}
+
+/// One parse of the prepared `text`. `glued` is set when the parser stopped at a `#`
+/// that PyYAML reads as a comment (right after a closing quote or bracket).
+fn parse_text(
+    source: &SourceFile,
+    prepared: &Prepared<'_>,
+    text: &str,
+    blanked: &[Comment],
+    single: bool,
+    glued: &mut Option<usize>,
+) -> Result<(Vec<Document>, usize), LoadError> {
+    let source = source.clone();
     let mut options = Options::default();
+    // A long run of comment lines where the parser looks ahead is fine to PyYAML.
+    options.max_buffered_comment_events = usize::MAX;
     // Comments matter only for `# akbp:` directives and for telling a tab in a comment
     // from one PyYAML refuses; without either, the parser skips them for free.
     options.emit_comments = !prepared.tabs.is_empty() || super::marker::has_marker(&source.text);
@@ -490,9 +572,20 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
     let mut anchor_names: HashMap<String, Span> = HashMap::new();
     let mut open_block: Option<usize> = None;
     let mut prev_end = 0usize;
+    let mut pending_blanked = blanked.iter().peekable();
     while let Some(next) = parser.next_event() {
-        let (event, gspan) = next.map_err(|e| syntax_error(&source, &e))?;
+        let (event, gspan) = next.map_err(|e| {
+            *glued = glued_comment(text, &e);
+            syntax_error(&source, &e)
+        })?;
         let span = span_of(&source, &gspan);
+        // Comments blanked before this parse, in their place among the parser's.
+        while let Some(c) = pending_blanked.next_if(|c| c.span.start <= span.start) {
+            if !prepared.tabs.is_empty() {
+                tab_ok.push(c.span);
+            }
+            comments.push(c.clone());
+        }
         // A block scalar's content runs up to the next event.
         // (An anchor's event follows its node but sits before it in the text.)
         if let Some(start) = open_block.filter(|_| !matches!(event, Event::Anchor(..))) {
@@ -779,6 +872,12 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
         }
         prev_end = prev_end.max(this_end);
     }
+    for c in pending_blanked {
+        if !prepared.tabs.is_empty() {
+            tab_ok.push(c.span);
+        }
+        comments.push(c.clone());
+    }
     tab_ok.sort_unstable_by_key(|s| s.start);
     scalar_spans.sort_unstable_by_key(|s| s.start);
     if let Some(at) = first_uncovered(&prepared.tabs, &tab_ok) {
@@ -807,7 +906,7 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
                 span: Span::empty(0),
             })
         } else {
-            Ok(docs)
+            Ok((docs, documents))
         };
     }
     match root {
@@ -821,12 +920,15 @@ fn parse_documents(source: SourceFile, single: bool) -> Result<Vec<Document>, Lo
             message: "the file's document is empty".into(),
             span: root.span,
         }),
-        Some(root) => Ok(vec![Document {
-            source,
-            root,
-            duplicate_keys,
-            merge_keys,
-            comments,
-        }]),
+        Some(root) => Ok((
+            vec![Document {
+                source,
+                root,
+                duplicate_keys,
+                merge_keys,
+                comments,
+            }],
+            documents,
+        )),
     }
 }

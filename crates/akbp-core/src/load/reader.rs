@@ -148,3 +148,33 @@ pub fn first_covered(points: &[u32], spans: &[Span]) -> Option<u32> {
     }
     None
 }
+
+/// The lines of `text` as PyYAML's reader ends them: at `\r\n`, `\r`, `\n`, NEL (U+0085),
+/// LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029). Each item is the line's
+/// offset, its text without the break, and its length with the break.
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str, usize)> + '_ {
+    let mut at = 0usize;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
+        let rest = &text[at..];
+        let (end, brk) = rest
+            .char_indices()
+            .find_map(|(i, c)| match c {
+                '\r' if rest[i + 1..].starts_with('\n') => Some((i, 2)),
+                '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some((i, c.len_utf8())),
+                _ => None,
+            })
+            .unwrap_or((rest.len(), 0));
+        let start = at;
+        at += end + brk;
+        Some((start, &rest[..end], end + brk))
+    })
+}
+
+/// YAML's white space inside a line: spaces and tabs only (NBSP and other Unicode
+/// spaces are content to PyYAML).
+pub fn trim_white(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}

@@ -66,7 +66,7 @@ fn literal_identifiers<'d>(e: &Entry<'d>) -> Option<Vec<(&'d str, &'d Node)>> {
     pairs
         .iter()
         .map(|p| {
-            let k = p.key.as_str()?;
+            let k = p.key.key_str()?;
             p.value.scalar_value()?;
             Some((k, &p.value))
         })

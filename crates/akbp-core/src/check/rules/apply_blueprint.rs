@@ -102,7 +102,7 @@ impl<'d> Reference<'d> {
                 .value
                 .as_str()
                 .filter(|v| !ctx.options.placeholders.contains(v));
-            match p.key.as_str()? {
+            match p.key.key_str()? {
                 "name" => {
                     r.name = Some(value?);
                     r.node = &p.value;

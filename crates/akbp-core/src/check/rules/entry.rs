@@ -179,7 +179,7 @@ fn check_identifier_conflict(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         for p in ids {
-            let Some(k) = p.key.scalar_text() else {
+            let Some(k) = p.key.key_str() else {
                 continue;
             };
             let Some(other) = attrs.get(k) else { continue };

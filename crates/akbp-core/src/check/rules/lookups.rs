@@ -62,7 +62,7 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
             .filter_map(|n| n.as_map())
             .flatten();
         for p in pairs {
-            let Some(field) = p.key.scalar_text() else {
+            let Some(field) = p.key.key_str() else {
                 continue;
             };
             let FieldLookup::Known(spec) = m.field(field) else {

@@ -16,6 +16,7 @@ pub mod redirect_uris;
 pub mod references;
 pub mod structure;
 pub mod suppressions;
+pub mod tagged_structure;
 pub mod tags;
 pub mod wrappers;
 
@@ -52,6 +53,7 @@ pub static RULES: &[&Rule] = &[
     &wrappers::WRAPPED_KEY_NOT_YAML,
     &wrappers::NOT_A_BLUEPRINT,
     &wrappers::TEMPLATE_FILE,
+    &tagged_structure::TAGGED_STRUCTURE,
     &models::UNKNOWN_MODEL,
     &models::UNVERIFIED_MODEL,
     &models::UNKNOWN_FIELD,

@@ -50,7 +50,7 @@ pub fn non_nullable_values<'a, 'd>(
                 .filter_map(|n| n.as_map())
                 .flatten()
                 .filter_map(move |p| {
-                    let field = p.key.scalar_text()?;
+                    let field = p.key.key_str()?;
                     match m.field(field) {
                         FieldLookup::Known(spec) if !spec.nullable => Some((e, field, &p.value)),
                         _ => None,
@@ -228,7 +228,7 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             }
             for p in pairs {
-                let Some(k) = p.key.scalar_text() else {
+                let Some(k) = p.key.key_str() else {
                     continue;
                 };
                 let field = if section == "identifiers" {
@@ -508,10 +508,9 @@ impl ValueCheck<'_, '_> {
                 FieldType::Object | FieldType::Any => {
                     if let Some(props) = &spec.properties {
                         for p in pairs {
-                            if let (Some(k), Some(ps)) = (
-                                p.key.scalar_text(),
-                                p.key.scalar_text().and_then(|k| props.get(k)),
-                            ) {
+                            if let (Some(k), Some(ps)) =
+                                (p.key.key_str(), p.key.key_str().and_then(|k| props.get(k)))
+                            {
                                 self.check(&format!("{path}.{k}"), ps, &p.value);
                             }
                         }
@@ -751,7 +750,7 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
                 continue;
             };
             for p in pairs {
-                let Some(k) = p.key.scalar_text() else {
+                let Some(k) = p.key.key_str() else {
                     continue;
                 };
                 // The string form of redirect_uris has its own rule (AKB400) with a migration hint.
@@ -805,7 +804,7 @@ fn updates_default_object(e: &Entry, model: &str, target: Target) -> bool {
                 Some(Scalar::Str(s)) if v.custom_tag().is_none() => s.as_str(),
                 _ => return None,
             };
-            Some((p.key.scalar_text()?, text))
+            Some((p.key.key_str()?, text))
         })
         .collect();
     lookups.is_some_and(|l| knowledge().is_default_object(model, &l, target))

@@ -161,7 +161,7 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
         let public = oauth2 && e.attr("client_type").and_then(Node::as_str) == Some("public");
         for section in [e.identifiers, e.attrs].into_iter().flatten() {
             for p in section.as_map().unwrap_or_default() {
-                let Some(key) = p.key.scalar_text() else {
+                let Some(key) = p.key.key_str() else {
                     continue;
                 };
                 // Which fields hold secrets is data: schemas/secrets.json.

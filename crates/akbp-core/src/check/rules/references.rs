@@ -148,7 +148,7 @@ fn check_context_keys(ctx: &Ctx, sink: &mut Sink) {
         .bp
         .context
         .and_then(|c| c.as_map())
-        .map(|m| m.iter().filter_map(|p| p.key.scalar_text()).collect())
+        .map(|m| m.iter().filter_map(|p| p.key.key_str()).collect())
         .unwrap_or_default();
     for t in &ctx.bp.tags {
         let Some(Tag::Context { key, default }) = t.ok() else {

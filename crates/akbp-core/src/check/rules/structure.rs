@@ -135,10 +135,11 @@ pub const UNKNOWN_KEY: Rule = Rule {
 fn check_unknown_keys(ctx: &Ctx, sink: &mut Sink) {
     let mut report = |pairs: &[crate::load::Pair], known: &[&'static str], place: &str| {
         for p in pairs {
-            let Some(k) = p.key.scalar_text() else {
+            // A key that is not a string (`1:`, `true:`) is never one authentik reads.
+            let Some(k) = p.key.key_str().or_else(|| p.key.scalar_text()) else {
                 continue;
             };
-            if known.contains(&k) {
+            if p.key.key_str().is_some_and(|k| known.contains(&k)) {
                 continue;
             }
             let f = sink.push(
