@@ -2,6 +2,13 @@
 //! PyYAML builds from it, so every spelling of `entries` or `model` is read, and a file
 //! authentik reads as a blueprint is never skipped. Each case here passed silently
 //! before (skipped as "not a blueprint", or the overriding key never checked).
+//!
+//! The lab (authentik 2026.2.2, `check-blueprint.sh`) agrees: a blueprint whose `entries`
+//! is written `!!str entries`, `!<tag:yaml.org,2002:str> entries`, `"entries"` or
+//! `? entries` imports its entries (valid with `authentik_core.group`, "App or Model does
+//! not exist" with `authentik_core.grup`); `!!str model:` after `model:` wins; a
+//! blueprint followed by `---` fails with ComposerError, followed by `...` it is valid;
+//! a ConfigMap-shaped file with `entries` is imported as a blueprint.
 
 use akbp::check::{check_source, FileReport, Options, SkipReason};
 use akbp::load::SourceFile;
@@ -201,4 +208,16 @@ fn comments_read_as_pyyaml_reads_them() {
     ] {
         assert_eq!(codes(&check(&text)), ["AKB200"], "{}", &text[..60]);
     }
+}
+
+/// Rules see the fields as PyYAML's dict holds them: a duplicate's dropped value is not
+/// checked a second time (AKB007 names the duplicate), and a list of entries without the
+/// mapping around it is a blueprint authentik cannot load, not "not a blueprint".
+#[test]
+fn rules_read_the_dict_authentik_gets() {
+    let text = "version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: x}\n    attrs: {nam: 1, !!str nam: 2}\n";
+    assert_eq!(codes(&check(text)), ["AKB007", "AKB202"]);
+    let r = check("- model: authentik_core.group\n  identifiers: {name: x}\n");
+    assert_eq!(r.skipped, None);
+    assert_eq!(codes(&r), ["AKB100"]);
 }

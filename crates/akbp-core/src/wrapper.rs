@@ -192,7 +192,11 @@ fn top_get<'n>(pairs: &[&'n Pair], key: &str) -> Option<&'n Node> {
 pub fn is_blueprint(root: &Node) -> bool {
     let pairs = top_pairs(root);
     if pairs.is_empty() && root.as_map().is_none() {
-        return false;
+        // A list of entries without the mapping around them: meant as a blueprint, and
+        // one authentik cannot load (reported, not skipped).
+        return root
+            .as_seq()
+            .is_some_and(|items| items.iter().any(|i| i.get("model").is_some()));
     }
     let has = |k: &str| top_get(&pairs, k).is_some();
     if is_k8s_object(root).is_some() {

@@ -1,7 +1,7 @@
 //! The shape of each entry: model, state, id, identifiers, attrs, conditions, permissions.
 
 use crate::check::finding::{Ctx, Rule, Severity, Sink};
-use crate::load::Scalar;
+use crate::load::{Node, Scalar};
 
 pub const ENTRY_SHAPE: Rule = Rule {
     code: "AKB104",
@@ -175,7 +175,12 @@ pub const IDENTIFIER_CONFLICT: Rule = Rule {
 
 fn check_identifier_conflict(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
-        let (Some(ids), Some(attrs)) = (e.identifiers.and_then(|i| i.as_map()), e.attrs) else {
+        let (Some(ids), Some(attrs)) = (
+            e.identifiers
+                .filter(|i| i.as_map().is_some())
+                .map(Node::dict_pairs),
+            e.attrs,
+        ) else {
             continue;
         };
         for p in ids {

@@ -59,8 +59,7 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
         let pairs = [e.identifiers, e.attrs]
             .into_iter()
             .flatten()
-            .filter_map(|n| n.as_map())
-            .flatten();
+            .flat_map(Node::dict_pairs);
         for p in pairs {
             let Some(field) = p.key.key_str() else {
                 continue;

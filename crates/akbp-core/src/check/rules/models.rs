@@ -47,8 +47,7 @@ pub fn non_nullable_values<'a, 'd>(
             [e.identifiers, e.attrs]
                 .into_iter()
                 .flatten()
-                .filter_map(|n| n.as_map())
-                .flatten()
+                .flat_map(Node::dict_pairs)
                 .filter_map(move |p| {
                     let field = p.key.key_str()?;
                     match m.field(field) {
@@ -221,7 +220,8 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         for (section, node) in [("attrs", e.attrs), ("identifiers", e.identifiers)] {
-            let Some(pairs) = node.and_then(|n| n.as_map()) else {
+            // The fields as authentik gets them: a duplicate's dropped value is not one.
+            let Some(pairs) = node.filter(|n| n.as_map().is_some()).map(Node::dict_pairs) else {
                 continue;
             };
             if section == "identifiers" && m.is_meta() {
@@ -746,7 +746,10 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
             url_checked: false,
         };
         for section in [e.attrs, e.identifiers] {
-            let Some(pairs) = section.and_then(|n| n.as_map()) else {
+            let Some(pairs) = section
+                .filter(|n| n.as_map().is_some())
+                .map(Node::dict_pairs)
+            else {
                 continue;
             };
             for p in pairs {
@@ -793,7 +796,11 @@ pub const REQUIRED_FIELD: Rule = Rule {
 
 /// Whether every identifier is a literal string that a default object of `target` has.
 fn updates_default_object(e: &Entry, model: &str, target: Target) -> bool {
-    let Some(pairs) = e.identifiers.and_then(|i| i.as_map()) else {
+    let Some(pairs) = e
+        .identifiers
+        .filter(|i| i.as_map().is_some())
+        .map(Node::dict_pairs)
+    else {
         return false;
     };
     let lookups: Option<Vec<(&str, &str)>> = pairs
