@@ -373,6 +373,15 @@ fn severities(value: &Spanned<DeValue<'_>>) -> Result<Vec<SeveritySetting>, Loca
                 format!("`severity.{k}` must be \"error\", \"warning\" or \"info\""),
             ));
         };
+        if rule.stops_load && severity != Severity::Error {
+            return Err((
+                v.span(),
+                format!(
+                    "`severity.{k}`: {} ({}) is always an error: authentik cannot load a file with such a finding",
+                    rule.code, rule.name
+                ),
+            ));
+        }
         out.push((rule, case, severity));
     }
     Ok(out)
@@ -592,6 +601,7 @@ impl Settings {
                 .or(config.and_then(|c| c.target))
                 .unwrap_or(Target::LATEST),
             target_pinned: cl.target.is_some(),
+            configured_target: config.and_then(|c| c.target),
             policy: Arc::new(policy),
             placeholders,
             ..self.base.clone()

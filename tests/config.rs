@@ -224,14 +224,20 @@ fn target_precedence_command_line_file_config_default() {
         (t("2026.8", "2024.12"), "2026.8")
     );
     assert_eq!(found, ["AKB205:error", "AKB200:error"]);
-    // The configuration: below the file's comment.
+    // The configuration: below the file's comment, which is older and gets a warning
+    // naming both releases (AKB022).
     write(d.path(), "akbp.toml", "target = \"2025.2\"\n");
     let (files, run_target, found) = run(&[]);
     assert_eq!(
         (files, run_target.as_str()),
         (t("2025.2", "2024.12"), "2025.2")
     );
-    assert_eq!(found, ["AKB200:error", "AKB200:error"]);
+    assert_eq!(found, ["AKB200:error", "AKB022:warning", "AKB200:error"]);
+    let (_, human, _) = akbp_in(d.path(), &["validate", "pinned.yaml"], None);
+    assert!(
+        human.contains("checked at 2024.12, its `# akbp: target`, older than 2025.2"),
+        "{human}"
+    );
     // The command line: above everything.
     let (files, run_target, found) = run(&["--target", "2025.8"]);
     assert_eq!(
@@ -507,9 +513,13 @@ fn configuration_page_examples_work() {
         &["validate", "--isolated", "--format", "concise", "s.yaml"],
         None,
     );
+    // The summary says what the comments hid.
     assert_eq!(
         (code, out.as_str()),
-        (0, "checked 1 file: 0 errors, 0 warnings\n")
+        (
+            0,
+            "checked 1 file: 0 errors, 0 warnings; 3 findings suppressed (2 errors)\n"
+        )
     );
     let (_, out, _) = akbp_in(
         d.path(),
@@ -555,4 +565,104 @@ fn a_fifo_named_akbp_toml_is_an_error_not_a_hang() {
         err.contains("akbp.toml: cannot read the file: a FIFO"),
         "{err}"
     );
+}
+
+/// A file authentik cannot load at all (syntax, several documents, an unknown tag) stays an
+/// error whatever hides findings: an inline `ignore-file`, `ignore = ["ALL"]`, a `select`
+/// that leaves its rule out, a `[severity]` setting (refused). What suppressions remove is
+/// counted in every format's summary.
+#[test]
+fn load_errors_cannot_be_suppressed_and_suppressions_are_counted() {
+    let d = tempfile::tempdir().unwrap();
+    const BROKEN: &str = "version: 1\nentries:\n  - model: authentik_core.application\n    attrs: {name: [Grafana}\n";
+    write(
+        d.path(),
+        "broken.yaml",
+        &format!("# akbp: ignore-file[AKB002]\n{BROKEN}"),
+    );
+    write(
+        d.path(),
+        "two.yaml",
+        "version: 1\nentries: []\n---\nversion: 1\n",
+    );
+    write(
+        d.path(),
+        "tag.yaml",
+        &format!(
+            "# akbp: ignore-file[unknown-tag]\n{}",
+            TYPO.replace("{slug: wiki}", "{slug: !Slug wiki}")
+        ),
+    );
+    write(d.path(), "typo.yaml", TYPO);
+    let run = |args: &[&str]| {
+        let mut a = vec!["validate", "--format", "json"];
+        a.extend_from_slice(args);
+        a.extend(["broken.yaml", "two.yaml", "tag.yaml", "typo.yaml"]);
+        let (code, out, err) = akbp_in(d.path(), &a, None);
+        (code, json(&out), err)
+    };
+    let (code, v, _) = run(&[]);
+    assert_eq!(code, 1);
+    let found = codes(&v);
+    for c in [
+        "AKB002:error",
+        "AKB006:error",
+        "AKB010:error",
+        "AKB200:error",
+    ] {
+        assert!(found.iter().any(|f| f == c), "{c} in {found:?}");
+    }
+    let unused: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "AKB020")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(unused.len(), 2, "{unused:?}");
+    assert!(unused[0].contains("cannot be suppressed"), "{unused:?}");
+    assert_eq!(v["summary"]["suppressed"], 0);
+
+    // Everything switched off: the three load errors stay, the rest is counted.
+    write(d.path(), "akbp.toml", "ignore = [\"ALL\"]\n");
+    let (code, v, _) = run(&[]);
+    assert_eq!(code, 1);
+    let found = codes(&v);
+    assert_eq!(
+        found,
+        ["AKB002:error", "AKB006:error", "AKB010:error"],
+        "{v}"
+    );
+    let suppressed = v["summary"]["suppressed"].as_u64().unwrap();
+    assert!(suppressed >= 3, "{v}");
+    assert!(
+        v["summary"]["suppressed_errors"].as_u64().unwrap() >= 1,
+        "{v}"
+    );
+    // Every format says so.
+    for format in ["human", "concise", "github", "sarif", "gitlab"] {
+        let (_, out, _) = akbp_in(
+            d.path(),
+            &["validate", "--format", format, "broken.yaml", "typo.yaml"],
+            None,
+        );
+        let said = match format {
+            "sarif" => json(&out)["runs"][0]["properties"]["suppressed"].as_u64() > Some(0),
+            "gitlab" => json(&out).as_array().unwrap().iter().any(|i| {
+                i["check_name"] == "akbp-suppressed" && i["location"]["path"] == "typo.yaml"
+            }),
+            _ => out.contains("findings suppressed (") || out.contains("finding suppressed ("),
+        };
+        assert!(said, "{format}:\n{out}");
+    }
+    // `select` that leaves the load errors out does not drop them either.
+    std::fs::remove_file(d.path().join("akbp.toml")).unwrap();
+    let (_, v, _) = run(&["--select", "AKB200"]);
+    let found = codes(&v);
+    assert!(found.iter().any(|f| f == "AKB002:error"), "{found:?}");
+    // A severity for them is refused.
+    write(d.path(), "akbp.toml", "[severity]\nAKB002 = \"warning\"\n");
+    let (code, _, err) = akbp_in(d.path(), &["validate", "typo.yaml"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is always an error"), "{err}");
 }

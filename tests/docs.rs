@@ -181,13 +181,22 @@ fn rule_page(r: &Value) -> String {
         p.push('\n');
     }
     p.push_str(s(r, "doc").trim());
+    let configuration = if r["stops_load"] == true {
+        "Always an error: authentik cannot load a file with this finding, so no `ignore`, \
+         `select`, `[severity]` setting or `# akbp: ignore` comment hides it \
+         ([what no suppression hides](../configuration.md#what-no-suppression-hides)).\n\n"
+            .to_string()
+    } else {
+        format!(
+            "- Turn it off: `ignore = [\"{code}\"]` in [`akbp.toml`](../configuration.md), or \
+             `--ignore {code}` (the name `{name}` works too).\n\
+             - Change its severity: `{code} = \"warning\"` under `[severity]`.\n\
+             - Accept one finding where it stands: `# akbp: ignore[{code}]` \
+             ([inline suppressions](../configuration.md#inline-suppressions)).\n"
+        )
+    };
     p.push_str(&format!(
-        "\n\n## Configuration\n\n\
-         - Turn it off: `ignore = [\"{code}\"]` in [`akbp.toml`](../configuration.md), or \
-         `--ignore {code}` (the name `{name}` works too).\n\
-         - Change its severity: `{code} = \"warning\"` under `[severity]`.\n\
-         - Accept one finding where it stands: `# akbp: ignore[{code}]` \
-         ([inline suppressions](../configuration.md#inline-suppressions)).\n\
+        "\n\n## Configuration\n\n{configuration}\
          - In a terminal, `akbp explain {code}` prints this documentation.\n\n\
          The examples above are tests: `tests/fixtures/{code}/` holds the rule's `bad*.yaml` \
          files, which must trigger it, and `good*.yaml` files, which must not \

@@ -186,7 +186,7 @@ fn grammar(names: &[&str]) -> Grammar {
         .join("|");
     let sev = "(error|warning|info)";
     let code = r"AKB\d{3}";
-    let summary = r"checked \d+ files?: \d+ errors?, \d+ warnings?(, \d+ info)?(; skipped \d+ files? \([a-z0-9 ,-]+\))?";
+    let summary = r"checked \d+ files?: \d+ errors?, \d+ warnings?(, \d+ info)?(; \d+ findings? suppressed( \(\d+ errors?\))?)?(; skipped \d+ files? \([a-z0-9 ,-]+\))?";
     Grammar {
         human: vec![
             Regex::new(&format!(

@@ -28,6 +28,7 @@ fn check_rule_json(json: &serde_json::Value, rule: &akbp::check::Rule) {
     assert_eq!(json["default_severity"], rule.severity.as_str());
     assert_eq!(json["summary"], rule.summary);
     assert_eq!(json["doc"], rule.doc.trim());
+    assert_eq!(json["stops_load"], rule.stops_load);
     let cases = json["cases"].as_array().expect("cases is an array");
     assert_eq!(cases.len(), rule.cases.len(), "{}", rule.code);
     for (c, case) in cases.iter().zip(rule.cases) {
@@ -50,6 +51,7 @@ fn check_rule_json(json: &serde_json::Value, rule: &akbp::check::Rule) {
             "default_severity",
             "summary",
             "doc",
+            "stops_load",
             "cases"
         ]
     );

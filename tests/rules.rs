@@ -59,10 +59,21 @@ fn run(path: &Path) -> (check::FileReport, String) {
         .unwrap_or(path)
         .display()
         .to_string();
+    let configured = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# fixture: --config-target "))
+        .map(|t| {
+            t.trim()
+                .parse::<akbp::target::Target>()
+                .expect("fixture target")
+        });
     let options = Options {
         schema: None,
         known: known_of(path, &text),
         crossfile: crossfile_of(&text),
+        target: configured.unwrap_or(akbp::target::Target::LATEST),
+        configured_target: configured,
         ..Default::default()
     };
     let input = Input::File {
@@ -170,7 +181,22 @@ fn doc_examples_behave_as_documented() {
             let Some(yaml) = doc_example(rule.doc, heading) else {
                 continue;
             };
-            let options = Options::default();
+            // An example that starts `# akbp.toml: target = "X"` is checked under such a
+            // configuration.
+            let configured = yaml
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# akbp.toml: target = "))
+                .map(|t| {
+                    t.trim_matches('"')
+                        .parse::<akbp::target::Target>()
+                        .expect("target")
+                });
+            let options = Options {
+                target: configured.unwrap_or(akbp::target::Target::LATEST),
+                configured_target: configured,
+                ..Options::default()
+            };
             let report = check::check_source(
                 SourceFile::new(format!("{}.yaml", rule.code), yaml),
                 &options,

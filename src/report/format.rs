@@ -64,6 +64,10 @@ pub struct Summary {
     pub info: usize,
     /// Files found in folders but not checked, per reason (every reason, zeros included).
     pub skipped: BTreeMap<SkipReason, usize>,
+    /// Findings removed by rules switched off (`ignore`, `select`) or by inline
+    /// `# akbp: ignore` comments, and how many of them were errors.
+    pub suppressed: usize,
+    pub suppressed_errors: usize,
 }
 
 impl Summary {
@@ -82,6 +86,8 @@ impl Summary {
             s.errors += r.count(Severity::Error);
             s.warnings += r.count(Severity::Warning);
             s.info += r.count(Severity::Info);
+            s.suppressed += r.suppressed.findings;
+            s.suppressed_errors += r.suppressed.errors;
         }
         s
     }
@@ -92,6 +98,8 @@ impl Summary {
         self.errors += other.errors;
         self.warnings += other.warnings;
         self.info += other.info;
+        self.suppressed += other.suppressed;
+        self.suppressed_errors += other.suppressed_errors;
         for (reason, n) in &other.skipped {
             *self.skipped.entry(*reason).or_default() += n;
         }
@@ -113,8 +121,9 @@ impl Summary {
         self
     }
 
-    /// `checked 3 files: 1 error, 2 warnings; skipped 2 files (1 ignored by git, 1 excluded)`.
-    /// The one summary line: every output format that prints a summary prints this.
+    /// `checked 3 files: 1 error, 2 warnings; 4 findings suppressed (1 error); skipped 2 files
+    /// (1 ignored by git, 1 excluded)`. The one summary line: every output format that
+    /// prints a summary prints this.
     pub fn line(&self) -> String {
         fn plural(n: usize, word: &str) -> String {
             format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -129,11 +138,29 @@ impl Summary {
             // `info` is the one word for the lowest severity everywhere; it has no plural.
             s.push_str(&format!(", {} info", self.info));
         }
+        if let Some(suppressed) = self.suppressed_phrase() {
+            s.push_str("; ");
+            s.push_str(&suppressed);
+        }
         if let Some(skipped) = self.skipped_phrase() {
             s.push_str("; ");
             s.push_str(&skipped);
         }
         s
+    }
+
+    /// `4 findings suppressed (1 error)`, or `None` when no finding was.
+    pub fn suppressed_phrase(&self) -> Option<String> {
+        let n = self.suppressed;
+        if n == 0 {
+            return None;
+        }
+        let mut s = format!("{n} finding{} suppressed", if n == 1 { "" } else { "s" });
+        let e = self.suppressed_errors;
+        if e > 0 {
+            s.push_str(&format!(" ({e} error{})", if e == 1 { "" } else { "s" }));
+        }
+        Some(s)
     }
 
     /// `skipped 2 files (1 ignored by git, 1 excluded)`, or `None` when nothing was skipped.

@@ -102,9 +102,41 @@ pub fn issues(reports: &[FileReport]) -> Vec<Value> {
                 "location": {"path": r.name, "lines": {"begin": line}},
             }));
         }
+        if let Some(issue) = suppressed_issue(r) {
+            issues.push(issue);
+        }
     }
     issues
 }
+
+/// Code Quality has no summary: a file whose findings suppressions removed (rules switched
+/// off, `# akbp: ignore` comments) gets one `info` issue that says how many, on its first
+/// line. Its fingerprint is the file's, so it stays the same issue as the count changes.
+fn suppressed_issue(r: &FileReport) -> Option<Value> {
+    let n = r.suppressed.findings;
+    if n == 0 {
+        return None;
+    }
+    let e = r.suppressed.errors;
+    let errors = if e > 0 {
+        format!(" ({e} error{})", if e == 1 { "" } else { "s" })
+    } else {
+        String::new()
+    };
+    Some(json!({
+        "description": format!(
+            "{n} finding{} suppressed in this file{errors}, by akbp.toml, --select/--ignore or `# akbp: ignore` comments",
+            if n == 1 { "" } else { "s" }
+        ),
+        "check_name": SUPPRESSED_CHECK,
+        "fingerprint": format!("{:032x}", fnv1a128(format!("{}\0{SUPPRESSED_CHECK}", r.name).as_bytes())),
+        "severity": "info",
+        "location": {"path": r.name, "lines": {"begin": 1}},
+    }))
+}
+
+/// The `check_name` of [`suppressed_issue`].
+pub const SUPPRESSED_CHECK: &str = "akbp-suppressed";
 
 impl Format for Gitlab {
     fn start(&mut self, _target: akbp_core::target::Target) -> String {

@@ -8,7 +8,8 @@
 //!  "files": [{"file": "a.yaml", "target": "2024.10"}],
 //!  "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0,
 //!              "skipped": {"ignored": 0, "excluded": 0, "not-a-blueprint": 0,
-//!                          "special-file": 0, "template": 0, "link-outside": 0}}}
+//!                          "special-file": 0, "template": 0, "link-outside": 0},
+//!              "suppressed": 0, "suppressed_errors": 0}}
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end is exclusive.
 

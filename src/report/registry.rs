@@ -6,7 +6,7 @@
 //! ```text
 //! akbp rules --format json   -> {"rules": [RULE, ...]}   (in code order)
 //! akbp explain X --format json -> RULE
-//! RULE = {"code", "name", "default_severity", "summary", "doc",
+//! RULE = {"code", "name", "default_severity", "summary", "doc", "stops_load",
 //!         "cases": [{"id", "code": "CODE/id", "default_severity", "summary"}, ...]}
 //! ```
 
@@ -23,6 +23,8 @@ pub struct RuleJson {
     pub summary: &'static str,
     /// Markdown, with `## Example` and `## Use instead`.
     pub doc: &'static str,
+    /// authentik cannot load a file with this finding: always an error, never suppressed.
+    pub stops_load: bool,
     pub cases: Vec<CaseJson>,
 }
 
@@ -44,6 +46,7 @@ impl RuleJson {
             default_severity: rule.severity,
             summary: rule.summary,
             doc: rule.doc.trim(),
+            stops_load: rule.stops_load,
             cases: rule.cases.iter().map(|c| CaseJson::of(rule, c)).collect(),
         }
     }
@@ -110,6 +113,12 @@ pub fn explain_text(rule: &Rule) -> String {
     }
     if !cases.is_empty() {
         cases = format!("\nCases with their own severity:{cases}\n");
+    }
+    if rule.stops_load {
+        cases.push_str(
+            "\nAlways an error: authentik cannot load a file with this finding, so no \
+             `ignore`, `select`, `[severity]` or `# akbp: ignore` hides it.\n",
+        );
     }
     format!(
         "{} {} ({})\n\n{}\n{}\n{}\n",

@@ -14,15 +14,13 @@ use akbp_core::check::FileReport;
 use akbp_core::check::Severity;
 
 /// The SARIF report as a [`Format`], streamed: the rules are known before any file is
-/// checked and `results` is the run's last member, so the document's head is written at the
-/// start, each chunk's results as they come, and the tail at the end; nothing accumulates.
+/// checked and only the run's counts follow `results`, so the document's head is written at
+/// the start, each chunk's results as they come, and the tail at the end; nothing accumulates.
 /// The bytes are those of [`document`] printed whole (a unit test checks it).
 #[derive(Debug, Default)]
 pub struct Sarif {
     /// Results written so far.
     written: usize,
-    /// What follows the results array, saved by `start`.
-    tail: String,
 }
 
 /// Where the results go in the pretty-printed document.
@@ -111,8 +109,9 @@ pub fn results(reports: &[FileReport]) -> Vec<Value> {
         .collect()
 }
 
-/// The whole document.
-pub fn document(results: Vec<Value>) -> Value {
+/// The whole document. The run's property bag counts the findings suppressions removed
+/// (rules switched off, `# akbp: ignore` comments), as every format's summary does.
+pub fn document(results: Vec<Value>, summary: &Summary) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -124,20 +123,31 @@ pub fn document(results: Vec<Value>) -> Value {
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {
+                "suppressed": summary.suppressed,
+                "suppressedErrors": summary.suppressed_errors,
+            },
         }]
     })
 }
 
+/// The document without results, cut where the results go: what comes before them (known
+/// at the start) and after them (the counts, known at the end).
+fn split(summary: &Summary) -> (String, String) {
+    let whole = escape::json(&document(Vec::new(), summary));
+    match whole.find(RESULTS_SLOT) {
+        Some(at) => {
+            let cut = at + RESULTS_SLOT.len() - 1;
+            (whole[..cut].to_string(), whole[cut..].to_string())
+        }
+        None => (String::new(), String::new()),
+    }
+}
+
 impl Format for Sarif {
     fn start(&mut self, _target: akbp_core::target::Target) -> String {
-        let whole = escape::json(&document(Vec::new()));
-        let Some(at) = whole.find(RESULTS_SLOT) else {
-            return String::new();
-        };
-        let split = at + RESULTS_SLOT.len() - 1;
         self.written = 0;
-        self.tail = whole[split..].to_string();
-        whole[..split].to_string()
+        split(&Summary::default()).0
     }
     fn reports(&mut self, reports: &[FileReport]) -> String {
         let mut out = String::new();
@@ -155,12 +165,12 @@ impl Format for Sarif {
         }
         out
     }
-    fn end(&mut self, _summary: &Summary, _skipped: &[Skipped]) -> String {
+    fn end(&mut self, summary: &Summary, _skipped: &[Skipped]) -> String {
         let mut s = String::new();
         if self.written > 0 {
             s.push_str("\n      ");
         }
-        s.push_str(&std::mem::take(&mut self.tail));
+        s.push_str(&split(summary).1);
         s.push('\n');
         s
     }
@@ -173,7 +183,7 @@ mod tests {
 
     /// The whole document, printed at once the way the format did before it streamed.
     fn whole(reports: &[FileReport]) -> String {
-        let mut s = escape::json(&document(results(reports)));
+        let mut s = escape::json(&document(results(reports), &Summary::of(reports)));
         s.push('\n');
         s
     }
@@ -184,7 +194,7 @@ mod tests {
         for c in reports.chunks(chunk) {
             out.push_str(&f.reports(c));
         }
-        out.push_str(&f.end(&Summary::default(), &[]));
+        out.push_str(&f.end(&Summary::of(reports), &[]));
         out
     }
 

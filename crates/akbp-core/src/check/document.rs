@@ -6,12 +6,19 @@ use crate::blueprint::known::evaluate;
 use crate::blueprint::Blueprint;
 use crate::load::Document;
 
-/// Run every rule over a parsed document.
+/// Run every rule over a parsed document; findings of rules switched off are dropped.
 pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
-    check_document_in(doc, options, Sink::default()).0
+    let mut findings = check_document_in(doc, options, Sink::default()).0;
+    options
+        .policy
+        .resolve(&mut findings, &mut Default::default());
+    findings
 }
 
-/// Run every rule over a parsed document into `sink` (capped or not).
+/// Run every rule over a parsed document into `sink` (capped or not). Every rule runs,
+/// switched off or not: the one severity decision drops and counts the findings of those
+/// switched off ([`crate::check::finding::Suppressed`]), so a report can say how many
+/// `ignore = ["ALL"]` hid.
 pub(crate) fn check_document_in(
     doc: &Document,
     options: &Options,
@@ -27,7 +34,7 @@ pub(crate) fn check_document_in(
         options,
         target: options.target,
     };
-    for rule in RULES.iter().filter(|r| options.policy.enabled(r)) {
+    for rule in RULES.iter() {
         if let Some(check) = rule.check {
             check(&ctx, &mut sink);
         }
@@ -38,7 +45,6 @@ pub(crate) fn check_document_in(
     if !secrets.is_empty() {
         findings.iter_mut().for_each(|f| mask_values(f, &secrets));
     }
-    options.policy.resolve(&mut findings);
     sort_findings(&mut findings);
     (findings, overflow)
 }

@@ -1,7 +1,7 @@
 //! The findings of one input, after the one severity decision, its inline suppressions
 //! and the per-rule cap; and the report of a file that failed to load.
 
-use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink};
+use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink, Suppressed};
 use super::mask::Secrets;
 use super::rules::input::{
     EMPTY_FILE, INPUT_LIMIT, MULTIPLE_DOCUMENTS, NOT_TEXT, UNREADABLE_FILE, YAML_SYNTAX,
@@ -25,6 +25,8 @@ pub struct FileReport {
     pub skipped: Option<SkipReason>,
     /// Findings past [`MAX_KEPT_PER_RULE`] of one rule in this file: counted, not kept.
     pub omitted: Vec<Omitted>,
+    /// Findings a switched-off rule or an inline suppression removed: counted, not kept.
+    pub suppressed: Suppressed,
     /// Findings a capped sink only counted, before their severity is decided.
     pub(crate) overflow: Vec<Overflow>,
     /// The release the file was checked at (`--target`, its `# akbp: target` comment,
@@ -74,14 +76,19 @@ impl FileReport {
     /// [`FileReport::resolve_capped`] in place; whether the kept findings are exact.
     fn resolve_and_cap(&mut self, options: &Options, directives: &mut Directives) -> bool {
         let source = self.source.clone();
-        let mut overflow = options.policy.resolve_overflow(&self.overflow);
+        let mut suppressed = Suppressed::default();
+        let mut overflow = options
+            .policy
+            .resolve_overflow(&self.overflow, &mut suppressed);
         self.overflow = Vec::new();
         options.policy.resolve_file(
             &mut self.findings,
             &mut overflow,
             source.as_ref(),
             directives,
+            &mut suppressed,
         );
+        self.suppressed = suppressed;
         self.target = options.target;
         let mut kept: std::collections::HashMap<&'static str, (usize, Span)> = Default::default();
         let omitted = &mut self.omitted;
@@ -183,6 +190,7 @@ pub fn failed_file(name: &str, source: Option<SourceFile>, error: &LoadError) ->
         findings: sink.findings,
         skipped: None,
         omitted: Vec::new(),
+        suppressed: Default::default(),
         overflow: Vec::new(),
         target: Target::LATEST,
     };

@@ -60,6 +60,11 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown: what it does, why, a bad and a good example.
     pub doc: &'static str,
+    /// A finding of this rule means authentik cannot load the file at all (a syntax error,
+    /// several documents, an unknown tag, an unreadable file) or akbp checked none of it
+    /// (an input limit): it is always an error, and no inline suppression, `ignore`,
+    /// `select` or `[severity]` setting hides it ([`Policy::decide`]).
+    pub stops_load: bool,
     /// Kinds of finding whose default severity differs from `severity`. A finding names its
     /// case ([`Finding::case`]); configuration can set a severity per rule or per case.
     pub cases: &'static [Case],
@@ -165,6 +170,30 @@ impl Finding {
         );
         self.case = self.rule.case(id);
         self
+    }
+}
+
+/// Findings a suppression removed from a report: those of rules switched off by
+/// configuration or the command line (`ignore`, `select`), and those an inline
+/// `# akbp: ignore` covered. Every format's summary says how many ([`Severity`] as the
+/// finding would have had).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Suppressed {
+    pub findings: usize,
+    pub errors: usize,
+}
+
+impl Suppressed {
+    pub fn count(&mut self, severity: Severity) {
+        self.findings += 1;
+        if severity == Severity::Error {
+            self.errors += 1;
+        }
+    }
+
+    pub fn add(&mut self, other: Suppressed) {
+        self.findings += other.findings;
+        self.errors += other.errors;
     }
 }
 
@@ -287,6 +316,9 @@ pub struct Options {
     pub target: Target,
     /// `--target` was given: it wins over every file's own comment.
     pub target_pinned: bool,
+    /// The `target` of the akbp.toml that applies, when it names one: a file's own
+    /// `# akbp: target` older than this gets a warning.
+    pub configured_target: Option<Target>,
     /// An authentik blueprint JSON schema for models outside akbp's knowledge.
     pub schema: Option<Arc<dyn ExternalSchema>>,
     /// Which rules run and at what severity.
@@ -304,6 +336,7 @@ impl Default for Options {
         Options {
             target: Target::LATEST,
             target_pinned: false,
+            configured_target: None,
             schema: None,
             policy: Arc::default(),
             placeholders: Placeholders::default(),

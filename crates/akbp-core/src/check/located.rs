@@ -24,7 +24,7 @@ pub fn check_source(source: SourceFile, options: &Options) -> FileReport {
 /// Check one source text. `explicit`: the file was named on the command line (a file
 /// found in a folder that is not a blueprint is skipped without a note).
 pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> FileReport {
-    let mut directives = Directives::header(&source);
+    let mut directives = Directives::for_file(&source, options);
     // The file's own `# akbp: target` beats the configuration, not `--target`.
     let pinned;
     let options = match directives.target {
@@ -52,7 +52,7 @@ pub fn check_file(source: SourceFile, options: &Options, explicit: bool) -> File
     capped
         .resolve_capped(options, &mut directives)
         .unwrap_or_else(|| {
-            let mut directives = Directives::header(&source);
+            let mut directives = Directives::for_file(&source, options);
             check_every_blueprint(source, options, explicit, &mut directives, None)
                 .resolved_with(options, &mut directives)
         })
@@ -134,6 +134,7 @@ fn check_every_blueprint(
         findings,
         skipped,
         omitted: Vec::new(),
+        suppressed: Default::default(),
         overflow,
         target: options.target,
     };
@@ -157,6 +158,7 @@ fn template(name: String, source: SourceFile, at: Span) -> FileReport {
         findings: sink.findings,
         skipped: Some(SkipReason::Template),
         omitted: Vec::new(),
+        suppressed: Default::default(),
         overflow: Vec::new(),
         target: crate::target::Target::LATEST,
     };

@@ -23,7 +23,7 @@ pub use document::{check_document, mask_values};
 pub use file_report::{failed_file, load_error_rule, FileReport, Omitted, MAX_KEPT_PER_RULE};
 pub use finding::{
     sort_findings, Case, CheckFn, Ctx, Finding, Label, Options, Overflow, Policy, Rule, Severity,
-    Sink,
+    Sink, Suppressed,
 };
 pub use located::check_source;
 pub use rules::{rule_by_code, RULES};

@@ -2,7 +2,7 @@
 //! before any output: the registry's default (per rule or per declared case), then the
 //! configuration, then the command line, then inline suppressions. Rules never set it.
 
-use super::finding::{sort_findings, Case, Finding, Overflow, Policy, Rule, Severity};
+use super::finding::{sort_findings, Case, Finding, Overflow, Policy, Rule, Severity, Suppressed};
 use super::suppress::Directives;
 use crate::load::{SourceFile, Span};
 
@@ -44,51 +44,80 @@ impl Policy {
             .unwrap_or_else(|| rule.default_severity(case))
     }
 
-    /// The final severity of a finding of `rule` with `case` at `span`, or `None` when it
-    /// is dropped. The one decision: [`Policy::resolve`] applies it to built findings and
-    /// [`Policy::resolve_overflow`] to those a capped sink only counted, so both agree.
-    pub fn decide(&self, rule: &Rule, case: Option<&Case>, _span: Span) -> Option<Severity> {
-        if !self.enabled(rule) {
-            return None;
+    /// The final severity of a finding of `rule` with `case` at `span`, or `Err` with the
+    /// severity it would have had when a switched-off rule drops it. The one decision:
+    /// [`Policy::resolve`] applies it to built findings and [`Policy::resolve_overflow`]
+    /// to those a capped sink only counted, so both agree. A rule that [`Rule::stops_load`]
+    /// is an error whatever the configuration says.
+    pub fn decide(
+        &self,
+        rule: &Rule,
+        case: Option<&Case>,
+        _span: Span,
+    ) -> Result<Severity, Severity> {
+        if rule.stops_load {
+            return Ok(Severity::Error);
         }
-        Some(self.severity(rule, case.map(|c| c.id)))
+        let severity = self.severity(rule, case.map(|c| c.id));
+        if self.enabled(rule) {
+            Ok(severity)
+        } else {
+            Err(severity)
+        }
     }
 
-    /// Decide every finding's final severity and drop those of disabled rules.
-    pub fn resolve(&self, findings: &mut Vec<Finding>) {
+    /// Decide every finding's final severity and drop those of disabled rules, counting
+    /// them in `suppressed`.
+    pub fn resolve(&self, findings: &mut Vec<Finding>, suppressed: &mut Suppressed) {
         findings.retain_mut(|f| match self.decide(f.rule, f.case, f.span) {
-            Some(severity) => {
+            Ok(severity) => {
                 f.severity = severity;
                 true
             }
-            None => false,
+            Err(severity) => {
+                suppressed.count(severity);
+                false
+            }
         });
     }
 
     /// The same decision for findings past a capped sink's limit.
-    pub fn resolve_overflow(&self, overflow: &[Overflow]) -> Vec<(Overflow, Severity)> {
+    pub fn resolve_overflow(
+        &self,
+        overflow: &[Overflow],
+        suppressed: &mut Suppressed,
+    ) -> Vec<(Overflow, Severity)> {
         overflow
             .iter()
-            .filter_map(|o| Some((*o, self.decide(o.rule, o.case, o.span)?)))
+            .filter_map(|o| match self.decide(o.rule, o.case, o.span) {
+                Ok(severity) => Some((*o, severity)),
+                Err(severity) => {
+                    suppressed.count(severity);
+                    None
+                }
+            })
             .collect()
     }
 
     /// [`Policy::resolve`] for a whole file, then its inline suppressions: covered findings
     /// go, and each named rule that suppressed nothing becomes a finding of its own.
     /// `overflow`: findings a capped sink only counted, already resolved; the same
-    /// suppressions drop them (and count as used).
+    /// suppressions drop them (and count as used). Every finding dropped is counted in
+    /// `suppressed`.
     pub fn resolve_file(
         &self,
         findings: &mut Vec<Finding>,
         overflow: &mut Vec<(Overflow, Severity)>,
         source: Option<&SourceFile>,
         directives: &mut Directives,
+        suppressed: &mut Suppressed,
     ) {
         findings.extend(directives.problems().iter().cloned());
-        self.resolve(findings);
+        self.resolve(findings, suppressed);
         if let Some(source) = source.filter(|_| !self.no_suppressions) {
-            let mut unused = directives.apply(source, findings, overflow, |r| self.enabled(r));
-            self.resolve(&mut unused);
+            let mut unused =
+                directives.apply(source, findings, overflow, suppressed, |r| self.enabled(r));
+            self.resolve(&mut unused, suppressed);
             findings.extend(unused);
         }
         sort_findings(findings);

@@ -13,8 +13,8 @@ use crate::load::reader::{lines, trim_white};
 use crate::load::{Document, SourceFile, Span};
 use crate::target::Target;
 
-use super::finding::{Finding, Overflow, Rule, Severity, Sink};
-use super::rules::suppressions::{INVALID_COMMENT, UNUSED_SUPPRESSION};
+use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink, Suppressed};
+use super::rules::suppressions::{INVALID_COMMENT, OLDER_TARGET, UNUSED_SUPPRESSION};
 use super::rules::{rule_by_code, rule_hint};
 
 /// Lines a suppression covers, 1-based and inclusive; `None` for the whole file.
@@ -40,6 +40,8 @@ struct Suppression {
 pub struct Directives {
     /// `# akbp: target`: the release this file is checked at (unless `--target` is given).
     pub target: Option<Target>,
+    /// The comment that set `target`.
+    target_span: Option<Span>,
     suppressions: Vec<Suppression>,
     /// Directives that could not be read ([`INVALID_COMMENT`]).
     problems: Vec<Finding>,
@@ -79,6 +81,32 @@ impl Directives {
             offset = at + len;
         }
         d.header_end = offset;
+        d
+    }
+
+    /// [`Directives::header`], and [`OLDER_TARGET`] when the file's `# akbp: target` names
+    /// an older release than the configuration that applies to it (and `--target` does not
+    /// overrule both).
+    pub fn for_file(source: &SourceFile, options: &Options) -> Directives {
+        let mut d = Directives::header(source);
+        if let (Some(own), Some(configured), Some(span)) =
+            (d.target, options.configured_target, d.target_span)
+        {
+            if own < configured && !options.target_pinned {
+                let mut sink = Sink::default();
+                sink.push(
+                    &OLDER_TARGET,
+                    span,
+                    format!(
+                        "this file is checked at {own}, its `# akbp: target`, older than {configured}, the target of the configuration"
+                    ),
+                )
+                .help(format!(
+                    "remove the comment to check the file at {configured} with the rest, or keep it if the file is applied to an authentik {own}"
+                ));
+                d.problems.extend(sink.findings);
+            }
+        }
         d
     }
 
@@ -125,7 +153,10 @@ impl Directives {
                 return;
             }
             match release.parse::<Target>() {
-                Ok(t) => self.target = Some(t),
+                Ok(t) => {
+                    self.target = Some(t);
+                    self.target_span = Some(span);
+                }
                 Err(e) => self.problem(
                     span,
                     Some("bad-target"),
@@ -232,6 +263,7 @@ impl Directives {
         source: &SourceFile,
         findings: &mut Vec<Finding>,
         overflow: &mut Vec<(Overflow, Severity)>,
+        suppressed: &mut Suppressed,
         enabled: impl Fn(&Rule) -> bool,
     ) -> Vec<Finding> {
         if self.suppressions.is_empty() {
@@ -250,11 +282,37 @@ impl Directives {
                 s.scope = Scope::Lines(next, end);
             }
         }
-        findings.retain(|f| !self.suppresses(source, f.rule, f.span));
-        overflow.retain(|(o, _)| !self.suppresses(source, o.rule, o.span));
+        findings.retain(|f| {
+            let covered = self.suppresses(source, f.rule, f.span);
+            if covered {
+                suppressed.count(f.severity);
+            }
+            !covered
+        });
+        overflow.retain(|(o, severity)| {
+            let covered = self.suppresses(source, o.rule, o.span);
+            if covered {
+                suppressed.count(*severity);
+            }
+            !covered
+        });
         let mut sink = Sink::default();
         for s in &self.suppressions {
             for (rule, word, used) in &s.codes {
+                if rule.stops_load {
+                    sink.push(
+                        &UNUSED_SUPPRESSION,
+                        s.span,
+                        format!(
+                            "`{word}` cannot be suppressed: authentik cannot load a file at all when it has {} ({})",
+                            rule.code, rule.name
+                        ),
+                    )
+                    .help(format!(
+                        "remove `{word}` from the comment and fix the file"
+                    ));
+                    continue;
+                }
                 if *used || !enabled(rule) {
                     continue;
                 }
@@ -293,7 +351,8 @@ impl Directives {
                 continue;
             }
             for (r, _, used) in &mut s.codes {
-                if r.code == rule.code {
+                // A file authentik cannot load is never hidden ([`Rule::stops_load`]).
+                if r.code == rule.code && !rule.stops_load {
                     *used = true;
                     suppressed = true;
                 }

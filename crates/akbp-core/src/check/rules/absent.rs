@@ -15,6 +15,7 @@ pub const KEYOF_ABSENT: Rule = Rule {
     severity: Severity::Error,
     summary: "`!KeyOf` names an entry with `state: absent`, which never has an object to point at.",
     doc: "## What it does\nReports `!KeyOf x` when the entry with `id: x` has `state: absent`.\n\n## Why\nAn `absent` entry deletes its object and records no instance, so authentik fails with \"KeyOf: failed to find entry with `id` of `x` and a model instance\" and rolls the whole blueprint back (authentik/blueprints/v1/importer.py and common.py `KeyOf`, 2026.2.2; lab-verified on 2026.2.2).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: old\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n    attrs:\n      parents: [!KeyOf old]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_keyof_absent),
 };
@@ -53,6 +54,7 @@ pub const FIND_DELETED: Rule = Rule {
     severity: Severity::Warning,
     summary: "A `!Find` looks up an object that an earlier `state: absent` entry deletes; it resolves to null.",
     doc: "## What it does\nReports a `!Find` whose `[field, value]` conditions include every identifier of an earlier `state: absent` entry of the same model (and no entry in between creates the object again).\n\n## Why\nauthentik applies entries in order: by the time the `!Find` runs the object is gone, so it yields null and the field is cleared or the entry fails (lab-verified on 2026.2.2: deleting `authentik Read-only` and then binding it by `!Find` fails with \"One of 'group', 'policy', 'user' must be set.\").\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-old]]\n    attrs: {order: 0}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-users]]\n    attrs: {order: 0}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_find_deleted),
 };
@@ -125,6 +127,7 @@ pub const ABSENT_WITH_ATTRS: Rule = Rule {
     severity: Severity::Info,
     summary: "An entry with `state: absent` carries `attrs`, which authentik ignores.",
     doc: "## What it does\nReports non-empty `attrs` on an entry with `state: absent`.\n\n## Why\nauthentik finds the object by its `identifiers` and deletes it; `attrs` neither narrow the match nor get written (authentik/blueprints/v1/importer.py, 2026.2.2; lab-verified on 2026.2.2: such an entry is accepted and the attrs have no effect). Attributes there suggest the author expected an update, or a filter on what is deleted.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n    attrs: {is_superuser: false}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_absent_with_attrs),
 };

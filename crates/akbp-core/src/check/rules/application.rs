@@ -23,6 +23,7 @@ pub const APPLICATION_SLUG: Rule = Rule {
     severity: Severity::Error,
     summary: "An application slug is not `[-a-zA-Z0-9_]+`, is reserved (`authorize`, `token`, ...), or repeats in the file.",
     doc: "## What it does\nChecks `authentik_core.application` slugs: only letters, digits, `-` and `_`; not one of authentik's reserved slugs (`authorize`, `token`, `device`, `userinfo`, `introspect`, `revoke`); unique within the file.\n\n## Why\nauthentik's serializer rejects the first two; a repeated slug makes the second entry update the first application.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: my wiki}\n    attrs: {name: Wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: my-wiki}\n    attrs: {name: Wiki}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_application_slug),
 };
@@ -151,6 +152,7 @@ pub const POLICY_BINDING: Rule = Rule {
     severity: Severity::Error,
     summary: "A policy binding needs a `target`, an `order` and exactly one of `policy`, `group`, `user`.",
     doc: "## What it does\nChecks `authentik_policies.policybinding` entries: `target` and `order` are set, and exactly one of `policy`, `group`, `user` is given; a binding whose `target` is an application entitlement (`!KeyOf` an earlier entry) binds only a `group` or a `user`, and authentik counts only those (`schemas/policy-bindings.json`; lab 2026.2.2: `policy` alone is refused with \"One of 'group', 'user' must be set.\", `policy` with `group` is accepted). Since bindings have no name, re-applying finds a binding by its identifiers: `target` with `order`, or `target` with the bound `policy`, `group` or `user`; a binding identified otherwise is a warning.\n\n## Why\nauthentik rejects \"Only one of 'policy', 'group' or 'user' can be set.\" and \"One of 'policy', 'group' or 'user' must be set.\"; without a stable identity in identifiers every apply may create another binding.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {order: 0}\n    attrs:\n      group: !KeyOf group\n      user: !Find [authentik_core.user, [username, akadmin]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !KeyOf group\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "key-not-identifier",
@@ -280,6 +282,7 @@ pub const APPLICATION_GROUP_LABEL: Rule = Rule {
     severity: Severity::Warning,
     summary: "An application's `group` is a free-text UI label, not a reference to a group.",
     doc: "## What it does\nReports `authentik_core.application` entries whose `group` is a `!Find`/`!KeyOf` reference.\n\n## Why\n`group` only sorts applications on the user's library page; it does not limit access. Access is limited with a policy binding to a group.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      group: !Find [authentik_core.group, [name, wiki-users]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, group: Documentation}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs:\n      group: !Find [authentik_core.group, [name, wiki-users]]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_application_group),
 };

@@ -53,6 +53,7 @@ entries:
 ```
 Check the folder that holds both blueprints (`akbp validate blueprints/`) so that references between them are verified.
 "#,
+    stops_load: false,
     cases: &[Case {
         id: "could-not-verify",
         severity: Severity::Info,

@@ -44,6 +44,7 @@ pub const PROVIDER_WITHOUT_APPLICATION: Rule = Rule {
     severity: Severity::Warning,
     summary: "A provider that no application in the file uses.",
     doc: "## What it does\nReports OAuth2, SAML, proxy and other provider entries that no `authentik_core.application` of the same file references with `!KeyOf`.\n\n## Why\nA provider is reachable only through an application; without one, nobody can log in. An application in another blueprint may `!Find` it, hence a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    id: provider\n    identifiers: {name: wiki}\n    attrs: {mode: forward_single, external_host: https://wiki.example.com}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    id: provider\n    identifiers: {name: wiki}\n    attrs: {mode: forward_single, external_host: https://wiki.example.com}\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, provider: !KeyOf provider}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_provider_without_application),
 };
@@ -91,6 +92,7 @@ pub const APPLICATION_PROVIDER: Rule = Rule {
     severity: Severity::Error,
     summary: "An application's `provider` points to an entry that is not a provider, or two applications share one provider.",
     doc: "## What it does\nFollows each application's `provider: !KeyOf x`: the entry must be a provider model, and no other application of the file may use the same provider (the relation is one-to-one).\n\n## Why\nauthentik rejects a non-provider primary key, and a provider already bound to an application cannot back a second one: the second apply moves it or fails.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    id: provider\n    identifiers: {name: wiki}\n    attrs: {mode: forward_single, external_host: https://wiki.example.com}\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, provider: !KeyOf provider}\n  - model: authentik_core.application\n    identifiers: {slug: wiki-copy}\n    attrs: {name: Wiki copy, provider: !KeyOf provider}\n```\n\n## Use instead\nGive each application its own provider.\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_application_provider),
 };
@@ -128,6 +130,7 @@ pub const BINDING_TARGET: Rule = Rule {
     severity: Severity::Warning,
     summary: "A policy binding's `target` points to an entry that cannot be a binding target.",
     doc: "## What it does\nFollows `authentik_policies.policybinding` `target: !KeyOf x` and checks that `x` is an application, flow, flow-stage binding, source or other policy-binding model.\n\n## Why\n`!KeyOf` returns a policy-binding UUID only for such models; for anything else (a provider, a group) the binding gets an unrelated primary key and fails or binds nothing.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf group, order: 0}\n    attrs: {group: !KeyOf group}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    id: app\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers: {target: !KeyOf app, order: 0}\n    attrs: {group: !KeyOf group}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_binding_target),
 };

@@ -8,6 +8,7 @@ pub const NOT_DISCOVERED: Rule = Rule {
     severity: Severity::Info,
     summary: "authentik discovers only `*.yaml` files outside dot-folders; this file would not be picked up from the blueprints folder.",
     doc: "## What it does\nNotes files ending in `.yml` (or anything but `.yaml`) and files under a path segment starting with a dot.\n\n## Why\nauthentik globs `**/*.yaml` under its blueprints folder and skips dot-paths (authentik/blueprints/v1/tasks.py `blueprints_find`): such a file is never applied unless another blueprint or the API references it.\n\n## Example\n```text\nblueprints/custom/grafana.yml\n```\n\n## Use instead\n```text\nblueprints/custom/grafana.yaml\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_discovery),
 };

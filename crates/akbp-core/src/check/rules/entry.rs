@@ -9,6 +9,7 @@ pub const ENTRY_SHAPE: Rule = Rule {
     severity: Severity::Error,
     summary: "An entry's keys have the wrong type: `model` missing or not `app.model`, bad `state`, non-string `id`, `identifiers`/`attrs` not mappings...",
     doc: "## What it does\nChecks each entry's keys: `model` is present and of the form `app_label.model_name` (exactly one dot); `state` is one of `present`, `created`, `must_created`, `absent`; `id` is a plain string (not a number, not a tag such as `!Env`); `identifiers` and `attrs` are mappings; `conditions` and `permissions` are lists, and each permission has a `permission`.\n\n## Why\nauthentik fails to build the entry (dacite type errors) or crashes on a three-part model name, and stops at the first failure. A tagged `id` fails the whole file: `BlueprintEntry.id` is `str | None` (authentik/blueprints/v1/common.py, 2026.2.2); lab-verified on authentik 2026.2.2, where `id: !Env GROUP_ID` makes the importer refuse the file (dacite `UnionMatchError` on `entries`).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_policies.expression.expressionpolicy\n    state: enabled\n    id: 1\n    identifiers: {name: p}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_policies_expression.expressionpolicy\n    state: present\n    id: policy\n    identifiers: {name: p}\n    attrs: {expression: return True}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_entry_shape),
 };
@@ -139,6 +140,7 @@ pub const MISSING_IDENTIFIERS: Rule = Rule {
     severity: Severity::Error,
     summary: "A non-meta entry has no `identifiers`, or they are empty.",
     doc: "## What it does\nReports entries without `identifiers`, except the `authentik_blueprints.meta*` models.\n\n## Why\nauthentik looks the object up by its identifiers; with none it fails with \"No or invalid identifiers\".\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    attrs: {name: admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_identifiers),
 };
@@ -169,6 +171,7 @@ pub const IDENTIFIER_CONFLICT: Rule = Rule {
     severity: Severity::Warning,
     summary: "A field is set in both `identifiers` and `attrs` with different values; identifiers win on create.",
     doc: "## What it does\nReports a field given different values in `identifiers` and `attrs`.\n\n## Why\nOn create authentik merges identifiers over attrs, so the attrs value is lost; on update the attrs value is written. The object flips between the two. Values are compared as authentik builds them (authentik/blueprints/v1/common.py, 2026.2.2): the same tag with the same arguments, however quoted or laid out, is the same value; `1` and `'1'` are not.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs: {name: Admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_identifier_conflict),
 };
@@ -209,6 +212,7 @@ pub const RISKY_STATE: Rule = Rule {
     severity: Severity::Warning,
     summary: "`must_created` may silently update; `absent` cascades; `metacleanblueprint` deletes every row.",
     doc: "## What it does\nFlags entries whose effect is easy to misjudge: `state: must_created` (the importer versions up to 2026.8 update an existing object instead of failing, except for meta models), `state: absent` on models whose deletion cascades (flows, providers, applications, groups, stages), and any `authentik_blueprints.metacleanblueprint`.\n\n## Why\nThese entries delete data or do not guard what they promise; a reviewer should look twice.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_flows.flow\n    state: absent\n    identifiers: {slug: default-authentication-flow}\n```\n\n## Use instead\nDelete objects by hand, or keep the entry and note why in a comment.\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_risky_state),
 };
@@ -261,6 +265,7 @@ pub const LITERAL_PERMISSION_IDS: Rule = Rule {
     severity: Severity::Warning,
     summary: "A permission names a user or role by a literal id, which differs between installs.",
     doc: "## What it does\nReports `permissions` items whose `user` or `role` is a literal number or UUID.\n\n## Why\nPrimary keys differ on every install; on another instance the permission goes to nobody, or authentik raises DoesNotExist.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    permissions:\n      - permission: view_application\n        user: 5\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    permissions:\n      - permission: view_application\n        role: !Find [authentik_rbac.role, [name, wiki-readers]]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_literal_permission_ids),
 };

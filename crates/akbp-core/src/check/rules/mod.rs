@@ -40,6 +40,7 @@ pub static RULES: &[&Rule] = &[
     &tags::ENV_IN_CONDITION,
     &suppressions::UNUSED_SUPPRESSION,
     &suppressions::INVALID_COMMENT,
+    &suppressions::OLDER_TARGET,
     &structure::VERSION,
     &structure::METADATA,
     &structure::UNKNOWN_KEY,

@@ -15,6 +15,7 @@ pub const UNKNOWN_MODEL: Rule = Rule {
     severity: Severity::Error,
     summary: "The entry's model does not exist in the target authentik release.",
     doc: "## What it does\nChecks each entry's `model` against the complete list of blueprint models of the target release, telling a typo from a model that is newer or was removed.\n\n## Why\nauthentik fails the entry with \"App or Model does not exist\" and rolls the whole blueprint back.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.aplication\n    identifiers: {slug: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_unknown_model),
 };
@@ -153,6 +154,7 @@ pub const UNVERIFIED_MODEL: Rule = Rule {
     severity: Severity::Warning,
     summary: "akbp knows this model's name but not its fields; its attrs are not checked (pass `--schema`).",
     doc: "## What it does\nWarns when an entry uses a model whose fields akbp does not know at the target (for example `authentik_core.actor` in 2026.8), unless `--schema FILE` gives a blueprint schema that describes it; with `--schema`, its attrs are checked against that schema.\n\n## Why\nSilence would suggest the entry was checked.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.actor\n    identifiers: {name: bot}\n```\n\n## Use instead\nRun `akbp validate --schema schema.json` with the schema of your authentik release.\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_unverified_model),
 };
@@ -196,6 +198,7 @@ pub const UNKNOWN_FIELD: Rule = Rule {
     severity: Severity::Warning,
     summary: "An attrs or identifiers field the model does not have in the target release; authentik drops it silently.",
     doc: "## What it does\nChecks every key of `attrs` and `identifiers` against the model's fields at the target release, with did-you-mean and the release where a field was added or removed.\n\n## Why\nauthentik's serializers drop undeclared fields without a word: `launch_url` instead of `meta_launch_url`, SAML `issuer` after 2026.5, `jwks_sources` after 2024.12 are silently ignored, and the setting never takes effect.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      launch_url: https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: https://wiki.example.com\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "in-identifiers",
@@ -295,6 +298,7 @@ pub const FIELD_TYPE: Rule = Rule {
     severity: Severity::Error,
     summary: "A field's value has the wrong type for authentik's serializer (after PyYAML typing and DRF coercions).",
     doc: "## What it does\nChecks literal values against the field's type the way authentik reads them: PyYAML types unquoted scalars (`on` is a boolean, `0755` an integer), then Django REST framework coerces (an integer is accepted where a string is expected, `\"true\"` where a boolean is). Values computed by tags are not checked. Also flags `null` for fields that may not be null, and too-long strings.\n\n## Why\nauthentik rejects the entry at apply time with a serializer error and rolls back the blueprint.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs:\n      is_superuser: maybe\n      attributes: {}\n      users: 5\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs:\n      is_superuser: true\n      users: [5]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_field_values),
 };
@@ -305,6 +309,7 @@ pub const ENUM_VALUE: Rule = Rule {
     severity: Severity::Error,
     summary: "A choice field (client_type, sub_mode, matching_mode, grant_types, mode, designation...) has a value authentik does not accept.",
     doc: "## What it does\nChecks choice fields against the exact values of the target release (`client_type`, `sub_mode`, `issuer_mode`, `grant_types` items, `matching_mode`, `sp_binding`, proxy `mode`, `policy_engine_mode`, flow `designation`...). Like DRF, the value's `str()` is compared, so `digits: 6` matches the choice `\"6\"`.\n\n## Why\nauthentik fails with `\"Confidential\" is not a valid choice.` and applies nothing.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: Confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n",
+    stops_load: false,
     cases: &[],
     check: None,
 };
@@ -315,6 +320,7 @@ pub const DURATION: Rule = Rule {
     severity: Severity::Error,
     summary: "A duration field is not `key=value(;key=value)*` with known keys and numeric values.",
     doc: "## What it does\nChecks duration fields (`access_token_validity`, `refresh_token_validity`, `access_code_validity`, SAML assertion validity...) as authentik parses them (authentik/lib/utils/time.py): `;`-separated `key=value` pairs, keys among microseconds, milliseconds, seconds, minutes, hours, days, weeks, values numbers, no trailing `;`.\n\n## Why\nauthentik fails with \"... is not in the correct format of 'hours=3;minutes=1'.\"\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      access_token_validity: hours=1;\n      refresh_token_validity: 30 days\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      access_token_validity: hours=1\n      refresh_token_validity: days=30\n```\n",
+    stops_load: false,
     cases: &[],
     check: None,
 };
@@ -325,6 +331,7 @@ pub const FIELD_FORMAT: Rule = Rule {
     severity: Severity::Error,
     summary: "A literal value breaks the field's format: a UUID reference that is not a UUID, a URL, an email, a slug.",
     doc: "## What it does\nChecks literal values of fields with a format: `uuid` (references to flows, keys, groups... must be UUIDs), `uri`, `email`, `slug`. URL fields are checked with the validator their model declares at the target release (schemas/lookups.json, from models.py at each tag): proxy `external_host`/`internal_host`, SAML `acs_url`/`sls_url`, webhook `webhook_url` and OAuth2 logout URIs use authentik's DomainlessURLValidator (a scheme is required, no top-level domain is needed, `_` is refused in host names, `blank://blank` passes); `meta_launch_url` uses DomainlessFormattedURLValidator (also `%(...)s` host templates); `URLField`s use Django's URLValidator (top-level domain needed). Tags, placeholders and empty strings are not checked.\n\n## Why\nauthentik rejects `\"default-authentication-flow\" is not a valid UUID` at apply time; a slug in a uuid field is usually a missing `!Find`. authentik 2026.2.2 rejects `external_host: status.example.org` and `https://app_x.example.org` (seen on a real importer; the validators are from authentik/lib/models.py at version/2026.2.2).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: default-provider-authorization-implicit-consent\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n```\n",
+    stops_load: false,
     cases: &[],
     check: None,
 };
@@ -790,6 +797,7 @@ pub const REQUIRED_FIELD: Rule = Rule {
     severity: Severity::Error,
     summary: "A field authentik requires to create the object is missing from attrs and identifiers.",
     doc: "## What it does\nChecks that entries which may create an object (`present`, `created`, `must_created`) give every field the model requires on create, in `attrs` or `identifiers` (authentik merges them). For example an OAuth2 provider needs `name`, `authorization_flow`, `invalidation_flow` and `redirect_uris`; an application `name` and `slug`. Entries whose identifiers match an object every install has (schemas/defaults.json, by any of its values: a default prompt by `field_key`, the embedded outpost by `managed: goauthentik.io/outposts/embedded` or by its name, a default flow by slug) update it and need none of them.\n\n## Why\nauthentik fails with \"This field is required.\" when the object does not exist yet. An existing object is found with `filter(**identifiers).first()` and updated partially (authentik 2026.2.2 blueprints/v1/importer.py; from source, not lab-verified).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_required),
 };

@@ -50,6 +50,7 @@ pub const GRANT_TYPES_MISSING: Rule = Rule {
     severity: Severity::Error,
     summary: "From authentik 2026.5 a new OAuth2 provider without `grant_types` (or with `[]`) refuses every login.",
     doc: "## What it does\nReports OAuth2 providers created by the blueprint with no `grant_types` or an empty list, when the target is 2026.5 or later.\n\n## Why\nProviders created through the API or a blueprint default to `[]`, and every authorize and token request then fails with \"invalid grant_type\" (authentik#20363; only providers that existed before the upgrade were migrated to all grants).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n      grant_types: [authorization_code]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_grant_types),
 };
@@ -97,6 +98,7 @@ pub const GRANT_SCOPE_MISMATCH: Rule = Rule {
     severity: Severity::Warning,
     summary: "`refresh_token` without the offline_access scope mapping, or `implicit`/`hybrid` without openid.",
     doc: "## What it does\nCompares `grant_types` with the scope mappings found by `!Find` in `property_mappings`: `refresh_token` needs `offline_access` (authentik issues refresh tokens only for that scope since 2024.2), `implicit` and `hybrid` need `openid`.\n\n## Why\nThe grant is allowed but never works: the application gets no refresh token, or no ID token.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      grant_types: [authorization_code, refresh_token]\n      property_mappings:\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-openid]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      grant_types: [authorization_code, refresh_token]\n      property_mappings:\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-openid]]\n        - !Find [authentik_providers_oauth2.scopemapping, [managed, goauthentik.io/providers/oauth2/scope-offline_access]]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_grant_scopes),
 };
@@ -129,6 +131,7 @@ pub const SIGNING_KEY_MISSING: Rule = Rule {
     severity: Severity::Warning,
     summary: "An OAuth2 provider without `signing_key` signs tokens HS256 with the client secret.",
     doc: "## What it does\nReports OAuth2 providers created by the blueprint without a `signing_key`.\n\n## Why\nWithout a key authentik signs ID tokens with HS256 using the client secret; most applications expect RS256/ES256 from the JWKS endpoint and reject the token, and a public client has no secret to verify with.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n      signing_key: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_signing_key),
 };
@@ -150,6 +153,7 @@ pub const SECRET_IN_CLEAR: Rule = Rule {
     severity: Severity::Warning,
     summary: "A literal secret (client secret, password, token, private key, ...) in the file; or a secret on a public client.",
     doc: "## What it does\nReports a secret field written as a literal value, without ever printing it, and a `client_secret` set on a `public` OAuth2 client (which cannot keep one). Which fields of which models hold secrets is data: `schemas/secrets.json`, curated from authentik's serializers (client secrets, token keys, user and bind passwords, certificate private keys, source secrets, ...). A value read with `!Env NAME` or `!Context` without a literal default is not literal.\n\n## Why\nBlueprints live in git and in containers' file systems; a secret there is readable by everyone who can read those. authentik's own test blueprints do this; production ones should read the secret from the environment.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: s3cr3t-value-in-git\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_secret_in_clear),
 };
@@ -202,6 +206,7 @@ pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
     severity: Severity::Info,
     summary: "`!Env NAME` without a default on a field that may not be null: the import fails unless NAME is set for authentik.",
     doc: "## What it does\nNotes values read with `!Env NAME` and no default on any field that may not be null (model knowledge: `client_id`, `client_secret`, names, slugs, `meta_description`...), in `identifiers` or `attrs`, naming the variable that authentik's server and worker must have.\n\n## Why\nauthentik reads the variable when it applies the blueprint; unset, `!Env` yields null and the import fails with \"This field may not be null\" (for `client_secret`, or any other field that is not nullable; lab-verified on authentik 2026.2.2 with a group `name: !Env UNSET`). That is often what you want (no silent empty secret), so this is a note, not a warning. With `--env FILE` that file stands for authentik's environment: a variable absent or empty there (authentik's `getenv(k) or default`) makes the entry fail, which is an error (lab-verified on authentik 2026.2.2: `meta_description: !Env UNSET` is rejected with \"This field may not be null.\"). On a nullable field a null is accepted and nothing is reported.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_secret: !Env WIKI_CLIENT_SECRET\n```\n\n## Use instead\nSet `WIKI_CLIENT_SECRET` in the environment of authentik's server and worker before the blueprint is applied (or give a default: `!Env [WIKI_CLIENT_SECRET, \"\"]`, which lets authentik keep a blank secret).\n",
+    stops_load: false,
     cases: &[Case {
         id: "unset-in-env-file",
         severity: Severity::Error,

@@ -8,6 +8,7 @@ pub const PROXY_INTERNAL_HOST: Rule = Rule {
     severity: Severity::Error,
     summary: "A proxy provider in `proxy` mode (the default) needs `internal_host`; a forward-auth one should say its `mode`.",
     doc: "## What it does\nChecks `authentik_providers_proxy.proxyprovider` entries: with `mode: proxy`, or no `mode` at all, `internal_host` must be set. A provider with no `internal_host` and no `mode` is probably a forward-auth provider that forgot `mode`.\n\n## Why\nThe serializer treats a missing `mode` as `proxy`, even on partial updates, and fails: \"Internal host cannot be empty when forward auth is disabled.\"\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: wiki}\n    attrs:\n      external_host: https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: wiki}\n    attrs:\n      mode: forward_single\n      external_host: https://wiki.example.com\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_proxy),
 };
@@ -44,6 +45,7 @@ pub const SAML_ACS_URL: Rule = Rule {
     severity: Severity::Error,
     summary: "A SAML provider's `acs_url` is a guide placeholder (`https://temp.temp`) or not an http(s) URL.",
     doc: "## What it does\nChecks `authentik_providers_saml.samlprovider` `acs_url` values written literally for guide placeholders. The URL form itself is checked by AKB208 with the validator of the target release (URLField up to 2025.2, DomainlessURLValidator from 2025.4, authentik/providers/saml/models.py); this rule checks it only where akbp has no validator data.\n\n## Why\nDjango's URLField rejects other schemes and hosts without a dot (other than `localhost`); placeholders left from guides (`https://temp.temp`) never receive a response.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: wiki}\n    attrs: {acs_url: https://temp.temp}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: wiki}\n    attrs: {acs_url: https://wiki.example.com/saml/acs}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_saml_acs),
 };

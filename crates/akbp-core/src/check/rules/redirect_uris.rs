@@ -267,6 +267,7 @@ pub const STRING_FORM: Rule = Rule {
     severity: Severity::Error,
     summary: "`redirect_uris` is a string (the form before authentik 2024.10.3), or holds an item that is not a `{matching_mode, url}` mapping.",
     doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_string_form),
 };
@@ -343,6 +344,7 @@ pub const REGEX_HYGIENE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A regex redirect URI has an unescaped `.` in the host, an unescaped `?` before a query, or `\\*` where `.*` was meant.",
     doc: "## What it does\nChecks `regex` redirect URIs for literal characters that are regex syntax: an unescaped `.` in the host (it matches any character), an unescaped `?` before `name=` (it makes the previous character optional), and `\\*` (a literal star, usually meant as `.*`). authentik full-matches regexes, so `^` and `$` are not needed and never reported.\n\n## Why\n`https://app.example.com/.*` also matches `https://appXexample.com/...`, a host anyone can register (the CVE-2024-52289 class of bug). An unescaped `?` makes the real URL fail to match (authentik#5919).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki.example.com/oauth/\\*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/oauth/.*'}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_regex_hygiene),
 };
@@ -410,6 +412,7 @@ pub const REGEX_BROAD: Rule = Rule {
     severity: Severity::Error,
     summary: "A regex redirect URI accepts any host (`.*`, `*`, `https://.*`) or a wildcard before the domain.",
     doc: "## What it does\nReports regex redirect URIs that match any URL (`.*`, `.+`, bare `*`), any host (`https://.*`, `https?://[^/]+/...`), or put `.*` before the registrable domain (`https://.*\\.example\\.com/...`, which also matches `https://evil.com/x.example.com/...`: authentik full-matches with Python's `re`, and `.*` runs over `/`).\n\n## Why\nAn attacker can send users to authentik with a redirect URI of their own and receive their authorization codes or tokens. authentik does not refuse such patterns: authentik 2026.2.2 (lab) accepts a provider with `https://.*\\.example\\.com/.*`, so only akbp can catch them.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_regex_broad),
 };
@@ -458,6 +461,7 @@ pub const REGEX_INVALID: Rule = Rule {
     severity: Severity::Error,
     summary: "A regex redirect URI does not compile (or uses syntax akbp cannot verify against Python's `re`).",
     doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...) and where a pattern exceeds akbp's engine limits but not Python's (a huge repetition count or a very long alternation: authentik 2026.2.2 (lab) accepts `x{1000000}`), it says it could not verify instead of reporting an error. A repetition count of 4294967295 (CPython's `MAXREPEAT`) or more is an error: Python refuses it (lab: \"OverflowError the repetition number is too large\").\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "unverifiable",
@@ -523,6 +527,7 @@ pub const MODE_MISMATCH: Rule = Rule {
     severity: Severity::Error,
     summary: "A strict redirect URI contains regex syntax (it never matches), or a regex one is a plain URL (use strict).",
     doc: "## What it does\nReports `strict` URIs containing regex syntax such as `.*`, `\\.`, `^`, `$`, `(`, `[` (strict compares strings exactly, so the real callback never equals them), and, as a warning, `regex` URIs that are plain URLs with nothing but unescaped dots.\n\n## Why\nThe first never matches and every login fails; the second matches more than intended because `.` matches any character.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/.*'}\n        - {matching_mode: regex, url: 'https://wiki.example.com/login'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/.*'}\n        - {matching_mode: strict, url: 'https://wiki.example.com/login'}\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "regex-plain-url",
@@ -575,6 +580,7 @@ pub const UNSAFE_URI: Rule = Rule {
     severity: Severity::Error,
     summary: "A redirect URI uses `javascript:`, `data:` or `vbscript:`, has a `#fragment`, or plain `http://` outside loopback.",
     doc: "## What it does\nReports redirect URIs with a scheme authentik always refuses (`javascript`, `data`, `vbscript`), with a fragment (OAuth 2.0 forbids them; the client never sends one, so it never matches), and, as a warning, plain `http://` to a host other than `localhost`/`127.0.0.1`/`[::1]` (codes and tokens travel in clear).\n\n## Why\nThe first two never work; the third leaks credentials to anyone on the path.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'http://wiki.example.com/cb#done'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "plain-http",
@@ -626,6 +632,7 @@ pub const DUPLICATE_URI: Rule = Rule {
     severity: Severity::Warning,
     summary: "The same redirect URI is listed twice.",
     doc: "## What it does\nReports a redirect URI listed twice with the same matching mode and type.\n\n## Why\nHarmless to authentik, but usually a copy-paste where another URI (often the one with or without a trailing slash) was meant.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/cb'}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_duplicate_uri),
 };
@@ -656,6 +663,7 @@ pub const PLACEHOLDER_URI: Rule = Rule {
     severity: Severity::Error,
     summary: "A redirect URI still holds a placeholder from a guide (`temp.temp`, `<...>`, `YOUR_DOMAIN`).",
     doc: "## What it does\nReports redirect URIs containing `temp.temp`, an `<...>` placeholder, or an ALL_CAPS placeholder word such as `YOUR_NETBIRD_DOMAIN`. Deploy-time placeholders are opaque and never reported: `${VAR}`, `${VAR:-default}` (Flux, envsubst), `__VAR__` (sed), `{{ ... }}` (Helm, Jinja) and `--placeholder REGEX` patterns; the other redirect URI rules still check the scheme, path and fragment around them.\n\n## Why\nIntegration guides use these as stand-ins; left in place, no real callback matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://YOUR_NETBIRD_DOMAIN/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: netbird}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://netbird\\.example\\.com/.*'}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_placeholder),
 };
@@ -681,6 +689,7 @@ pub const EMPTY_LIST: Rule = Rule {
     severity: Severity::Error,
     summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
     doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_empty_list),
 };
@@ -706,6 +715,7 @@ pub const URI_TYPE_TOO_NEW: Rule = Rule {
     severity: Severity::Warning,
     summary: "`redirect_uri_type` (authorization/logout) exists from authentik 2026.5; older releases ignore it.",
     doc: "## What it does\nReports `redirect_uri_type` inside redirect URI items when the target is older than 2026.5.\n\n## Why\nOlder releases drop the key: a `logout` URI silently becomes a login redirect URI.\n\n## Example\n```yaml\n# akbp: target 2026.2\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/logged-out', redirect_uri_type: logout}\n```\n\n## Use instead\n```yaml\n# akbp: target 2026.2\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_uri_type),
 };

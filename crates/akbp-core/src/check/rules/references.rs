@@ -12,6 +12,7 @@ pub const KEYOF_UNRESOLVED: Rule = Rule {
     severity: Severity::Error,
     summary: "`!KeyOf` names an id that no earlier entry defines.",
     doc: "## What it does\nChecks that every `!KeyOf x` names the `id` of an entry that comes **earlier** in apply order.\n\n## Why\nauthentik resolves `!KeyOf` against entries already applied: a later or misspelt id fails with \"KeyOf: failed to find entry with `id` of `x` and a model instance\", and the whole blueprint is rolled back.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, provider: !KeyOf provider}\n  - model: authentik_providers_proxy.proxyprovider\n    id: provider\n    identifiers: {name: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    id: provider\n    identifiers: {name: wiki}\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki, provider: !KeyOf provider}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_keyof),
 };
@@ -67,6 +68,7 @@ pub const DUPLICATE_ID: Rule = Rule {
     severity: Severity::Warning,
     summary: "Two entries share an `id`; `!KeyOf` finds the first.",
     doc: "## What it does\nReports an `id` used by more than one entry.\n\n## Why\n`!KeyOf` resolves to the first applied entry with that id, which is rarely what the second one meant.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: admins}\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: users}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: admins\n    identifiers: {name: admins}\n  - model: authentik_core.group\n    id: users\n    identifiers: {name: users}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_duplicate_ids),
 };
@@ -97,6 +99,7 @@ pub const KEYOF_CONDITIONAL: Rule = Rule {
     severity: Severity::Warning,
     summary: "`!KeyOf` points to an entry with `conditions`, which may be skipped.",
     doc: "## What it does\nReports `!KeyOf` to an entry that has `conditions`.\n\n## Why\nWhen the conditions are false the entry is skipped, produces no object, and the `!KeyOf` fails the blueprint.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    id: group\n    identifiers: {name: admins}\n    conditions: [!Env [CREATE_GROUP, false]]\n  - model: authentik_core.group\n    identifiers: {name: sub}\n    attrs: {parents: [!KeyOf group]}\n```\n\n## Use instead\nGive the referencing entry the same conditions, or drop them.\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_keyof_conditional),
 };
@@ -139,6 +142,7 @@ pub const CONTEXT_UNDEFINED: Rule = Rule {
     severity: Severity::Warning,
     summary: "`!Context key` names a key missing from `context:` and has no default; it resolves to null.",
     doc: "## What it does\nReports `!Context` keys that the blueprint's `context:` does not define and that carry no default. authentik's own context keys (`goauthentik.io/...`) are known.\n\n## Why\nauthentik returns null for a missing key, without an error, unless the blueprint instance supplies it.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {meta_launch_url: !Context wiki_url}\n```\n\n## Use instead\n```yaml\nversion: 1\ncontext:\n  wiki_url: https://wiki.example.com\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {meta_launch_url: !Context wiki_url}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_context_keys),
 };

@@ -12,6 +12,7 @@ pub const VERSION: Rule = Rule {
     severity: Severity::Error,
     summary: "`version` must be the integer 1.",
     doc: "## What it does\nChecks that the blueprint has `version: 1`.\n\n## Why\nauthentik refuses any other version (\"Invalid blueprint version\") and its file discovery skips such files.\n\n## Example\n```yaml\nversion: \"1\"\nentries: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries: []\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "missing",
@@ -59,6 +60,7 @@ pub const METADATA: Rule = Rule {
     severity: Severity::Error,
     summary: "`metadata` needs a string `name`; label values must be strings.",
     doc: "## What it does\nChecks `metadata`: it is a mapping with a string `name`, and `labels` maps strings to strings.\n\n## Why\nauthentik fails to build the blueprint without a name, and label values are typed `dict[str, str]`: `instantiate: false` unquoted is a boolean.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  labels:\n    blueprints.goauthentik.io/instantiate: false\nentries: []\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: my-blueprint\n  labels:\n    blueprints.goauthentik.io/instantiate: \"false\"\nentries: []\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_metadata),
 };
@@ -128,6 +130,7 @@ pub const UNKNOWN_KEY: Rule = Rule {
     severity: Severity::Warning,
     summary: "A key authentik does not read (at the top level, in `metadata` or in an entry) is silently dropped.",
     doc: "## What it does\nReports keys that authentik ignores: anything but `version`, `metadata`, `context`, `entries` at the top; `name`, `labels` in metadata; `model`, `state`, `id`, `identifiers`, `attrs`, `conditions`, `permissions` in an entry.\n\n## Why\nauthentik maps the file onto dataclasses non-strictly: a misspelt key such as `entires` or `attributes` is dropped without a word, and what it held is never applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attributes: {is_superuser: true}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs: {is_superuser: true}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_unknown_keys),
 };
@@ -172,6 +175,7 @@ pub const ENTRIES_SHAPE: Rule = Rule {
     severity: Severity::Error,
     summary: "`entries` must be a list of entries, or (2025.8+) a mapping of section names to lists.",
     doc: "## What it does\nChecks that `entries` exists and is a list of mappings, or from authentik 2025.8 a mapping whose values are such lists.\n\n## Why\nWithout `entries` the blueprint is an empty no-op (a warning). `entries:` with nothing after it is null, which authentik 2026.2.2 (lab) refuses (\"can not match type NoneType\" to the `entries` union); with another shape authentik fails to build it. The map form is not understood before 2025.8.\n\n## Example\n```yaml\nversion: 1\nentries:\n  model: authentik_core.group\n  identifiers: {name: admins}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "missing",

@@ -11,6 +11,7 @@ pub const DUPLICATE_KEY: Rule = Rule {
     severity: Severity::Warning,
     summary: "A mapping repeats a key; PyYAML keeps only the last value.",
     doc: "## What it does\nReports a key written twice in the same mapping.\n\n## Why\nPyYAML, which authentik uses, keeps the last value silently: the first one is lost.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs:\n      is_superuser: true\n      is_superuser: false\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs:\n      is_superuser: true\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_duplicate_keys),
 };
@@ -33,6 +34,7 @@ pub const UNKNOWN_TAG: Rule = Rule {
     severity: Severity::Error,
     summary: "A YAML tag that authentik does not know; authentik cannot load the file.",
     doc: "## What it does\nReports local tags other than authentik's 14: `!KeyOf`, `!Find`, `!FindObject`, `!Context`, `!Format`, `!Condition`, `!If`, `!Env`, `!File`, `!Enumerate`, `!Value`, `!Index`, `!AtIndex`, `!ParseJSON`.\n\n## Why\nPyYAML raises \"could not determine a constructor for the tag\" and authentik applies nothing from the file.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {provider: !Fnd [authentik_providers_oauth2.oauth2provider, [name, wiki]]}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {provider: !Find [authentik_providers_oauth2.oauth2provider, [name, wiki]]}\n```\n",
+    stops_load: true,
     cases: &[],
     check: Some(check_unknown_tags),
 };
@@ -64,6 +66,7 @@ pub const TAG_SHAPE: Rule = Rule {
     severity: Severity::Error,
     summary: "A tag's arguments have the wrong shape or count (`!If` 1 or 3 items, `!Format` placeholders = arguments...).",
     doc: "## What it does\nChecks every tag's arguments as authentik's constructors read them: `!KeyOf id`; `!Env`/`!File`/`!Context` a scalar or `[name, default]`; `!Find`/`!FindObject` `[model, [field, value], ...]`; `!Format [fmt, args...]` with as many arguments as `%` placeholders; `!If` 1 or 3 items; `!Condition [MODE, value, ...]` with a known mode; `!Enumerate [iterable, SEQ|MAP, body]`; `!Index`/`!Value` a non-negative integer; `!AtIndex` 2 or 3 items; `!ParseJSON` valid JSON text.\n\n## Why\nA wrong shape aborts loading the file or fails the entry at apply time, with no line number.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      meta_launch_url: !Format [\"https://%s/%s\", wiki.example.com]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      meta_launch_url: !Format [\"https://%s/\", wiki.example.com]\n```\n",
+    stops_load: false,
     cases: &[
         Case {
             id: "comparison-operands",
@@ -91,6 +94,7 @@ pub const TAG_UNAVAILABLE: Rule = Rule {
     severity: Severity::Error,
     summary: "A tag or tag form that the target authentik release does not have yet.",
     doc: "## What it does\nReports tags newer than `--target`: `!AtIndex` (2024.12), `!FindObject` and `!ParseJSON` (2025.8), dotted `!Context` keys that walk nested values (2026.5), `!Condition` modes `EQ`/`NEQ` (2026.8).\n\n## Why\nAn older authentik cannot construct the tag (the file fails to load) or reads the dotted key literally and gets null.\n\n## Example\n```yaml\n# akbp: target 2024.10\nversion: 1\ncontext: {app: {host: wiki.example.com}}\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {meta_launch_url: !AtIndex [!Context app, host]}\n```\n\n## Use instead\n```yaml\n# akbp: target 2024.10\nversion: 1\ncontext: {host: wiki.example.com}\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {meta_launch_url: !Context host}\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_tag_versions),
 };
@@ -156,6 +160,7 @@ pub const ENUMERATE_SCOPE: Rule = Rule {
     severity: Severity::Error,
     summary: "`!Index`/`!Value` outside an `!Enumerate` body, or deeper than the enclosing ones.",
     doc: "## What it does\nChecks that `!Index n` and `!Value n` sit inside the body (third item) of at least `n + 1` nested `!Enumerate` tags.\n\n## Why\nauthentik fails the entry: \"tags are only usable inside an Enumerate tag\" or \"invalid depth\".\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: !Value 0}\n```\n\n## Use instead\n```yaml\nversion: 1\ncontext: {names: [a, b]}\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    attrs:\n      attributes: !Enumerate [!Context names, MAP, [!Value 0, true]]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_enumerate_scope),
 };
@@ -198,6 +203,7 @@ pub const DOCS_STYLE_DEFAULT: Rule = Rule {
     severity: Severity::Warning,
     summary: "`!Env NAME, default` as a scalar looks up a variable literally named `NAME, default`.",
     doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null. On a field that may not be null (model knowledge) the entry then fails: lab-verified on authentik 2026.2.2, where `meta_description: !Env NAME, default` is rejected with \"This field may not be null.\" (and `meta_launch_url` alike), so there it is an error; on a nullable field it is a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
+    stops_load: false,
     cases: &[Case {
         id: "non-nullable-field",
         severity: Severity::Error,
@@ -252,6 +258,7 @@ pub const ENV_IN_CONDITION: Rule = Rule {
     severity: Severity::Warning,
     summary: "`!Env` in `conditions` yields a string when the variable is set: `\"false\"` is true.",
     doc: "## What it does\nReports `!Env` used directly as an entry condition or as a `!Condition`/`!If` operand.\n\n## Why\nauthentik `bool()`s each condition. An environment variable is always a string when set, and every non-empty string is true: `CREATE_GROUP=false` still creates the group.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    conditions:\n      - !Env [CREATE_GROUP, false]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n    conditions:\n      - !Condition [EQ, !Env [CREATE_GROUP, \"true\"], \"true\"]\n```\n",
+    stops_load: false,
     cases: &[],
     check: Some(check_env_in_condition),
 };
