@@ -106,10 +106,17 @@ fn method_for(
         .attr("mode")
         .and_then(|n| n.as_str())
         .unwrap_or("proxy");
+    let acs = provider.attr("acs_url").and_then(|n| n.as_str());
     let of_kind = || i.methods.iter().filter(move |m| m.provider.kind() == kind);
     of_kind()
         .find(|m| match &m.provider {
             Provider::Proxy(p) => p.mode.as_str() == mode,
+            // A SAML variant with fixed URLs (Omada's cloud controller, Skyhigh's web
+            // gateway) is the one whose literal ACS URL the entry states; otherwise the
+            // first SAML method, whose URLs follow the application's.
+            Provider::Saml(p) => {
+                of_kind().count() == 1 || (!p.acs_url.contains('{') && acs == Some(p.acs_url.as_str()))
+            }
             _ => true,
         })
         .or_else(|| of_kind().next())
