@@ -687,8 +687,9 @@ impl NamingArgs {
             .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
         let md = akbp_core::catalog::sp_metadata::parse(&text)
             .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
-        let values = akbp_core::catalog::sp_metadata::params_for(entry, self.method.as_deref(), &md)
-            .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
+        let values =
+            akbp_core::catalog::sp_metadata::params_for(entry, self.method.as_deref(), &md)
+                .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
         naming.params.extend(values);
         Ok(())
     }

@@ -258,11 +258,19 @@ fn sp_metadata_fills_the_metadata_parameters() {
     assert!(out.contains(
         "      acs_url: https://us-east-1.signin.aws.amazon.com/platform/saml/acs/2f8a7d3c-1b2e-4c5d-9e6f-0a1b2c3d4e5f\n"
     ), "{out}");
-    assert!(out.contains(
-        "      audience: https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1\n"
-    ), "{out}");
+    assert!(
+        out.contains(
+            "      audience: https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1\n"
+        ),
+        "{out}"
+    );
     // The header's show command repeats the values as --param, so it runs without the file.
-    assert!(out.contains("--param entity_id=https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1"), "{out}");
+    assert!(
+        out.contains(
+            "--param entity_id=https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1"
+        ),
+        "{out}"
+    );
     // The same as giving both with --param.
     let mut by_hand = vec![
         "generate",
@@ -285,10 +293,29 @@ fn sp_metadata_fills_the_metadata_parameters() {
     .unwrap();
     let idp = idp.to_str().unwrap();
     for (extra, says) in [
-        (vec!["aws", "--sp-metadata", md, "--param", "acs_url=https://x.example/acs"], "twice"),
-        (vec!["posthog", "--sp-metadata", md], "takes no values from the SP's metadata"),
+        (
+            vec![
+                "aws",
+                "--sp-metadata",
+                md,
+                "--param",
+                "acs_url=https://x.example/acs",
+            ],
+            "twice",
+        ),
+        (
+            vec!["posthog", "--sp-metadata", md],
+            "takes no values from the SP's metadata",
+        ),
         (vec!["aws", "--sp-metadata", idp], "no SPSSODescriptor"),
-        (vec!["aws", "--sp-metadata", "tests/fixtures/sp-metadata/missing.xml"], "missing.xml"),
+        (
+            vec![
+                "aws",
+                "--sp-metadata",
+                "tests/fixtures/sp-metadata/missing.xml",
+            ],
+            "missing.xml",
+        ),
         (vec!["aws", "zoho", "--sp-metadata", md], "one integration"),
     ] {
         let mut args = vec!["generate"];
@@ -300,7 +327,14 @@ fn sp_metadata_fills_the_metadata_parameters() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
     // `show` lists the values it read, ready to copy.
-    let (code, out, err) = akbp(&["show", "aws", "--sp-metadata", md, "--app-url", "https://d-9067c2a5f1.awsapps.com"]);
+    let (code, out, err) = akbp(&[
+        "show",
+        "aws",
+        "--sp-metadata",
+        md,
+        "--app-url",
+        "https://d-9067c2a5f1.awsapps.com",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("--param acs_url=https://us-east-1.signin.aws.amazon.com/platform/saml/acs/2f8a7d3c-1b2e-4c5d-9e6f-0a1b2c3d4e5f"), "{out}");
 }

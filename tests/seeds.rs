@@ -1318,7 +1318,10 @@ fn saml_methods_from_the_newest_guides_match_field_by_field() {
                 Some(format!("saml-mapping-{}", n + 1).as_str())
             );
         }
-        let listed = attrs.get("property_mappings").and_then(Node::as_seq).unwrap();
+        let listed = attrs
+            .get("property_mappings")
+            .and_then(Node::as_seq)
+            .unwrap();
         let managed: Vec<String> = listed
             .iter()
             .filter(|n| n.tag.as_ref().is_some_and(|t| t.name == "!Find"))
@@ -1350,7 +1353,11 @@ fn saml_methods_from_the_newest_guides_match_field_by_field() {
 #[test]
 fn saml_fields_newer_than_the_target_are_left_out_with_a_note() {
     for (slug, key, note) in [
-        ("chatwoot", "default_name_id_policy", "default NameID policy"),
+        (
+            "chatwoot",
+            "default_name_id_policy",
+            "default NameID policy",
+        ),
         ("onlyoffice", "logout_method", "single logout left out"),
     ] {
         let i = catalog::find(slug).unwrap();

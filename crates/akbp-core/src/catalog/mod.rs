@@ -115,6 +115,9 @@ impl Integration {
             Provider::Proxy(p) => out.push(("external_host", &p.external_host)),
             Provider::Oauth2(_) | Provider::Ldap(_) => {}
         }
+        if let Some(s) = &method.scim {
+            out.push(("scim url", &s.url));
+        }
         for f in &method.app_settings.fields {
             out.push(("app setting", &f.value));
             if let Some(n) = &f.note {
@@ -187,6 +190,31 @@ pub struct Method {
     pub launch_url: Option<String>,
     pub provider: Provider,
     pub app_settings: AppSettings,
+    /// SCIM provisioning the guide makes part of this method (a backchannel provider).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim: Option<ScimProvisioning>,
+}
+
+/// A SCIM provider (`authentik_providers_scim.scimprovider`) on the same application, as
+/// its backchannel provider: the guide's provisioning next to its login provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScimProvisioning {
+    /// Template of the SCIM base URL.
+    pub url: String,
+    /// `compatibility_mode` (authentik 2025.4+): `aws`, `slack`...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_mode: Option<String>,
+    /// Managed names of the user mappings the guide keeps.
+    pub user_mappings: Vec<String>,
+    /// Managed names of the group mappings the guide keeps.
+    pub group_mappings: Vec<String>,
+    /// Expressions of the guide's own user mappings, applied after the managed ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_user_mappings: Vec<String>,
+    /// Expressions of the guide's own group mappings, applied after the managed ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_group_mappings: Vec<String>,
 }
 
 impl Method {

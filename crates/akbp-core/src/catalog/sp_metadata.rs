@@ -108,12 +108,18 @@ pub fn parse(xml: &str) -> Result<SpMetadata, String> {
             })
             .collect()
     };
-    let flag = |a: &str| sp.attribute(a).is_some_and(|v| v.trim() == "true" || v.trim() == "1");
+    let flag = |a: &str| {
+        sp.attribute(a)
+            .is_some_and(|v| v.trim() == "true" || v.trim() == "1")
+    };
     let signing_certificate = sp
         .children()
         .filter(|n| n.has_tag_name((MD, "KeyDescriptor")))
         .filter(|k| k.attribute("use").is_none_or(|u| u == "signing"))
-        .any(|k| k.descendants().any(|n| n.has_tag_name((DS, "X509Certificate"))));
+        .any(|k| {
+            k.descendants()
+                .any(|n| n.has_tag_name((DS, "X509Certificate")))
+        });
     Ok(SpMetadata {
         entity_id,
         acs: endpoints("AssertionConsumerService")?,
@@ -163,19 +169,20 @@ pub fn params_for(
             entry.name
         ));
     }
-    let pick = |list: &[Endpoint], want: SamlBinding, what: &str| -> Result<String, String> {
-        list.iter()
-            .find(|e| e.saml_binding() == Some(want))
-            .map(|e| e.location.clone())
-            .ok_or_else(|| {
-                let found: Vec<&str> = list.iter().map(|e| e.binding.as_str()).collect();
-                format!(
+    let pick =
+        |list: &[Endpoint], want: SamlBinding, what: &str| -> Result<String, String> {
+            list.iter()
+                .find(|e| e.saml_binding() == Some(want))
+                .map(|e| e.location.clone())
+                .ok_or_else(|| {
+                    let found: Vec<&str> = list.iter().map(|e| e.binding.as_str()).collect();
+                    format!(
                     "the metadata has no {what} with the {} binding the provider uses (found: {})",
                     want.as_str(),
                     if found.is_empty() { "none".to_string() } else { found.join(", ") }
                 )
-            })
-    };
+                })
+        };
     used.into_iter()
         .map(|name| {
             let value = match name {
@@ -232,9 +239,18 @@ mod tests {
         assert_eq!(
             params_for(office, None, &md).unwrap(),
             [
-                ("entity_id".to_string(), "https://office.example/sso/metadata".to_string()),
-                ("acs_url".to_string(), "https://office.example/sso/acs".to_string()),
-                ("sls_url".to_string(), "https://office.example/sso/slo".to_string()),
+                (
+                    "entity_id".to_string(),
+                    "https://office.example/sso/metadata".to_string()
+                ),
+                (
+                    "acs_url".to_string(),
+                    "https://office.example/sso/acs".to_string()
+                ),
+                (
+                    "sls_url".to_string(),
+                    "https://office.example/sso/slo".to_string()
+                ),
             ]
         );
         // An entry with fixed URLs takes nothing from a metadata file.
@@ -273,6 +289,9 @@ mod tests {
         let md = parse(&artifact_only).unwrap();
         let zoho = crate::catalog::find("zoho").unwrap();
         let err = params_for(zoho, None, &md).unwrap_err();
-        assert!(err.contains("no AssertionConsumerService with the post binding"), "{err}");
+        assert!(
+            err.contains("no AssertionConsumerService with the post binding"),
+            "{err}"
+        );
     }
 }

@@ -262,10 +262,11 @@ fn saml(
     attrs.push((
         "property_mappings",
         Node::seq(
-            p.property_mappings
-                .iter()
-                .map(|m| mapping(m))
-                .chain(p.custom_property_mappings.iter().map(|m| custom(&m.saml_name))),
+            p.property_mappings.iter().map(|m| mapping(m)).chain(
+                p.custom_property_mappings
+                    .iter()
+                    .map(|m| custom(&m.saml_name)),
+            ),
         ),
     ));
     if let Some(s) = &p.default_relay_state {

@@ -115,7 +115,8 @@ fn method_for(
             // gateway) is the one whose literal ACS URL the entry states; otherwise the
             // first SAML method, whose URLs follow the application's.
             Provider::Saml(p) => {
-                of_kind().count() == 1 || (!p.acs_url.contains('{') && acs == Some(p.acs_url.as_str()))
+                of_kind().count() == 1
+                    || (!p.acs_url.contains('{') && acs == Some(p.acs_url.as_str()))
             }
             _ => true,
         })
