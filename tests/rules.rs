@@ -50,6 +50,14 @@ fn crossfile_of(text: &str) -> std::sync::Arc<CrossFile> {
 
 /// Check a fixture file as the CLI would (name relative to the fixtures folder).
 fn run(path: &Path) -> (check::FileReport, String) {
+    run_selected(path, &akbp::config::RuleSelection::default())
+}
+
+/// [`run`] with a rule selection applied as `--select`/`--ignore` apply it.
+fn run_selected(
+    path: &Path,
+    selection: &akbp::config::RuleSelection,
+) -> (check::FileReport, String) {
     // Read through the same path as the CLI, so unreadable, binary and empty fixtures work.
     let text = std::fs::read(path)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -68,8 +76,11 @@ fn run(path: &Path) -> (check::FileReport, String) {
                 .parse::<akbp::target::Target>()
                 .expect("fixture target")
         });
+    let mut policy = check::Policy::default();
+    selection.apply(&mut policy);
     let options = Options {
         schema: None,
+        policy: std::sync::Arc::new(policy),
         known: known_of(path, &text),
         crossfile: crossfile_of(&text),
         target: configured.unwrap_or(akbp::target::Target::LATEST),
@@ -244,4 +255,102 @@ fn every_declared_case_is_emitted_at_its_listed_severity() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A rule is enabled per finding, whatever check function emits it (ruff's
+/// `report_diagnostic_if_enabled`): each rule's bad fixtures, checked with only that rule
+/// selected (`--select CODE`), still report it, as many times as with every rule on.
+#[test]
+fn every_rule_reports_its_fixtures_when_selected_alone() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let only = akbp::config::RuleSelection {
+            select: Some(vec![*rule]),
+            ..Default::default()
+        };
+        for path in fixture_files(rule.code) {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            if !file.starts_with("bad") {
+                continue;
+            }
+            let count = |r: &check::FileReport| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.rule.code == rule.code)
+                    .count()
+            };
+            let all = count(&run(&path).0);
+            let (report, rendered) = run_selected(&path, &only);
+            let alone = count(&report);
+            if alone == 0 || alone != all {
+                failures.push(format!(
+                    "{}/{file}: --select {} reports {alone} of its {all} findings:\n{rendered}",
+                    rule.code, rule.code
+                ));
+            }
+            // Nothing else is reported, except what no selection can hide.
+            let others: Vec<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule.code != rule.code && !f.rule.stops_load)
+                .map(|f| f.rule.code)
+                .collect();
+            if !others.is_empty() {
+                failures.push(format!(
+                    "{}/{file}: --select {} also reports {others:?}",
+                    rule.code, rule.code
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Ignoring the rule whose check function emits others (AKB500 checks the catalog and
+/// emits AKB501-AKB510; AKB203 emits AKB204, AKB206, AKB208) drops only its own findings.
+#[test]
+fn ignoring_a_rule_keeps_the_rules_its_check_function_also_emits() {
+    for (ignored, code) in [
+        ("AKB500", "AKB501"),
+        ("AKB500", "AKB503"),
+        ("AKB500", "AKB509"),
+        ("AKB203", "AKB204"),
+        ("AKB203", "AKB206"),
+    ] {
+        let ignore = akbp::config::RuleSelection {
+            ignore: vec![check::rule_by_code(ignored).unwrap()],
+            ..Default::default()
+        };
+        for path in fixture_files(code) {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            if !file.starts_with("bad") {
+                continue;
+            }
+            let (report, rendered) = run_selected(&path, &ignore);
+            assert!(
+                report.findings.iter().any(|f| f.rule.code == code),
+                "--ignore {ignored} dropped {code} in {file}:\n{rendered}"
+            );
+            assert!(
+                !report.findings.iter().any(|f| f.rule.code == ignored),
+                "--ignore {ignored} kept it in {file}"
+            );
+        }
+    }
+}
+
+/// The same through the command line: `--select AKB503` reports the AKB503 fixture's
+/// finding (issue 21 saw nothing), and `--ignore AKB500` keeps it.
+#[test]
+fn the_command_line_selects_a_rule_another_rule_s_function_emits() {
+    let file = fixtures_dir().join("AKB503/bad-netbird-subject.yaml");
+    for flags in [["--select", "AKB503"], ["--ignore", "AKB500"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_akbp"))
+            .args(["validate", "--format", "concise", flags[0], flags[1]])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("AKB503"), "{flags:?}: {stdout}");
+    }
 }

@@ -104,19 +104,28 @@ impl Policy {
     /// `overflow`: findings a capped sink only counted, already resolved; the same
     /// suppressions drop them (and count as used). Every finding dropped is counted in
     /// `suppressed`.
+    /// `off`: findings of switched-off rules a capped sink only counted; with those
+    /// among `findings` they still use a suppression that covers them (every rule runs),
+    /// so `--select AKB020` reports exactly the suppressions that hide nothing.
     pub fn resolve_file(
         &self,
         findings: &mut Vec<Finding>,
         overflow: &mut Vec<(Overflow, Severity)>,
+        mut off: Vec<(&'static Rule, Span)>,
         source: Option<&SourceFile>,
         directives: &mut Directives,
         suppressed: &mut Suppressed,
     ) {
         findings.extend(directives.problems().iter().cloned());
+        off.extend(
+            findings
+                .iter()
+                .filter(|f| self.decide(f.rule, f.case, f.span).is_err())
+                .map(|f| (f.rule, f.span)),
+        );
         self.resolve(findings, suppressed);
         if let Some(source) = source.filter(|_| !self.no_suppressions) {
-            let mut unused =
-                directives.apply(source, findings, overflow, suppressed, |r| self.enabled(r));
+            let mut unused = directives.apply(source, findings, overflow, &off, suppressed);
             self.resolve(&mut unused, suppressed);
             findings.extend(unused);
         }
