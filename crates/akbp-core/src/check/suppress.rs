@@ -255,8 +255,9 @@ impl Directives {
     }
 
     /// Remove the findings the suppressions cover and return one [`UNUSED_SUPPRESSION`]
-    /// finding per named rule that suppressed nothing. `off`: findings of switched-off
-    /// rules, already dropped, that still use a suppression covering them.
+    /// finding per named rule that suppressed nothing, among those `judged` says to judge.
+    /// `off`: findings of switched-off rules, already dropped, that still use a
+    /// suppression covering them.
     /// `overflow` (findings a capped sink only counted) is filtered the same way.
     pub fn apply(
         &mut self,
@@ -265,6 +266,7 @@ impl Directives {
         overflow: &mut Vec<(Overflow, Severity)>,
         off: &[(&'static Rule, Span)],
         suppressed: &mut Suppressed,
+        judged: impl Fn(&Rule) -> bool,
     ) -> Vec<Finding> {
         if self.suppressions.is_empty() {
             return Vec::new();
@@ -318,7 +320,7 @@ impl Directives {
                     ));
                     continue;
                 }
-                if *used {
+                if *used || !judged(rule) {
                     continue;
                 }
                 let what = match s.scope {
