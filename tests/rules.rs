@@ -38,14 +38,56 @@ fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
     }
 }
 
-/// `# fixture: --folder`: the fixture is checked as the only blueprint of a folder.
-fn crossfile_of(text: &str) -> std::sync::Arc<CrossFile> {
-    let folder = text.lines().next() == Some("# fixture: --folder");
-    std::sync::Arc::new(if folder {
-        CrossFile::with_index(Scope::Folders, BlueprintIndex::default())
-    } else {
-        CrossFile::default()
-    })
+/// `# fixture: --folder`: the fixture is checked as the only blueprint of a folder;
+/// `# fixture: --folder DIR`: as one of a folder (the fixture's own) whose other blueprints
+/// are the `.yaml` files under `DIR` next to it.
+fn crossfile_of(path: &Path, name: &str, text: &str) -> std::sync::Arc<CrossFile> {
+    let first = text.lines().next().unwrap_or_default();
+    let Some(arg) = first.strip_prefix("# fixture: --folder") else {
+        return std::sync::Arc::new(CrossFile::default());
+    };
+    let dir = arg.trim();
+    if dir.is_empty() {
+        return std::sync::Arc::new(CrossFile::with_index(
+            Scope::Folders,
+            BlueprintIndex::default(),
+        ));
+    }
+    let root = path.parent().unwrap().to_path_buf();
+    let mut others: Vec<PathBuf> = walk(&root.join(dir));
+    others.sort();
+    let mut inputs = vec![Input::File {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+        explicit: true,
+    }];
+    inputs.extend(others.into_iter().map(|p| {
+        Input::File {
+            name: p
+                .strip_prefix(fixtures_dir())
+                .unwrap_or(&p)
+                .display()
+                .to_string(),
+            path: p,
+            explicit: false,
+        }
+    }));
+    let index = akbp::validate::blueprint_index(&inputs, &[root], &RealFs);
+    std::sync::Arc::new(CrossFile::with_index(Scope::Folders, index))
+}
+
+/// The `.yaml` files under `dir`, at any depth.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("fixture folder").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Check a fixture file as the CLI would (name relative to the fixtures folder).
@@ -82,7 +124,7 @@ fn run_selected(
         schema: None,
         policy: std::sync::Arc::new(policy),
         known: known_of(path, &text),
-        crossfile: crossfile_of(&text),
+        crossfile: crossfile_of(path, &name, &text),
         target: configured.unwrap_or(akbp::target::Target::LATEST),
         configured_target: configured,
         ..Default::default()
@@ -384,7 +426,10 @@ fn an_inferred_integration_gets_warnings_a_named_one_errors() {
         .find(|f| f.rule.code == "AKB509")
         .expect("AKB509");
     assert_eq!(f.severity, check::Severity::Warning, "{rendered}");
-    assert!(f.message.contains("inferred from the application slug"), "{rendered}");
+    assert!(
+        f.message.contains("inferred from the application slug"),
+        "{rendered}"
+    );
     let (named, _) = run(&fixtures_dir().join("AKB509/bad-sonarr-forward.yaml"));
     assert!(named
         .findings
