@@ -34,7 +34,7 @@ The index is built only when a lookup needs it, from a second read of the inputs
 authentik applies discovered blueprints in no guaranteed order (each instance is applied by its own task); a `!Find` evaluated before the other blueprint ran returns null, and the entry fails ("This field may not be null.") until a later periodic apply. A `metaapplyblueprint` entry applies the named blueprint first (authentik/blueprints/v1/meta/apply_blueprint.py, 2026.2.2); authentik issues #4945 and #19715 are about this order.
 
 ## Example
-`blueprints/base.yaml` creates the group `wiki-users` and the application `wiki`; `blueprints/app.yaml`, checked together with `akbp validate blueprints/`:
+`base.yaml` creates the group `wiki-users` and the application `wiki`; `app.yaml`, in the same folder, checked with `akbp validate FOLDER` (the rule's fixtures under tests/fixtures/AKB310 are such a folder):
 
 ```text
 version: 1
@@ -47,7 +47,7 @@ entries:
 ```
 
 ## Use instead
-`blueprints/app.yaml` applies `base.yaml` first:
+`app.yaml` applies `base.yaml` first:
 
 ```text
 version: 1
@@ -199,7 +199,23 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
 
 /// `model` and the models a `!Find` on it also finds: Django's multi-table children
 /// (`authentik_core.provider` finds an OAuth2 provider through its `provider_ptr`).
-fn models_found_by(model: &str, target: Target) -> Vec<String> {
+pub fn models_found_by(model: &str, target: Target) -> Vec<String> {
+    // Asked for every lookup nothing in its file answers: 10,000 files ask for the same
+    // few models, and each answer scans every model of the release.
+    type Cache = std::sync::Mutex<std::collections::HashMap<(String, Target), Vec<String>>>;
+    static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
+    let key = (model.to_string(), target);
+    if let Some(found) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return found;
+    }
+    let out = children_of(model, target);
+    if let Ok(mut c) = CACHE.lock() {
+        c.insert(key, out.clone());
+    }
+    out
+}
+
+fn children_of(model: &str, target: Target) -> Vec<String> {
     let k = knowledge();
     let mut out = vec![model.to_string()];
     let names = k.lookups().names(target);
