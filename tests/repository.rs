@@ -192,3 +192,56 @@ fn the_index_is_built_only_when_a_lookup_needs_it() {
         "{reports:#?}"
     );
 }
+
+/// AKB310 carries the `metaapplyblueprint` entry as an unsafe fix; applied, the blueprint
+/// applies what it relies on first and the warnings go.
+#[test]
+fn the_order_warning_carries_its_entry_as_a_fix() {
+    use akbp::check::crossfile::CrossFile;
+    use akbp::check::fix::{fix_source, FixSettings};
+    let folder = root().join("repository");
+    let all = akbp::input::collect(std::slice::from_ref(&folder), &Default::default())
+        .unwrap()
+        .inputs;
+    let index =
+        akbp::validate::blueprint_index(&all, std::slice::from_ref(&folder), &akbp::read::RealFs);
+    let options = Options {
+        crossfile: std::sync::Arc::new(CrossFile::with_index(Scope::Folders, index)),
+        ..Options::default()
+    };
+    let path = folder.join("racy.yaml");
+    let name = all
+        .iter()
+        .map(|i| i.name().to_string())
+        .find(|n| n.ends_with("racy.yaml"))
+        .unwrap();
+    let source = akbp::load::SourceFile::new(name, std::fs::read_to_string(&path).unwrap());
+    let safe_only = fix_source(&source, &options, &FixSettings::default());
+    assert!(!safe_only.changed(), "the fix is unsafe");
+    let settings = FixSettings {
+        unsafe_fixes: true,
+        ..Default::default()
+    };
+    let fixed = fix_source(&source, &options, &settings);
+    assert!(fixed.changed(), "{:?}", fixed.skipped);
+    assert!(
+        fixed.text.contains(
+            "entries:\n  - model: authentik_blueprints.metaapplyblueprint\n    attrs:\n      identifiers:\n"
+        ),
+        "{}",
+        fixed.text
+    );
+    // app.yaml applies base.yaml itself, so applying app.yaml first answers both lookups:
+    // the second fix is not needed and not applied.
+    assert!(fixed.text.contains("path: app.yaml"), "{}", fixed.text);
+    assert!(!fixed.text.contains("path: base.yaml"), "{}", fixed.text);
+    let again = akbp::check::check_source(
+        akbp::load::SourceFile::new(source.name.clone(), fixed.text.clone()),
+        &options,
+    );
+    assert!(
+        !again.findings.iter().any(|f| f.rule.code == "AKB310"),
+        "{:#?}",
+        again.findings
+    );
+}

@@ -3,7 +3,7 @@
 use crate::blueprint::objects::{objects, Objects};
 use crate::blueprint::{State, Tag};
 use crate::check::crossfile::{BlueprintIndex, Scope};
-use crate::check::finding::{Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Ctx, Edit, Fix, Rule, Safety, Severity, Sink};
 use crate::check::suggest::{did_you_mean, rename_hint_field, rename_hint_model};
 use crate::load::Node;
 use crate::model::{knowledge, FieldLookup, ModelLookup};
@@ -26,7 +26,7 @@ pub const FIND_ORDER: Rule = Rule {
     severity: Severity::Warning,
     summary: "A `!Find` where null is refused looks up an object another blueprint of the run creates, and this blueprint does not apply that one first with a required `metaapplyblueprint`.",
     doc: r#"## What it does
-In a run over several blueprints (a folder, or files named together), akbp indexes the objects each blueprint creates: model, and every plain value of its identifiers and attrs. A `!Find` where null is refused (the places AKB304 checks) that no default object answers, but another blueprint of the run creates, is fine when this blueprint applies that one first: a required `authentik_blueprints.metaapplyblueprint` entry naming it by path or name, directly or through the blueprints it applies. Otherwise this finding names the blueprint to depend on and gives the entry to add. Multi-table parents count: `!Find [authentik_core.provider, [name, x]]` finds an OAuth2 provider named `x`.
+In a run over several blueprints (a folder, or files named together), akbp indexes the objects each blueprint creates: model, and every plain value of its identifiers and attrs. A `!Find` where null is refused (the places AKB304 checks) that no default object answers, but another blueprint of the run creates, is fine when this blueprint applies that one first: a required `authentik_blueprints.metaapplyblueprint` entry naming it by path or name, directly or through the blueprints it applies. Otherwise this finding names the blueprint to depend on and gives the entry to add; it carries that entry as an unsafe fix (inserted before the first entry: authentik then also refuses this blueprint when the other one is missing). Multi-table parents count: `!Find [authentik_core.provider, [name, x]]` finds an OAuth2 provider named `x`.
 
 The index is built only when a lookup needs it, from a second read of the inputs, and keeps hashes: a run without such lookups reads every file once.
 
@@ -385,6 +385,29 @@ fn typo(
     None
 }
 
+/// Insert `entry` (a block-style list item, unindented) before the blueprint's first
+/// entry, at that entry's indentation; `None` for the map form of `entries` or a flow list.
+fn apply_first_fix(ctx: &Ctx, entry: &str) -> Option<Fix> {
+    let first = ctx.bp.entries.first().filter(|e| e.section.is_none())?;
+    let text = &ctx.doc.source.text;
+    let start = first.node.span.start as usize;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..start];
+    let dash = prefix.find('-')?;
+    // Only `  - key: ...` on the entry's first line: the dash and spaces, nothing else.
+    if !prefix[..dash].chars().all(|c| c == ' ') || !prefix[dash + 1..].chars().all(|c| c == ' ') {
+        return None;
+    }
+    let indent = " ".repeat(dash);
+    let block: String = entry.lines().map(|l| format!("{indent}{l}\n")).collect();
+    Some(Fix::new(
+        "apply the blueprint that creates the object first",
+        // authentik now also fails this blueprint when the other one is missing.
+        Safety::Unsafe,
+        vec![Edit::insert(line_start, block)],
+    ))
+}
+
 /// Decide what a lookup no default object answers finds: an object of this blueprint
 /// (earlier: fine; later: AKB311), of another blueprint of the run (that this one applies
 /// first: fine; otherwise AKB310), a near miss (AKB312), or nothing (AKB304).
@@ -446,7 +469,7 @@ fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
                     if n > 2 { "s" } else { "" }
                 ),
             };
-            sink.push(
+            let f = sink.push(
                 &FIND_ORDER,
                 l.node.span,
                 format!(
@@ -460,6 +483,9 @@ fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
                 "make this blueprint depend on it: add as its first entry\n{}",
                 first.apply_entry()
             ));
+            if let Some(fix) = apply_first_fix(ctx, &first.apply_entry()) {
+                f.fix(fix);
+            }
             return;
         }
     }
