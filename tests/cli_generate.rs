@@ -116,7 +116,7 @@ fn all_into_a_directory_and_a_random_secret_reported_once() {
     // Entries that need values from the application are left out, and named.
     assert!(
         err.contains(
-            "note: `github-organization` left out: it needs values from the application (org)"
+            "note: `ghec` left out: it needs values from the application (org)"
         ),
         "{err}"
     );
