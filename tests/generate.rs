@@ -720,10 +720,7 @@ fn params_are_required_checked_and_filled_in() {
         .collect();
     assert!(!made.contains(&"ghec"), "{made:?}");
     let skipped = akbp::generate::skipped_for_params(&all);
-    assert!(
-        skipped.contains(&("ghec", vec!["org"])),
-        "{skipped:?}"
-    );
+    assert!(skipped.contains(&("ghec", vec!["org"])), "{skipped:?}");
     // ...and `--param` goes with one integration only.
     all.naming.params = vec![("org".into(), "acme".into())];
     assert!(matches!(

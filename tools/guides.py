@@ -313,10 +313,13 @@ def extract(text):
             f["client_type"].add(v.lower())
         if "offline_access" in low:
             f["scopes"].add("offline_access")
-        if re.search(r"openid 'entitlements'|`entitlements`", low):
+        if re.search(r"openid 'entitlements'|`entitlements`|oauth mapping: application entitlements", low):
             f["scopes"].add("entitlements")
         if "goauthentik.io/api" in low:
             f["scopes"].add("goauthentik.io/api")
+        # A guide that swaps the managed email mapping for one sending email_verified: true.
+        if "email_verified" in low and re.search(r"selected scopes|scope mapping", low):
+            f["scope_mappings"].add("email (email_verified)")
         if re.search(r"\*\*scope name\*\*", low):
             sv = field_value(line, r"scope name")
             if sv:

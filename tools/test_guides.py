@@ -191,6 +191,10 @@ class Reading(unittest.TestCase):
         self.assertFalse(f["sign_assertion"])
         self.assertTrue(f["sign_response"])
 
+    def test_email_verified_swap_is_a_scope_mapping(self):
+        f = G.extract("## authentik configuration\n\n- Add `OAuth Mapping: OpenID 'email' with \"email_verified\"` to the **Selected Scopes**.\n")
+        self.assertEqual(f["scope_mappings"], {"email (email_verified)"})
+
     def test_saml_facts(self):
         f = G.extract(SAML)
         self.assertEqual(f["acs_url"], {"https://sheets.company/sso/acs"})

@@ -768,9 +768,13 @@ fn check(entry: &Integration) -> Result<(), String> {
 /// on (`http://localhost:53000`, NetBird's `netbird up`; a regex on `http://127\.0\.0\.1:`),
 /// written as is rather than on the application's URL.
 pub fn is_loopback(url: &str) -> bool {
-    ["http://localhost", "http://127.0.0.1", "http://127\\.0\\.0\\.1"]
-        .iter()
-        .any(|p| url.starts_with(p))
+    [
+        "http://localhost",
+        "http://127.0.0.1",
+        "http://127\\.0\\.0\\.1",
+    ]
+    .iter()
+    .any(|p| url.starts_with(p))
 }
 
 /// The path part of a catalog URL template (`{app_url}/console/` -> `/console/`).

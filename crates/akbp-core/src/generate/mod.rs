@@ -158,13 +158,7 @@ pub fn generate(
             },
             _ => opts.naming.clone(),
         };
-        let resolved = resolve(
-            integration,
-            method,
-            &naming,
-            opts.domain.as_deref(),
-            false,
-        )?;
+        let resolved = resolve(integration, method, &naming, opts.domain.as_deref(), false)?;
         // The port check first: its message says what to change, where the validator
         // would only quote the malformed URL the template made.
         check_port_templates(&resolved)?;

@@ -111,17 +111,18 @@ fn method_for(
         // A guide with variants (Home Assistant's two OIDC integrations, each with its own
         // callback): the method whose redirect paths the provider's URIs end with; the
         // guide's first on a tie.
-        let paths: Vec<String> = actual_uris(provider)
-            .iter()
-            .filter_map(|a| split_origin(a.url).map(|(_, p)| p))
-            .collect();
+        let actual = actual_uris(provider);
         let score = |m: &Method| {
-            paths
+            actual
                 .iter()
-                .filter(|p| {
+                .filter(|a| {
+                    let path = split_origin(a.url).map(|(_, p)| p).unwrap_or_default();
                     m.provider.redirect_uris().iter().any(|u| {
+                        if catalog::is_loopback(&u.url) {
+                            return a.url == u.url;
+                        }
                         let want = catalog::template_path(&u.url).trim_end_matches('/');
-                        !want.is_empty() && p.trim_end_matches('/').ends_with(want)
+                        !want.is_empty() && path.trim_end_matches('/').ends_with(want)
                     })
                 })
                 .count()
@@ -249,10 +250,11 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         .collect();
     for i in catalog::index().iter().filter(|i| i.offers(kind)) {
         let names = || std::iter::once(&i.slug).chain(i.aliases);
-        if let Some(h) = hosts
-            .iter()
-            .find(|h| h.split('.').next().is_some_and(|x| names().any(|n| *n == x)))
-        {
+        if let Some(h) = hosts.iter().find(|h| {
+            h.split('.')
+                .next()
+                .is_some_and(|x| names().any(|n| *n == x))
+        }) {
             return Inferred::One(i.integration(), format!("inferred from the host `{h}`"));
         }
     }
@@ -541,9 +543,9 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
         let free = |m: &Vec<bool>, i: usize| !m[i];
         if catalog::is_loopback(&exp.url) {
             // Compared whole: its host is the user's machine, not the application's.
-            if let Some(i) = (0..actual.len())
-                .find(|&i| free(&matched, i) && actual[i].url == want && actual[i].mode == Some(want_mode))
-            {
+            if let Some(i) = (0..actual.len()).find(|&i| {
+                free(&matched, i) && actual[i].url == want && actual[i].mode == Some(want_mode)
+            }) {
                 matched[i] = true;
             } else {
                 sink.push(
@@ -743,6 +745,15 @@ fn check_provider_settings(
             .iter()
             .map(String::as_str)
             .filter(|s| !has_scope(ctx.bp, p, s))
+            // A managed mapping the target release does not ship (Application
+            // Entitlements before 2024.12) cannot be asked for: `generate` leaves it out.
+            .filter(|s| {
+                crate::model::knowledge().is_default_object(
+                    "authentik_providers_oauth2.scopemapping",
+                    &[("managed", &catalog::scope_managed_name(s))],
+                    ctx.target,
+                )
+            })
             .collect();
         if !missing.is_empty() {
             let span = mappings.map_or(at, |n| n.span);
@@ -809,7 +820,7 @@ pub const SAML_SETTINGS: Rule = Rule {
     name: "integration-saml",
     severity: Severity::Error,
     summary: "A SAML provider differs from what the catalog integration needs: ACS URL, audience, binding, signing, NameID mapping, or an issuer set to the audience.",
-    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): authentik itself refuses an AuthnRequest whose ACS URL differs from the provider's, a trailing slash included (HTTP 400 \"ACS URL of https://kimai.company/auth/saml/acs doesn't match Provider ACS URL of https://kimai.company/auth/saml/acs/.\"), and answers the SP's HTTP-POST request with 405 when the provider's binding is `redirect`; with another audience, a signed response instead of the signed assertion, no NameID mapping (a hashed ID instead of the email) or the SP's entity ID as issuer, authentik sends a response the SP refuses.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/auth/saml\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
+    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): authentik itself refuses an AuthnRequest whose ACS URL differs from the provider's, a trailing slash included (HTTP 400 \"ACS URL of https://kimai.company/auth/saml/acs doesn't match Provider ACS URL of https://kimai.company/auth/saml/acs/.\"), and answers the SP's HTTP-POST request with 405 when the provider's binding is `redirect`; with another audience, a signed response instead of the signed assertion, no NameID mapping (a hashed ID instead of the email) or the SP's entity ID as issuer, authentik sends a response the SP refuses.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
     stops_load: false,
     cases: &[],
     check: None,
