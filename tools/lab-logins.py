@@ -1203,12 +1203,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--akbp", default=os.path.join(ROOT, "target", "release", "akbp"))
     ap.add_argument("--lab-dir", default=os.environ.get("LAB_DIR", os.path.expanduser("~/.authentik-lab")))
-    ap.add_argument("--only", help="comma-separated integration slugs (the files are not written)")
+    ap.add_argument("--only", help="comma-separated integration slugs (the files are not written unless --merge)")
+    ap.add_argument("--merge", action="store_true",
+                    help="with --only: replace those integrations' rows in the result files, keep the others")
     ap.add_argument("--no-negative", action="store_true", help="skip the negative controls")
     ap.add_argument("--jobs", type=int, default=4, help="logins at once (default 4)")
     ap.add_argument("--dry-run", action="store_true", help="generate and plan the batches only")
     ap.add_argument("--root", help="another checkout whose blueprints/ and catalog/ to use (--only runs only)")
     args = ap.parse_args()
+    if args.merge and (not args.only or args.root or args.dry_run):
+        sys.exit("--merge writes the results of an --only run into this checkout's files (not with --root or --dry-run)")
     if args.root:
         if not args.only:
             sys.exit("--root is for trying another checkout: give --only too (nothing is written)")
@@ -1311,15 +1315,29 @@ def main() -> None:
             lab.stop()
         lab.reset()
         fcntl.flock(lock, fcntl.LOCK_UN)
-    if only:
+    if only and not args.merge:
         print(f"--only: results not written ({time.time() - started:.0f} s)")
         return
-    write_results(items, started)
+    write_results(items, started, only)
 
 
-def write_results(items, started):
+def kept_rows(path, slug_col, only):
+    """The data rows of an earlier result file whose integration is not in `only`."""
+    if not only or not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        rows = [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+    return [r for r in rows if r.split("\t")[slug_col] not in only]
+
+
+def write_results(items, started, only=None):
+    """Writes both result files; with `only` (an --only --merge run) the rows of the other
+    integrations are kept as they were."""
     today = datetime.date.today().isoformat()
     rows = [it for it in items if it.kind != "negative"]
+    lines = [f"{it.bp.show['integration']}\t{it.method}\t{it.result}\t{it.reason}\t{it.bp.sha}" for it in rows]
+    lines += kept_rows(OUT, 0, only)
+    lines.sort(key=lambda r: tuple(r.split("\t")[:2]))
     with open(OUT, "w", encoding="utf-8") as f:
         f.write(f"# {LAB_RELEASE} lab (../shared/lab serve.sh), {today}: every blueprints/ file\n")
         f.write(f"# regenerated with --authentik-url {LAB_URL} --target {TARGET} (and, for the\n")
@@ -1327,9 +1345,17 @@ def write_results(items, started):
         f.write("# used as its application would. Written by tools/lab-logins.py; checked by\n")
         f.write("# tests/lab_logins.rs. A fail needs an entry in tests/lab/logins-accepted.tsv.\n")
         f.write("# integration\tmethod\tresult\treason\tsha256 of the generated text\n")
-        for it in sorted(rows, key=lambda i: (i.bp.show["integration"], i.method)):
-            f.write(f"{it.bp.show['integration']}\t{it.method}\t{it.result}\t{it.reason}\t{it.bp.sha}\n")
+        for line in lines:
+            f.write(line + "\n")
     negs = [it for it in items if it.kind == "negative"]
+    order = {(n[1], n[3]): i for i, n in enumerate(NEGATIVES)}
+    neg_lines = []
+    for it in negs:
+        rule, slug, method, nid, what, _, _ = it.negative
+        result = "refused" if it.result == "fail" else "accepted"
+        neg_lines.append(f"{rule}\t{slug}\t{method}\t{nid}\t{what}\t{result}\t{it.reason}\t{it.bp.unbroken_sha}")
+    neg_lines += kept_rows(OUT_NEG, 1, only)
+    neg_lines.sort(key=lambda r: order.get((r.split("\t")[1], r.split("\t")[3]), len(order)))
     with open(OUT_NEG, "w", encoding="utf-8") as f:
         f.write(f"# {LAB_RELEASE} lab, {today}: negative controls. Each row's blueprint is generated\n")
         f.write("# like the logins' (--slug SLUG-ID, ID the breakage), then broken as described, applied\n")
@@ -1337,10 +1363,8 @@ def write_results(items, started):
         f.write("# `accepted` means the login still works on this release. sha256 is of the text\n")
         f.write("# before it was broken. Written by tools/lab-logins.py; checked by tests/lab_logins.rs.\n")
         f.write("# rule\tintegration\tmethod\tbreakage\twhat was broken\tresult\twhat was said\tsha256\n")
-        for it in negs:
-            rule, slug, method, nid, what, _, _ = it.negative
-            result = "refused" if it.result == "fail" else "accepted"
-            f.write(f"{rule}\t{slug}\t{method}\t{nid}\t{what}\t{result}\t{it.reason}\t{it.bp.unbroken_sha}\n")
+        for line in neg_lines:
+            f.write(line + "\n")
     for kind in ("oauth2", "saml", "proxy", "ldap"):
         for acl in (False, True):
             of = [it for it in rows if it.cat["provider"]["type"] == kind and (it.kind == "acl") == acl]
