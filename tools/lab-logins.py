@@ -1029,6 +1029,17 @@ def set_attr(text, key, new_value):
     return pat.sub(lambda m: m.group(1) + new_value(m.group(2)), text)
 
 
+def set_or_add_attr(text, key, value, after):
+    """Set `      key: value`, adding the line after the `after` attribute when the blueprint
+    has none (an entry that leaves the attribute at authentik's default)."""
+    if re.search(rf"^      {re.escape(key)}: ", text, re.M):
+        return set_attr(text, key, lambda v: value)
+    pat = re.compile(rf"^(      {re.escape(after)}: .*)$", re.M)
+    if len(pat.findall(text)) != 1:
+        raise SystemExit(f"negative control: {after} on {len(pat.findall(text))} lines")
+    return pat.sub(lambda m: m.group(1) + f"\n      {key}: {value}", text)
+
+
 def drop_line(text, contains):
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if contains in l]
@@ -1060,8 +1071,9 @@ NEGATIVES = [
      lambda t, b: sub_once(t, "/login/generic_oauth\n", "/login/oauth\n"), "oauth"),
     ("AKB500", "grafana", "oauth2", "regex-not-strict", "matching_mode regex instead of strict (URL unchanged)",
      lambda t, b: sub_once(t, "- matching_mode: strict", "- matching_mode: regex"), "oauth"),
-    ("AKB500", "jellyseerr", "oauth2", "regex-not-strict-query", "matching_mode regex instead of strict for a URL with `?`",
-     lambda t, b: sub_once(t, "- matching_mode: strict", "- matching_mode: regex"), "oauth"),
+    ("AKB500", "mealie", "oauth2", "regex-not-strict-query", "matching_mode regex instead of strict for a URL with `?` (/login?direct=1)",
+     lambda t, b: sub_once(t, "- matching_mode: strict\n          url: " + b.show["redirect_uris"][1]["url"] + "\n",
+                           "- matching_mode: regex\n          url: " + b.show["redirect_uris"][1]["url"] + "\n"), "oauth-console"),
     ("AKB501", "gravitee", "oauth2", "trailing-slash-removed", "the console's /console/ registered as /console",
      lambda t, b: sub_once(t, "/console/\n", "/console\n"), "oauth-console"),
     ("AKB501", "grafana", "oauth2", "trailing-slash-added", "/login/generic_oauth registered as /login/generic_oauth/",
@@ -1087,12 +1099,12 @@ NEGATIVES = [
     ("AKB508", "kimai", "saml", "name-id-mapping-missing", "the NameID property mapping removed",
      lambda t, b: drop_line(t, "name_id_mapping:"), "saml"),
     ("AKB508", "kimai", "saml", "issuer-is-audience", "issuer set to the SP's entity ID",
-     lambda t, b: set_attr(t, "issuer", lambda v: fact(b.show, "Audience")), "saml"),
-    ("AKB509", "organizr", "forward-auth", "mode-proxy-for-forward", "mode proxy where the guide uses forward auth (single application)",
-     lambda t, b: sub_once(t, "mode: forward_single", "mode: proxy\n      internal_host: http://organizr:80"), "proxy"),
+     lambda t, b: set_or_add_attr(t, "issuer", fact(b.show, "Audience"), "audience"), "saml"),
+    ("AKB509", "paperless-ng", "forward-auth", "mode-proxy-for-forward", "mode proxy where the guide uses forward auth (single application)",
+     lambda t, b: sub_once(t, "mode: forward_single", "mode: proxy\n      internal_host: http://paperless:8000"), "proxy"),
     ("AKB509", "uptime-kuma", "proxy", "skip-path-missing", "the unauthenticated path ^/api/push/.* removed",
      lambda t, b: sub_once(t, "^/api/push/.*\\n", ""), "proxy"),
-    ("AKB509", "sonarr", "proxy", "basic-auth-off", "HTTP basic credentials turned off",
+    ("AKB509", "tautulli", "proxy", "basic-auth-off", "HTTP basic credentials turned off",
      lambda t, b: sub_once(t, "basic_auth_enabled: true", "basic_auth_enabled: false"), "proxy"),
 ]
 
