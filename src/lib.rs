@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod fix;
 pub mod generate;
+pub mod graph;
 pub mod input;
 pub mod read;
 pub mod report;

@@ -1,6 +1,8 @@
 //! `akbp fix` on legacy-style files (`tests/fixtures/fix/`): after `--unsafe-fixes`, no
 //! finding that carried a fix is left, PyYAML (what authentik reads with) sees every
-//! value the fixes did not touch unchanged, and every comment is kept. Also: `--diff` writes nothing, safe-only runs leave unsafe fixes,
+//! value the fixes did not touch unchanged, every comment is kept, and the fixed texts are
+//! the ones authentik 2026.2.2's importer accepted (`tests/lab/fix-2026.2.tsv`, written by
+//! `tools/lab-fix.py`). Also: `--diff` writes nothing, safe-only runs leave unsafe fixes,
 //! a file that changed since it was read is not written, rule docs state each fix's safety.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -401,5 +403,51 @@ fn rules_with_fixes_document_their_safety() {
             doc.contains("## Fix") && doc.contains(word),
             "{code}'s doc does not say its fix is {safety}:\n{doc}"
         );
+    }
+}
+/// 64-bit FNV-1a, the hash `tools/lab-fix.py` writes.
+fn fnv1a64(data: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The fixed texts are the ones authentik 2026.2.2's importer accepted.
+#[test]
+fn authentik_accepted_the_fixed_files() {
+    let recorded: BTreeMap<(String, String), (String, String)> =
+        std::fs::read_to_string(root().join("tests/lab/fix-2026.2.tsv"))
+            .expect("tests/lab/fix-2026.2.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| {
+                let c: Vec<&str> = l.splitn(5, '\t').collect();
+                assert!(c.len() >= 4, "bad line: {l}");
+                (
+                    (c[0].to_string(), c[1].to_string()),
+                    (c[2].to_string(), c[3].to_string()),
+                )
+            })
+            .collect();
+    for name in expected_changes().keys() {
+        for target in ["2026.2", "2026.8"] {
+            let (_dir, text, _) = fixed(name, &["--unsafe-fixes", "--target", target]);
+            let key = (name.to_string(), target.to_string());
+            let Some((hash, verdict)) = recorded.get(&key) else {
+                panic!("{name} fixed at {target} has no lab verdict: run tools/lab-fix.py");
+            };
+            assert_eq!(
+                hash,
+                &fnv1a64(text.as_bytes()),
+                "{name} fixed at {target} is not the text the lab saw: run tools/lab-fix.py"
+            );
+            assert_eq!(
+                verdict, "valid",
+                "authentik refused {name} fixed at {target}"
+            );
+        }
     }
 }
