@@ -94,6 +94,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a blueprint (application, provider and what they need) per catalog integration.
     Generate(GenerateArgs),
+    /// Run the language server on standard input and output, for editors (docs/editors.md).
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -351,6 +353,13 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Show(args) => show(args),
         Command::Generate(args) => generate(args),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                say("error: ", e);
+                2
+            }
+        },
         Command::Explain { code, format } => match check::rule_by_code(&code) {
             Some(rule) => emit(&match format {
                 RegistryFormat::Text => report::registry::explain_text(rule),

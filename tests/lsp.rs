@@ -1,0 +1,332 @@
+//! `akbp lsp` driven over stdio as an editor drives it (the client: tests/common/lsp.rs):
+//! diagnostics read from `textDocument/publishDiagnostics`, positions checked against the
+//! client's own reading of the protocol, never against akbp's.
+
+mod common;
+
+use std::path::Path;
+
+use common::lsp::{range_of, repository, span_of, uri_of, Client as Lsp, Pos};
+use serde_json::{json, Value};
+
+struct Client;
+
+impl Client {
+    fn start(dir: &Path, options: Value) -> Lsp {
+        Lsp::start_with(env!("CARGO_BIN_EXE_akbp"), dir, options)
+    }
+}
+
+const BROKEN: &str = "version: 1
+metadata:
+  name: wiki
+entries:
+  - model: authentik_core.application
+    identifiers: {slug: wiki}
+    attrs: {name: Wiki, provider: !KeyOf provder}
+  - model: authentik_providers_oauth2.oauth2provider
+    id: provider
+    identifiers: {name: wiki}
+    attrs:
+      client_type: confidental
+";
+
+#[test]
+fn diagnostics_on_open_and_on_change_link_each_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("wiki.yaml"));
+    let mut c = Client::start(dir.path(), Value::Null);
+    c.open(&uri, BROKEN);
+    let ds = c.diagnostics(&uri, 1);
+    let keyof = ds
+        .iter()
+        .find(|d| d["code"] == "AKB300")
+        .unwrap_or_else(|| panic!("AKB300 for !KeyOf provder: {ds:#?}"));
+    assert_eq!(range_of(keyof), span_of(BROKEN, "!KeyOf provder", 0));
+    assert_eq!(keyof["severity"], 1, "an error is DiagnosticSeverity 1");
+    assert_eq!(keyof["source"], "akbp");
+    let href = keyof["codeDescription"]["href"].as_str().unwrap();
+    assert!(
+        href.starts_with(repository()) && href.ends_with("/docs/rules/AKB300.md"),
+        "{href}"
+    );
+    // The page it links to is one the docs have.
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/rules/AKB300.md")
+        .is_file());
+    let client_type = ds
+        .iter()
+        .find(|d| range_of(d).0 == span_of(BROKEN, "confidental", 0).0)
+        .unwrap_or_else(|| panic!("a finding at `confidental`: {ds:#?}"));
+    assert!(
+        client_type["message"]
+            .as_str()
+            .unwrap()
+            .contains("confidential"),
+        "{client_type}"
+    );
+
+    // A change to a clean blueprint: no diagnostics for version 2.
+    let fixed =
+        "version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: wiki}\n";
+    c.change(&uri, 2, fixed);
+    assert_eq!(c.diagnostics(&uri, 2), Vec::<Value>::new());
+
+    // A warning maps to 2: a change that only leaves warnings.
+    c.change(&uri, 3, BROKEN);
+    let ds = c.diagnostics(&uri, 3);
+    assert!(ds
+        .iter()
+        .all(|d| [1, 2, 3].contains(&d["severity"].as_i64().unwrap())));
+    c.shutdown();
+}
+
+/// A blueprint using `!ParseJSON` (authentik 2025.8): its finding says which target the
+/// file was checked at.
+const NEWER_TAG: &str = "version: 1
+entries:
+  - model: authentik_core.group
+    identifiers: {name: admins}
+    attrs: {attributes: !ParseJSON '{\"a\": 1}'}
+";
+
+fn has_tag_too_new(ds: &[Value]) -> bool {
+    ds.iter().any(|d| {
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`!ParseJSON` needs authentik 2025.8 or later")
+    })
+}
+
+#[test]
+fn the_target_comes_from_the_comment_then_akbp_toml_then_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let configured = dir.path().join("configured");
+    let plain = dir.path().join("plain");
+    std::fs::create_dir_all(configured.join("sub")).unwrap();
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(configured.join("akbp.toml"), "target = \"2024.10\"\n").unwrap();
+
+    // The client asks for 2026.8: the tag exists there.
+    let mut c = Client::start(dir.path(), json!({"target": "2026.8"}));
+    let free = uri_of(&plain.join("a.yaml"));
+    c.open(&free, NEWER_TAG);
+    assert!(!has_tag_too_new(&c.diagnostics(&free, 1)));
+    // The file's comment wins over the client.
+    let commented = uri_of(&plain.join("b.yaml"));
+    c.open(&commented, &format!("# akbp: target 2024.10\n{NEWER_TAG}"));
+    assert!(has_tag_too_new(&c.diagnostics(&commented, 1)));
+    // The nearest akbp.toml (of a parent folder) wins over the client.
+    let under_config = uri_of(&configured.join("sub/c.yaml"));
+    c.open(&under_config, NEWER_TAG);
+    assert!(has_tag_too_new(&c.diagnostics(&under_config, 1)));
+    // The client's setting changes: files without a comment or akbp.toml follow it.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"akbp": {"target": "2024.10"}}}),
+    );
+    assert!(has_tag_too_new(&c.diagnostics(&free, 1)));
+    c.shutdown();
+
+    // A client that says nothing: the newest release.
+    let mut c = Client::start(dir.path(), Value::Null);
+    c.open(&free, NEWER_TAG);
+    assert!(!has_tag_too_new(&c.diagnostics(&free, 1)));
+    // A broken akbp.toml is said on the file, which is still checked.
+    std::fs::write(configured.join("akbp.toml"), "target = \"1999.1\"\n").unwrap();
+    c.open(
+        &under_config,
+        "version: 1\nentries:\n  - model: authentik_core.nosuchmodel\n",
+    );
+    let ds = c.diagnostics(&under_config, 1);
+    assert!(
+        ds.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("akbp.toml")),
+        "{ds:#?}"
+    );
+    assert!(ds.iter().any(|d| d["code"] == "AKB200"), "{ds:#?}");
+    c.shutdown();
+}
+
+#[test]
+fn configmaps_are_checked_and_other_yaml_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), Value::Null);
+    let text = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: blueprints
+data:
+  wiki.yaml: |
+    version: 1
+    entries:
+      - model: authentik_core.application
+        identifiers: {slug: wiki}
+        attrs: {name: Wiki, provider: !KeyOf provder}
+";
+    let uri = uri_of(&dir.path().join("cm.yaml"));
+    c.open(&uri, text);
+    let ds = c.diagnostics(&uri, 1);
+    let keyof = ds
+        .iter()
+        .find(|d| d["code"] == "AKB300")
+        .expect("AKB300 inside the ConfigMap");
+    assert_eq!(range_of(keyof), span_of(text, "!KeyOf provder", 0));
+
+    let compose = uri_of(&dir.path().join("compose.yaml"));
+    c.open(&compose, "services:\n  web:\n    image: nginx\n");
+    assert_eq!(c.diagnostics(&compose, 1), Vec::<Value>::new());
+    // A YAML syntax error is reported whatever the file is, as `validate` does.
+    let broken = uri_of(&dir.path().join("broken.yaml"));
+    c.open(&broken, "services:\n  web: [nginx\n");
+    let ds = c.diagnostics(&broken, 1);
+    assert!(!ds.is_empty() && ds[0]["severity"] == 1, "{ds:#?}");
+    c.shutdown();
+}
+
+#[test]
+fn positions_count_utf16_units_and_only_the_protocols_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), Value::Null);
+    // Emoji (2 units), CJK (1 unit, 3 bytes), and YAML 1.1's own line breaks: NEL inside
+    // quoted text, LS and PS in a comment. For YAML (and akbp's line numbers) they end
+    // lines, for the protocol they do not.
+    let text = "version: 1\r\nmetadata: {name: \"wiki\u{85}x\"}  # 注意\u{2028}# 🚀\u{2029}\r\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: \"Wïki 🚀 漢字\u{85}\", provider: !KeyOf provder, meta_description: \"🚀\"}\n";
+    let uri = uri_of(&dir.path().join("utf.yaml"));
+    c.open(&uri, text);
+    let ds = c.diagnostics(&uri, 1);
+    let keyof = ds
+        .iter()
+        .find(|d| d["code"] == "AKB300")
+        .unwrap_or_else(|| panic!("{ds:#?}"));
+    let want = span_of(text, "!KeyOf provder", 0);
+    assert_eq!(range_of(keyof), want);
+    // Counted by hand: line 5, after `    attrs: {name: "Wïki 🚀 漢字<NEL>", provider: `.
+    assert_eq!(want.0, Pos(5, 43));
+
+    // A byte order mark is one unit before the first character.
+    let bom = format!("\u{feff}{}", text.replace("\r\n", "\r"));
+    let uri2 = uri_of(&dir.path().join("bom.yaml"));
+    c.open(&uri2, &bom);
+    let ds = c.diagnostics(&uri2, 1);
+    let keyof = ds
+        .iter()
+        .find(|d| d["code"] == "AKB300")
+        .unwrap_or_else(|| panic!("{ds:#?}"));
+    assert_eq!(range_of(keyof), span_of(&bom, "!KeyOf provder", 0));
+
+    // Hover positions go the other way: the middle of the model name, past the emoji line.
+    let (start, _) = span_of(text, "authentik_core.application", 0);
+    let h = c.hover(&uri, Pos(start.0, start.1 + 3));
+    assert_eq!(
+        (
+            h["range"]["start"]["line"].as_u64(),
+            h["range"]["start"]["character"].as_u64()
+        ),
+        (Some(start.0), Some(start.1)),
+        "{h}"
+    );
+    c.shutdown();
+}
+
+const HOVERED: &str = "# akbp: target 2025.2
+version: 1
+entries:
+  - model: authentik_providers_oauth2.oauth2provider
+    id: provider
+    identifiers: {name: wiki}
+    attrs:
+      client_type: confidential
+      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]
+  - model: authentik_core.application
+    identifiers: {slug: wiki}
+    attrs: {name: Wiki, provider: !KeyOf provider}
+";
+
+#[test]
+fn hover_documents_models_fields_and_tags_at_the_files_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), Value::Null);
+    let uri = uri_of(&dir.path().join("hover.yaml"));
+    c.open(&uri, HOVERED);
+    c.diagnostics(&uri, 1);
+    let at = |needle: &str, nth: usize| {
+        let (s, _) = span_of(HOVERED, needle, nth);
+        Pos(s.0, s.1 + 1)
+    };
+    let text = |h: &Value| {
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+
+    let model = c.hover(&uri, at("authentik_providers_oauth2.oauth2provider", 0));
+    let md = text(&model);
+    assert!(
+        md.contains("authentik_providers_oauth2.oauth2provider"),
+        "{md}"
+    );
+    assert!(md.contains("2025.2"), "the file's target: {md}");
+    assert!(md.contains("since 2024.10"), "{md}");
+    assert!(md.contains("Required when created"), "{md}");
+
+    let field = text(&c.hover(&uri, at("client_type", 0)));
+    assert!(field.contains("type `string`"), "{field}");
+    assert!(
+        field.contains("`confidential`") && field.contains("`public`"),
+        "{field}"
+    );
+
+    let required = text(&c.hover(&uri, at("slug: wiki", 0)));
+    assert!(
+        required.contains("**slug**") && required.contains("required"),
+        "{required}"
+    );
+
+    let keyof = text(&c.hover(&uri, at("!KeyOf provider", 0)));
+    assert!(
+        keyof.contains("!KeyOf ID") && keyof.contains("id: provider")
+            || keyof.contains("primary key"),
+        "{keyof}"
+    );
+    let on_arg = text(&c.hover(&uri, at("provider}", 0)));
+    assert!(
+        on_arg.contains("Refers to the entry with `id: provider`"),
+        "{on_arg}"
+    );
+
+    let find_model = text(&c.hover(&uri, at("authentik_flows.flow", 0)));
+    assert!(
+        find_model.contains("`!Find`") && find_model.contains("`slug`"),
+        "{find_model}"
+    );
+
+    // A field newer than the target says so: `!ParseJSON` too.
+    c.change(
+        &uri,
+        2,
+        &HOVERED.replace(
+            "client_type: confidential",
+            "client_type: !ParseJSON '\"public\"'",
+        ),
+    );
+    c.diagnostics(&uri, 2);
+    let tag = text(&c.hover(&uri, at("client_type", 0)));
+    assert!(tag.contains("client_type"), "{tag}");
+    let (s, _) = span_of(
+        &HOVERED.replace(
+            "client_type: confidential",
+            "client_type: !ParseJSON '\"public\"'",
+        ),
+        "!ParseJSON",
+        0,
+    );
+    let parse = text(&c.hover(&uri, Pos(s.0, s.1 + 2)));
+    assert!(parse.contains("not in 2025.2"), "{parse}");
+
+    // Nothing to say about a place outside any blueprint: null.
+    assert!(c.hover(&uri, Pos(0, 2)).is_null());
+    c.shutdown();
+}
