@@ -330,3 +330,158 @@ fn hover_documents_models_fields_and_tags_at_the_files_target() {
     assert!(c.hover(&uri, Pos(0, 2)).is_null());
     c.shutdown();
 }
+
+const NAVIGATED: &str = "version: 1
+entries:
+  - model: authentik_providers_proxy.proxyprovider
+    id: prov
+    identifiers: {name: wiki}
+    attrs:
+      mode: forward_single
+  - model: authentik_core.application
+    identifiers: {slug: wiki}
+    attrs: {name: Wiki, provider: !KeyOf prov}
+";
+
+#[test]
+fn completion_offers_what_each_place_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), json!({"target": "2025.2"}));
+    let uri = uri_of(&dir.path().join("complete.yaml"));
+    // Each case: the text with `|` at the cursor, and labels the list must hold.
+    let cases: [(&str, &[&str]); 7] = [
+        ("  - model: authentik_core.app|\n", &["authentik_core.application", "authentik_core.group"]),
+        ("  - model: authentik_core.group\n    attrs:\n      is_super|\n", &["is_superuser", "parent"]),
+        ("  - model: authentik_providers_proxy.proxyprovider\n    attrs:\n      mode: |\n", &["proxy", "forward_single", "forward_domain"]),
+        ("  - model: authentik_core.group\n    attrs:\n      name: !|\n", &["!KeyOf", "!Find", "!Env"]),
+        ("  - model: authentik_core.application\n    attrs: {provider: !KeyOf |}\n", &["prov"]),
+        ("  - model: authentik_core.application\n    attrs:\n      group: !Find [authentik_core.gr|\n", &["authentik_core.group"]),
+        ("  - model: authentik_core.application\n    attrs:\n      group: !Find [authentik_core.group, [na|\n", &["name"]),
+    ];
+    for (version, (tail, want)) in cases.iter().enumerate() {
+        let marked = format!("version: 1\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    id: prov\n{tail}");
+        let at = marked.find('|').unwrap();
+        let text = marked.replacen('|', "", 1);
+        let version = version as i64 + 1;
+        if version == 1 {
+            c.open(&uri, &text);
+        } else {
+            c.change(&uri, version, &text);
+        }
+        let Pos(line, character) = common::lsp::pos(&text, at);
+        let r = c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        );
+        let items = r["result"].as_array().unwrap_or_else(|| panic!("{tail}: {r}"));
+        let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+        for w in *want {
+            assert!(labels.contains(w), "{tail}: {w} not in {labels:?}");
+        }
+        // Every edit ends at the cursor.
+        for i in items {
+            assert_eq!(i["textEdit"]["range"]["end"], json!({"line": line, "character": character}), "{i}");
+        }
+    }
+    // 2025.2 has no `!ParseJSON` (2025.8): not offered.
+    let text = "version: 1\nentries:\n  - model: authentik_core.group\n    attrs:\n      name: !\n";
+    c.change(&uri, 99, text);
+    let r = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": 13}}),
+    );
+    let labels: Vec<&str> = r["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"!KeyOf") && !labels.contains(&"!ParseJSON"), "{labels:?}");
+    c.shutdown();
+}
+
+#[test]
+fn definition_and_symbols() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), Value::Null);
+    let uri = uri_of(&dir.path().join("nav.yaml"));
+    c.open(&uri, NAVIGATED);
+    let (start, _) = span_of(NAVIGATED, "!KeyOf prov", 0);
+    let r = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": start.0, "character": start.1 + 9}}),
+    );
+    let target = &r["result"];
+    assert_eq!(target["uri"], uri.as_str());
+    let (id_start, id_end) = span_of(NAVIGATED, "prov\n", 0);
+    assert_eq!(range_of(target), (id_start, Pos(id_end.0 - 1, id_start.1 + 4)), "{r}");
+
+    let r = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let symbols = r["result"].as_array().unwrap();
+    let names: Vec<&str> = symbols.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["authentik_providers_proxy.proxyprovider prov", "authentik_core.application slug=wiki"]
+    );
+    assert_eq!(
+        range_of(&json!({"range": symbols[1]["selectionRange"]})),
+        span_of(NAVIGATED, "authentik_core.application", 0)
+    );
+    c.shutdown();
+}
+
+/// Neovim's own client (Debian's `neovim`, headless) attached to `akbp lsp`: the
+/// diagnostics it receives and stores, read back from the file tests/editors/neovim.lua
+/// writes. CI installs Neovim (.ci/run); elsewhere a missing `nvim` skips with a message.
+#[test]
+fn neovim_receives_the_diagnostics() {
+    let found = std::process::Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "nvim is missing: CI must install it (.ci/run does: apt-get install neovim)"
+        );
+        eprintln!("skipped: nvim is not installed (apt-get install neovim)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wiki.yaml");
+    std::fs::write(&file, BROKEN).unwrap();
+    let out = dir.path().join("diagnostics.txt");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/neovim.lua");
+    let run = std::process::Command::new("nvim")
+        .args(["--headless", "-u", "NONE", "-i", "NONE", "-n"])
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .env("AKBP_BIN", env!("CARGO_BIN_EXE_akbp"))
+        .env("AKBP_FILE", &file)
+        .env("AKBP_OUT", &out)
+        // Neovim's log and state stay in the temporary folder.
+        .env("XDG_STATE_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CACHE_HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run nvim");
+    let written = std::fs::read_to_string(&out).unwrap_or_else(|e| {
+        panic!(
+            "nvim wrote no diagnostics ({e}); status {}, stderr: {}",
+            run.status,
+            String::from_utf8_lossy(&run.stderr)
+        )
+    });
+    let lines: Vec<&str> = written.lines().collect();
+    let (keyof, _) = span_of(BROKEN, "!KeyOf provder", 0);
+    let want = format!("AKB300 {} {}", keyof.0, keyof.1);
+    assert!(lines.contains(&want.as_str()), "{want} in {lines:#?}");
+    let (confidental, _) = span_of(BROKEN, "confidental", 0);
+    assert!(
+        lines.iter().any(|l| l.ends_with(&format!(" {} {}", confidental.0, confidental.1)) && l.starts_with("AKB")),
+        "a finding at `confidental` in {lines:#?}"
+    );
+    // Neovim stored them too: the same lines, from akbp.
+    assert!(
+        lines.contains(&format!("nvim {} {} akbp", keyof.0, keyof.1).as_str()),
+        "{lines:#?}"
+    );
+}
