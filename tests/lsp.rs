@@ -373,14 +373,20 @@ fn completion_offers_what_each_place_takes() {
             "textDocument/completion",
             json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
         );
-        let items = r["result"].as_array().unwrap_or_else(|| panic!("{tail}: {r}"));
+        let items = r["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{tail}: {r}"));
         let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
         for w in *want {
             assert!(labels.contains(w), "{tail}: {w} not in {labels:?}");
         }
         // Every edit ends at the cursor.
         for i in items {
-            assert_eq!(i["textEdit"]["range"]["end"], json!({"line": line, "character": character}), "{i}");
+            assert_eq!(
+                i["textEdit"]["range"]["end"],
+                json!({"line": line, "character": character}),
+                "{i}"
+            );
         }
     }
     // 2025.2 has no `!ParseJSON` (2025.8): not offered.
@@ -390,8 +396,16 @@ fn completion_offers_what_each_place_takes() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": 13}}),
     );
-    let labels: Vec<&str> = r["result"].as_array().unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
-    assert!(labels.contains(&"!KeyOf") && !labels.contains(&"!ParseJSON"), "{labels:?}");
+    let labels: Vec<&str> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"!KeyOf") && !labels.contains(&"!ParseJSON"),
+        "{labels:?}"
+    );
     c.shutdown();
 }
 
@@ -409,14 +423,27 @@ fn definition_and_symbols() {
     let target = &r["result"];
     assert_eq!(target["uri"], uri.as_str());
     let (id_start, id_end) = span_of(NAVIGATED, "prov\n", 0);
-    assert_eq!(range_of(target), (id_start, Pos(id_end.0 - 1, id_start.1 + 4)), "{r}");
+    assert_eq!(
+        range_of(target),
+        (id_start, Pos(id_end.0 - 1, id_start.1 + 4)),
+        "{r}"
+    );
 
-    let r = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
     let symbols = r["result"].as_array().unwrap();
-    let names: Vec<&str> = symbols.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = symbols
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(
         names,
-        ["authentik_providers_proxy.proxyprovider prov", "authentik_core.application slug=wiki"]
+        [
+            "authentik_providers_proxy.proxyprovider prov",
+            "authentik_core.application slug=wiki"
+        ]
     );
     assert_eq!(
         range_of(&json!({"range": symbols[1]["selectionRange"]})),
@@ -476,7 +503,10 @@ fn neovim_receives_the_diagnostics() {
     assert!(lines.contains(&want.as_str()), "{want} in {lines:#?}");
     let (confidental, _) = span_of(BROKEN, "confidental", 0);
     assert!(
-        lines.iter().any(|l| l.ends_with(&format!(" {} {}", confidental.0, confidental.1)) && l.starts_with("AKB")),
+        lines.iter().any(
+            |l| l.ends_with(&format!(" {} {}", confidental.0, confidental.1))
+                && l.starts_with("AKB")
+        ),
         "a finding at `confidental` in {lines:#?}"
     );
     // Neovim stored them too: the same lines, from akbp.

@@ -77,7 +77,11 @@ impl Client {
             json!({"processId": null, "rootUri": null, "capabilities": {},
                    "initializationOptions": options}),
         );
-        assert!(init["result"]["capabilities"].is_object(), "{init}");
+        assert_eq!(
+            init["result"]["capabilities"]["hoverProvider"], true,
+            "{init}"
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "akbp", "{init}");
         client.notify("initialized", json!({}));
         client
     }

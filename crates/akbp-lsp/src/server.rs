@@ -101,8 +101,11 @@ pub fn serve(connection: Connection, host: &dyn Host) -> Result<(), String> {
             version: Some(env!("CARGO_PKG_VERSION").into()),
         },
     });
-    let params = connection
-        .initialize(init)
+    let (id, params) = connection
+        .initialize_start()
+        .map_err(|e| format!("the client did not initialize: {e}"))?;
+    connection
+        .initialize_finish(id, init)
         .map_err(|e| format!("the client did not initialize: {e}"))?;
     let mut server = Server {
         connection,

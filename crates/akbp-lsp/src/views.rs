@@ -12,7 +12,7 @@ use akbp_core::wrapper::{self, FileContents, Found, PositionMap};
 pub struct View {
     pub doc: Document,
     /// How the document's offsets map to the file's: `None` when they are the file's.
-    map: Option<Vec<(usize, usize)>>,
+    map: Option<PositionMap>,
     /// Bytes of a byte order mark before the text the core read (it drops the mark).
     shift: usize,
 }
@@ -23,13 +23,7 @@ impl View {
         self.shift
             + match &self.map {
                 None => inner,
-                Some(lines) => {
-                    PositionMap::Exact {
-                        lines: lines.clone(),
-                    }
-                    .map(Span::empty(inner))
-                    .start as usize
-                }
+                Some(map) => map.map(Span::empty(inner)).start as usize,
             }
     }
 
@@ -45,7 +39,8 @@ impl View {
         let outer = outer.checked_sub(self.shift)?;
         let inner = match &self.map {
             None => outer,
-            Some(lines) => {
+            Some(PositionMap::Approximate { .. }) => return None,
+            Some(PositionMap::Exact { lines, .. }) => {
                 let i = match lines.binary_search_by_key(&outer, |(_, o)| *o) {
                     Ok(i) => i,
                     Err(0) => return None,
@@ -91,10 +86,10 @@ pub fn views(text: &str) -> Vec<View> {
                     shift,
                 }));
                 for t in texts {
-                    if let (Ok(doc), PositionMap::Exact { lines }) = (t.parsed, t.map) {
+                    if let (Ok(doc), true) = (t.parsed, t.map.is_exact()) {
                         out.push(View {
                             doc,
-                            map: Some(lines),
+                            map: Some(t.map),
                             shift,
                         });
                     }
