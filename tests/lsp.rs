@@ -515,3 +515,52 @@ fn neovim_receives_the_diagnostics() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn code_actions_apply_a_findings_exact_replacement() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(dir.path(), Value::Null);
+    let uri = uri_of(&dir.path().join("env.yaml"));
+    // AKB014: the docs' `!Env NAME, default` reads one variable named `WIKI_DESCRIPTION, hello`.
+    let text = "version: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: \"Wïki 🚀\"\n      meta_description: !Env WIKI_DESCRIPTION, hello\n";
+    c.open(&uri, text);
+    let ds = c.diagnostics(&uri, 1);
+    let env = ds
+        .iter()
+        .find(|d| d["code"] == "AKB014")
+        .unwrap_or_else(|| panic!("AKB014: {ds:#?}"))
+        .clone();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": env["range"],
+               "context": {"diagnostics": [env]}}),
+    );
+    let actions = r["result"].as_array().unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let action = &actions[0];
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["diagnostics"][0]["code"], "AKB014");
+    // Unsafe (authentik then reads the variable or the default where it read null).
+    assert_eq!(action["isPreferred"], false);
+    assert!(
+        action["title"].as_str().unwrap().contains("unsafe"),
+        "{action}"
+    );
+    let edits = action["edit"]["changes"][uri.as_str()].as_array().unwrap();
+    let fixed = common::lsp::apply(text, edits);
+    assert!(
+        fixed.ends_with("meta_description: !Env [WIKI_DESCRIPTION, hello]\n"),
+        "{fixed}"
+    );
+    c.change(&uri, 2, &fixed);
+    let ds = c.diagnostics(&uri, 2);
+    assert!(ds.iter().all(|d| d["code"] != "AKB014"), "{ds:#?}");
+    // Nothing to fix elsewhere: an empty list.
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
+               "context": {"diagnostics": []}}),
+    );
+    assert_eq!(r["result"], json!([]));
+    c.shutdown();
+}

@@ -225,3 +225,32 @@ pub fn uri_of(path: &Path) -> String {
 pub fn repository() -> &'static str {
     env!("CARGO_PKG_REPOSITORY")
 }
+
+/// The byte offset of a protocol position in `text` (the inverse of [`pos`]).
+pub fn offset(text: &str, at: Pos) -> usize {
+    (0..=text.len())
+        .filter(|i| text.is_char_boundary(*i))
+        .find(|i| pos(text, *i) == at)
+        .unwrap_or_else(|| panic!("{at:?} is no position of the text"))
+}
+
+/// `text` with the protocol's `TextEdit`s applied (they do not overlap).
+pub fn apply(text: &str, edits: &[Value]) -> String {
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            let (s, t) = range_of(e);
+            (
+                offset(text, s),
+                offset(text, t),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (s, t, new) in edits {
+        out.replace_range(s..t, new);
+    }
+    out
+}

@@ -8,6 +8,7 @@
 //! server (the loop: open documents, requests, notifications; lsp-server's stdio transport)
 //!   ├─> host (what the command line supplies: each file's options, the rules' pages)
 //!   ├─> diagnostics (a report as diagnostics) ──┐
+//!   ├─> actions (findings' fixes as quick fixes) ┤
 //!   ├─> hover ─┬─> place (what a position is about)
 //!   ├─> complete ┤      └─> views (the blueprints of a file, positions mapped)
 //!   ├─> navigate ┘
@@ -15,6 +16,7 @@
 //!   └───────────────> akbp-core (load, wrapper, check, model)
 //! ```
 
+pub mod actions;
 pub mod complete;
 pub mod diagnostics;
 pub mod host;

@@ -14,19 +14,23 @@ use lsp_types::notification::{
     DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
+    Request as _,
 };
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionOptions, CompletionParams, CompletionResponse,
-    CompletionTextEdit, Diagnostic, DiagnosticSeverity, DocumentSymbol, DocumentSymbolParams,
-    DocumentSymbolResponse, Documentation, GotoDefinitionParams, GotoDefinitionResponse, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, Location, MarkupContent, MarkupKind,
-    MessageType, OneOf, Position, PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo,
-    ShowMessageParams, SymbolKind, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, CodeActionResponse, CompletionItem, CompletionItemKind,
+    CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit, Diagnostic,
+    DiagnosticSeverity, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
+    Documentation, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, Location, MarkupContent, MarkupKind, MessageType, OneOf, Position,
+    PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo, ShowMessageParams, SymbolKind,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 use serde_json::Value;
 
+use crate::actions::{self, QuickFix};
 use crate::complete::{self, Kind};
 use crate::host::Host;
 use crate::position::LineIndex;
@@ -37,6 +41,9 @@ struct Document {
     text: String,
     version: i32,
     index: LineIndex,
+    /// The diagnostics last published, and the quick fixes of their findings.
+    diagnostics: Vec<Diagnostic>,
+    fixes: Vec<QuickFix>,
     /// The release its last check used (its comment, its akbp.toml, or the client's).
     target: Target,
 }
@@ -47,6 +54,8 @@ impl Document {
             index: LineIndex::new(&text),
             text,
             version,
+            diagnostics: Vec::new(),
+            fixes: Vec::new(),
             target: Target::LATEST,
         }
     }
@@ -88,6 +97,10 @@ fn capabilities() -> ServerCapabilities {
         }),
         definition_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
         ..Default::default()
     }
 }
@@ -297,9 +310,9 @@ impl Server<'_> {
         doc.target = report.target;
         let mut diagnostics =
             diagnostics::diagnostics(&report, &doc.text, &doc.index, uri, &self.rule_docs);
+        doc.fixes = actions::quick_fixes(&report, &doc.text, &doc.index);
         if let Some(problem) = problem {
-            diagnostics.insert(
-                0,
+            diagnostics.push(
                 Diagnostic {
                     range: Range::new(Position::new(0, 0), Position::new(0, 0)),
                     severity: Some(DiagnosticSeverity::ERROR),
@@ -311,6 +324,7 @@ impl Server<'_> {
                 },
             );
         }
+        doc.diagnostics = diagnostics.clone();
         let version = Some(doc.version);
         self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
             uri: uri.clone(),
@@ -333,6 +347,9 @@ impl Server<'_> {
             GotoDefinition::METHOD => self.reply(id, request, |s, p: GotoDefinitionParams| {
                 let at = &p.text_document_position_params;
                 s.definition(&at.text_document.uri, at.position)
+            }),
+            CodeActionRequest::METHOD => self.reply(id, request, |s, p: CodeActionParams| {
+                s.code_actions(&p.text_document.uri, &p.range)
             }),
             DocumentSymbolRequest::METHOD => {
                 self.reply(id, request, |s, p: DocumentSymbolParams| {
@@ -411,6 +428,33 @@ impl Server<'_> {
             })
             .collect();
         Some(CompletionResponse::Array(items))
+    }
+
+    /// The quick fixes of the diagnostics that touch `range`.
+    fn code_actions(&mut self, uri: &Uri, range: &Range) -> Option<CodeActionResponse> {
+        self.check_pending(uri);
+        let doc = self.documents.get(uri)?;
+        let actions = doc
+            .fixes
+            .iter()
+            .filter_map(|fix| {
+                let diagnostic = doc.diagnostics.get(fix.diagnostic)?;
+                actions::touches(&diagnostic.range, range).then(|| {
+                    CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title.clone(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic.clone()]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some([(uri.clone(), fix.edits.clone())].into()),
+                            ..Default::default()
+                        }),
+                        is_preferred: Some(fix.safe),
+                        ..Default::default()
+                    })
+                })
+            })
+            .collect();
+        Some(actions)
     }
 
     fn definition(&mut self, uri: &Uri, position: Position) -> Option<GotoDefinitionResponse> {
