@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cli (clap) ─┬─> config (akbp.toml discovery) ─┐
+//!             ├─> fix (atomic, checked writes; unified diffs)
 //!             ├─> validate (rayon) ─> input (folder walks) ─> read (files) ─> akbp_core
 //!             ├─> report (human/miette, json, concise, sarif, github, gitlab, registry)
 //!             ├─> generate (OS randomness) ─> generate::write (atomic writes)
@@ -16,8 +17,10 @@
 
 pub use akbp_core::{blueprint, catalog, check, load, model, target, wrapper};
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod fix;
 pub mod generate;
 pub mod graph;
 pub mod input;
