@@ -94,6 +94,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a blueprint (application, provider and what they need) per catalog integration.
     Generate(GenerateArgs),
+    /// Run the language server on standard input and output, for editors (docs/editors.md).
+    Lsp,
     /// Apply the fixes findings carry (safe ones; unsafe ones with --unsafe-fixes), then
     /// report what remains as `validate` does.
     Fix(FixArgs),
@@ -450,6 +452,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(args) => show(args),
         Command::Graph(args) => graph(args),
         Command::Generate(args) => generate(args),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                say("error: ", e);
+                2
+            }
+        },
         Command::Fix(args) => fix(args),
         Command::Upgrade(args) => upgrade(args),
         Command::Explain { code, format } => match check::rule_by_code(&code) {

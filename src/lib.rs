@@ -8,7 +8,8 @@
 //!             ├─> validate (rayon) ─> input (folder walks) ─> read (files) ─> akbp_core
 //!             ├─> report (human/miette, json, concise, sarif, github, gitlab, registry)
 //!             ├─> generate (OS randomness) ─> generate::write (atomic writes)
-//!             └─> shell (completions, man pages)
+//!             ├─> shell (completions, man pages)
+//!             └─> lsp (akbp_lsp's host: akbp.toml per file) ─> config
 //! ```
 //!
 //! The core's modules are re-exported under their own names (`akbp::check`, ...), so code
@@ -23,6 +24,7 @@ pub mod fix;
 pub mod generate;
 pub mod graph;
 pub mod input;
+pub mod lsp;
 pub mod read;
 pub mod report;
 pub mod schema;
