@@ -245,7 +245,13 @@ pub fn is_blueprint(root: &Node) -> bool {
         };
         let near = ["entries", "metadata"]
             .iter()
-            .any(|w| k != *w && strsim::damerau_levenshtein(&k.to_ascii_lowercase(), w) <= 2);
+            // Two edits change the length by two at most: longer keys are not compared
+            // (a megabyte key would cost a megabyte-sized table).
+            .any(|w| {
+                k != *w
+                    && k.len() <= w.len() + 2
+                    && strsim::damerau_levenshtein(&k.to_ascii_lowercase(), w) <= 2
+            });
         near && (has("version") || model_items(&p.value))
     })
 }

@@ -12,6 +12,7 @@ use super::finding::{sort_findings, Finding, Options, Overflow, Sink};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::skip::SkipReason;
+use super::suggest::Suggestions;
 use super::suppress::Directives;
 
 /// Load and check one source text.
@@ -78,6 +79,8 @@ fn check_every_blueprint(
     for v in options.known.secret_values() {
         secrets.add_known(&v);
     }
+    // One suggestion budget for every blueprint of the file.
+    let suggestions = Suggestions::default();
     let mut blueprints = 0usize;
     let mut others = Vec::new();
     for doc in &docs {
@@ -87,7 +90,14 @@ fn check_every_blueprint(
         match f {
             Found::Blueprint(doc) => {
                 blueprints += 1;
-                check_tree(&doc, options, sink(), &mut collected, &mut secrets);
+                check_tree(
+                    &doc,
+                    options,
+                    sink(),
+                    &suggestions,
+                    &mut collected,
+                    &mut secrets,
+                );
             }
             Found::Wrapper {
                 trees,
@@ -102,11 +112,25 @@ fn check_every_blueprint(
                 }
                 for tree in &trees {
                     blueprints += 1;
-                    check_tree(tree, options, sink(), &mut collected, &mut secrets);
+                    check_tree(
+                        tree,
+                        options,
+                        sink(),
+                        &suggestions,
+                        &mut collected,
+                        &mut secrets,
+                    );
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(text, options, &sink, &mut collected, &mut secrets);
+                    check_text(
+                        text,
+                        options,
+                        &sink,
+                        &suggestions,
+                        &mut collected,
+                        &mut secrets,
+                    );
                 }
             }
             Found::Other {
@@ -191,10 +215,11 @@ fn check_tree(
     doc: &Document,
     options: &Options,
     sink: Sink,
+    suggestions: &Suggestions,
     found: &mut Collected,
     secrets: &mut Secrets,
 ) {
-    let (findings, overflow) = check_document_in(doc, options, sink);
+    let (findings, overflow) = check_document_in(doc, options, sink, suggestions);
     found.findings.extend(findings);
     found.overflow.extend(overflow);
     secrets.extend(Secrets::of_document(doc), |s| s);
@@ -204,6 +229,7 @@ fn check_text(
     text: &EmbeddedText,
     options: &Options,
     new_sink: &dyn Fn() -> Sink,
+    suggestions: &Suggestions,
     out: &mut Collected,
     secrets: &mut Secrets,
 ) {
@@ -248,7 +274,7 @@ fn check_text(
         Ok(inner) => {
             // The mounted name is the key's, which AKB110 checks; the inner text's own
             // name means nothing to authentik.
-            let (mut f, mut o) = check_document_in(inner, options, new_sink());
+            let (mut f, mut o) = check_document_in(inner, options, new_sink(), suggestions);
             f.retain(|f| f.rule.code != NOT_DISCOVERED.code);
             o.retain(|o| o.rule.code != NOT_DISCOVERED.code);
             (f, o)
