@@ -448,6 +448,12 @@ impl Window {
             let ls = shown.line_start(l);
             let le = line_end(shown, l);
             let len = le - ls;
+            // Short lines are shown whole; long ones are cut to the finding's columns.
+            let (col_from, col_to) = if len <= LONG_LINE {
+                (0, len)
+            } else {
+                (col_from, col_to)
+            };
             let mut from = ls + col_from.min(len);
             while !text.is_char_boundary(from) {
                 from -= 1;
@@ -473,7 +479,8 @@ impl Window {
                 out.push('\n');
             }
         }
-        let cut = text[line0..line0 + col_from].chars().count();
+        let finding_line = &lines[first - from_line];
+        let cut = text[line0..finding_line.from].chars().count();
         let w = Window {
             source: SourceFile::new(shown.name.as_ref(), out),
             first_line: from_line,
