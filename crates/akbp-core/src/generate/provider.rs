@@ -140,12 +140,25 @@ fn oauth2(
         }
     }
     attrs.push(("redirect_uris", Node::seq(uris)));
-    let mappings = p
+    // A managed scope mapping the target release does not ship yet (Application
+    // Entitlements: 2024.12, schemas/defaults.json) would be a `!Find` returning null:
+    // left out, with a note.
+    const SCOPE_MAPPING: &str = "authentik_providers_oauth2.scopemapping";
+    let mut mappings = Vec::new();
+    for m in p
         .scopes
         .iter()
         .map(|s| crate::catalog::scope_managed_name(s))
         .chain(p.extra_property_mappings.iter().cloned())
-        .map(|m| find("authentik_providers_oauth2.scopemapping", "managed", &m));
+    {
+        if crate::model::knowledge().is_default_object(SCOPE_MAPPING, &[("managed", &m)], target) {
+            mappings.push(find(SCOPE_MAPPING, "managed", &m));
+        } else {
+            notes.push(format!(
+                "scope mapping {m} left out: authentik {target} does not ship it"
+            ));
+        }
+    }
     attrs.push(("property_mappings", Node::seq(mappings)));
     entry("authentik_providers_oauth2.oauth2provider", r, attrs)
 }
