@@ -115,9 +115,7 @@ fn all_into_a_directory_and_a_random_secret_reported_once() {
     assert_eq!(code, 0, "{err}");
     // Entries that need values from the application are left out, and named.
     assert!(
-        err.contains(
-            "note: `github-organization` left out: it needs values from the application (org)"
-        ),
+        err.contains("note: `ghec` left out: it needs values from the application (org)"),
         "{err}"
     );
     // Public clients (NetBird) get no secret: one note per confidential client.

@@ -718,12 +718,9 @@ fn params_are_required_checked_and_filled_in() {
         .iter()
         .map(|b| b.integration)
         .collect();
-    assert!(!made.contains(&"github-organization"), "{made:?}");
+    assert!(!made.contains(&"ghec"), "{made:?}");
     let skipped = akbp::generate::skipped_for_params(&all);
-    assert!(
-        skipped.contains(&("github-organization", vec!["org"])),
-        "{skipped:?}"
-    );
+    assert!(skipped.contains(&("ghec", vec!["org"])), "{skipped:?}");
     // ...and `--param` goes with one integration only.
     all.naming.params = vec![("org".into(), "acme".into())];
     assert!(matches!(

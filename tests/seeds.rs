@@ -169,9 +169,12 @@ fn strs(node: &Node) -> Vec<String> {
 fn catalog_entries_match_their_guides() {
     for want in SEEDS {
         let i = catalog::find(want.slug).unwrap();
-        assert_eq!(
-            i.methods.len(),
-            1,
+        // The seeds are OAuth2 entries; where a newer guide adds a variant (NetBird's
+        // CLI with its strict loopback URI) it is a further OAuth2 method, never the default.
+        assert!(
+            i.methods
+                .iter()
+                .all(|m| matches!(m.provider, Provider::Oauth2(_))),
             "{}: the guide documents OAuth2 only",
             want.slug
         );
@@ -336,11 +339,13 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
             None,
             None,
         ),
+        // Changed in issue 20 (9442543c13f9): the audience is the base URL with its slash,
+        // and the guide no longer sets an issuer.
         (
             "kimai",
             "{app_url}/auth/saml/acs",
-            "{app_url}/auth/saml",
-            Some("{authentik_url}"),
+            "{app_url}/",
+            None,
             Some("goauthentik.io/providers/saml/email"),
         ),
         (
@@ -378,13 +383,13 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
             ProxyMode::Proxy,
             Some("http://sonarr:8989"),
             0,
-            Some("sonarr_user"),
+            None,
         ),
         (
             "uptime-kuma",
             ProxyMode::Proxy,
             Some("http://uptime-kuma:3001"),
-            7,
+            8,
             None,
         ),
         ("paperless-ng", ProxyMode::ForwardSingle, None, 0, None),
@@ -420,7 +425,7 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
     );
     assert_eq!(p.bind_flow, "default-authentication-flow");
     let sa = p.service_account.as_ref().unwrap();
-    assert_eq!(sa.username, "ldapservice");
+    assert_eq!(sa.username, "the-lounge-ldap");
     assert!(sa.search_full_directory);
     // The app side: The Lounge's bind DN under the one base DN.
     let json = show::render(
@@ -432,9 +437,8 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
         },
     )
     .unwrap();
-    // The guide's `ldapservice` is named by four guides: generated per application.
     assert!(
-        json.contains("cn=ldapservice-thelounge,ou=users,dc=ldap,dc=goauthentik,dc=io"),
+        json.contains("cn=the-lounge-ldap,ou=users,dc=ldap,dc=goauthentik,dc=io"),
         "{json}"
     );
 }
@@ -460,15 +464,16 @@ fn saml_entries_with_parameters_match_their_guides() {
         absent: &'static [&'static str],
     }
     let pins = [
-        // "Set the ACS URL to https://github.com/orgs/foo/saml/consume. Set the Audience to
-        // https://github.com/orgs/foo. [...] Set the Service Provider Binding to Post."
-        // The guide's Issuer (the Audience again) is not copied: guide-traps 17.
+        // development/ghec (the merged GitHub guide, 2026-12): "Set the ACS URL to
+        // https://github.com/orgs/foo/saml/consume. Set the Audience to
+        // https://github.com/orgs/foo. [...] Set NameID Property Mapping to authentik default
+        // SAML Mapping: Username." Found under its former slug too.
         Pin {
             slug: "github-organization",
             param: ("org", "foo", "foo/saml"),
             binding: SamlBinding::Post,
             signing: (true, false),
-            name_id: None,
+            name_id: Some("goauthentik.io/providers/saml/username"),
             mappings: 7,
             attrs: &[
                 ("acs_url", "https://github.com/orgs/foo/saml/consume"),
@@ -484,16 +489,15 @@ fn saml_entries_with_parameters_match_their_guides() {
             param: ("org", "devcompany", "dev company"),
             binding: SamlBinding::Post,
             signing: (true, false),
-            name_id: None,
+            name_id: Some("goauthentik.io/providers/saml/email"),
             mappings: 7,
             attrs: &[
                 ("acs_url", "https://semgrep.dev/api/auth/saml/devcompany/"),
                 ("audience", "semgrep-dev"),
-                // `issuer` became `issuer_override` in 2026.5; the default target is later.
-                ("issuer_override", "https://authentik.company"),
                 ("sp_binding", "post"),
             ],
-            absent: &["sls_url"],
+            // The newest guide (38e0ee61b4b4) no longer sets an issuer.
+            absent: &["sls_url", "issuer", "issuer_override"],
         },
         // Ironclad: "Toggle off Sign assertions. Toggle on Sign responses", every default
         // mapping removed; the ACS URL is Ironclad's Callback (e.g.
@@ -611,9 +615,11 @@ const PROXY_PINS: &[ProxyPin] = &[
         internal_host: Some("http://sonarr:8989"),
         launch_url: "https://sonarr.company",
         skip_path_regex: &[],
-        basic_auth: Some(("sonarr_user", "sonarr_password")),
+        // Changed in issue 20: the newest guide (38e0ee61b4b4) sets Sonarr's
+        // AuthenticationMethod to External instead of sending basic credentials.
+        basic_auth: None,
         app_settings: &[
-            ("Authentication", "Basic (Browser Popup)"),
+            ("AuthenticationMethod", "External"),
             (
                 "Reverse proxy upstream",
                 "the proxy outpost instead of Sonarr",
@@ -627,17 +633,22 @@ const PROXY_PINS: &[ProxyPin] = &[
         external_host: "https://uptime-kuma.company",
         internal_host: Some("http://uptime-kuma:3001"),
         launch_url: "https://uptime-kuma.company/dashboard",
+        // Changed in issue 20: the newest guide (053e368f38b6) widens the status-page paths.
         skip_path_regex: &[
-            "^/status/.*",
+            "^/status(/.*)?$",
+            "^/status-page$",
             "^/assets/.*",
             "^/api/push/.*",
             "^/api/badge/.*",
-            "^/api/status-page/heartbeat/.*",
+            "^/api/status-page/.*",
             r#"^/icon\.svg$"#,
             "^/upload/.*",
         ],
         basic_auth: None,
-        app_settings: &[("Disable Auth", "enabled")],
+        app_settings: &[
+            ("Disable Auth", "enabled"),
+            ("Settings > Reverse Proxy > Trust Proxy", "Yes"),
+        ],
     },
     ProxyPin {
         slug: "paperless-ng",
@@ -656,23 +667,26 @@ const PROXY_PINS: &[ProxyPin] = &[
             ),
         ],
     },
+    // Changed in issue 20: the newest guide (8caad7754e3b) turns the proxy tab from forward
+    // auth into a proxy provider with Organizr's API unauthenticated.
     ProxyPin {
         slug: "organizr",
-        method: "forward-auth",
-        mode: ProxyMode::ForwardSingle,
+        method: "proxy",
+        mode: ProxyMode::Proxy,
         external_host: "https://organizr.company",
-        internal_host: None,
+        internal_host: Some("http://organizr:80"),
         launch_url: "https://organizr.company",
-        skip_path_regex: &[],
+        skip_path_regex: &["^/api/.*"],
         basic_auth: None,
         app_settings: &[
             ("Auth Proxy", "enabled"),
             ("Auth Proxy Header Name", "X-authentik-username"),
             (
                 "Auth Proxy Whitelist",
-                "your network subnet in CIDR notation (the guide: 10.0.0.0/8)",
+                "the IPv4 address (or CIDR subnet) of the authentik proxy outpost as Organizr sees it",
             ),
             ("Auth Proxy Header Name for Email", "X-authentik-email"),
+            ("Override Logout", "enabled"),
             ("Logout URL", "/outpost.goauthentik.io/sign_out"),
         ],
     },
@@ -695,29 +709,10 @@ const PROXY_PINS: &[ProxyPin] = &[
             ),
         ],
     },
-    ProxyPin {
-        slug: "home-assistant",
-        method: "proxy",
-        mode: ProxyMode::Proxy,
-        external_host: "https://hass.company",
-        internal_host: Some("http://homeassistant:8123"),
-        launch_url: "https://hass.company",
-        skip_path_regex: &[
-            "^/auth/token",
-            "^/($|[^a]|a($|[^u])|au($|[^t])|aut($|[^h]))",
-        ],
-        basic_auth: None,
-        app_settings: &[
-            (
-                "http: trusted_proxies",
-                "the IP address(es) of the host(s) the outpost runs on",
-            ),
-            ("auth_header: username_header", "X-authentik-username"),
-        ],
-    },
 ];
 
 const LDAP_PINS: &[LdapPin] = &[
+    // Changed in issue 20: the newest guide (96e7eb3281ee) binds as the-lounge-ldap.
     LdapPin {
         slug: "thelounge",
         method: "ldap",
@@ -727,12 +722,12 @@ const LDAP_PINS: &[LdapPin] = &[
         bind_flow: "default-authentication-flow",
         mfa_support: true,
         launch_url: "https://thelounge.company",
-        service_account: Some(("ldapservice", true)),
+        service_account: Some(("the-lounge-ldap", true)),
         app_settings: &[
             ("enable", "true"),
             ("url", "ldap://authentik.company"),
             ("primaryKey", "cn"),
-            ("searchDN.rootDN", "cn=ldapservice,ou=users,dc=ldap,dc=goauthentik,dc=io"),
+            ("searchDN.rootDN", "cn=the-lounge-ldap,ou=users,dc=ldap,dc=goauthentik,dc=io"),
             ("searchDN.rootPassword", "<the value of AKBP_THELOUNGE_BIND_PASSWORD>"),
             ("searchDN.filter", "(objectClass=user)"),
             ("searchDN.base", "dc=ldap,dc=goauthentik,dc=io"),

@@ -11,7 +11,12 @@ null when only the commit is known). Without a sidecar, the commit and date come
 `git log` when DIR is inside a git work tree; otherwise they stay null.
 
 A folder whose text was deliberately not read (a copy of another guide) may hold only a
-meta.json; it must then be listed in LEFT_OUT.
+meta.json; it must then be listed in LEFT_OUT. A meta.json may also carry
+"earlier_reading": {title, types, kinds, classified_by}, what an earlier run read from the
+same commit: the inventory then uses it for a folder without a text (marked so in
+`classified_by`), while the drift check reports an entry whose guide has no text as not
+compared. "excerpt": true marks a text that holds the front matter and the authentik-side
+sections only (verbatim; the sections the drift check reads), recorded as "text": "excerpt".
 
 Writes guides/guides.json (one record per guide folder: path, commit, date, provider types,
 left-out reason, gaps) and guides/GUIDES.md (the same as tables, with the denominator, its
@@ -277,8 +282,11 @@ def extract(text):
         indent = len(line) - len(line.lstrip())
         # --- redirect URIs
         if ctx and indent > ctx[0] and line.lstrip().startswith("-"):
+            # An item may name its own mode and type: "- `Strict` `Post Logout` `https://...`".
+            mode = "regex" if re.search(r"`regex`", low) else ("strict" if "`strict`" in low else ctx[1])
+            rtype = "logout" if re.search(r"post[ -]?logout", low) else ctx[2]
             for u in urls_in(line):
-                f["redirect_uris"].add((ctx[1], u, ctx[2]))
+                f["redirect_uris"].add((mode, u, rtype))
             continue
         ctx = None
         if re.search(r"redirect uri", low) and not re.search(r"logout uri\*\*", low):
@@ -305,10 +313,13 @@ def extract(text):
             f["client_type"].add(v.lower())
         if "offline_access" in low:
             f["scopes"].add("offline_access")
-        if re.search(r"openid 'entitlements'|`entitlements`", low):
+        if re.search(r"openid 'entitlements'|`entitlements`|oauth mapping: application entitlements", low):
             f["scopes"].add("entitlements")
         if "goauthentik.io/api" in low:
             f["scopes"].add("goauthentik.io/api")
+        # A guide that swaps the managed email mapping for one sending email_verified: true.
+        if "email_verified" in low and re.search(r"selected scopes|scope mapping", low):
+            f["scope_mappings"].add("email (email_verified)")
         if re.search(r"\*\*scope name\*\*", low):
             sv = field_value(line, r"scope name")
             if sv:
@@ -347,9 +358,10 @@ def extract(text):
             val = field_value(line, r"default nameid policy")
             if val:
                 f["name_id_policy"].add(val.lower())
-        if re.search(r"sign assertions?\b", low) and re.search(r"enable|toggle|select|on\b|and \*\*sign", low):
+        off = re.search(r"toggle off|turn off|disable|clear|uncheck", low)
+        if re.search(r"sign assertions?\b", low) and re.search(r"enable|toggle|select|on\b|and \*\*sign", low) and not off:
             f["sign_assertion"] = True
-        if re.search(r"sign responses?\b", low) and re.search(r"enable|toggle|select|\bon\b", low):
+        if re.search(r"sign responses?\b", low) and re.search(r"enable|toggle|select|\bon\b", low) and not off:
             f["sign_response"] = True
         if re.search(r"\*\*saml attribute name\*\*", low):
             val = field_value(line, r"saml attribute name")
@@ -444,8 +456,13 @@ def compare(entry, guide_facts, guide_types, guide_key):
         t = p["type"]
         if t == "oauth2":
             want = {(m, n(u), ty) for m, u, ty in g["redirect_uris"]}
-            have = {(r["matching_mode"], n(r["url"]), r.get("redirect_uri_type", "authorization")) for r in p["redirect_uris"]}
-            have |= {(r["matching_mode"], n(r["url"]), "logout") for r in p.get("post_logout_redirect_uris", [])}
+            # A guide with variants (two OIDC plugins, each with its callback) is one method
+            # per variant: the URIs of every OAuth2 method together answer the guide's.
+            have = set()
+            for _, q in methods:
+                if q["type"] == "oauth2":
+                    have |= {(r["matching_mode"], n(r["url"]), r.get("redirect_uri_type", "authorization")) for r in q["redirect_uris"]}
+                    have |= {(r["matching_mode"], n(r["url"]), "logout") for r in q.get("post_logout_redirect_uris", [])}
             if g["redirect_from_app"] and not want:
                 if not any("{*}" in u for _, u, _ in have):
                     out.append((t, "redirect_uris", "a URI the application shows", sorted(have)))
@@ -588,7 +605,9 @@ def load(dirpath):
             if not meta and fname:
                 commit, date = git_meta(os.path.join(adir, fname))
             guides[key] = {"path": path, "category": category, "app": app, "commit": commit,
-                           "date": date, "_text": text}
+                           "date": date, "_text": text, "_earlier": meta.get("earlier_reading")}
+            if text is not None and meta.get("excerpt"):
+                guides[key]["text"] = "excerpt"
             if meta.get("date_source"):
                 guides[key]["date_source"] = meta["date_source"]
     return guides
@@ -605,7 +624,13 @@ def inventory(dirpath, read_date, strict=True):
     out = []
     for key, g in sorted(guides.items()):
         text = g.pop("_text")
-        if text is None:
+        earlier = g.pop("_earlier")
+        if text is None and earlier:
+            g.update({"title": earlier["title"], "types": list(earlier["types"]),
+                      "classified_by": f"{earlier['classified_by']} (an earlier reading of the same commit; text not in DIR)"})
+            if earlier.get("kinds"):
+                g["kinds"] = list(earlier["kinds"])
+        elif text is None:
             g.update({"title": g["app"], "types": [], "classified_by": "not read"})
         else:
             types, kinds, how = classify(key, text)
@@ -745,6 +770,8 @@ def check(dirpath, inv, entries):
                         break
             if texts[k2] is not None:
                 items += compare(e, extract(texts[k2]), g["types"], k2)
+            else:
+                items.append(("-", "guide_text", f"not in {dirpath}: not compared", g["path"]))
         # A decision explains drift only when the entry was reviewed against the newest text:
         # decisions written for an older text say nothing about what changed since.
         current = g is not None and key not in RENAMED and g.get("commit") == e["guide"].get("commit")

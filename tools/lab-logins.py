@@ -1030,6 +1030,17 @@ def set_attr(text, key, new_value):
     return pat.sub(lambda m: m.group(1) + new_value(m.group(2)), text)
 
 
+def set_or_add_attr(text, key, value, after):
+    """Set `      key: value`, adding the line after the `after` attribute when the blueprint
+    has none (an entry that leaves the attribute at authentik's default)."""
+    if re.search(rf"^      {re.escape(key)}: ", text, re.M):
+        return set_attr(text, key, lambda v: value)
+    pat = re.compile(rf"^(      {re.escape(after)}: .*)$", re.M)
+    if len(pat.findall(text)) != 1:
+        raise SystemExit(f"negative control: {after} on {len(pat.findall(text))} lines")
+    return pat.sub(lambda m: m.group(1) + f"\n      {key}: {value}", text)
+
+
 def drop_line(text, contains):
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if contains in l]
@@ -1061,8 +1072,9 @@ NEGATIVES = [
      lambda t, b: sub_once(t, "/login/generic_oauth\n", "/login/oauth\n"), "oauth"),
     ("AKB500", "grafana", "oauth2", "regex-not-strict", "matching_mode regex instead of strict (URL unchanged)",
      lambda t, b: sub_once(t, "- matching_mode: strict", "- matching_mode: regex"), "oauth"),
-    ("AKB500", "jellyseerr", "oauth2", "regex-not-strict-query", "matching_mode regex instead of strict for a URL with `?`",
-     lambda t, b: sub_once(t, "- matching_mode: strict", "- matching_mode: regex"), "oauth"),
+    ("AKB500", "mealie", "oauth2", "regex-not-strict-query", "matching_mode regex instead of strict for a URL with `?` (/login?direct=1)",
+     lambda t, b: sub_once(t, "- matching_mode: strict\n          url: " + b.show["redirect_uris"][1]["url"] + "\n",
+                           "- matching_mode: regex\n          url: " + b.show["redirect_uris"][1]["url"] + "\n"), "oauth-console"),
     ("AKB501", "gravitee", "oauth2", "trailing-slash-removed", "the console's /console/ registered as /console",
      lambda t, b: sub_once(t, "/console/\n", "/console\n"), "oauth-console"),
     ("AKB501", "grafana", "oauth2", "trailing-slash-added", "/login/generic_oauth registered as /login/generic_oauth/",
@@ -1088,12 +1100,12 @@ NEGATIVES = [
     ("AKB508", "kimai", "saml", "name-id-mapping-missing", "the NameID property mapping removed",
      lambda t, b: drop_line(t, "name_id_mapping:"), "saml"),
     ("AKB508", "kimai", "saml", "issuer-is-audience", "issuer set to the SP's entity ID",
-     lambda t, b: set_attr(t, "issuer", lambda v: fact(b.show, "Audience")), "saml"),
-    ("AKB509", "organizr", "forward-auth", "mode-proxy-for-forward", "mode proxy where the guide uses forward auth (single application)",
-     lambda t, b: sub_once(t, "mode: forward_single", "mode: proxy\n      internal_host: http://organizr:80"), "proxy"),
+     lambda t, b: set_or_add_attr(t, "issuer", fact(b.show, "Audience"), "audience"), "saml"),
+    ("AKB509", "paperless-ng", "forward-auth", "mode-proxy-for-forward", "mode proxy where the guide uses forward auth (single application)",
+     lambda t, b: sub_once(t, "mode: forward_single", "mode: proxy\n      internal_host: http://paperless:8000"), "proxy"),
     ("AKB509", "uptime-kuma", "proxy", "skip-path-missing", "the unauthenticated path ^/api/push/.* removed",
      lambda t, b: sub_once(t, "        ^/api/push/.*\n", ""), "proxy"),
-    ("AKB509", "sonarr", "proxy", "basic-auth-off", "HTTP basic credentials turned off",
+    ("AKB509", "tautulli", "proxy", "basic-auth-off", "HTTP basic credentials turned off",
      lambda t, b: sub_once(t, "basic_auth_enabled: true", "basic_auth_enabled: false"), "proxy"),
 ]
 
@@ -1204,12 +1216,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--akbp", default=os.path.join(ROOT, "target", "release", "akbp"))
     ap.add_argument("--lab-dir", default=os.environ.get("LAB_DIR", os.path.expanduser("~/.authentik-lab")))
-    ap.add_argument("--only", help="comma-separated integration slugs (the files are not written)")
+    ap.add_argument("--only", help="comma-separated integration slugs (the files are not written unless --merge)")
+    ap.add_argument("--merge", action="store_true",
+                    help="with --only: replace those integrations' rows in the result files, keep the others")
     ap.add_argument("--no-negative", action="store_true", help="skip the negative controls")
     ap.add_argument("--jobs", type=int, default=4, help="logins at once (default 4)")
     ap.add_argument("--dry-run", action="store_true", help="generate and plan the batches only")
     ap.add_argument("--root", help="another checkout whose blueprints/ and catalog/ to use (--only runs only)")
     args = ap.parse_args()
+    if args.merge and (not args.only or args.root or args.dry_run):
+        sys.exit("--merge writes the results of an --only run into this checkout's files (not with --root or --dry-run)")
     if args.root:
         if not args.only:
             sys.exit("--root is for trying another checkout: give --only too (nothing is written)")
@@ -1312,15 +1328,29 @@ def main() -> None:
             lab.stop()
         lab.reset()
         fcntl.flock(lock, fcntl.LOCK_UN)
-    if only:
+    if only and not args.merge:
         print(f"--only: results not written ({time.time() - started:.0f} s)")
         return
-    write_results(items, started)
+    write_results(items, started, only)
 
 
-def write_results(items, started):
+def kept_rows(path, slug_col, only):
+    """The data rows of an earlier result file whose integration is not in `only`."""
+    if not only or not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        rows = [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+    return [r for r in rows if r.split("\t")[slug_col] not in only]
+
+
+def write_results(items, started, only=None):
+    """Writes both result files; with `only` (an --only --merge run) the rows of the other
+    integrations are kept as they were."""
     today = datetime.date.today().isoformat()
     rows = [it for it in items if it.kind != "negative"]
+    lines = [f"{it.bp.show['integration']}\t{it.method}\t{it.result}\t{it.reason}\t{it.bp.sha}" for it in rows]
+    lines += kept_rows(OUT, 0, only)
+    lines.sort(key=lambda r: tuple(r.split("\t")[:2]))
     with open(OUT, "w", encoding="utf-8") as f:
         f.write(f"# {LAB_RELEASE} lab (../shared/lab serve.sh), {today}: every blueprints/ file\n")
         f.write(f"# regenerated with --authentik-url {LAB_URL} --target {TARGET} (and, for the\n")
@@ -1328,9 +1358,17 @@ def write_results(items, started):
         f.write("# used as its application would. Written by tools/lab-logins.py; checked by\n")
         f.write("# tests/lab_logins.rs. A fail needs an entry in tests/lab/logins-accepted.tsv.\n")
         f.write("# integration\tmethod\tresult\treason\tsha256 of the generated text\n")
-        for it in sorted(rows, key=lambda i: (i.bp.show["integration"], i.method)):
-            f.write(f"{it.bp.show['integration']}\t{it.method}\t{it.result}\t{it.reason}\t{it.bp.sha}\n")
+        for line in lines:
+            f.write(line + "\n")
     negs = [it for it in items if it.kind == "negative"]
+    order = {(n[1], n[3]): i for i, n in enumerate(NEGATIVES)}
+    neg_lines = []
+    for it in negs:
+        rule, slug, method, nid, what, _, _ = it.negative
+        result = "refused" if it.result == "fail" else "accepted"
+        neg_lines.append(f"{rule}\t{slug}\t{method}\t{nid}\t{what}\t{result}\t{it.reason}\t{it.bp.unbroken_sha}")
+    neg_lines += kept_rows(OUT_NEG, 1, only)
+    neg_lines.sort(key=lambda r: order.get((r.split("\t")[1], r.split("\t")[3]), len(order)))
     with open(OUT_NEG, "w", encoding="utf-8") as f:
         f.write(f"# {LAB_RELEASE} lab, {today}: negative controls. Each row's blueprint is generated\n")
         f.write("# like the logins' (--slug SLUG-ID, ID the breakage), then broken as described, applied\n")
@@ -1338,10 +1376,8 @@ def write_results(items, started):
         f.write("# `accepted` means the login still works on this release. sha256 is of the text\n")
         f.write("# before it was broken. Written by tools/lab-logins.py; checked by tests/lab_logins.rs.\n")
         f.write("# rule\tintegration\tmethod\tbreakage\twhat was broken\tresult\twhat was said\tsha256\n")
-        for it in negs:
-            rule, slug, method, nid, what, _, _ = it.negative
-            result = "refused" if it.result == "fail" else "accepted"
-            f.write(f"{rule}\t{slug}\t{method}\t{nid}\t{what}\t{result}\t{it.reason}\t{it.bp.unbroken_sha}\n")
+        for line in neg_lines:
+            f.write(line + "\n")
     for kind in ("oauth2", "saml", "proxy", "ldap"):
         for acl in (False, True):
             of = [it for it in rows if it.cat["provider"]["type"] == kind and (it.kind == "acl") == acl]

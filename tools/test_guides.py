@@ -171,6 +171,30 @@ class Reading(unittest.TestCase):
         self.assertEqual({u for _, u, _ in f["redirect_uris"]}, {"https://cloud.example.net/cb", "https://notes.company/cb"})
         self.assertTrue(f["no_redirect"])
 
+    def test_list_items_name_their_own_type_and_mode(self):
+        text = """## authentik configuration
+
+        - Add three **Redirect URIs**:
+            - `Strict` `Authorization` `https://notes.company/cb`
+            - `Regex` `Authorization` `https://notes\\.company/m/.*`
+            - `Strict` `Post Logout` `https://notes.company/login`
+"""
+        f = G.extract(text)
+        self.assertEqual(f["redirect_uris"], {
+            ("strict", "https://notes.company/cb", "authorization"),
+            ("regex", "https://notes\\.company/m/.*", "authorization"),
+            ("strict", "https://notes.company/login", "logout"),
+        })
+
+    def test_toggled_off_signing_is_not_signing(self):
+        f = G.extract("## authentik configuration\n\n- Toggle off **Sign assertions**.\n- Toggle on **Sign responses**.\n")
+        self.assertFalse(f["sign_assertion"])
+        self.assertTrue(f["sign_response"])
+
+    def test_email_verified_swap_is_a_scope_mapping(self):
+        f = G.extract("## authentik configuration\n\n- Add `OAuth Mapping: OpenID 'email' with \"email_verified\"` to the **Selected Scopes**.\n")
+        self.assertEqual(f["scope_mappings"], {"email (email_verified)"})
+
     def test_saml_facts(self):
         f = G.extract(SAML)
         self.assertEqual(f["acs_url"], {"https://sheets.company/sso/acs"})

@@ -60,6 +60,11 @@ fn catalog() {
     let mut index = String::from("&[\n");
     for (file, n) in names.iter().enumerate() {
         let entry = read_json(&dir.join(n));
+        let aliases: Vec<&str> = entry
+            .get("aliases")
+            .and_then(|a| a.as_array())
+            .map(|a| a.iter().filter_map(|s| s.as_str()).collect())
+            .unwrap_or_default();
         let mut kinds: Vec<&str> = Vec::new();
         let mut paths: Vec<String> = Vec::new();
         for m in entry["methods"].as_array().expect("methods is an array") {
@@ -85,7 +90,7 @@ fn catalog() {
         }
         writeln!(
             index,
-            "    IndexEntry {{ slug: {:?}, file: {file}, kinds: &{kinds:?}, paths: &[{}] }},",
+            "    IndexEntry {{ slug: {:?}, aliases: &{aliases:?}, file: {file}, kinds: &{kinds:?}, paths: &[{}] }},",
             entry["slug"].as_str().expect("a slug"),
             paths.join(", ")
         )

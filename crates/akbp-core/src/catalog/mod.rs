@@ -56,6 +56,10 @@ pub const SCHEMA: &str = include_str!("../../../../schemas/catalog.schema.json")
 pub struct Integration {
     /// The catalog's name for it, also the default application slug.
     pub slug: String,
+    /// Former slugs (the guide was renamed or merged into this one's): `generate`, `show`
+    /// and inference accept them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// The application's display name.
     pub name: String,
     pub homepage: String,
@@ -259,6 +263,12 @@ pub struct Guide {
     pub path: String,
     /// The commit of that repository the entry was read from.
     pub commit: String,
+    /// That commit's date, where known (`guides/guides.json` says where it comes from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The day the entry was compared with the newest version of its guide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
     /// For the first five entries: the seed text the entry was checked against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<String>,
@@ -819,6 +829,19 @@ fn check(entry: &Integration) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a catalog redirect URI is a loopback URL a native or command-line client listens
+/// on (`http://localhost:53000`, NetBird's `netbird up`; a regex on `http://127\.0\.0\.1:`),
+/// written as is rather than on the application's URL.
+pub fn is_loopback(url: &str) -> bool {
+    [
+        "http://localhost",
+        "http://127.0.0.1",
+        "http://127\\.0\\.0\\.1",
+    ]
+    .iter()
+    .any(|p| url.starts_with(p))
+}
+
 /// The path part of a catalog URL template (`{app_url}/console/` -> `/console/`).
 pub fn template_path(url: &str) -> &str {
     url.strip_prefix("{app_url_regex}")
@@ -831,6 +854,8 @@ pub fn template_path(url: &str) -> &str {
 #[derive(Debug)]
 pub struct IndexEntry {
     pub slug: &'static str,
+    /// Former slugs the entry still answers to.
+    pub aliases: &'static [&'static str],
     /// The entry's position in the embedded files.
     file: usize,
     /// The provider types its methods use (`ProviderType::key`), in method order.
@@ -887,12 +912,23 @@ pub fn index() -> &'static [IndexEntry] {
     INDEX
 }
 
-/// The index entry with this catalog slug.
+/// The index entry with this catalog slug, or with this former slug (an alias).
 pub fn find_indexed(slug: &str) -> Option<&'static IndexEntry> {
-    INDEX.iter().find(|i| i.slug == slug)
+    INDEX
+        .iter()
+        .find(|i| i.slug == slug)
+        .or_else(|| INDEX.iter().find(|i| i.aliases.contains(&slug)))
 }
 
-/// The integration with this catalog slug; parses only that entry.
+/// The current slug when `slug` is a former one (an alias), for "now called" notes.
+pub fn renamed_to(slug: &str) -> Option<&'static str> {
+    INDEX
+        .iter()
+        .find(|i| i.slug != slug && i.aliases.contains(&slug))
+        .map(|i| i.slug)
+}
+
+/// The integration with this catalog slug or former slug; parses only that entry.
 pub fn find(slug: &str) -> Option<&'static Integration> {
     find_indexed(slug).map(IndexEntry::integration)
 }
@@ -919,6 +955,11 @@ mod tests {
         assert_eq!(INDEX.len(), parsed.len());
         for (file, (ix, entry)) in INDEX.iter().zip(&parsed).enumerate() {
             assert_eq!(ix.slug, entry.slug);
+            assert_eq!(ix.aliases, entry.aliases);
+            for alias in &entry.aliases {
+                assert_eq!(find(alias), Some(entry), "{alias}");
+                assert_eq!(renamed_to(alias), Some(entry.slug.as_str()));
+            }
             assert_eq!(ix.file, file);
             assert_eq!(ix.integration(), entry);
             assert_eq!(find(&entry.slug), Some(entry));

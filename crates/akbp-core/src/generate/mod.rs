@@ -148,13 +148,17 @@ pub fn generate(
                 kind: method.provider.type_label(),
             });
         }
-        let resolved = resolve(
-            integration,
-            method,
-            &opts.naming,
-            opts.domain.as_deref(),
-            false,
-        )?;
+        // A former slug (the guide was renamed) keeps naming the application, so that a
+        // blueprint generated before the rename and after it update the same objects.
+        let alias = requested_alias(&opts.integrations, integration);
+        let naming = match alias {
+            Some(a) if opts.naming.slug.is_none() => Naming {
+                slug: Some(a.to_string()),
+                ..opts.naming.clone()
+            },
+            _ => opts.naming.clone(),
+        };
+        let resolved = resolve(integration, method, &naming, opts.domain.as_deref(), false)?;
         // The port check first: its message says what to change, where the validator
         // would only quote the malformed URL the template made.
         check_port_templates(&resolved)?;
@@ -165,17 +169,37 @@ pub fn generate(
             (Some(_), SecretMode::Random) => Secret::Literal(random_secret(64, random)?),
             (Some(_), SecretMode::Omit) => Secret::Omitted,
         };
-        let bp = build(
+        let mut bp = build(
             &resolved,
             &secret,
             opts.allow_group.as_deref(),
             opts.outpost.as_ref(),
             opts.target,
         );
+        if let Some(a) = alias {
+            bp.notes.insert(
+                0,
+                format!(
+                    "`{a}` is now `{}` in the catalog (its guide: {}); the application slug stays `{}`",
+                    integration.slug, integration.guide.path, resolved.slug
+                ),
+            );
+        }
         self_check(&bp, opts.target, validator)?;
         out.push(bp);
     }
     Ok(out)
+}
+
+/// The former slug (alias) of `integration` that the user named, if any.
+pub(crate) fn requested_alias<'a>(
+    requested: &'a [String],
+    integration: &Integration,
+) -> Option<&'a str> {
+    requested
+        .iter()
+        .find(|s| integration.aliases.contains(s))
+        .map(String::as_str)
 }
 
 fn integrations_len_one(opts: &GenerateOptions) -> bool {

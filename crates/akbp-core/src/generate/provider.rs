@@ -140,21 +140,39 @@ fn oauth2(
         }
     }
     attrs.push(("redirect_uris", Node::seq(uris)));
-    let managed = |m: &str| find("authentik_providers_oauth2.scopemapping", "managed", m);
-    let mappings = p
-        .scopes
-        .iter()
-        .map(|s| match p.custom_mapping(s) {
-            Some(_) => key_of(&scope_mapping_id(s)),
-            None => managed(&crate::catalog::scope_managed_name(s)),
-        })
-        .chain(p.extra_property_mappings.iter().map(|m| managed(m)))
-        .chain(
-            p.custom_scope_mappings
-                .iter()
-                .filter(|c| !p.scopes.contains(&c.scope_name))
-                .map(|c| key_of(&scope_mapping_id(&c.scope_name))),
-        );
+    // A managed scope mapping the target release does not ship yet (Application
+    // Entitlements: 2024.12, schemas/defaults.json) would be a `!Find` returning null:
+    // left out, with a note. A scope the guide maps itself is bound by `!KeyOf`.
+    const SCOPE_MAPPING: &str = "authentik_providers_oauth2.scopemapping";
+    let mut mappings = Vec::new();
+    for s in &p.scopes {
+        if p.custom_mapping(s).is_some() {
+            mappings.push(key_of(&scope_mapping_id(s)));
+            continue;
+        }
+        let m = crate::catalog::scope_managed_name(s);
+        if crate::model::knowledge().is_default_object(SCOPE_MAPPING, &[("managed", &m)], target) {
+            mappings.push(find(SCOPE_MAPPING, "managed", &m));
+        } else {
+            notes.push(format!(
+                "scope mapping {m} left out: authentik {target} does not ship it"
+            ));
+        }
+    }
+    for m in &p.extra_property_mappings {
+        if crate::model::knowledge().is_default_object(SCOPE_MAPPING, &[("managed", m)], target) {
+            mappings.push(find(SCOPE_MAPPING, "managed", m));
+        } else {
+            notes.push(format!(
+                "scope mapping {m} left out: authentik {target} does not ship it"
+            ));
+        }
+    }
+    for c in &p.custom_scope_mappings {
+        if !p.scopes.contains(&c.scope_name) {
+            mappings.push(key_of(&scope_mapping_id(&c.scope_name)));
+        }
+    }
     attrs.push(("property_mappings", Node::seq(mappings)));
     entry("authentik_providers_oauth2.oauth2provider", r, attrs)
 }

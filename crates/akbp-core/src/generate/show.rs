@@ -108,7 +108,15 @@ struct Snippet {
 pub fn render(slug: &str, opts: &ShowOptions) -> Result<String, GenerateError> {
     let integration = find_integration(slug)?;
     let method = find_method(integration, opts.method.as_deref())?;
-    let r = resolve(integration, method, &opts.naming, None, true)?;
+    // A former slug keeps naming the application, as in `generate`.
+    let naming = match integration.aliases.iter().find(|a| *a == slug) {
+        Some(a) if opts.naming.slug.is_none() => Naming {
+            slug: Some(a.clone()),
+            ..opts.naming.clone()
+        },
+        _ => opts.naming.clone(),
+    };
+    let r = resolve(integration, method, &naming, None, true)?;
     let view = view(&r);
     Ok(match opts.format {
         ShowFormat::Json => {

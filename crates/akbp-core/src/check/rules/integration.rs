@@ -110,12 +110,66 @@ fn method_for(
         .and_then(|n| n.as_str())
         .unwrap_or("proxy");
     let of_kind = || i.methods.iter().filter(move |m| m.provider.kind() == kind);
+    if kind == ProviderType::Oauth2 && of_kind().count() > 1 {
+        // A guide with variants (Home Assistant's two OIDC integrations, each with its own
+        // callback): the method whose redirect paths the provider's URIs end with; the
+        // guide's first on a tie.
+        let actual = actual_uris(provider);
+        let score = |m: &Method| {
+            actual
+                .iter()
+                .filter(|a| {
+                    let path = split_origin(a.url).map(|(_, p)| p).unwrap_or_default();
+                    m.provider.redirect_uris().iter().any(|u| {
+                        if catalog::is_loopback(&u.url) {
+                            return a.url == u.url;
+                        }
+                        let want = catalog::template_path(&u.url).trim_end_matches('/');
+                        !want.is_empty() && path.trim_end_matches('/').ends_with(want)
+                    })
+                })
+                .count()
+        };
+        let best = of_kind().map(score).max().unwrap_or(0);
+        return of_kind().find(|m| score(m) == best);
+    }
     of_kind()
         .find(|m| match &m.provider {
             Provider::Proxy(p) => p.mode.as_str() == mode,
             _ => true,
         })
         .or_else(|| of_kind().next())
+}
+
+/// The integration's other methods of the same provider type (a guide's variants), with
+/// the redirect URIs each expects at `base`: `; or the guide's variant `hass-openid`
+/// (`https://hass.example.com/auth/openid/callback`)`, empty without variants.
+fn other_variants(id: &Identified, base: &str) -> String {
+    let kind = id.method.provider.kind();
+    let others: Vec<String> = id
+        .integration
+        .methods
+        .iter()
+        .filter(|m| m.provider.kind() == kind && m.name != id.method.name)
+        .map(|m| {
+            let urls: Vec<String> = m
+                .provider
+                .redirect_uris()
+                .iter()
+                .map(|u| format!("`{}`", expected_url(base, &u.url, u.matching_mode)))
+                .collect();
+            format!("`{}` ({})", m.name, urls.join(", "))
+        })
+        .collect();
+    if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; or the guide's other variant {} (the checks follow `{}`, the closest)",
+            others.join(", "),
+            id.method.name
+        )
+    }
 }
 
 fn identify<'e, 'd>(
@@ -176,10 +230,13 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         .and_then(catalog::find_indexed)
         .filter(|i| i.offers(kind))
     {
-        return Inferred::One(
-            i.integration(),
-            format!("inferred from the application slug `{}`", i.slug),
-        );
+        let how = match slug {
+            Some(s) if s != i.slug => {
+                format!("inferred from the application slug `{s}`, now `{}`", i.slug)
+            }
+            _ => format!("inferred from the application slug `{}`", i.slug),
+        };
+        return Inferred::One(i.integration(), how);
     }
     let actual = actual_uris(provider);
     let launch = application
@@ -197,7 +254,12 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         .filter_map(|u| split_origin(u).map(|(o, _)| host_of(&o).to_string()))
         .collect();
     for i in catalog::index().iter().filter(|i| i.offers(kind)) {
-        if let Some(h) = hosts.iter().find(|h| h.split('.').next() == Some(i.slug)) {
+        let names = || std::iter::once(&i.slug).chain(i.aliases);
+        if let Some(h) = hosts.iter().find(|h| {
+            h.split('.')
+                .next()
+                .is_some_and(|x| names().any(|n| *n == x))
+        }) {
             return Inferred::One(i.integration(), format!("inferred from the host `{h}`"));
         }
     }
@@ -285,10 +347,16 @@ fn base_url(id: &Identified) -> Option<String> {
     }
     actual
         .iter()
+        .filter(|a| !catalog::is_loopback(a.url))
         .find_map(|a| split_origin(a.url).map(|(o, _)| o))
 }
 
 fn expected_url(base: &str, template: &str, mode: MatchingMode) -> String {
+    // A loopback URI (a command-line client's `http://localhost:53000`) is the same for
+    // every installation.
+    if catalog::is_loopback(template) {
+        return template.to_string();
+    }
     let path = catalog::template_path(template);
     match mode {
         MatchingMode::Regex => format!("{}{path}", regex_escape_origin(base)),
@@ -485,10 +553,29 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
     let mut matched = vec![false; actual.len()];
     for exp in id.oauth2_uris() {
         let want = expected_url(&base, &exp.url, exp.matching_mode);
-        let want_path = format!("{base_path}{}", catalog::template_path(&exp.url));
-        let want_path = want_path.as_str();
         let want_mode = exp.matching_mode.as_str();
         let free = |m: &Vec<bool>, i: usize| !m[i];
+        if catalog::is_loopback(&exp.url) {
+            // Compared whole: its host is the user's machine, not the application's.
+            if let Some(i) = (0..actual.len()).find(|&i| {
+                free(&matched, i) && actual[i].url == want && actual[i].mode == Some(want_mode)
+            }) {
+                matched[i] = true;
+            } else {
+                sink.push(
+                    &REDIRECT_URIS,
+                    list.span,
+                    format!("missing redirect URI `{want}` ({want_mode}) {why}"),
+                )
+                .help(format!(
+                    "add `- matching_mode: {want_mode}` / `url: {want}` (the application's local client listens there){}",
+                    other_variants(id, &base)
+                ));
+            }
+            continue;
+        }
+        let want_path = format!("{base_path}{}", catalog::template_path(&exp.url));
+        let want_path = want_path.as_str();
         if let Some(i) = (0..actual.len()).find(|&i| {
             free(&matched, i)
                 // The whole URL too: a tail such as Proxmox's `:8006` is not in the path.
@@ -539,7 +626,8 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
             format!("missing redirect URI `{want}` ({want_mode}) {why}"),
         )
         .help(format!(
-            "add `- matching_mode: {want_mode}` / `url: {want}`"
+            "add `- matching_mode: {want_mode}` / `url: {want}`{}",
+            other_variants(id, &base)
         ));
     }
     for (i, a) in actual.iter().enumerate() {
@@ -564,14 +652,18 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
             ),
         )
         .case("unexpected-uri")
-        .help(format!("the guide registers: {}", expected.join(", ")));
+        .help(format!(
+            "the guide registers: {}{}",
+            expected.join(", "),
+            other_variants(id, &base)
+        ));
     }
     // Hosts: launch URL vs redirect URIs.
     let launch = id.application.and_then(|a| a.attr("meta_launch_url"));
     if let Some((launch_node, (launch_origin, _))) =
         launch.and_then(|n| Some((n, split_origin(n.as_str()?)?)))
     {
-        for a in &actual {
+        for a in actual.iter().filter(|a| !catalog::is_loopback(a.url)) {
             if let Some((origin, _)) = split_origin(a.url) {
                 // `https://${APP_HOST}` may well be the launch URL's host: opaque.
                 let opaque =
@@ -667,6 +759,15 @@ fn check_provider_settings(
             .iter()
             .map(String::as_str)
             .filter(|s| !has_scope(ctx.bp, p, s))
+            // A managed mapping the target release does not ship (Application
+            // Entitlements before 2024.12) cannot be asked for: `generate` leaves it out.
+            .filter(|s| {
+                crate::model::knowledge().is_default_object(
+                    "authentik_providers_oauth2.scopemapping",
+                    &[("managed", &catalog::scope_managed_name(s))],
+                    ctx.target,
+                )
+            })
             .collect();
         if !missing.is_empty() {
             let span = mappings.map_or(at, |n| n.span);
@@ -733,7 +834,7 @@ pub const SAML_SETTINGS: Rule = Rule {
     name: "integration-saml",
     severity: Severity::Error,
     summary: "A SAML provider differs from what the catalog integration needs: ACS URL, audience, binding, signing, NameID mapping, or an issuer set to the audience.",
-    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): authentik itself refuses an AuthnRequest whose ACS URL differs from the provider's, a trailing slash included (HTTP 400 \"ACS URL of https://kimai.company/auth/saml/acs doesn't match Provider ACS URL of https://kimai.company/auth/saml/acs/.\"), and answers the SP's HTTP-POST request with 405 when the provider's binding is `redirect`; with another audience, a signed response instead of the signed assertion, no NameID mapping (a hashed ID instead of the email) or the SP's entity ID as issuer, authentik sends a response the SP refuses.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/auth/saml\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
+    doc: "## What it does\nFor a SAML provider that akbp matches to a catalog integration, compares the literal `acs_url` path (exactly, trailing slash included), `audience` (the SP entity ID, exactly), `sp_binding` (default `redirect`), `sign_assertion` (default on) and `sign_response` (default off) where the SP needs them, the signing key pair, and the NameID property mapping with the guide's. It also reports an `issuer` equal to the audience: the issuer is authentik's entity ID, never the SP's.\n\n## Why\nThe SP rejects a response posted to another ACS URL, for another audience, unsigned where it expects a signature, or naming the user by another attribute; none of this shows until a user logs in. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): authentik itself refuses an AuthnRequest whose ACS URL differs from the provider's, a trailing slash included (HTTP 400 \"ACS URL of https://kimai.company/auth/saml/acs doesn't match Provider ACS URL of https://kimai.company/auth/saml/acs/.\"), and answers the SP's HTTP-POST request with 405 when the provider's binding is `redirect`; with another audience, a signed response instead of the signed assertion, no NameID mapping (a hashed ID instead of the email) or the SP's entity ID as issuer, authentik sends a response the SP refuses.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs/\n      audience: ''\n      sp_binding: redirect\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: kimai\n  labels: {akbp.dev/integration: kimai}\nentries:\n  - model: authentik_providers_saml.samlprovider\n    identifiers: {name: kimai}\n    attrs:\n      acs_url: https://kimai.example.com/auth/saml/acs\n      audience: https://kimai.example.com/\n      sp_binding: post\n      signing_kp: !Find [authentik_crypto.certificatekeypair, [name, authentik Self-signed Certificate]]\n      name_id_mapping: !Find [authentik_providers_saml.samlpropertymapping, [managed, goauthentik.io/providers/saml/email]]\n```\n",
     stops_load: false,
     cases: &[],
     check: None,
