@@ -94,9 +94,58 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a blueprint (application, provider and what they need) per catalog integration.
     Generate(GenerateArgs),
+    /// Run the language server on standard input and output, for editors (docs/editors.md).
+    Lsp,
+    /// Apply the fixes findings carry (safe ones; unsafe ones with --unsafe-fixes), then
+    /// report what remains as `validate` does.
+    Fix(FixArgs),
+    /// What stops working or changes meaning between two authentik releases, and which
+    /// of it `akbp fix` can mend (`--fix` applies those fixes).
+    Upgrade(UpgradeArgs),
     /// Draw the blueprints of folders: what each applies first, creates and looks up; cycles,
     /// races (order not guaranteed) and missing objects highlighted.
     Graph(GraphArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpgradeArgs {
+    /// Files or folders (searched for .yaml/.yml).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The release the blueprints were written for (YYYY.M).
+    #[arg(long, value_parser = parse_target)]
+    pub from: Target,
+    /// The release to upgrade to (YYYY.M) [default: 2026.8].
+    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
+    pub to: Target,
+    /// Apply the fixes of what stops working (safe ones; unsafe ones with --unsafe-fixes).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix, apply unsafe fixes too.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// `text`: one line per item; `json`: a document for tools.
+    #[arg(long, value_enum, default_value_t = RegistryFormat::Text)]
+    pub format: RegistryFormat,
+    /// Use this configuration file for every input instead of the nearest akbp.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Read no akbp.toml at all.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub check: ValidateArgs,
+    /// Apply unsafe fixes too: they change a value authentik reads (each rule's page
+    /// says which of its fixes are unsafe and why).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of the fixes and write nothing; exit 1 when there is one.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -306,6 +355,25 @@ pub struct ValidateArgs {
     /// never read). Its values are secrets and never printed.
     #[arg(long, value_name = "FILE")]
     pub env: Option<PathBuf>,
+    /// Record today's findings in FILE (JSON) and exit 0: a later `--baseline FILE` run
+    /// reports only findings that are not in it.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that FILE (written by --write-baseline) does not hold; the
+    /// others count as suppressed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the report to FILE (atomically, at the end) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// With `-` as input: the path standard input stands for (its name in the report,
+    /// where akbp.toml is looked up, what [per-file-ignores] globs match).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+    /// Show info findings in SARIF, GitHub and GitLab output too (akbp.toml: `show-info =
+    /// true`); they are always counted in the summary.
+    #[arg(long)]
+    pub show_info: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -380,6 +448,15 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(args) => show(args),
         Command::Graph(args) => graph(args),
         Command::Generate(args) => generate(args),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                say("error: ", e);
+                2
+            }
+        },
+        Command::Fix(args) => fix(args),
+        Command::Upgrade(args) => upgrade(args),
         Command::Explain { code, format } => match check::rule_by_code(&code) {
             Some(rule) => emit(&match format {
                 RegistryFormat::Text => report::registry::explain_text(rule),
@@ -463,7 +540,27 @@ fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
     }
 }
 
-fn validate(args: ValidateArgs) -> i32 {
+/// What `validate` and `fix` set up from the same flags before checking anything: the
+/// settings per configuration, the folder walk and the run's cross-file view. A usage
+/// error has been said on standard error; its exit code is the `Err`.
+pub(crate) struct Prepared {
+    pub settings: crate::config::Settings,
+    pub selection: crate::input::Selection,
+    pub found: crate::input::Inputs,
+    pub crossfile: std::sync::Arc<akbp_core::check::crossfile::CrossFile>,
+}
+
+pub(crate) fn prepare(args: &ValidateArgs) -> Result<Prepared, i32> {
+    if let Some(name) = &args.stdin_filename {
+        if !args.paths.iter().any(|p| p.as_os_str() == "-") {
+            say(
+                "error: ",
+                "--stdin-filename names what `-` (standard input) stands for; no `-` was given",
+            );
+            return Err(2);
+        }
+        crate::input::set_stdin_name(name);
+    }
     let schema = match &args.schema {
         None => None,
         Some(p) => match crate::read::read_schema(p) {
@@ -472,11 +569,11 @@ fn validate(args: ValidateArgs) -> i32 {
             }
             Err(e @ crate::schema::SchemaError::Read { .. }) => {
                 say("error[AKB001 unreadable-file]: --schema: ", e);
-                return 2;
+                return Err(2);
             }
             Err(e) => {
                 say("error: ", e);
-                return 2;
+                return Err(2);
             }
         },
     };
@@ -485,14 +582,14 @@ fn validate(args: ValidateArgs) -> i32 {
             Ok(p) => p,
             Err(e) => {
                 say("error: ", e);
-                return 2;
+                return Err(2);
             }
         };
     let known = match known_values(args.context.as_deref(), args.env.as_deref()) {
         Ok(k) => k,
         Err(e) => {
             say("error: ", e);
-            return 2;
+            return Err(2);
         }
     };
     let options = Options {
@@ -509,11 +606,11 @@ fn validate(args: ValidateArgs) -> i32 {
     // anything is written, so "nothing to check" and a bad akbp.toml found there are still
     // clean usage errors; one found in a later chunk ends the run with status 2 after what
     // was already written.
-    let mut found = match crate::input::inputs(&args.paths, &selection) {
+    let found = match crate::input::inputs(&args.paths, &selection) {
         Ok(f) => f,
         Err(e) => {
             say("error: ", e);
-            return 2;
+            return Err(2);
         }
     };
     // Each input's options from its nearest akbp.toml; its include/exclude may skip some.
@@ -524,13 +621,51 @@ fn validate(args: ValidateArgs) -> i32 {
         crossfile: crossfile.clone(),
         ..options
     };
-    let settings = match crate::config::Settings::from_args(&args, options) {
+    let settings = match crate::config::Settings::from_args(args, options) {
         Ok(s) => s,
         Err(e) => {
             say("error: ", e);
-            return 2;
+            return Err(2);
         }
     };
+    Ok(Prepared {
+        settings,
+        selection,
+        found,
+        crossfile,
+    })
+}
+
+fn validate(args: ValidateArgs) -> i32 {
+    let Prepared {
+        settings,
+        selection,
+        mut found,
+        crossfile,
+    } = match prepare(&args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut baseline = match &args.baseline {
+        Some(path) => match crate::baseline::Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                say("error: ", e);
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let mut recording = args
+        .write_baseline
+        .as_deref()
+        .map(crate::baseline::Baseline::new_for);
+    // Info findings stay out of the formats CI annotates unless asked for.
+    let hide_info = matches!(
+        args.format,
+        ReportFormat::Sarif | ReportFormat::Github | ReportFormat::Gitlab
+    ) && !(args.show_info || settings.run_show_info());
+    let mut out = Output::new(args.output_file.is_some());
     let mut skipped = crate::input::SkipTally::new(args.verbose);
     let (mut chunk, mut chunk_options) = match next_chunk(&mut found, &settings, &mut skipped) {
         Ok(c) => c,
@@ -575,16 +710,25 @@ fn validate(args: ValidateArgs) -> i32 {
                  (--verbose lists them)"
             ),
         };
-        let written = emit(&format.start(settings.run_target()));
+        let written = out.emit(&format.start(settings.run_target()));
         if written != 0 {
             return written;
         }
-        let written = emit_with(|out| format.end_into(&summary, skipped.names(), out));
+        let written = out.emit_with(|w| format.end_into(&summary, skipped.names(), w));
         if written != 0 {
             return written;
         }
         if args.verbose && args.format != ReportFormat::Human {
             eprint!("{}", report::human::skipped_list(skipped.names()));
+        }
+        let written = out.finish(args.output_file.as_deref());
+        if written != 0 {
+            return written;
+        }
+        if let (Some(rec), Some(path)) = (&recording, &args.write_baseline) {
+            if let Err(code) = write_baseline(rec, path) {
+                return code;
+            }
         }
         if args.no_files_is_error {
             say("error: ", what);
@@ -599,7 +743,7 @@ fn validate(args: ValidateArgs) -> i32 {
     // Reports stream in input order: each chunk is checked in parallel, written, and dropped
     // with its sources, so memory stays flat however many files there are. Only the counts
     // (and, for --verbose, the first skipped names) live across chunks.
-    let written = emit(&format.start(settings.run_target()));
+    let written = out.emit(&format.start(settings.run_target()));
     if written != 0 {
         return written;
     }
@@ -623,10 +767,23 @@ fn validate(args: ValidateArgs) -> i32 {
             &crate::read::RealFs,
         );
         readable |= crate::validate::any_readable(&reports);
-        let reports = crate::validate::split_skipped(reports, &mut skipped);
+        let mut reports = crate::validate::split_skipped(reports, &mut skipped);
+        if let Some(rec) = &mut recording {
+            rec.record(&reports);
+        }
+        if let Some(b) = &mut baseline {
+            b.filter(&mut reports);
+        }
         totals.add(&report::Summary::of(&reports));
         worst = worst.max(crate::validate::worst_severity(&reports));
-        let written = emit(&format.reports(&reports));
+        if hide_info {
+            // Counted in the summary, not annotated.
+            for r in &mut reports {
+                r.findings
+                    .retain(|f| f.severity != akbp_core::check::Severity::Info);
+            }
+        }
+        let written = out.emit(&format.reports(&reports));
         if written != 0 {
             return written;
         }
@@ -640,7 +797,11 @@ fn validate(args: ValidateArgs) -> i32 {
         };
     }
     let summary = totals.skipping_tally(&skipped);
-    let written = emit_with(|out| format.end_into(&summary, skipped.names(), out));
+    let written = out.emit_with(|w| format.end_into(&summary, skipped.names(), w));
+    if written != 0 {
+        return written;
+    }
+    let written = out.finish(args.output_file.as_deref());
     if written != 0 {
         return written;
     }
@@ -648,7 +809,331 @@ fn validate(args: ValidateArgs) -> i32 {
         say("error: ", "none of the inputs could be read");
         return 2;
     }
+    if let (Some(rec), Some(path)) = (&recording, &args.write_baseline) {
+        if let Err(code) = write_baseline(rec, path) {
+            return code;
+        }
+        // The findings just recorded are the baseline: the run passes.
+        return 0;
+    }
     crate::validate::exit_code_for(worst, args.deny_warnings)
+}
+
+fn fix(args: FixArgs) -> i32 {
+    let Prepared {
+        settings,
+        mut found,
+        ..
+    } = match prepare(&args.check) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let fix_settings = akbp_core::check::fix::FixSettings {
+        unsafe_fixes: args.unsafe_fixes,
+        only: None,
+    };
+    let mut skipped = crate::input::SkipTally::new(false);
+    let mut files = Vec::new();
+    let mut failed = false;
+    loop {
+        let (chunk, options) = match next_chunk(&mut found, &settings, &mut skipped) {
+            Ok(c) => c,
+            Err(e) => {
+                say("error: ", e);
+                return 2;
+            }
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        for (input, options) in chunk.iter().zip(&options) {
+            match input {
+                crate::input::Input::File { path, name, .. } => {
+                    let read = match crate::fix::ReadFile::read(path, name) {
+                        Ok(r) => r,
+                        Err(why) => {
+                            say("note: ", format!("{name} not fixed: {why}"));
+                            continue;
+                        }
+                    };
+                    let mut fixed = crate::fix::fix_text(&read, options, &fix_settings, args.diff);
+                    if fixed.outcome.changed() && !args.diff {
+                        let new = read.with_text(&fixed.outcome.text);
+                        if let Err(why) = crate::fix::write_if_unchanged(path, &read.bytes, &new) {
+                            failed = true;
+                            fixed.not_written = Some(why);
+                        }
+                    }
+                    files.push(fixed);
+                }
+                crate::input::Input::Stdin => {
+                    let mut bytes = Vec::new();
+                    if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+                        say("error: cannot read standard input: ", e);
+                        return 2;
+                    }
+                    let read = match crate::fix::ReadFile::from_bytes("<stdin>", bytes) {
+                        Ok(r) => r,
+                        Err(why) => {
+                            say("error: standard input: ", why);
+                            return 2;
+                        }
+                    };
+                    let fixed = crate::fix::fix_text(&read, options, &fix_settings, args.diff);
+                    // Standard input is fixed to standard output (the fixed text, or its diff).
+                    if !args.diff {
+                        let written =
+                            emit_with(|out| out.write_all(&read.with_text(&fixed.outcome.text)));
+                        if written != 0 {
+                            return written;
+                        }
+                    }
+                    files.push(fixed);
+                }
+                crate::input::Input::Unreadable { name, reason } => {
+                    failed = true;
+                    say("error: ", format!("{name}: {reason}"));
+                }
+            }
+        }
+    }
+    let verb = if args.diff { "would fix" } else { "fixed" };
+    for f in &files {
+        if let Some(d) = &f.diff {
+            let written = emit(d);
+            if written != 0 {
+                return written;
+            }
+        }
+        for (lead, line) in crate::fix::notes(f, verb) {
+            say(lead, line);
+        }
+    }
+    say("", crate::fix::summary(&files, args.diff));
+    if failed {
+        return 2;
+    }
+    if args.diff {
+        return i32::from(files.iter().any(|f| f.outcome.changed()));
+    }
+    if files.iter().any(|f| f.name == "<stdin>") {
+        return 0;
+    }
+    // What remains, reported as `validate` reports it.
+    validate(args.check)
+}
+
+fn upgrade(args: UpgradeArgs) -> i32 {
+    if args.to.at_least(args.from) && args.from == args.to {
+        say(
+            "note: ",
+            "--from and --to name the same release: nothing changes",
+        );
+    }
+    if !args.to.at_least(args.from) {
+        say(
+            "error: ",
+            format!(
+                "--to {} is older than --from {}; akbp upgrade goes forward",
+                args.to, args.from
+            ),
+        );
+        return 2;
+    }
+    let mut flags: Vec<std::ffi::OsString> = vec!["validate".into()];
+    if let Some(c) = &args.config {
+        flags.push("--config".into());
+        flags.push(c.into());
+    }
+    if args.isolated {
+        flags.push("--isolated".into());
+    }
+    flags.push("--".into());
+    flags.extend(args.paths.iter().map(|p| p.clone().into_os_string()));
+    let check = match Cli::try_parse_from(std::iter::once("akbp".into()).chain(flags)) {
+        Ok(Cli {
+            command: Command::Validate(v),
+        }) => v,
+        _ => return 2,
+    };
+    let Prepared {
+        settings,
+        mut found,
+        ..
+    } = match prepare(&check) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut skipped = crate::input::SkipTally::new(false);
+    let mut reports = Vec::new();
+    let mut fixed = 0usize;
+    let mut failed = false;
+    loop {
+        let (chunk, options) = match next_chunk(&mut found, &settings, &mut skipped) {
+            Ok(c) => c,
+            Err(e) => {
+                say("error: ", e);
+                return 2;
+            }
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        for (input, options) in chunk.iter().zip(&options) {
+            let crate::input::Input::File { path, name, .. } = input else {
+                if let crate::input::Input::Unreadable { name, reason } = input {
+                    say("error: ", format!("{name}: {reason}"));
+                    failed = true;
+                }
+                continue;
+            };
+            let read = match crate::fix::ReadFile::read(path, name) {
+                Ok(r) => r,
+                Err(why) => {
+                    say("note: ", format!("{name} not checked: {why}"));
+                    continue;
+                }
+            };
+            let mut report =
+                akbp_core::upgrade::upgrade_source(&read.source, options, args.from, args.to);
+            if args.fix && !report.codes().is_empty() {
+                let at_to = Options {
+                    target: args.to,
+                    target_pinned: true,
+                    ..(**options).clone()
+                };
+                let fix_settings = akbp_core::check::fix::FixSettings {
+                    unsafe_fixes: args.unsafe_fixes,
+                    only: Some(report.codes()),
+                };
+                let outcome =
+                    akbp_core::check::fix::fix_source(&read.source, &at_to, &fix_settings);
+                if outcome.changed() {
+                    let new = read.with_text(&outcome.text);
+                    match crate::fix::write_if_unchanged(path, &read.bytes, &new) {
+                        Ok(()) => {
+                            fixed += outcome.applied.len();
+                            say(
+                                "",
+                                format!("fixed {name}: {} fix(es)", outcome.applied.len()),
+                            );
+                            let now = akbp_core::load::SourceFile::new(name.as_str(), outcome.text);
+                            report = akbp_core::upgrade::upgrade_source(
+                                &now, options, args.from, args.to,
+                            );
+                        }
+                        Err(why) => {
+                            failed = true;
+                            say("error: ", format!("{name} not written: {why}"));
+                        }
+                    }
+                }
+            }
+            reports.push(report);
+        }
+    }
+    let text = match args.format {
+        RegistryFormat::Text => report::upgrade::text(&reports, args.from, args.to, fixed),
+        RegistryFormat::Json => report::upgrade::json(&reports, args.from, args.to, fixed),
+    };
+    let written = emit(&text);
+    if written != 0 {
+        return written;
+    }
+    if failed {
+        return 2;
+    }
+    let stops = reports
+        .iter()
+        .flat_map(|r| &r.items)
+        .any(|i| i.change == akbp_core::upgrade::Change::Stops);
+    i32::from(stops)
+}
+
+/// Write `--write-baseline FILE` (atomically, replacing an older baseline).
+fn write_baseline(rec: &crate::baseline::Baseline, path: &std::path::Path) -> Result<(), i32> {
+    match crate::generate::write::write_atomic(path, rec.render().as_bytes(), true, false) {
+        Ok(()) => {
+            say(
+                "note: ",
+                format!(
+                    "wrote {} with {} finding(s); `akbp validate --baseline {}` reports only new ones",
+                    path.display(),
+                    rec.recorded(),
+                    path.display()
+                ),
+            );
+            Ok(())
+        }
+        Err(e) => {
+            say(
+                "error: ",
+                format!(
+                    "--write-baseline {}: {}",
+                    path.display(),
+                    crate::read::io_reason(&e)
+                ),
+            );
+            Err(2)
+        }
+    }
+}
+
+/// Where `validate` writes its report: standard output as it goes, or (`--output-file`)
+/// a buffer written atomically at the end.
+struct Output {
+    buf: Option<Vec<u8>>,
+}
+
+impl Output {
+    fn new(to_file: bool) -> Self {
+        Output {
+            buf: to_file.then(Vec::new),
+        }
+    }
+
+    fn emit(&mut self, text: &str) -> i32 {
+        match &mut self.buf {
+            Some(b) => {
+                b.extend_from_slice(text.as_bytes());
+                0
+            }
+            None => emit(text),
+        }
+    }
+
+    fn emit_with(&mut self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
+        match &mut self.buf {
+            Some(b) => match write(b) {
+                Ok(()) => 0,
+                Err(e) => {
+                    say("error: ", e);
+                    2
+                }
+            },
+            None => emit_with(write),
+        }
+    }
+
+    fn finish(&mut self, path: Option<&std::path::Path>) -> i32 {
+        let (Some(buf), Some(path)) = (self.buf.take(), path) else {
+            return 0;
+        };
+        match crate::generate::write::write_atomic(path, &buf, true, false) {
+            Ok(()) => 0,
+            Err(e) => {
+                say(
+                    "error: ",
+                    format!(
+                        "--output-file {}: {}",
+                        path.display(),
+                        crate::read::io_reason(&e)
+                    ),
+                );
+                2
+            }
+        }
+    }
 }
 
 /// The next chunk of inputs from the walk with each one's options; files an akbp.toml's

@@ -28,7 +28,7 @@ use akbp_core::target::Target;
 pub const FILE_NAME: &str = "akbp.toml";
 
 /// Every top-level key, for the unknown-key error.
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 10] = [
     "target",
     "select",
     "extend-select",
@@ -37,6 +37,8 @@ const KEYS: [&str; 8] = [
     "include",
     "exclude",
     "placeholders",
+    "per-file-ignores",
+    "show-info",
 ];
 
 /// A configuration file that cannot be used: the run stops with exit code 2.
@@ -107,6 +109,11 @@ pub struct Config {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub placeholders: Vec<String>,
+    /// `[per-file-ignores]`: a glob (relative to `dir`, .gitignore syntax) and the rules
+    /// switched off for the files it matches, in file order.
+    pub per_file_ignores: Vec<(String, Vec<&'static Rule>)>,
+    /// `show-info`: info findings appear in SARIF, GitHub and GitLab output too.
+    pub show_info: Option<bool>,
 }
 
 /// The rules a selector names: `ALL`, a code (`AKB205`), a code prefix (`AKB2`), or a
@@ -229,6 +236,19 @@ impl Config {
                 "severity" => {
                     config.severities = severities(value).map_err(|(s, m)| fail(s, m))?;
                 }
+                "per-file-ignores" => {
+                    config.per_file_ignores =
+                        per_file_ignores(value).map_err(|(s, m)| fail(s, m))?;
+                }
+                "show-info" => match value.get_ref() {
+                    DeValue::Boolean(b) => config.show_info = Some(*b),
+                    _ => {
+                        return Err(fail(
+                            value.span(),
+                            "`show-info` must be true or false".into(),
+                        ))
+                    }
+                },
                 _ => {
                     let hint = match did_you_mean(k, KEYS) {
                         Some(c) => format!("did you mean `{c}`?"),
@@ -252,6 +272,25 @@ impl Config {
                 .is_some_and(|m| m.matched_path_or_any_parents(relative, false).is_ignore())
         };
         (!self.include.is_empty() && !matches(&self.include)) || matches(&self.exclude)
+    }
+}
+
+impl Config {
+    /// The rules `[per-file-ignores]` switches off for `path` (absolute); none for a file
+    /// outside the configuration's folder.
+    pub fn ignored_for(&self, path: &Path) -> Vec<&'static Rule> {
+        let Ok(relative) = path.strip_prefix(&self.dir) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (glob, rules) in &self.per_file_ignores {
+            let hit = matcher(&self.dir, std::slice::from_ref(glob))
+                .is_some_and(|m| m.matched_path_or_any_parents(relative, false).is_ignore());
+            if hit {
+                out.extend(rules.iter().copied());
+            }
+        }
+        out
     }
 }
 
@@ -320,6 +359,27 @@ fn selectors(value: &Spanned<DeValue<'_>>, key: &str) -> Result<Vec<&'static Rul
             return Err((i.span(), format!("`{key}`: no rule `{s}`{}", rule_hint(s))));
         }
         out.extend(rules);
+    }
+    Ok(out)
+}
+
+/// `[per-file-ignores]`: keys are globs, values lists of rule codes, prefixes or names.
+fn per_file_ignores(
+    value: &Spanned<DeValue<'_>>,
+) -> Result<Vec<(String, Vec<&'static Rule>)>, Located> {
+    let DeValue::Table(table) = value.get_ref() else {
+        return Err((
+            value.span(),
+            "`per-file-ignores` must be a table: `[per-file-ignores]` then `\"legacy/*.yaml\" = [\"AKB400\"]`".into(),
+        ));
+    };
+    let mut out = Vec::new();
+    for (key, v) in table.iter() {
+        let glob: &str = key.get_ref();
+        check_globs(&[glob.to_string()])
+            .map_err(|m| (key.span(), format!("`per-file-ignores`: {m}")))?;
+        let rules = selectors(v, &format!("per-file-ignores.\"{glob}\""))?;
+        out.push((glob.to_string(), rules));
     }
     Ok(out)
 }
@@ -477,7 +537,9 @@ impl Settings {
             Source::File(path) => Some(path.clone()),
             Source::Discover => {
                 let dir = match input {
-                    Input::Stdin => PathBuf::from("."),
+                    Input::Stdin => {
+                        crate::input::stdin_path().map_or_else(|| PathBuf::from("."), parent)
+                    }
                     Input::File { path, .. } => parent(path),
                     Input::Unreadable { name, .. } => parent(Path::new(name)),
                 };
@@ -485,6 +547,14 @@ impl Settings {
             }
         };
         self.resolved(file)
+    }
+
+    /// `show-info` of the configuration the current folder uses.
+    pub fn run_show_info(&self) -> bool {
+        self.for_input(&Input::Stdin)
+            .ok()
+            .and_then(|r| r.config.as_ref().and_then(|c| c.show_info))
+            .unwrap_or(false)
     }
 
     /// The target named for the whole run (the JSON report's top-level `target`): the
@@ -522,7 +592,29 @@ impl Settings {
                     continue;
                 }
             }
-            options.push(resolved.options.clone());
+            let path = match &input {
+                Input::File { path, .. } => Some(absolute(path)),
+                Input::Stdin => crate::input::stdin_path().map(absolute),
+                Input::Unreadable { .. } => None,
+            };
+            let ignored = match (&resolved.config, path) {
+                (Some(config), Some(path)) => config.ignored_for(&path),
+                _ => Vec::new(),
+            };
+            if ignored.is_empty() {
+                options.push(resolved.options.clone());
+            } else {
+                // The same policy with these rules switched off: their findings count as
+                // suppressed, and rules whose finding stops the load stay on (Policy).
+                let mut policy = (*resolved.options.policy).clone();
+                for r in ignored {
+                    policy.set_enabled(r, false);
+                }
+                options.push(Arc::new(Options {
+                    policy: Arc::new(policy),
+                    ..(*resolved.options).clone()
+                }));
+            }
             kept.push(input);
         }
         collected.inputs = kept;

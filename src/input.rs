@@ -32,11 +32,25 @@ pub enum Input {
     },
 }
 
+/// `--stdin-filename`: the path standard input stands for (its name in reports, the
+/// folder its akbp.toml is looked up from, the file `[per-file-ignores]` globs match).
+static STDIN_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Set the path standard input stands for; once per process (the command line's).
+pub fn set_stdin_name(name: &str) {
+    let _ = STDIN_NAME.set(name.to_string());
+}
+
+/// The path standard input stands for, when `--stdin-filename` gave one.
+pub fn stdin_path() -> Option<&'static Path> {
+    STDIN_NAME.get().map(Path::new)
+}
+
 impl Input {
     pub fn name(&self) -> &str {
         match self {
             Input::File { name, .. } | Input::Unreadable { name, .. } => name,
-            Input::Stdin => "<stdin>",
+            Input::Stdin => STDIN_NAME.get().map_or("<stdin>", String::as_str),
         }
     }
 }

@@ -4,10 +4,12 @@
 //!
 //! ```text
 //! cli (clap) ─┬─> config (akbp.toml discovery) ─┐
+//!             ├─> fix (atomic, checked writes; unified diffs)
 //!             ├─> validate (rayon) ─> input (folder walks) ─> read (files) ─> akbp_core
 //!             ├─> report (human/miette, json, concise, sarif, github, gitlab, registry)
 //!             ├─> generate (OS randomness) ─> generate::write (atomic writes)
-//!             └─> shell (completions, man pages)
+//!             ├─> shell (completions, man pages)
+//!             └─> lsp (akbp_lsp's host: akbp.toml per file) ─> config
 //! ```
 //!
 //! The core's modules are re-exported under their own names (`akbp::check`, ...), so code
@@ -15,11 +17,14 @@
 
 pub use akbp_core::{blueprint, catalog, check, load, model, target, wrapper};
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod fix;
 pub mod generate;
 pub mod graph;
 pub mod input;
+pub mod lsp;
 pub mod read;
 pub mod report;
 pub mod schema;

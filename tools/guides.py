@@ -282,9 +282,9 @@ def extract(text):
         indent = len(line) - len(line.lstrip())
         # --- redirect URIs
         if ctx and indent > ctx[0] and line.lstrip().startswith("-"):
-            # An item may name its own mode and type: "- `Strict` `Post Logout` `https://...`".
-            mode = "regex" if re.search(r"`regex`", low) else ("strict" if "`strict`" in low else ctx[1])
-            rtype = "logout" if re.search(r"post[ -]?logout", low) else ctx[2]
+            # An item may name its own mode and type ("- `Strict` `Post Logout`: `url`").
+            mode = "regex" if re.search(r"`regex`|^\s*-\s*regex\b", low) else "strict" if re.search(r"`strict`|^\s*-\s*strict\b", low) else ctx[1]
+            rtype = "logout" if re.search(r"post[ -]?logout", low) else "authorization" if "`authorization`" in low else ctx[2]
             for u in urls_in(line):
                 f["redirect_uris"].add((mode, u, rtype))
             continue

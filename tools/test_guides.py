@@ -171,6 +171,21 @@ class Reading(unittest.TestCase):
         self.assertEqual({u for _, u, _ in f["redirect_uris"]}, {"https://cloud.example.net/cb", "https://notes.company/cb"})
         self.assertTrue(f["no_redirect"])
 
+    def test_list_items_name_their_own_type(self):
+        text = """## authentik configuration
+
+        - Add the following redirect URIs:
+            - `Strict` `Authorization`: `https://notes.company/cb/`
+            - `Strict` `Post Logout`: `https://notes.company/out/`
+            - Regex: `https://notes\\.company/m/.*`
+"""
+        f = G.extract(text)
+        self.assertEqual(f["redirect_uris"], {
+            ("strict", "https://notes.company/cb/", "authorization"),
+            ("strict", "https://notes.company/out/", "logout"),
+            ("regex", "https://notes\\.company/m/.*", "authorization"),
+        })
+
     def test_list_items_name_their_own_type_and_mode(self):
         text = """## authentik configuration
 

@@ -14,6 +14,7 @@ pub mod human;
 pub mod json;
 pub mod registry;
 pub mod sarif;
+pub mod upgrade;
 
 use crate::input::Skipped;
 use akbp_core::check::FileReport;

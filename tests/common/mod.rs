@@ -2,6 +2,8 @@
 //! release archive of the test binary (tests/release.rs, tests/recipes.rs).
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod lsp;
+
 /// The header line that names the command a catalog blueprint was made with.
 pub const SHOW: &str = "# Application side: akbp show ";
 

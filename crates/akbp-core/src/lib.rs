@@ -19,9 +19,11 @@
 pub mod blueprint;
 pub mod catalog;
 pub mod check;
+pub mod fingerprint;
 pub mod generate;
 pub mod load;
 pub mod model;
 pub mod schema;
 pub mod target;
+pub mod upgrade;
 pub mod wrapper;

@@ -151,7 +151,10 @@ pub fn objects(bp: &Blueprint) -> Objects {
         if state.is_none() {
             continue;
         }
-        let fields: Vec<(String, String)> = [e.identifiers, e.attrs]
+        let absent = state == Some(State::Absent);
+        // An `absent` entry deletes what its identifiers find; its attrs are ignored.
+        let attrs = if absent { None } else { e.attrs };
+        let fields: Vec<(String, String)> = [e.identifiers, attrs]
             .into_iter()
             .flatten()
             .flat_map(Node::dict_pairs)
@@ -164,7 +167,7 @@ pub fn objects(bp: &Blueprint) -> Objects {
             model: model.to_string(),
             fields,
             entry: e.index,
-            absent: state == Some(State::Absent),
+            absent,
         });
     }
     for t in &bp.tags {

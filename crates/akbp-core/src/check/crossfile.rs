@@ -109,6 +109,8 @@ pub struct BlueprintIndex {
     files: Vec<IndexedFile>,
     /// Every `(model, field, value)` of an object a blueprint creates -> the ids creating it.
     objects: HashMap<u64, Vec<u32>>,
+    /// The same for objects a blueprint deletes (`state: absent`, by its identifiers).
+    deleted: HashMap<u64, Vec<u32>>,
     /// Instance keys (name, path, both) -> the ids of the blueprints they name.
     instance_files: HashMap<u64, Vec<u32>>,
     /// The hash of a file as given -> its id.
@@ -173,9 +175,14 @@ impl BlueprintIndex {
         for k in keys {
             self.instance_files.entry(k).or_default().push(id);
         }
-        for o in objects.created.iter().filter(|o| !o.absent) {
+        for o in &objects.created {
+            let map = if o.absent {
+                &mut self.deleted
+            } else {
+                &mut self.objects
+            };
             for (f, v) in &o.fields {
-                let ids = self.objects.entry(object_key(&o.model, f, v)).or_default();
+                let ids = map.entry(object_key(&o.model, f, v)).or_default();
                 if ids.last() != Some(&id) {
                     ids.push(id);
                 }
@@ -196,15 +203,24 @@ impl BlueprintIndex {
     /// The blueprints creating an object of one of `models` that has every `(field,
     /// value)` of `pairs`, by id, sorted.
     pub fn creators(&self, models: &[String], pairs: &[(String, String)]) -> Vec<u32> {
+        Self::matching(&self.objects, models, pairs)
+    }
+
+    /// The blueprints deleting (`state: absent`) such an object, by id, sorted.
+    pub fn deleters(&self, models: &[String], pairs: &[(String, String)]) -> Vec<u32> {
+        Self::matching(&self.deleted, models, pairs)
+    }
+
+    fn matching(
+        map: &HashMap<u64, Vec<u32>>,
+        models: &[String],
+        pairs: &[(String, String)],
+    ) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
         for m in models {
             let mut found: Option<Vec<u32>> = None;
             for (f, v) in pairs {
-                let ids = self
-                    .objects
-                    .get(&object_key(m, f, v))
-                    .cloned()
-                    .unwrap_or_default();
+                let ids = map.get(&object_key(m, f, v)).cloned().unwrap_or_default();
                 found = Some(match found {
                     None => ids,
                     Some(prev) => prev.into_iter().filter(|i| ids.contains(i)).collect(),
@@ -243,6 +259,12 @@ impl BlueprintIndex {
         self.files.extend(other.files);
         for (k, ids) in other.objects {
             self.objects
+                .entry(k)
+                .or_default()
+                .extend(ids.into_iter().map(|i| i + offset));
+        }
+        for (k, ids) in other.deleted {
+            self.deleted
                 .entry(k)
                 .or_default()
                 .extend(ids.into_iter().map(|i| i + offset));

@@ -14,6 +14,7 @@ pub mod fix;
 pub mod located;
 pub mod mask;
 pub mod policy;
+pub mod rewrite;
 pub mod rules;
 pub mod skip;
 pub mod suggest;

@@ -17,6 +17,7 @@ mod error;
 mod knowledge;
 mod lookups;
 mod raw;
+pub mod release_changes;
 mod renames;
 pub mod secrets;
 

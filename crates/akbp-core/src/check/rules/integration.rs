@@ -4,7 +4,8 @@
 use crate::blueprint::placeholder::Placeholders;
 use crate::blueprint::{Blueprint, Entry, Tag};
 use crate::catalog::{self, ClientType, Integration, MatchingMode, Method, Provider, ProviderType};
-use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
+use crate::check::rewrite::trimmed;
 use crate::load::{Node, Scalar, Span};
 use crate::target::Target;
 
@@ -395,7 +396,7 @@ pub const TRAILING_SLASH: Rule = Rule {
     name: "integration-trailing-slash",
     severity: Severity::Error,
     summary: "A redirect URI differs from the catalog's only by a trailing slash (Gravitee `/console/`, Budibase `/callback/`).",
-    doc: "## What it does\nReports a redirect URI of a catalog integration that has a trailing slash the application does not send, or lacks one it does send. Only the catalog decides: trailing slashes are not a global rule.\n\n## Why\nStrict matching compares strings exactly: `https://app/console` never matches the `https://app/console/` that Gravitee sends. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): a slash removed (Gravitee's `/console/`) or added (Grafana's `/login/generic_oauth/`) makes authorize answer HTTP 400 \"Redirect URI Error\".\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: budibase\n  labels: {akbp.dev/integration: budibase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: budibase}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://budibase.example.com/api/global/auth/oidc/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: budibase\n  labels: {akbp.dev/integration: budibase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: budibase}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://budibase.example.com/api/global/auth/oidc/callback/}\n```\n",
+    doc: "## What it does\nReports a redirect URI of a catalog integration that has a trailing slash the application does not send, or lacks one it does send. Only the catalog decides: trailing slashes are not a global rule.\n\n## Why\nStrict matching compares strings exactly: `https://app/console` never matches the `https://app/console/` that Gravitee sends. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): a slash removed (Gravitee's `/console/`) or added (Grafana's `/login/generic_oauth/`) makes authorize answer HTTP 400 \"Redirect URI Error\".\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: budibase\n  labels: {akbp.dev/integration: budibase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: budibase}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://budibase.example.com/api/global/auth/oidc/callback}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: budibase\n  labels: {akbp.dev/integration: budibase}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: budibase}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://budibase.example.com/api/global/auth/oidc/callback/}\n```\n\n## Fix\n**Unsafe** (`--unsafe-fixes`): adds or drops the one trailing `/` in place (quoting kept), when the URL ends with its path. authentik then compares a different URL, the one the catalog says the application sends.\n",
     stops_load: false,
     cases: &[],
     check: None,
@@ -456,6 +457,23 @@ pub const HOST_MISMATCH: Rule = Rule {
     check: None,
 };
 
+/// The grants the catalog integration of an OAuth2 provider entry needs, when the
+/// blueprint's label or inference names one (the same identification as the checks).
+pub fn catalog_grant_types(
+    bp: &Blueprint,
+    provider: &Entry,
+) -> Option<(&'static str, Vec<String>)> {
+    identify(bp, &mut Vec::new())
+        .into_iter()
+        .find(|id| id.provider.index == provider.index)
+        .and_then(|id| match &id.method.provider {
+            Provider::Oauth2(p) if !p.grant_types.is_empty() => {
+                Some((id.integration.name.as_str(), p.grant_types.clone()))
+            }
+            _ => None,
+        })
+}
+
 fn check_integration(ctx: &Ctx, sink: &mut Sink) {
     let label = ctx.bp.label(catalog::INTEGRATION_LABEL);
     // `akbp.dev/integration: none` opts the blueprint out of every catalog check.
@@ -485,7 +503,7 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
         let ceiling = sink.ceiling((!id.named).then_some(Severity::Warning));
         match &id.method.provider {
             Provider::Oauth2(p) => {
-                check_redirects(&id, &ctx.options.placeholders, sink);
+                check_redirects(&id, &ctx.doc.source.text, &ctx.options.placeholders, sink);
                 check_provider_settings(ctx, &id, p, sink);
             }
             Provider::Saml(p) => check_saml(&id, p, sink),
@@ -514,7 +532,35 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
     }
 }
 
-fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink) {
+/// Add or drop the one trailing `/` of a redirect URI, in place (plain or quoted, the
+/// slash needs no escaping), when the URL ends with its path (no query or fragment).
+/// Unsafe: authentik then compares a different URL.
+fn slash_fix(src: &str, a: &Actual, add: bool) -> Option<Fix> {
+    let (_, path) = split_origin(a.url)?;
+    if !a.url.ends_with(&path) {
+        return None;
+    }
+    let span = trimmed(src, a.url_node.span);
+    let text = src.get(span.range())?;
+    let quoted = text.starts_with(['\'', '"']);
+    let end = span.end as usize - usize::from(quoted);
+    let edit = if add {
+        Edit::insert(end, "/")
+    } else {
+        if src.get(end - 1..end)? != "/" {
+            return None;
+        }
+        Edit::delete(Span::new(end - 1, end))
+    };
+    let title = if add {
+        "add the trailing slash the catalog integration's URI has"
+    } else {
+        "drop the trailing slash the catalog integration's URI lacks"
+    };
+    Some(Fix::unsafe_(title, vec![edit]))
+}
+
+fn check_redirects(id: &Identified, src: &str, placeholders: &Placeholders, sink: &mut Sink) {
     let Some(list) = id
         .provider
         .attr("redirect_uris")
@@ -597,8 +643,11 @@ fn check_redirects(id: &Identified, placeholders: &Placeholders, sink: &mut Sink
             } else {
                 format!("the redirect URI has a trailing slash the application does not send {why}")
             };
-            sink.push(&TRAILING_SLASH, actual[i].url_node.span, msg)
-                .help(format!("write exactly `{want}`"));
+            let f = sink.push(&TRAILING_SLASH, actual[i].url_node.span, msg);
+            f.help(format!("write exactly `{want}`"));
+            if let Some(fix) = slash_fix(src, &actual[i], want_path.ends_with('/')) {
+                f.fix(fix);
+            }
             continue;
         }
         if let Some(i) =

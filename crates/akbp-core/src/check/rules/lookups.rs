@@ -450,6 +450,26 @@ fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
     };
     let me = index.and_then(|i| i.id_of(&ctx.doc.source.name));
     if let Some(index) = index {
+        let deleters: Vec<u32> = index
+            .deleters(l.models, l.pairs)
+            .into_iter()
+            .filter(|c| Some(*c) != me)
+            .collect();
+        if let Some(first) = deleters.first() {
+            sink.push(
+                &super::absent::FIND_DELETED,
+                l.node.span,
+                format!(
+                    "{}, and `{}` deletes `{}` with {} (`state: absent`): whichever blueprint authentik applies last wins, and after the deletion `!Find` returns null",
+                    l.why,
+                    index.file(*first).file,
+                    l.model_name,
+                    l.what()
+                ),
+            )
+            .help("keep the object (remove the `absent` entry there), or look up one that no blueprint deletes");
+            return;
+        }
         let creators: Vec<u32> = index
             .creators(l.models, l.pairs)
             .into_iter()

@@ -1,9 +1,10 @@
 //! Models and fields checked against akbp's per-release knowledge (`schemas/models.json`).
 
 use crate::blueprint::{Entry, State};
-use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
+use crate::check::rewrite::trimmed;
 use crate::check::suggest::{did_you_mean, field_hint, rename_hint_model};
-use crate::load::{Node, NodeKind, Scalar};
+use crate::load::{Node, NodeKind, Pair, Scalar};
 use crate::model::{
     knowledge, FieldFormat, FieldLookup, FieldSpec, FieldType, ModelLookup, ModelRef, UrlValidator,
 };
@@ -14,7 +15,7 @@ pub const UNKNOWN_MODEL: Rule = Rule {
     name: "unknown-model",
     severity: Severity::Error,
     summary: "The entry's model does not exist in the target authentik release.",
-    doc: "## What it does\nChecks each entry's `model` against the complete list of blueprint models of the target release, telling a typo from a model that is newer or was removed.\n\n## Why\nauthentik fails the entry with \"App or Model does not exist\" and rolls the whole blueprint back.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.aplication\n    identifiers: {slug: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n",
+    doc: "## What it does\nChecks each entry's `model` against the complete list of blueprint models of the target release, telling a typo from a model that is newer or was removed.\n\n## Why\nauthentik fails the entry with \"App or Model does not exist\" and rolls the whole blueprint back.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.aplication\n    identifiers: {slug: wiki}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs: {name: Wiki}\n```\n\n## Fix\n**Safe**: for a model authentik renamed (`schemas/renames.json`, e.g. `authentik_tenants.tenant` to `authentik_brands.brand`), `akbp fix` writes the new name, and renames the entry's fields authentik renamed with it, only when every field of `attrs` and `identifiers` exists on the new model at the target; otherwise (tenant settings that moved to system settings) there is no fix.\n",
     stops_load: false,
     cases: &[],
     check: Some(check_unknown_model),
@@ -92,7 +93,21 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
                         String::new(),
                     ),
                 };
-                sink.push(&UNKNOWN_MODEL, node.span, msg).help(help);
+                let f = sink.push(&UNKNOWN_MODEL, node.span, msg);
+                match (
+                    rename_hint_model(&key, ctx.target),
+                    rename_fix(ctx, e, node, &key),
+                ) {
+                    (Some(h), fix) => {
+                        f.help(h);
+                        if let Some(fix) = fix {
+                            f.fix(fix);
+                        }
+                    }
+                    (None, _) => {
+                        f.help(help);
+                    }
+                }
             }
             ModelLookup::Unknown => {
                 if ctx
@@ -116,8 +131,15 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
                         ),
                     );
                     match rename_hint_model(lm.name(), ctx.target) {
-                        Some(h) => f.help(h),
-                        None => f.help("use the concrete model (e.g. the provider or policy type) as the entry's model"),
+                        Some(h) => {
+                            f.help(h);
+                            if let Some(fix) = rename_fix(ctx, e, node, &key) {
+                                f.fix(fix);
+                            }
+                        }
+                        None => {
+                            f.help("use the concrete model (e.g. the provider or policy type) as the entry's model");
+                        }
                     };
                     continue;
                 }
@@ -131,6 +153,9 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
                 );
                 if let Some(h) = rename_hint_model(&key, ctx.target) {
                     f.help(h);
+                    if let Some(fix) = rename_fix(ctx, e, node, &key) {
+                        f.fix(fix);
+                    }
                     continue;
                 }
                 let app = key.split('.').next();
@@ -146,6 +171,51 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// Rename a model authentik renamed (`schemas/renames.json`) and the entry's fields it
+/// renamed with it, when every field of `attrs` and `identifiers` then exists on the new
+/// model at the target; otherwise some value would be dropped or refused, and the entry
+/// needs a person (`authentik_tenants.tenant` settings that moved to system settings).
+fn rename_fix(ctx: &Ctx, e: &Entry, node: &Node, old: &str) -> Option<Fix> {
+    let k = knowledge();
+    let r = k.renames().model(old)?;
+    let ModelLookup::Known(m) = k.model(&r.new, ctx.target) else {
+        return None;
+    };
+    if !m.fields_known() {
+        return None;
+    }
+    let mut edits = vec![Edit::replace(
+        trimmed(&ctx.doc.source.text, node.span),
+        r.new.clone(),
+    )];
+    for (section, map) in [("attrs", e.attrs), ("identifiers", e.identifiers)] {
+        let Some(map) = map else { continue };
+        for p in map.as_map()? {
+            let key = p.key.key_str()?;
+            let field = if section == "identifiers" {
+                lookup_base(key)
+            } else {
+                key
+            };
+            if section == "identifiers" && field == "pk" {
+                continue;
+            }
+            if matches!(m.field(field), FieldLookup::Known(_)) {
+                continue;
+            }
+            let renamed = k.renames().field(&r.new, field)?;
+            if !matches!(m.field(&renamed.new), FieldLookup::Known(_)) || field != key {
+                return None;
+            }
+            edits.push(Edit::replace(p.key.span, renamed.new.clone()));
+        }
+    }
+    Some(Fix::safe(
+        format!("rename `{}` to `{}` ({})", r.old, r.new, r.release),
+        edits,
+    ))
 }
 
 pub const UNVERIFIED_MODEL: Rule = Rule {
@@ -197,7 +267,7 @@ pub const UNKNOWN_FIELD: Rule = Rule {
     name: "unknown-field",
     severity: Severity::Warning,
     summary: "An attrs or identifiers field the model does not have in the target release; authentik drops it silently.",
-    doc: "## What it does\nChecks every key of `attrs` and `identifiers` against the model's fields at the target release, with did-you-mean and the release where a field was added or removed.\n\n## Why\nauthentik's serializers drop undeclared fields without a word: `launch_url` instead of `meta_launch_url`, SAML `issuer` after 2026.5, `jwks_sources` after 2024.12 are silently ignored, and the setting never takes effect.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      launch_url: https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: https://wiki.example.com\n```\n",
+    doc: "## What it does\nChecks every key of `attrs` and `identifiers` against the model's fields at the target release, with did-you-mean and the release where a field was added or removed.\n\n## Why\nauthentik's serializers drop undeclared fields without a word: `launch_url` instead of `meta_launch_url`, SAML `issuer` after 2026.5, `jwks_sources` after 2024.12 are silently ignored, and the setting never takes effect.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      launch_url: https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: https://wiki.example.com\n```\n\n## Fix\n**Safe**: a field authentik renamed on the model (`schemas/renames.json`) is renamed to its current name when the entry does not already set that name.\n",
     stops_load: false,
     cases: &[
         Case {
@@ -230,7 +300,7 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
             if section == "identifiers" && m.is_meta() {
                 continue;
             }
-            for p in pairs {
+            for p in pairs.iter().copied() {
                 let Some(k) = p.key.key_str() else {
                     continue;
                 };
@@ -261,6 +331,9 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                                 "remove it, or set --target to the release the blueprint is for",
                             ),
                         };
+                        if let Some(fix) = field_rename_fix(&m, field, k, p, &pairs) {
+                            f.fix(fix);
+                        }
                     }
                     FieldLookup::Unknown => {
                         let f = sink.push(
@@ -285,11 +358,40 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                                 m.field_names().join(", ")
                             )),
                         };
+                        if let Some(fix) = field_rename_fix(&m, field, k, p, &pairs) {
+                            f.fix(fix);
+                        }
                     }
                 }
             }
         }
     }
+}
+
+/// Rename a field authentik renamed on the model (`schemas/renames.json`), when the new
+/// name is a field at the target and the entry does not set it already. Only a plain key
+/// (not `name__iexact` in identifiers) is renamed.
+fn field_rename_fix(
+    m: &ModelRef<'_>,
+    field: &str,
+    key: &str,
+    p: &Pair,
+    pairs: &[&Pair],
+) -> Option<Fix> {
+    if field != key {
+        return None;
+    }
+    let r = knowledge().renames().field(m.name(), field)?;
+    let taken = pairs
+        .iter()
+        .any(|q| q.key.key_str() == Some(r.new.as_str()));
+    if taken || !matches!(m.field(&r.new), FieldLookup::Known(_)) {
+        return None;
+    }
+    Some(Fix::safe(
+        format!("rename `{}` to `{}` ({})", r.old, r.new, r.release),
+        vec![Edit::replace(p.key.span, r.new.clone())],
+    ))
 }
 
 pub const FIELD_TYPE: Rule = Rule {
@@ -759,7 +861,7 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
             else {
                 continue;
             };
-            for p in pairs {
+            for p in pairs.iter().copied() {
                 let Some(k) = p.key.key_str() else {
                     continue;
                 };

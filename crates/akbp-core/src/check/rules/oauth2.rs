@@ -1,10 +1,13 @@
 //! OAuth2 provider settings that break logins or leak credentials.
 
 use crate::blueprint::{Blueprint, Entry, State, Tag};
-use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
+use crate::check::rewrite::{add_pair, trimmed};
+use crate::generate::emit::string_scalar;
 use crate::load::Node;
 use crate::target::Target;
 
+use super::integration::catalog_grant_types;
 use super::redirect_uris::{oauth2_providers, REDIRECT_GRANTS};
 
 /// Entries that may create the provider (so authentik's defaults apply to what is missing).
@@ -49,7 +52,7 @@ pub const GRANT_TYPES_MISSING: Rule = Rule {
     name: "grant-types-missing",
     severity: Severity::Error,
     summary: "From authentik 2026.5 a new OAuth2 provider without `grant_types` (or with `[]`) refuses every login.",
-    doc: "## What it does\nReports OAuth2 providers created by the blueprint with no `grant_types` or an empty list, when the target is 2026.5 or later.\n\n## Why\nProviders created through the API or a blueprint default to `[]`, and every authorize and token request then fails with \"invalid grant_type\" (authentik#20363; only providers that existed before the upgrade were migrated to all grants).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n      grant_types: [authorization_code]\n```\n",
+    doc: "## What it does\nReports OAuth2 providers created by the blueprint with no `grant_types` or an empty list, when the target is 2026.5 or later.\n\n## Why\nProviders created through the API or a blueprint default to `[]`, and every authorize and token request then fails with \"invalid grant_type\" (authentik#20363; only providers that existed before the upgrade were migrated to all grants).\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      client_type: confidential\n      grant_types: [authorization_code]\n```\n\n## Fix\n**Unsafe** (`--unsafe-fixes`): adds `grant_types` (or fills `[]`) with the grants of the catalog integration when akbp identifies the provider's integration, else `[authorization_code]`, plus `refresh_token` when the provider's scope mappings include `offline_access`. It changes which logins authentik allows. A provider without redirect URIs gets no fix: which machine grant it uses cannot be read from the file.\n",
     stops_load: false,
     cases: &[],
     check: Some(check_grant_types),
@@ -70,10 +73,17 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
         } else {
             format!("the provider lists no redirect URI, so no redirect-based grant ({}) can work: list the grants the client uses, e.g. `[client_credentials]` or `[urn:ietf:params:oauth:grant-type:device_code]`", REDIRECT_GRANTS.join(", "))
         };
+        let src = &ctx.doc.source.text;
         match e.attr("grant_types") {
             None => {
-                sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target))
-                    .help(help);
+                let f = sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target));
+                f.help(help);
+                if let Some((title, list)) = grants_fix_list(ctx, e, redirects) {
+                    if let Some(edit) = e.attrs.and_then(|a| add_pair(src, a, "grant_types", &list))
+                    {
+                        f.fix(Fix::unsafe_(title, vec![edit]));
+                    }
+                }
             }
             Some(n) if n.custom_tag().is_none() && n.as_seq().is_some_and(|s| s.is_empty()) => {
                 let f = sink.push(
@@ -86,10 +96,45 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
                 } else {
                     f.help(help);
                 }
+                if let Some((title, list)) = grants_fix_list(ctx, e, redirects) {
+                    f.fix(Fix::unsafe_(
+                        title,
+                        vec![Edit::replace(trimmed(src, n.span), list)],
+                    ));
+                }
             }
             Some(_) => {}
         }
     }
+}
+
+/// The `grant_types` a fix writes, and its title: the catalog integration's grants when
+/// the provider is one; else, for a provider with redirect URIs, `authorization_code`
+/// plus `refresh_token` when its scope mappings include offline_access (authentik issues
+/// refresh tokens only for that scope). A provider without redirect URIs gets no fix:
+/// which machine grant it uses cannot be read from the file.
+fn grants_fix_list(ctx: &Ctx, e: &Entry, redirects: bool) -> Option<(String, String)> {
+    if let Some((name, grants)) = catalog_grant_types(ctx.bp, e) {
+        let written: Vec<String> = grants.iter().map(|g| string_scalar(g, true)).collect();
+        let list = format!("[{}]", written.join(", "));
+        return Some((
+            format!("add `grant_types: {list}` ({name} in akbp's catalog)"),
+            list,
+        ));
+    }
+    if !redirects {
+        return None;
+    }
+    let offline = mapped_scopes(ctx.bp, e).is_some_and(|s| s.iter().any(|s| s == "offline_access"));
+    let list = if offline {
+        "[authorization_code, refresh_token]"
+    } else {
+        "[authorization_code]"
+    };
+    Some((
+        format!("add `grant_types: {list}` (from the redirect URIs and scope mappings)"),
+        list.to_string(),
+    ))
 }
 
 pub const GRANT_SCOPE_MISMATCH: Rule = Rule {

@@ -8,8 +8,10 @@ use std::collections::HashMap;
 
 use crate::blueprint::placeholder::{Placeholders, MASK};
 use crate::blueprint::{Entry, State};
-use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
-use crate::load::{Node, Scalar};
+use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
+use crate::check::rewrite::{replace_value_with_list, trimmed};
+use crate::generate::emit::string_scalar;
+use crate::load::{Node, Scalar, SourceFile};
 use crate::target::Target;
 
 pub const OAUTH2: &str = "authentik_providers_oauth2.oauth2provider";
@@ -266,7 +268,7 @@ pub const STRING_FORM: Rule = Rule {
     name: "redirect-uris-string-form",
     severity: Severity::Error,
     summary: "`redirect_uris` is a string (the form before authentik 2024.10.3), or holds an item that is not a `{matching_mode, url}` mapping.",
-    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n",
+    doc: "## What it does\nReports `redirect_uris` written as a string, including a `|-` block of several lines, the form authentik used before the CVE-2024-52289 fix (2024.8.5 / 2024.10.3), and any item of the list that is not a `{matching_mode, url}` mapping (a bare URL string next to proper items, a number, a list, a `!Format`).\n\n## Why\nauthentik now rejects it: `Expected a list of items but got type \"str\"` for the string, `Expected a dictionary, but got str` for an item (`RedirectURISerializer`, authentik/providers/oauth2/api/providers.py, 2026.2.2; lab-verified on 2026.2.2: `Invalid data. Expected a dictionary, but got str.`), and the blueprint is not applied.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: |-\n        https://wiki.example.com/oauth/callback\n        https://wiki.example.com/login\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://wiki.example.com/oauth/callback}\n        - {matching_mode: strict, url: https://wiki.example.com/login}\n```\n\n## Fix\n**Safe** when every line of the string is a plain URL: `akbp fix` writes one `{matching_mode: strict, url: ...}` item per line, which is what authentik's own upgrade made of the same string (migration `0024_remove_oauth2provider_redirect_uris_and_more`, 2024.10); lines are trimmed and empty ones dropped. **Unsafe** (`--unsafe-fixes`) when a line holds regex syntax: older releases read it as a pattern and the strict item matches it literally; a line that is exactly `*` or `.*` becomes a `regex` item as the migration made it, which AKB402/AKB403 then report. A bare string item of a list becomes a strict item (safe).\n",
     stops_load: false,
     cases: &[],
     check: Some(check_string_form),
@@ -278,7 +280,7 @@ fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         if let Some(items) = node.as_seq().filter(|_| node.custom_tag().is_none()) {
-            check_items_are_mappings(items, sink);
+            check_items_are_mappings(&ctx.doc.source, items, sink);
             continue;
         }
         let Some(Scalar::Str(text)) = node.scalar_value() else {
@@ -304,13 +306,54 @@ fn check_string_form(ctx: &Ctx, sink: &mut Sink) {
         } else {
             format!("write it as:\n{list}\n(use `regex` only for lines that are real patterns)")
         });
+        if let Some(fix) = string_form_fix(ctx, e, node, &lines) {
+            f.fix(fix);
+        }
     }
+}
+
+/// The list authentik's own migration made of the string (providers/oauth2/migrations/
+/// 0024_remove_oauth2provider_redirect_uris_and_more.py, 2024.10): one item per line,
+/// `strict`, except a line that is exactly `*` or `.*`, which became `regex` with the
+/// line kept as its url. Lines are trimmed and empty ones dropped (a strict URL with
+/// spaces, or an empty one, matches no redirect a browser sends).
+fn string_form_fix(ctx: &Ctx, e: &Entry, node: &Node, lines: &[&str]) -> Option<Fix> {
+    if lines.is_empty() {
+        return None;
+    }
+    let pair = e
+        .attrs?
+        .as_map()?
+        .iter()
+        .rev()
+        .find(|p| std::ptr::eq(&p.value, node))?;
+    // Safe when every line is a plain URL: the strict items mean what authentik's own
+    // upgrade made of the same string. A line with regex syntax was a pattern to older
+    // releases and is literal text once strict; `*`/`.*` become a regex: review those.
+    let mut review = false;
+    let items: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let regex = *l == "*" || *l == ".*";
+            review |=
+                regex || l.contains(['*', '+', '(', ')', '[', ']', '{', '}', '|', '\\', '^', '$']);
+            let mode = if regex { "regex" } else { "strict" };
+            format!("{{matching_mode: {mode}, url: {}}}", string_scalar(l, true))
+        })
+        .collect();
+    let edit = replace_value_with_list(&ctx.doc.source.text, pair, &items)?;
+    let title = "write `redirect_uris` as a list, as authentik's migration did";
+    Some(if review {
+        Fix::unsafe_(title, vec![edit])
+    } else {
+        Fix::safe(title, vec![edit])
+    })
 }
 
 /// Each item goes through `RedirectURISerializer` (a nested serializer, many=True), which
 /// refuses anything but a mapping: "Expected a dictionary, but got str"
 /// (authentik/providers/oauth2/api/providers.py, 2026.2.2).
-fn check_items_are_mappings(items: &[Node], sink: &mut Sink) {
+fn check_items_are_mappings(source: &SourceFile, items: &[Node], sink: &mut Sink) {
     for item in items {
         let builds_text = match item.custom_tag() {
             None => item.as_map().is_none(),
@@ -330,10 +373,27 @@ fn check_items_are_mappings(items: &[Node], sink: &mut Sink) {
             format!("a `redirect_uris` item must be a `{{matching_mode, url}}` mapping, found {what}; authentik rejects the provider (\"Expected a dictionary\")"),
         );
         match item.as_str() {
-            Some(url) => f.help(format!(
-                "write it as `- {{matching_mode: strict, url: {url}}}`"
-            )),
-            None => f.help("write it as `- {matching_mode: strict, url: https://...}`"),
+            Some(url) => {
+                f.help(format!(
+                    "write it as `- {{matching_mode: strict, url: {url}}}`"
+                ));
+                // A plain or quoted string item (not a tag's result): the same value as
+                // a strict item.
+                if item.custom_tag().is_none() {
+                    let span = trimmed(&source.text, item.span);
+                    let text = format!(
+                        "{{matching_mode: strict, url: {}}}",
+                        string_scalar(url, true)
+                    );
+                    f.fix(Fix::safe(
+                        "write the item as a strict `{matching_mode, url}` mapping",
+                        vec![Edit::replace(span, text)],
+                    ));
+                }
+            }
+            None => {
+                f.help("write it as `- {matching_mode: strict, url: https://...}`");
+            }
         };
     }
 }
