@@ -238,6 +238,10 @@ pub struct NamingArgs {
     /// an integration that declares the parameter; repeat for several (`akbp show` lists them).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
+    /// SAML: the service provider's metadata file (for guides that create the provider
+    /// "from metadata"); fills the `entity_id`, `acs_url` and `sls_url` parameters.
+    #[arg(long, value_name = "FILE")]
+    pub sp_metadata: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -1215,11 +1219,43 @@ impl NamingArgs {
             params: self.params.clone(),
         }
     }
+
+    /// `--sp-metadata FILE` read into `--param` values for `integrations` (one only); the
+    /// values join those given with `--param`, whose checks (declared, given once, pattern,
+    /// URL validator) they then pass like any other. Errors are for stderr, exit 2.
+    fn add_sp_metadata(&self, naming: &mut Naming, integrations: &[String]) -> Result<(), String> {
+        let Some(path) = &self.sp_metadata else {
+            return Ok(());
+        };
+        let [slug] = integrations else {
+            return Err("--sp-metadata goes with one integration".into());
+        };
+        let entry = akbp_core::catalog::find(slug)
+            .ok_or_else(|| format!("no catalog integration `{slug}` (`akbp list`)"))?;
+        let file = path.display().to_string();
+        let text = crate::read::read_text_bounded(path)
+            .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
+        let md = akbp_core::catalog::sp_metadata::parse(&text)
+            .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
+        let values =
+            akbp_core::catalog::sp_metadata::params_for(entry, self.method.as_deref(), &md)
+                .map_err(|e| format!("--sp-metadata {file}: {e}"))?;
+        naming.params.extend(values);
+        Ok(())
+    }
 }
 
 fn show(args: ShowArgs) -> i32 {
+    let mut naming = args.naming.naming(None);
+    if let Err(e) = args
+        .naming
+        .add_sp_metadata(&mut naming, std::slice::from_ref(&args.integration))
+    {
+        say("error: ", e);
+        return 2;
+    }
     let opts = generate::show::ShowOptions {
-        naming: args.naming.naming(None),
+        naming,
         method: args.naming.method.clone(),
         format: match args.format {
             ShowFormatArg::Text => ShowFormat::Text,
@@ -1237,10 +1273,16 @@ fn show(args: ShowArgs) -> i32 {
 }
 
 fn generate(args: GenerateArgs) -> i32 {
+    let mut naming = args.naming.naming(args.name);
+    let chosen: &[String] = if args.all { &[] } else { &args.integrations };
+    if let Err(e) = args.naming.add_sp_metadata(&mut naming, chosen) {
+        say("error: ", e);
+        return 2;
+    }
     let opts = GenerateOptions {
         integrations: args.integrations,
         all: args.all,
-        naming: args.naming.naming(args.name),
+        naming,
         domain: args.domain,
         secret: match args.secret {
             SecretArg::Env => SecretMode::Env,

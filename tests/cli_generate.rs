@@ -234,3 +234,105 @@ fn params_on_the_command_line() {
         "{out}"
     );
 }
+
+/// `--sp-metadata FILE` (issue 20): the guides that create the provider "from metadata"
+/// get the SP's entity ID and ACS URL from the file the application offers, as the
+/// parameters `show` otherwise asks for; the values pass the same checks as `--param`.
+#[test]
+fn sp_metadata_fills_the_metadata_parameters() {
+    let md = "tests/fixtures/sp-metadata/aws-iam-identity-center.xml";
+    let base = [
+        "--app-url",
+        "https://d-9067c2a5f1.awsapps.com",
+        "--authentik-url",
+        "https://authentik.company",
+        "--target",
+        "2026.2",
+    ];
+    let mut args = vec!["generate", "aws", "--sp-metadata", md];
+    args.extend(base);
+    let (code, out, err) = akbp(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(
+        "      acs_url: https://us-east-1.signin.aws.amazon.com/platform/saml/acs/2f8a7d3c-1b2e-4c5d-9e6f-0a1b2c3d4e5f\n"
+    ), "{out}");
+    assert!(
+        out.contains(
+            "      audience: https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1\n"
+        ),
+        "{out}"
+    );
+    // The header's show command repeats the values as --param, so it runs without the file.
+    assert!(
+        out.contains(
+            "--param entity_id=https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1"
+        ),
+        "{out}"
+    );
+    // The same as giving both with --param.
+    let mut by_hand = vec![
+        "generate",
+        "aws",
+        "--param",
+        "acs_url=https://us-east-1.signin.aws.amazon.com/platform/saml/acs/2f8a7d3c-1b2e-4c5d-9e6f-0a1b2c3d4e5f",
+        "--param",
+        "entity_id=https://us-east-1.signin.aws.amazon.com/platform/saml/d-9067c2a5f1",
+    ];
+    by_hand.extend(base);
+    assert_eq!(akbp(&by_hand).1, out);
+    // A value also given with --param is given twice; an entry with fixed URLs takes
+    // nothing from metadata; a file that is not SP metadata is refused by name.
+    let dir = tempfile::tempdir().unwrap();
+    let idp = dir.path().join("idp.xml");
+    std::fs::write(
+        &idp,
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example"><md:IDPSSODescriptor/></md:EntityDescriptor>"#,
+    )
+    .unwrap();
+    let idp = idp.to_str().unwrap();
+    for (extra, says) in [
+        (
+            vec![
+                "aws",
+                "--sp-metadata",
+                md,
+                "--param",
+                "acs_url=https://x.example/acs",
+            ],
+            "twice",
+        ),
+        (
+            vec!["posthog", "--sp-metadata", md],
+            "takes no values from the SP's metadata",
+        ),
+        (vec!["aws", "--sp-metadata", idp], "no SPSSODescriptor"),
+        (
+            vec![
+                "aws",
+                "--sp-metadata",
+                "tests/fixtures/sp-metadata/missing.xml",
+            ],
+            "missing.xml",
+        ),
+        (vec!["aws", "zoho", "--sp-metadata", md], "one integration"),
+    ] {
+        let mut args = vec!["generate"];
+        args.extend(extra);
+        args.extend(base);
+        let (code, out, err) = akbp(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // `show` lists the values it read, ready to copy.
+    let (code, out, err) = akbp(&[
+        "show",
+        "aws",
+        "--sp-metadata",
+        md,
+        "--app-url",
+        "https://d-9067c2a5f1.awsapps.com",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--param acs_url=https://us-east-1.signin.aws.amazon.com/platform/saml/acs/2f8a7d3c-1b2e-4c5d-9e6f-0a1b2c3d4e5f"), "{out}");
+}

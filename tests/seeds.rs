@@ -1139,3 +1139,247 @@ fn ldap_methods_match_their_guides_field_by_field() {
         );
     }
 }
+
+/// One SAML method added from the newest guides (issue 20), pinned field by field.
+struct SamlPin {
+    slug: &'static str,
+    method: &'static str,
+    /// The provider's literal attrs at the default target, for the guide's placeholder
+    /// host and each parameter's example.
+    attrs: &'static [(&'static str, &'static str)],
+    /// attrs that must stay unset (authentik's default).
+    absent: &'static [&'static str],
+    /// The managed mappings the provider lists, in order.
+    managed: &'static [&'static str],
+    /// The guide's own mappings: (SAML attribute name, expression), in order.
+    custom: &'static [(&'static str, &'static str)],
+    /// The NameID mapping: `managed:<name>` or `custom:<SAML attribute name>`.
+    name_id: Option<&'static str>,
+}
+
+const SAML_PINS: &[SamlPin] = &[
+    // PostHog (monitoring/posthog @3d07612c): ACS https://posthog.company/complete/saml/,
+    // Audience https://posthog.company, NameID = the custom `PostHog name_id` mapping.
+    SamlPin {
+        slug: "posthog",
+        method: "saml",
+        attrs: &[
+            ("acs_url", "https://posthog.company/complete/saml/"),
+            ("audience", "https://posthog.company"),
+            ("sp_binding", "post"),
+            ("sign_assertion", "true"),
+            ("sign_response", "false"),
+        ],
+        absent: &["sls_url", "default_name_id_policy", "default_relay_state"],
+        managed: &["upn", "name", "email", "username", "uid", "groups", "ms-windowsaccountname"],
+        custom: &[
+            ("name_id", "return request.user.uid"),
+            ("first_name", "return request.user.name.split(\" \", 1)[0] if request.user.name else request.user.username"),
+            ("last_name", "return request.user.name.rsplit(\" \", 1)[-1] if \" \" in request.user.name else \"\""),
+        ],
+        name_id: Some("custom:name_id"),
+    },
+    // Splunk Enterprise (monitoring/splunk-enterprise @0376b625): SLS URL, both signatures,
+    // the managed Groups mapping removed, roles from application entitlements.
+    SamlPin {
+        slug: "splunk-enterprise",
+        method: "saml",
+        attrs: &[
+            ("acs_url", "https://splunk.company/saml/acs"),
+            ("audience", "https://splunk.company"),
+            ("sls_url", "https://splunk.company/saml/logout"),
+            ("sign_assertion", "true"),
+            ("sign_response", "true"),
+        ],
+        absent: &["sls_binding", "logout_method", "default_name_id_policy"],
+        managed: &["upn", "name", "email", "username", "uid", "ms-windowsaccountname"],
+        custom: &[
+            ("role", "return [\n    entitlement.name\n    for entitlement in request.user.app_entitlements(provider.application)\n]"),
+            ("mail", "return request.user.email"),
+            ("realName", "return request.user.name"),
+        ],
+        name_id: Some("managed:goauthentik.io/providers/saml/email"),
+    },
+    // Chatwoot (infrastructure/chatwoot @3d07612c): the account ID inside both URLs, NameID
+    // = the custom `Chatwoot email` mapping, Default NameID Policy = Email address.
+    SamlPin {
+        slug: "chatwoot",
+        method: "saml",
+        attrs: &[
+            ("acs_url", "https://chatwoot.company/omniauth/saml/callback?account_id=1"),
+            ("audience", "https://chatwoot.company/saml/sp/1"),
+            ("default_name_id_policy", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
+        ],
+        absent: &["sls_url"],
+        managed: &["upn", "name", "email", "username", "uid", "groups", "ms-windowsaccountname"],
+        custom: &[
+            ("email", "return request.user.email"),
+            ("first_name", "name = request.user.name.strip()\nreturn name.split(\" \", 1)[0] if name else request.user.username"),
+            ("last_name", "name = request.user.name.strip()\nreturn name.rsplit(\" \", 1)[1] if \" \" in name else \"\""),
+        ],
+        name_id: Some("custom:email"),
+    },
+    // Nutanix Prism Central (hypervisors-orchestrators/nutanix-pc @5c7bcc11): port 9440 after
+    // the host, NameID = `Nutanix email`.
+    SamlPin {
+        slug: "nutanix-pc",
+        method: "saml",
+        attrs: &[
+            ("acs_url", "https://prismcentral.company:9440/api/iam/authn/callback"),
+            ("audience", "https://prismcentral.company:9440/api/iam/authn"),
+        ],
+        absent: &["sls_url", "default_name_id_policy"],
+        managed: &["upn", "name", "email", "username", "uid", "groups", "ms-windowsaccountname"],
+        custom: &[
+            ("username", "return request.user.username"),
+            ("email", "return request.user.email"),
+        ],
+        name_id: Some("custom:email"),
+    },
+    // Omada Controller, cloud controller (networking/omada-controller @0cfa765d): fixed URLs,
+    // only Email, Name and UPN of the managed mappings, NameID UPN, relay state from Omada.
+    SamlPin {
+        slug: "omada-controller",
+        method: "saml-cloud",
+        attrs: &[
+            ("acs_url", "https://aps1-omada-account.tplinkcloud.com/sso/saml/login/"),
+            ("audience", "https://omada.tplinkcloud.com/"),
+            ("default_relay_state", "UmVzb3VyY2VJRF9PbWFkYUlE"),
+        ],
+        absent: &["sls_url"],
+        managed: &["email", "name", "upn"],
+        custom: &[
+            ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "return request.user.name.split(\" \", 1)[0]"),
+            ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "return request.user.name.split(\" \", 1)[-1]"),
+            ("usergroup_name", "omada_entitlements = [\n    entitlement.name\n    for entitlement in request.user.app_entitlements(provider.application)\n    if entitlement.name.startswith(\"Omada-\")\n]\n\nyield omada_entitlements[0] if omada_entitlements else None"),
+            ("username", "return request.user.username"),
+        ],
+        name_id: Some("managed:goauthentik.io/providers/saml/upn"),
+    },
+    // Zoho (platforms/zoho @02df9eb9): "SAML Provider from Metadata"; the entity ID and ACS
+    // URL come from Zoho's metadata (parameters), NameID Email.
+    SamlPin {
+        slug: "zoho",
+        method: "saml",
+        attrs: &[
+            ("acs_url", "https://sp.example/saml/acs"),
+            ("audience", "https://sp.example/saml/metadata"),
+            ("sp_binding", "post"),
+        ],
+        absent: &["sls_url", "default_name_id_policy"],
+        managed: &["upn", "name", "email", "username", "uid", "groups", "ms-windowsaccountname"],
+        custom: &[],
+        name_id: Some("managed:goauthentik.io/providers/saml/email"),
+    },
+];
+
+#[test]
+fn saml_methods_from_the_newest_guides_match_field_by_field() {
+    for pin in SAML_PINS {
+        let (slug, m) = (pin.slug, pin.method);
+        let i = catalog::find(slug).unwrap();
+        let Provider::Saml(p) = &i.method(m).unwrap().provider else {
+            panic!("{slug} {m}: not SAML")
+        };
+        assert!(p.signing_key, "{slug}");
+        let mut opts = GenerateOptions::new(
+            slug,
+            &i.placeholder_app_url(),
+            &i.placeholder_authentik_url(),
+        );
+        opts.naming.params = i.example_params();
+        opts.method = Some(m.to_string());
+        let bp = generate(&opts).unwrap().remove(0);
+        let doc = load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap();
+        let entries = doc.root.get("entries").and_then(Node::as_seq).unwrap();
+        let provider = entry(&doc, "authentik_providers_saml.samlprovider");
+        let attrs = provider.get("attrs").unwrap();
+        for (key, want) in pin.attrs {
+            assert_eq!(attr(attrs, key), Some(*want), "{slug}: {key}");
+        }
+        for key in pin.absent {
+            assert!(attrs.get(key).is_none(), "{slug}: {key} must stay unset");
+        }
+        // The guide's own mappings are written before the provider, named after the
+        // application, with the guide's attribute names and expressions.
+        let customs: Vec<&Node> = entries
+            .iter()
+            .filter(|e| {
+                e.get("model").and_then(Node::as_str)
+                    == Some("authentik_providers_saml.samlpropertymapping")
+            })
+            .collect();
+        assert_eq!(customs.len(), pin.custom.len(), "{slug}");
+        for (n, (e, (name, expr))) in customs.iter().zip(pin.custom).enumerate() {
+            let a = e.get("attrs").unwrap();
+            assert_eq!(attr(a, "saml_name"), Some(*name), "{slug}");
+            assert_eq!(attr(a, "expression"), Some(*expr), "{slug}: {name}");
+            assert_eq!(
+                attr(e.get("identifiers").unwrap(), "name"),
+                Some(format!("akbp-{slug} SAML {name}").as_str()),
+                "{slug}"
+            );
+            assert_eq!(
+                attr(e, "id"),
+                Some(format!("saml-mapping-{}", n + 1).as_str())
+            );
+        }
+        let listed = attrs
+            .get("property_mappings")
+            .and_then(Node::as_seq)
+            .unwrap();
+        let managed: Vec<String> = listed
+            .iter()
+            .filter(|n| n.tag.as_ref().is_some_and(|t| t.name == "!Find"))
+            .map(find_value)
+            .collect();
+        let want: Vec<String> = pin
+            .managed
+            .iter()
+            .map(|m| format!("goauthentik.io/providers/saml/{m}"))
+            .collect();
+        assert_eq!(managed, want, "{slug}: managed mappings");
+        assert_eq!(listed.len(), pin.managed.len() + pin.custom.len(), "{slug}");
+        let nid = attrs.get("name_id_mapping").map(|n| {
+            if n.tag.as_ref().is_some_and(|t| t.name == "!Find") {
+                format!("managed:{}", find_value(n))
+            } else {
+                let id = n.scalar_text().unwrap();
+                let i: usize = id.trim_start_matches("saml-mapping-").parse().unwrap();
+                format!("custom:{}", pin.custom[i - 1].0)
+            }
+        });
+        assert_eq!(nid.as_deref(), pin.name_id, "{slug}: NameID");
+    }
+}
+
+/// Below the release that added a field, the field is left out with a note, never written
+/// for an importer that refuses it: Chatwoot's NameID policy (2025.8+), Splunk's SLS URL
+/// (2025.10+).
+#[test]
+fn saml_fields_newer_than_the_target_are_left_out_with_a_note() {
+    for (slug, key, note) in [
+        (
+            "chatwoot",
+            "default_name_id_policy",
+            "default NameID policy",
+        ),
+        ("onlyoffice", "logout_method", "single logout left out"),
+    ] {
+        let i = catalog::find(slug).unwrap();
+        let mut opts = GenerateOptions::new(
+            slug,
+            &i.placeholder_app_url(),
+            &i.placeholder_authentik_url(),
+        );
+        opts.naming.params = i.example_params();
+        opts.target = akbp::target::Target::new(2024, 10);
+        let bp = generate(&opts).unwrap().remove(0);
+        assert!(!bp.text.contains(key), "{slug}: {key} at 2024.10");
+        assert!(
+            bp.notes.iter().any(|n| n.contains(note)),
+            "{slug}: {:?}",
+            bp.notes
+        );
+    }
+}

@@ -213,6 +213,19 @@ def classify(key, text):
     return found, kinds, "provider names in the text"
 
 
+# The guide's words for SAMLProvider.logout_method and default_name_id_policy, as the catalog
+# writes them (authentik's values).
+LOGOUT_METHODS = {"front-channel": "frontchannel_iframe", "frontchannel": "frontchannel_iframe",
+                  "back-channel": "backchannel", "backchannel": "backchannel"}
+NAMEID_POLICIES = {
+    "email": "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+    "persistent": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    "x509": "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName",
+    "windows": "urn:oasis:names:tc:SAML:2.0:nameid-format:WindowsDomainQualifiedName",
+    "transient": "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+    "unspecified": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+}
+
 NAMEID = {
     "email": "goauthentik.io/providers/saml/email",
     "username": "goauthentik.io/providers/saml/username",
@@ -505,24 +518,33 @@ def compare(entry, guide_facts, guide_types, guide_key):
                     out.append((t, key, "not set by the guide", have))
             if g["sp_binding"] and p["sp_binding"] not in g["sp_binding"]:
                 out.append((t, "sp_binding", sorted(g["sp_binding"]), p["sp_binding"]))
-            if g["sls_binding"]:
-                out.append((t, "sls_binding", sorted(g["sls_binding"]), "not in the catalog schema"))
-            if g["logout_method"]:
-                out.append((t, "logout_method", sorted(g["logout_method"]), "not in the catalog schema"))
+            if g["sls_binding"] and p.get("sls_binding") not in g["sls_binding"]:
+                out.append((t, "sls_binding", sorted(g["sls_binding"]), p.get("sls_binding")))
+            lm = {LOGOUT_METHODS.get(v, v) for v in g["logout_method"]}
+            if lm and p.get("logout_method") not in lm:
+                out.append((t, "logout_method", sorted(lm), p.get("logout_method")))
             nid = g["name_id_mapping"]
-            if nid and p.get("name_id_mapping") not in nid:
-                out.append((t, "name_id_mapping", sorted(nid), p.get("name_id_mapping")))
-            if g["name_id_policy"]:
-                out.append((t, "name_id_policy", sorted(g["name_id_policy"]), "not in the catalog schema"))
+            custom = {c["saml_name"]: c for c in p.get("custom_property_mappings", [])}
+            have_nid = p.get("name_id_mapping")
+            if p.get("name_id_custom_mapping"):
+                have_nid = "custom:" + p["name_id_custom_mapping"]
+            if nid and have_nid not in nid and not (have_nid or "").startswith("custom:"):
+                out.append((t, "name_id_mapping", sorted(nid), have_nid))
+            elif nid and have_nid and have_nid.startswith("custom:") and not any(x.startswith("custom") for x in nid):
+                out.append((t, "name_id_mapping", sorted(nid), have_nid))
+            pol = {NAMEID_POLICIES.get(v.split()[0], v) for v in g["name_id_policy"] if v}
+            if pol and p.get("name_id_policy") not in pol:
+                out.append((t, "name_id_policy", sorted(pol), p.get("name_id_policy")))
             if g["sign_assertion"] and not p["sign_assertion"]:
                 out.append((t, "sign_assertion", True, False))
             if g["sign_response"] and not p["sign_response"]:
                 out.append((t, "sign_response", True, False))
-            if g["saml_mappings"]:
-                out.append((t, "property_mappings", "custom: " + ", ".join(sorted(g["saml_mappings"])), "managed mappings only"))
+            if g["saml_mappings"] and set(g["saml_mappings"]) != set(custom):
+                out.append((t, "property_mappings", "custom: " + ", ".join(sorted(g["saml_mappings"])),
+                            "custom: " + ", ".join(sorted(custom)) if custom else "managed mappings only"))
             if g["relay_state"] and not p.get("default_relay_state"):
                 out.append((t, "default_relay_state", "set by the guide", None))
-            if g["sp_metadata"]:
+            if g["sp_metadata"] and not ("{param:" in p["acs_url"] and "{param:" in p["audience"]):
                 out.append((t, "sp_metadata", "provider created from the SP's metadata", "templated fields"))
         elif t == "proxy":
             if g["proxy_mode"] and p["mode"] not in g["proxy_mode"]:

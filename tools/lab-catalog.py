@@ -10,6 +10,10 @@ tests/lab_catalog.rs regenerates the same texts and fails when one has no verdic
 different hash (the generator changed since the lab saw it) or was rejected.
 
     python3 tools/lab-catalog.py [--akbp target/debug/akbp] [--lab-dir ~/.authentik-lab]
+                                 [--only SLUG,...]
+
+--only imports just the blueprints/ files of those integrations (every method's file) and
+replaces their rows in the TSV, keeping the other rows as they are.
 
 Needs the lab built (see ../shared/lab/README.md); CI does not run this, it runs the test.
 """
@@ -52,18 +56,29 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--akbp", default=os.path.join(ROOT, "target", "debug", "akbp"))
     ap.add_argument("--lab-dir", default=os.environ.get("LAB_DIR", os.path.expanduser("~/.authentik-lab")))
-    ap.add_argument("--only", help="comma-separated file names of blueprints/ to check; the other rows are kept")
+    ap.add_argument("--only", help="comma-separated integration slugs: import their files, keep the other rows")
     args = ap.parse_args()
     lab = os.path.join(os.path.dirname(ROOT), "shared", "lab", "check-blueprint.sh")
-    all_names = sorted(n for n in os.listdir(os.path.join(ROOT, "blueprints")) if n.endswith(".yaml"))
-    names = [n for n in all_names if not args.only or n in args.only.split(",")]
+    names = sorted(n for n in os.listdir(os.path.join(ROOT, "blueprints")) if n.endswith(".yaml"))
     kept = {}
     if args.only:
+        slugs = [s for s in args.only.split(",") if s]
+        def ours(n):
+            # <slug>.yaml or <slug>-<method>.yaml, where <slug> is an integration of --only
+            # and not a longer slug that starts with it (the header names the integration).
+            with open(os.path.join(ROOT, "blueprints", n), encoding="utf-8") as f:
+                head = re.sub(r"\n#\s*", " ", f.read(2000))
+            m = re.search(r"from its catalog integration `([^`]+)`", head)
+            return bool(m) and m.group(1) in slugs
+        names = [n for n in names if ours(n)]
+        if not names:
+            sys.exit(f"no blueprints/ file belongs to {slugs}")
         with open(OUT, encoding="utf-8") as f:
             for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
                 cols = line.rstrip("\n").split("\t")
-                if not line.startswith("#") and len(cols) >= 3 and cols[0] in all_names and cols[0] not in names:
-                    kept[cols[0]] = (cols[1], cols[2], cols[3] if len(cols) > 3 else "")
+                kept[cols[0]] = cols
     with tempfile.TemporaryDirectory() as tmp:
         hashes = {}
         env_vars = set()
@@ -95,12 +110,12 @@ def main() -> None:
         f.write(f"# blueprints/ file regenerated with --target {TARGET}, all !Env variables set.\n")
         f.write("# Written by tools/lab-catalog.py; checked by tests/lab_catalog.rs.\n")
         f.write("# file\tfnv1a64 of the generated text\tverdict\treason\n")
-        for n in all_names:
-            if n in kept:
-                f.write("\t".join((n, *kept[n])) + "\n")
-                continue
-            verdict, reason = verdicts[n]
-            f.write(f"{n}\t{hashes[n]}\t{verdict}\t{reason}\n")
+        rows = {n: [n, hashes[n], *verdicts[n]] for n in names}
+        for n, cols in kept.items():
+            if n not in rows and os.path.exists(os.path.join(ROOT, "blueprints", n)):
+                rows[n] = cols
+        for n in sorted(rows):
+            f.write("\t".join(rows[n]) + "\n")
     valid = sum(1 for n in names if verdicts[n][0] == "valid")
     print(f"{valid} of {len(names)} valid; written {os.path.relpath(OUT, ROOT)}")
 

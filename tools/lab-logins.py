@@ -856,6 +856,29 @@ def check_saml_response(ctx, xml, cert_pem, show, p, req_id, acs, audience, issu
         if got != values:
             raise Fail(f"attribute {name} is {got}, expected {values}")
         checks.append(name.rsplit("/", 1)[-1])
+    # The guide's own mappings (the catalog's custom_property_mappings): every attribute is
+    # sent, and one whose expression returns a single user field carries that field's value.
+    # Entitlement lists are skipped: the lab user holds no application entitlement.
+    simple = {"return request.user.email": u["email"], "return request.user.username": u["username"],
+              "return request.user.name": u["name"]}
+    customs = {c["saml_name"]: c["expression"].strip() for c in p.get("custom_property_mappings", [])}
+    for name, expr in customs.items():
+        if "app_entitlements" in expr:
+            continue
+        if name not in attrs:
+            raise Fail(f"the guide's attribute {name} is not in the assertion")
+        if expr in simple and attrs[name] != [simple[expr]]:
+            raise Fail(f"the guide's attribute {name} is {attrs[name]}, expected {[simple[expr]]}")
+        checks.append(name.rsplit("/", 1)[-1])
+    custom_nid = p.get("name_id_custom_mapping")
+    if custom_nid:
+        want = simple.get(customs[custom_nid])
+        if not name_id.text or (want is not None and name_id.text != want):
+            raise Fail(f"NameID {name_id.text!r} is not the guide's {custom_nid} mapping ({want or 'non-empty'})")
+        kind = f"custom {custom_nid}"
+    policy = p.get("name_id_policy")
+    if policy and name_id.get("Format") != policy:
+        raise Fail(f"NameID Format {name_id.get('Format')} != the Default NameID Policy {policy}")
     return (f"{p['sp_binding']} binding, signed {'+'.join(signed) or 'nothing'}, "
             f"NameID {name_id.get('Format', '').rsplit(':', 1)[-1]}={'mapped ' + kind if kind else 'default'}, "
             f"attributes {', '.join(checks) or 'none checked'}")

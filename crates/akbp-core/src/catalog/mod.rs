@@ -6,6 +6,7 @@
 //! depend on the installation are templates (see [`template`]).
 
 pub mod list;
+pub mod sp_metadata;
 pub mod template;
 
 use std::sync::OnceLock;
@@ -133,6 +134,9 @@ impl Integration {
             Provider::Proxy(p) => out.push(("external_host", &p.external_host)),
             Provider::Oauth2(_) | Provider::Ldap(_) => {}
         }
+        if let Some(s) = &method.scim {
+            out.push(("scim url", &s.url));
+        }
         for f in &method.app_settings.fields {
             out.push(("app setting", &f.value));
             if let Some(n) = &f.note {
@@ -205,6 +209,31 @@ pub struct Method {
     pub launch_url: Option<String>,
     pub provider: Provider,
     pub app_settings: AppSettings,
+    /// SCIM provisioning the guide makes part of this method (a backchannel provider).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim: Option<ScimProvisioning>,
+}
+
+/// A SCIM provider (`authentik_providers_scim.scimprovider`) on the same application, as
+/// its backchannel provider: the guide's provisioning next to its login provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScimProvisioning {
+    /// Template of the SCIM base URL.
+    pub url: String,
+    /// `compatibility_mode` (authentik 2025.4+): `aws`, `slack`...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compatibility_mode: Option<String>,
+    /// Managed names of the user mappings the guide keeps.
+    pub user_mappings: Vec<String>,
+    /// Managed names of the group mappings the guide keeps.
+    pub group_mappings: Vec<String>,
+    /// Expressions of the guide's own user mappings, applied after the managed ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_user_mappings: Vec<String>,
+    /// Expressions of the guide's own group mappings, applied after the managed ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_group_mappings: Vec<String>,
 }
 
 impl Method {
@@ -483,6 +512,63 @@ pub struct SamlProvider {
     /// What the SP needs of authentik's certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_format: Option<String>,
+    /// The guide's Default NameID Policy (a NameID format URN, authentik 2025.8+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_id_policy: Option<String>,
+    /// How authentik sends logout messages to `sls_url` (authentik 2025.10+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sls_binding: Option<SamlBinding>,
+    /// How authentik ends the SP's session on logout (authentik 2025.10+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_method: Option<SamlLogoutMethod>,
+    /// SAML property mappings the guide has the user create, written into the blueprint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_property_mappings: Vec<CustomSamlMapping>,
+    /// The `saml_name` of the custom mapping the guide makes the NameID mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_id_custom_mapping: Option<String>,
+}
+
+/// `SAMLProvider.logout_method` (authentik 2025.10+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamlLogoutMethod {
+    FrontchannelIframe,
+    FrontchannelNative,
+    Backchannel,
+}
+
+impl SamlLogoutMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SamlLogoutMethod::FrontchannelIframe => "frontchannel_iframe",
+            SamlLogoutMethod::FrontchannelNative => "frontchannel_native",
+            SamlLogoutMethod::Backchannel => "backchannel",
+        }
+    }
+}
+
+/// A SAML property mapping of the guide's own (`authentik_providers_saml.samlpropertymapping`):
+/// an attribute the application reads under a name authentik's managed mappings do not
+/// send (`email`, `firstName`, an entitlement list...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomSamlMapping {
+    /// The SAML attribute name, exactly as the guide gives it.
+    pub saml_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+    /// The Python expression authentik runs.
+    pub expression: String,
+}
+
+impl SamlProvider {
+    /// The guide's own mapping with this attribute name.
+    pub fn custom_mapping(&self, saml_name: &str) -> Option<&CustomSamlMapping> {
+        self.custom_property_mappings
+            .iter()
+            .find(|m| m.saml_name == saml_name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -782,6 +868,9 @@ fn check(entry: &Integration) -> Result<(), String> {
                 }
             }
         }
+        if let Provider::Saml(p) = &m.provider {
+            check_saml(&m.name, p)?;
+        }
     }
     // The entry's launch URL is checked even where every method has its own.
     let mut templates: Vec<(&str, &str)> = vec![("launch_url", &entry.launch_url)];
@@ -825,6 +914,46 @@ fn check(entry: &Integration) -> Result<(), String> {
                 p.name, p.example
             ));
         }
+    }
+    Ok(())
+}
+
+/// The SAML fields serde and the schema cannot relate: custom mappings named once with an
+/// expression, a NameID custom mapping that exists and does not compete with a managed one,
+/// an SLS binding or logout method only with an SLS URL.
+fn check_saml(method: &str, p: &SamlProvider) -> Result<(), String> {
+    for (i, c) in p.custom_property_mappings.iter().enumerate() {
+        if c.saml_name.trim().is_empty() || c.expression.trim().is_empty() {
+            return Err(format!(
+                "method `{method}`: a custom SAML mapping needs a saml_name and an expression"
+            ));
+        }
+        if p.custom_property_mappings[..i]
+            .iter()
+            .any(|o| o.saml_name == c.saml_name)
+        {
+            return Err(format!(
+                "method `{method}`: two custom SAML mappings for `{}`",
+                c.saml_name
+            ));
+        }
+    }
+    if let Some(n) = &p.name_id_custom_mapping {
+        if p.custom_mapping(n).is_none() {
+            return Err(format!(
+                "method `{method}`: name_id_custom_mapping `{n}` names no custom_property_mappings entry"
+            ));
+        }
+        if p.name_id_mapping.is_some() {
+            return Err(format!(
+                "method `{method}`: name_id_mapping and name_id_custom_mapping both set the NameID"
+            ));
+        }
+    }
+    if p.sls_url.is_none() && (p.sls_binding.is_some() || p.logout_method.is_some()) {
+        return Err(format!(
+            "method `{method}`: sls_binding and logout_method need an sls_url"
+        ));
     }
     Ok(())
 }

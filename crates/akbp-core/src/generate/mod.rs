@@ -14,6 +14,7 @@
 pub mod emit;
 pub mod provider;
 pub mod resolve;
+mod scim;
 pub mod show;
 
 use std::fmt;
@@ -265,21 +266,27 @@ fn build(
     let mut notes = Vec::new();
     let parts = provider::build(r, secret, &vars, target, &mut notes);
 
+    let mut app_attrs = vec![
+        ("name", Node::str(&r.name)),
+        ("provider", key_of("provider")),
+        (
+            "meta_launch_url",
+            Node::str(fill(r.method.launch_url(r.integration), &vars)),
+        ),
+    ];
+    let scim = r
+        .method
+        .scim
+        .as_ref()
+        .map(|s| scim::build(r, s, &vars, target, &mut notes));
+    if scim.is_some() {
+        app_attrs.push(("backchannel_providers", Node::seq([key_of("scim")])));
+    }
     let application = Node::map([
         ("model", Node::str("authentik_core.application")),
         ("id", Node::str("app")),
         ("identifiers", Node::map([("slug", Node::str(&r.slug))])),
-        (
-            "attrs",
-            Node::map([
-                ("name", Node::str(&r.name)),
-                ("provider", key_of("provider")),
-                (
-                    "meta_launch_url",
-                    Node::str(fill(r.method.launch_url(r.integration), &vars)),
-                ),
-            ]),
-        ),
+        ("attrs", Node::map(app_attrs)),
     ]);
 
     let mut entries = parts.before;
@@ -287,6 +294,9 @@ fn build(
         comments: vec![parts.comment],
         node: parts.provider,
     });
+    if let Some(items) = scim {
+        entries.extend(items);
+    }
     entries.push(Item {
         comments: vec![match r.method.provider {
             Provider::Oauth2(_) => format!(

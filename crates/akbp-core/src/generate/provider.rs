@@ -12,8 +12,10 @@ use crate::target::Target;
 
 /// SAML's `issuer` became `issuer_override` in 2026.5 (`SAMLProvider`, 2026.5 schema).
 const ISSUER_OVERRIDE_SINCE: Target = Target::new(2026, 5);
-/// `sls_url` arrived with SAML single logout in 2025.10.
+/// `sls_url`, `sls_binding` and `logout_method` arrived with SAML single logout in 2025.10.
 const SLS_URL_SINCE: Target = Target::new(2025, 10);
+/// `default_name_id_policy` arrived in 2025.8 (schemas/models.json).
+const NAME_ID_POLICY_SINCE: Target = Target::new(2025, 8);
 
 const IMPLICIT_CONSENT: &str = "default-provider-authorization-implicit-consent";
 const INVALIDATION: &str = "default-provider-invalidation-flow";
@@ -43,8 +45,8 @@ pub(super) fn build(
             comment: "The OAuth2/OpenID Connect provider: client, redirect URIs and scopes from the guide.".into(),
         },
         Provider::Saml(p) => Parts {
-            before: Vec::new(),
-            provider: saml(r, p, vars, target),
+            before: custom_saml_mappings(r, p),
+            provider: saml(r, p, vars, target, notes),
             comment: "The SAML provider: ACS URL, audience, binding and signing from the guide.".into(),
         },
         Provider::Proxy(p) => Parts {
@@ -222,8 +224,75 @@ fn custom_scope_mappings(r: &Resolved, p: &OAuth2Provider) -> Vec<Item> {
         .collect()
 }
 
-fn saml(r: &Resolved, p: &SamlProvider, vars: &template::Vars, target: Target) -> Node {
+/// The `id` of the entry of the guide's own SAML mapping number `i` (from 1).
+fn saml_mapping_id(i: usize) -> String {
+    format!("saml-mapping-{i}")
+}
+
+/// The name of the guide's own SAML mapping for `saml_name`: per application, so that two
+/// blueprints never write the same mapping (a property mapping's name is unique).
+pub fn saml_mapping_name(r: &Resolved, saml_name: &str) -> String {
+    format!("akbp-{} SAML {saml_name}", r.slug)
+}
+
+/// The guide's own SAML property mappings, written before the provider that lists them.
+fn custom_saml_mappings(r: &Resolved, p: &SamlProvider) -> Vec<Item> {
+    p.custom_property_mappings
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut attrs = vec![("saml_name", Node::str(&m.saml_name))];
+            if let Some(f) = &m.friendly_name {
+                attrs.push(("friendly_name", Node::str(f)));
+            }
+            attrs.push(("expression", Node::str(&m.expression)));
+            let comments = if i == 0 {
+                vec![format!(
+                    "The SAML attributes the guide has you create ({}), sent by the provider\nbelow with the managed mappings it lists.",
+                    p.custom_property_mappings
+                        .iter()
+                        .map(|m| m.saml_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )]
+            } else {
+                Vec::new()
+            };
+            Item {
+                comments,
+                node: Node::map([
+                    (
+                        "model",
+                        Node::str("authentik_providers_saml.samlpropertymapping"),
+                    ),
+                    ("id", Node::str(saml_mapping_id(i + 1))),
+                    (
+                        "identifiers",
+                        Node::map([("name", Node::str(saml_mapping_name(r, &m.saml_name)))]),
+                    ),
+                    ("attrs", Node::map(attrs)),
+                ]),
+            }
+        })
+        .collect()
+}
+
+fn saml(
+    r: &Resolved,
+    p: &SamlProvider,
+    vars: &template::Vars,
+    target: Target,
+    notes: &mut Vec<String>,
+) -> Node {
     let mapping = |m: &str| find("authentik_providers_saml.samlpropertymapping", "managed", m);
+    let custom = |name: &str| {
+        let i = p
+            .custom_property_mappings
+            .iter()
+            .position(|m| m.saml_name == name)
+            .map_or(0, |i| i + 1);
+        key_of(&saml_mapping_id(i))
+    };
     let mut attrs = vec![
         ("authorization_flow", flow(IMPLICIT_CONSENT)),
         ("invalidation_flow", flow(INVALIDATION)),
@@ -250,15 +319,45 @@ fn saml(r: &Resolved, p: &SamlProvider, vars: &template::Vars, target: Target) -
     if let Some(m) = &p.name_id_mapping {
         attrs.push(("name_id_mapping", mapping(m)));
     }
+    if let Some(n) = &p.name_id_custom_mapping {
+        attrs.push(("name_id_mapping", custom(n)));
+    }
+    if let Some(policy) = &p.name_id_policy {
+        if target.at_least(NAME_ID_POLICY_SINCE) {
+            attrs.push(("default_name_id_policy", Node::str(policy)));
+        } else {
+            notes.push(format!(
+                "default NameID policy {policy} left out: authentik {target} has none (2025.8+)"
+            ));
+        }
+    }
     attrs.push((
         "property_mappings",
-        Node::seq(p.property_mappings.iter().map(|m| mapping(m))),
+        Node::seq(
+            p.property_mappings.iter().map(|m| mapping(m)).chain(
+                p.custom_property_mappings
+                    .iter()
+                    .map(|m| custom(&m.saml_name)),
+            ),
+        ),
     ));
     if let Some(s) = &p.default_relay_state {
         attrs.push(("default_relay_state", Node::str(fill(s, vars))));
     }
-    if let (Some(s), true) = (&p.sls_url, target.at_least(SLS_URL_SINCE)) {
-        attrs.push(("sls_url", Node::str(fill(s, vars))));
+    if let Some(s) = &p.sls_url {
+        if target.at_least(SLS_URL_SINCE) {
+            attrs.push(("sls_url", Node::str(fill(s, vars))));
+            if let Some(b) = p.sls_binding {
+                attrs.push(("sls_binding", Node::str(b.as_str())));
+            }
+            if let Some(m) = p.logout_method {
+                attrs.push(("logout_method", Node::str(m.as_str())));
+            }
+        } else if p.sls_binding.is_some() || p.logout_method.is_some() {
+            notes.push(format!(
+                "single logout left out: authentik {target} has no SLS URL, binding or logout method (2025.10+)"
+            ));
+        }
     }
     entry("authentik_providers_saml.samlprovider", r, attrs)
 }

@@ -318,6 +318,11 @@ pub fn secret_env_var(slug: &str) -> String {
     format!("AKBP_{}_CLIENT_SECRET", env_slug(slug))
 }
 
+/// The environment variable a SCIM provider's token is read from: `AKBP_<SLUG>_SCIM_TOKEN`.
+pub fn scim_token_env_var(slug: &str) -> String {
+    format!("AKBP_{}_SCIM_TOKEN", env_slug(slug))
+}
+
 /// The environment variable the LDAP service account's password is read from:
 /// `AKBP_<SLUG>_BIND_PASSWORD`.
 pub fn bind_password_env_var(slug: &str) -> String {

@@ -207,6 +207,34 @@ fn view(r: &Resolved) -> View {
             if let Some(n) = &p.name_id_mapping {
                 authentik_side.push(fact("NameID Property Mapping", n.clone()));
             }
+            if let Some(n) = &p.name_id_custom_mapping {
+                authentik_side.push(fact(
+                    "NameID Property Mapping",
+                    format!("the guide's mapping for the `{n}` attribute"),
+                ));
+            }
+            if let Some(policy) = &p.name_id_policy {
+                authentik_side.push(fact("Default NameID Policy", policy.clone()));
+            }
+            if !p.custom_property_mappings.is_empty() {
+                authentik_side.push(fact(
+                    "Custom property mappings",
+                    p.custom_property_mappings
+                        .iter()
+                        .map(|c| c.saml_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
+            }
+            if let Some(sls) = &p.sls_url {
+                authentik_side.push(fact("SLS URL", fill(sls)));
+                if let Some(b) = p.sls_binding {
+                    authentik_side.push(fact("SLS Binding", b.as_str().into()));
+                }
+                if let Some(l) = p.logout_method {
+                    authentik_side.push(fact("Logout Method", l.as_str().into()));
+                }
+            }
             for (field, tail) in [
                 ("Metadata URL", "metadata/"),
                 ("SSO URL (Redirect)", "sso/binding/redirect/"),

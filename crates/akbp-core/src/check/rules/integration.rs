@@ -110,6 +110,7 @@ fn method_for(
         .attr("mode")
         .and_then(|n| n.as_str())
         .unwrap_or("proxy");
+    let acs = provider.attr("acs_url").and_then(|n| n.as_str());
     let of_kind = || i.methods.iter().filter(move |m| m.provider.kind() == kind);
     if kind == ProviderType::Oauth2 && of_kind().count() > 1 {
         // A guide with variants (Home Assistant's two OIDC integrations, each with its own
@@ -137,6 +138,13 @@ fn method_for(
     of_kind()
         .find(|m| match &m.provider {
             Provider::Proxy(p) => p.mode.as_str() == mode,
+            // A SAML variant with fixed URLs (Omada's cloud controller, Skyhigh's web
+            // gateway) is the one whose literal ACS URL the entry states; otherwise the
+            // first SAML method, whose URLs follow the application's.
+            Provider::Saml(p) => {
+                of_kind().count() == 1
+                    || (!p.acs_url.contains('{') && acs == Some(p.acs_url.as_str()))
+            }
             _ => true,
         })
         .or_else(|| of_kind().next())
