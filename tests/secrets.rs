@@ -153,3 +153,276 @@ fn the_binary_masks_too() {
         assert!(!String::from_utf8_lossy(&all).contains(S), "{format}");
     }
 }
+
+/// Render `text` as file `name` in every format; the formats (and what they printed)
+/// in which any of `needles` appears, as written or JSON-escaped.
+fn leaks(name: &str, text: &str, needles: &[String]) -> Vec<String> {
+    let report = check_source(SourceFile::new(name, text), &Options::default());
+    let mut out = Vec::new();
+    for (format, render) in FORMATS {
+        let shown = render(std::slice::from_ref(&report), Target::LATEST, &[]);
+        for n in needles.iter().filter(|n| !n.is_empty()) {
+            let escaped = serde_json::to_string(n).unwrap();
+            let escaped = &escaped[1..escaped.len() - 1];
+            if shown.contains(n.as_str()) || shown.contains(escaped) {
+                out.push(format!("{format}: `{n}` in\n{shown}"));
+            }
+        }
+    }
+    out
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Files the loader cannot read to the end: whatever a key that says secret is spelt
+/// like, its value is masked, and so is every value of a Kubernetes Secret (decoded).
+#[test]
+fn unparseable_files_mask_every_key_that_says_secret() {
+    let keys = [
+        "client_secret",
+        "ClientSecret",
+        "clientSecret",
+        "api-key",
+        "apiKey",
+        "API_KEY",
+        "PASSWORD",
+        "db_password",
+        "my-token",
+        "AccessToken",
+        "credentials",
+        "Credential",
+        "\"client_secret\"",
+        "'Api-Key'",
+        "\"client\\x5fsecret\"",
+    ];
+    let mut failures = Vec::new();
+    for key in keys {
+        for (shape, text) in [
+            ("block", format!("version: 1\nentries:\n  - model: authentik_core.user\n    attrs:\n      {key}: {S}\n      name: [unclosed\n")),
+            ("same line", format!("version: 1\nentries:\n  - attrs:\n      {key}: {S}: oops\n")),
+            ("flow", format!("version: 1\nentries: [{{attrs: {{{key}: {S}, name: ]]}}\n")),
+            ("explicit", format!("version: 1\nentries:\n  - attrs:\n      ? {key}\n      : {S}\n      name: [unclosed\n")),
+            ("after error", format!("version: 1\nentries:\n  - attrs:\n      name: [unclosed\n      {key}: {S}\n")),
+        ] {
+            for l in leaks("s.yaml", &text, &[S.to_string()]) {
+                failures.push(format!("{key} / {shape}: {l}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn an_unparseable_kubernetes_secret_shows_no_value_decoded_or_not() {
+    let decoded = "Plain-Hunter7-Value";
+    let encoded = base64(decoded.as_bytes());
+    for text in [
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  admin: {encoded}\n  oops: [unclosed\nstringData:\n  other: {S}\n"),
+        format!("apiVersion: v1\nkind: \"Secret\"\ndata: {{admin: {encoded}, x: ]]}}\nstringData:\n  other: {S}\n"),
+        format!("kind: Secret\nstringData:\n  other: {S}\n  bp.yaml: |\n    version: 1\n    entries: [\ndata:\n  admin: {encoded}\n  x: : y\n"),
+        // The decoded text elsewhere in the file (a comment) is masked too.
+        format!("kind: Secret\ndata:\n  admin: {encoded}\n# {decoded}\n# {S}\nstringData: {{other: {S}, x: ]]}}\n"),
+    ] {
+        let l = leaks(
+            "secret.yaml",
+            &text,
+            &[decoded.to_string(), encoded.clone(), S.to_string()],
+        );
+        assert!(l.is_empty(), "{text}\n{}", l.join("\n\n"));
+    }
+}
+
+/// A blueprint in a ConfigMap whose text does not parse: its secrets are masked as in a
+/// file of its own.
+#[test]
+fn an_unparseable_wrapped_blueprint_masks_its_secrets() {
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  bp.yaml: |\n    version: 1\n    entries:\n      - model: authentik_core.user\n        attrs:\n          password: {S}\n          name: [unclosed\n"
+    );
+    let l = leaks("cm.yaml", &text, &[S.to_string()]);
+    assert!(l.is_empty(), "{}", l.join("\n\n"));
+}
+
+/// Issue 21: a blueprint kept in a Secret has the Secret's secret values masked, not its
+/// own words: model names, did-you-mean suggestions, names and slugs stay readable.
+#[test]
+fn a_blueprint_in_a_secret_keeps_authentiks_words() {
+    let other = "Other-Secret-Value9";
+    let encoded = base64(other.as_bytes());
+    let text = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  sso.yaml: |\n    version: 1\n    entries:\n      - model: authentik_core.gruop\n        identifiers: {{name: admins-group}}\n      - model: authentik_providers_oauth2.oauth2provider\n        identifiers: {{name: wiki}}\n        attrs:\n          client_secret: {S}\n          typo_field: 1\n      - model: authentik_core.group\n        identifiers: {{name: {other}}}\n        attrs: {{typo_field: 1}}\ndata:\n  admin: {encoded}\n"
+    );
+    let report = check_source(
+        SourceFile::new("s.yaml", text.as_str()),
+        &Options::default(),
+    );
+    let messages: Vec<String> = report
+        .findings
+        .iter()
+        .map(|f| format!("{} {}", f.message, f.help.clone().unwrap_or_default()))
+        .collect();
+    let all = messages.join("\n");
+    assert!(all.contains("authentik_core.gruop"), "{all}");
+    assert!(all.contains("authentik_core.group"), "{all}");
+    assert!(all.contains("typo_field"), "{all}");
+    let excerpt = &report.source.as_ref().unwrap().text;
+    assert!(excerpt.contains("admins-group"), "{excerpt}");
+    let l = leaks(
+        "s.yaml",
+        &text,
+        &[S.to_string(), other.to_string(), encoded],
+    );
+    assert!(l.is_empty(), "{}", l.join("\n\n"));
+}
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Spellings of authentik's own secret fields that PyYAML reads as that key.
+    const PARSED_KEYS: &[&str] = &[
+        "client_secret",
+        "Client_Secret",
+        "CLIENT-SECRET",
+        "ClientSecret",
+        "\"client_secret\"",
+        "'client_secret'",
+        "\"client\\x5fsecret\"",
+        "!!str client_secret",
+        "password",
+        "PASSWORD",
+    ];
+    /// Keys that only say secret: masked when the file cannot be parsed.
+    const SAYING_KEYS: &[&str] = &[
+        "api-key",
+        "apiKey",
+        "MyToken",
+        "db_credentials",
+        "secretValue",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Value {
+        Plain,
+        Single,
+        Double,
+        Escaped,
+        Literal,
+        Folded,
+        FlowSeq,
+        Format,
+        EnvDefault,
+    }
+
+    #[derive(Debug, Clone)]
+    enum Wrap {
+        None,
+        SecretStringData,
+        ConfigMap,
+        SecretOtherData,
+    }
+
+    /// The value as written at `indent`, and what PyYAML reads (the secret).
+    fn written(v: &Value, secret: &str, indent: &str) -> String {
+        match v {
+            Value::Plain => secret.to_string(),
+            Value::Single => format!("'{secret}'"),
+            Value::Double => format!("\"{secret}\""),
+            Value::Escaped => {
+                let (a, b) = secret.split_at(2);
+                format!("\"{a}\\x{:02x}{}\"", b.as_bytes()[0], &b[1..])
+            }
+            Value::Literal => format!("|\n{indent}        {secret}"),
+            Value::Folded => format!(">-\n{indent}        {secret}"),
+            Value::FlowSeq => format!("[{secret}]"),
+            Value::Format => format!("!Format [\"%s\", {secret}]"),
+            Value::EnvDefault => format!("!Env [X_SECRET, {secret}]"),
+        }
+    }
+
+    fn blueprint(key: &str, explicit: bool, value: &str, broken: u8, indent: &str) -> String {
+        let pair = if explicit {
+            format!("{indent}      ? {key}\n{indent}      : {value}\n")
+        } else {
+            format!("{indent}      {key}: {value}\n")
+        };
+        let bad = format!("{indent}      name: [unclosed\n");
+        let typo = format!("{indent}      typo_field: 1\n");
+        let (before, after) = match broken {
+            0 => (String::new(), typo),
+            1 => (String::new(), bad),
+            _ => (bad, String::new()),
+        };
+        format!(
+            "{indent}version: 1\n{indent}entries:\n{indent}  - model: authentik_providers_oauth2.oauth2provider\n{indent}    identifiers: {{name: wiki}}\n{indent}    attrs:\n{before}{pair}{after}"
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn no_secret_in_any_format_wherever_and_however_written(
+            secret in "[A-Z][a-z]{3}[0-9][A-Za-z0-9]{6,14}",
+            parsed_key in proptest::sample::select(PARSED_KEYS),
+            saying_key in proptest::sample::select(SAYING_KEYS),
+            saying in any::<bool>(),
+            explicit in any::<bool>(),
+            value in prop_oneof![
+                Just(Value::Plain), Just(Value::Single), Just(Value::Double),
+                Just(Value::Escaped), Just(Value::Literal), Just(Value::Folded),
+                Just(Value::FlowSeq), Just(Value::Format), Just(Value::EnvDefault),
+            ],
+            wrap in prop_oneof![
+                Just(Wrap::None), Just(Wrap::SecretStringData), Just(Wrap::ConfigMap),
+                Just(Wrap::SecretOtherData),
+            ],
+            broken in 0u8..3,
+        ) {
+            // A key that only says secret is masked when the file cannot be parsed.
+            let key = if saying && broken > 0 { saying_key } else { parsed_key };
+            let mut needles = vec![secret.clone()];
+            let text = match wrap {
+                Wrap::None => blueprint(key, explicit, &written(&value, &secret, ""), broken, ""),
+                Wrap::SecretStringData | Wrap::ConfigMap => {
+                    let kind = if matches!(wrap, Wrap::ConfigMap) { "ConfigMap" } else { "Secret" };
+                    let section = if kind == "Secret" { "stringData" } else { "data" };
+                    let inner = blueprint(key, explicit, &written(&value, &secret, "    "), broken, "    ");
+                    format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: x\n{section}:\n  bp.yaml: |\n{inner}")
+                }
+                Wrap::SecretOtherData => {
+                    // The Secret's own value, base64 in `data`, and the same words in
+                    // the blueprint beside it: neither spelling may appear.
+                    let encoded = base64(secret.as_bytes());
+                    needles.push(encoded.clone());
+                    let inner = blueprint("name", false, &secret, broken, "    ");
+                    format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  admin: {encoded}\nstringData:\n  bp.yaml: |\n{inner}")
+                }
+            };
+            if let Value::Escaped = value {
+                let w = written(&value, &secret, "");
+                needles.push(w[1..w.len() - 1].to_string());
+            }
+            let l = leaks("g.yaml", &text, &needles);
+            prop_assert!(l.is_empty(), "{text}\n{}", l.join("\n\n"));
+        }
+    }
+}

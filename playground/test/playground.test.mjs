@@ -255,10 +255,11 @@ test('the generate tab: a blueprint and the application side, as the command lin
   await page.click('#gen-validate');
   await page.waitForSelector('#panel-validate:not([hidden])');
   await page.waitForFunction((text) => document.querySelector('#source').value === text, cli);
-  // Only the note that the variable must be set (info), as the command line says.
+  // No findings, as the command line says: AKB414 (an !Env without a default) is not
+  // reported for akbp's own generated files unless asked for (issue 21).
   const findings = await renderedFindings(page);
   assert.deepEqual(findings, cliFindings(cli));
-  assert.deepEqual(findings.map((f) => `${f.severity} ${f.code}`), ['info AKB414']);
+  assert.deepEqual(findings.map((f) => `${f.severity} ${f.code}`), []);
   assert.deepEqual(errors, []);
   await page.close();
 });

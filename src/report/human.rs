@@ -11,7 +11,7 @@ use miette::{
 use crate::report::escape::{self, Lines};
 use crate::report::format::{Format, Summary};
 use akbp_core::check::{FileReport, Finding, Severity};
-use akbp_core::load::SourceFile;
+use akbp_core::load::{SourceFile, Span};
 
 /// How the human report looks.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,10 @@ impl Default for Style {
 
 /// miette reads source through this, using the file's precomputed line index instead
 /// of rescanning the text from the start for every label.
-struct Indexed<'a>(&'a SourceFile);
+/// The second field is the real 0-based line of the text's first line, the third the
+/// characters cut before the finding on its line (a [`Window`] holds only the lines
+/// around a finding, cut).
+struct Indexed<'a>(&'a SourceFile, usize, Option<(usize, usize)>);
 
 impl SourceCode for Indexed<'_> {
     fn read_span<'b>(
@@ -60,7 +63,12 @@ impl SourceCode for Indexed<'_> {
         // Characters, not bytes, as in the `file:line:column` header above the box, so
         // both agree on lines with non-ASCII text.
         let column = if before == 0 {
-            f.position(start).column - 1
+            let p = f.position(start);
+            match self.2 {
+                // The window's line starts with `…` for the characters cut.
+                Some((line, cut)) if line == p.line - 1 => p.column - 1 - 1.min(cut) + cut,
+                _ => p.column - 1,
+            }
         } else {
             0
         };
@@ -68,9 +76,9 @@ impl SourceCode for Indexed<'_> {
         Ok(Box::new(MietteSpanContents::new(
             &text[data_start..data_end],
             (data_start, data_end - data_start).into(),
-            from_line,
+            from_line + self.1,
             column,
-            to_line + 1,
+            to_line + 1 + self.1,
         )))
     }
 }
@@ -205,9 +213,17 @@ fn render_finding(
                 pos.column,
                 finding.severity.as_str()
             );
-            let d = Rendered {
-                finding,
-                source: Indexed(shown),
+            // A long line (or a long span) is cut to a window around the finding.
+            let window = Window::around(shown, finding);
+            let d = match &window {
+                Some((w, f)) => Rendered {
+                    finding: f,
+                    source: Indexed(&w.source, w.first_line, Some(w.cut)),
+                },
+                None => Rendered {
+                    finding,
+                    source: Indexed(shown, 0, None),
+                },
             };
             let mut one = String::new();
             if handler.render_report(&mut one, &d).is_ok() {
@@ -368,6 +384,170 @@ pub fn skipped_list(skipped: &[crate::input::Skipped]) -> String {
         );
     }
     out
+}
+
+/// Characters of a source line shown on each side of a finding: a finding on a 5 MB
+/// line, or past column 65,535, shows a window around it, never the whole line.
+const WINDOW_CHARS: usize = 100;
+/// Lines longer than this (in bytes) are cut to the window.
+const LONG_LINE: usize = 2 * WINDOW_CHARS + 40;
+/// A span over more lines than this shows its first lines only.
+const MAX_SPAN_LINES: usize = 8;
+/// Marks text cut from a line.
+const CUT: &str = "…";
+
+/// One line of a windowed excerpt: bytes `from..to` of the original line starting at
+/// `line_start`, at `at` in the excerpt (after the cut mark, if any).
+struct WindowLine {
+    from: usize,
+    to: usize,
+    at: usize,
+}
+
+/// The lines around a finding cut to a window of columns, with their real line numbers
+/// (`first_line`), and where the finding's spans land in it.
+struct Window {
+    source: SourceFile,
+    first_line: usize,
+    lines: Vec<WindowLine>,
+    /// The finding's line in the window, and the characters cut before the window on it.
+    cut: (usize, usize),
+}
+
+impl Window {
+    /// `None` when the excerpt is small enough to show whole.
+    fn around(shown: &SourceFile, f: &Finding) -> Option<(Window, Finding)> {
+        let span = shown.clamp_span(f.span);
+        let first = shown.line_of(span.start as usize);
+        let last = shown.line_of(
+            (span.end as usize)
+                .saturating_sub(1)
+                .max(span.start as usize),
+        );
+        let from_line = first.saturating_sub(1);
+        let to_line = (last.min(first + MAX_SPAN_LINES - 1) + 1).min(shown.line_count() - 1);
+        let line_bytes = |l: usize| line_end(shown, l) - shown.line_start(l);
+        let long = (from_line..=to_line).any(|l| line_bytes(l) > LONG_LINE);
+        if !long && last - first < MAX_SPAN_LINES {
+            return None;
+        }
+        let text = &shown.text;
+        // The columns shown: from WINDOW_CHARS before the finding's start to
+        // WINDOW_CHARS after it (2 * WINDOW_CHARS when the span is longer), as byte
+        // offsets from the start of each line, on character boundaries per line.
+        let start = span.start as usize;
+        let line0 = shown.line_start(first);
+        let left = back_chars(&text[line0..start], WINDOW_CHARS);
+        let col_from = start - line0 - left;
+        let right = forward_chars(&text[start..line_end(shown, first)], 2 * WINDOW_CHARS);
+        // Context lines get at least as wide a window as the finding's own line could.
+        let col_to = (start - line0 + right).max(col_from + 4 * WINDOW_CHARS);
+        let mut out = String::new();
+        let mut lines = Vec::new();
+        for l in from_line..=to_line {
+            let ls = shown.line_start(l);
+            let le = line_end(shown, l);
+            let len = le - ls;
+            // Short lines are shown whole; long ones are cut to the finding's columns.
+            let (col_from, col_to) = if len <= LONG_LINE {
+                (0, len)
+            } else {
+                (col_from, col_to)
+            };
+            let mut from = ls + col_from.min(len);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = ls + col_to.min(len);
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            let to = to.max(from);
+            if from > ls {
+                out.push_str(CUT);
+            }
+            lines.push(WindowLine {
+                from,
+                to,
+                at: out.len(),
+            });
+            out.push_str(&text[from..to]);
+            if to < le {
+                out.push_str(CUT);
+            }
+            if l < to_line {
+                out.push('\n');
+            }
+        }
+        let finding_line = &lines[first - from_line];
+        let cut = text[line0..finding_line.from].chars().count();
+        let w = Window {
+            source: SourceFile::new(shown.name.as_ref(), out),
+            first_line: from_line,
+            lines,
+            cut: (first - from_line, cut),
+        };
+        let mut g = f.clone();
+        let (s, e) = (
+            w.map(shown, span.start as usize),
+            w.map(shown, span.end as usize),
+        );
+        let (s, e) = match (s, e) {
+            (Some(s), Some(e)) => (s, e.max(s)),
+            // The end lies past the lines shown: the span runs to the end of the excerpt.
+            (Some(s), None) => (s, w.source.text.len()),
+            _ => (0, 0),
+        };
+        g.span = Span::new(s, e);
+        g.labels = f
+            .labels
+            .iter()
+            .filter_map(|l| {
+                let l2 = shown.clamp_span(l.span);
+                let s = w.map(shown, l2.start as usize)?;
+                let e = w.map(shown, l2.end as usize).unwrap_or(s).max(s);
+                let mut l = l.clone();
+                l.span = Span::new(s, e);
+                Some(l)
+            })
+            .collect();
+        Some((w, g))
+    }
+
+    /// Where byte `offset` of the original lands in the window (clamped to its line's
+    /// part), or `None` when its line is not shown.
+    fn map(&self, shown: &SourceFile, offset: usize) -> Option<usize> {
+        let line = shown.line_of(offset);
+        let i = line.checked_sub(self.first_line)?;
+        let w = self.lines.get(i)?;
+        let o = offset.clamp(w.from, w.to);
+        Some(w.at + (o - w.from))
+    }
+}
+
+/// Byte offset where 0-based line `l` ends, without its line break.
+fn line_end(f: &SourceFile, l: usize) -> usize {
+    let next = if l + 1 < f.line_count() {
+        f.line_start(l + 1)
+    } else {
+        f.text.len()
+    };
+    let text = &f.text[f.line_start(l)..next];
+    f.line_start(l) + text.trim_end_matches(['\n', '\r']).len()
+}
+
+/// Bytes taken by the last `n` characters of `s`.
+fn back_chars(s: &str, n: usize) -> usize {
+    s.char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(0, |(i, _)| s.len() - i)
+}
+
+/// Bytes taken by the first `n` characters of `s`.
+fn forward_chars(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
 }
 
 #[cfg(test)]

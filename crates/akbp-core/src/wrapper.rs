@@ -99,14 +99,15 @@ pub struct EmbeddedText {
     /// The ConfigMap/Secret key as mounted (a file name), when there is one.
     pub file_key: Option<String>,
     pub key_span: Span,
-    /// The text; decoded Secret data is a secret and never shown.
+    /// The text (decoded from base64 when written so).
     pub text: String,
     pub map: PositionMap,
     /// Written in base64 (`binaryData`, a Secret's `data`): positions are approximate.
     pub base64: bool,
-    /// From a Secret: its content must never appear in messages or excerpts.
+    /// From a Secret: a blueprint whose outer text cannot be shown with its own secrets
+    /// masked (base64, quoted or unreadable) is hidden whole.
     pub secret: bool,
-    /// Outer spans to mask in excerpts (a Secret's values, line by line).
+    /// Outer spans to mask in excerpts (such a Secret value, line by line).
     pub redactions: Vec<Span>,
     /// The text parsed on its own (positions are inner), or why it cannot be read.
     pub parsed: Result<Document, LoadError>,
@@ -122,11 +123,28 @@ pub enum Found {
         layout: Layout,
         trees: Vec<Document>,
         texts: Vec<EmbeddedText>,
-        /// Outer spans never to show: every value of a Secret, blueprint or not.
+        /// Outer spans never to show: a Secret's values but its readable blueprints.
         redactions: Vec<Span>,
+        /// A Secret's values that are not blueprints, as mounted (decoded).
+        secret_values: Vec<String>,
     },
     /// Something else: a Kubernetes object without a blueprint, compose, Helm values.
-    Other { what: String },
+    Other {
+        what: String,
+        /// As for a wrapper: a Secret's values are never shown.
+        redactions: Vec<Span>,
+        secret_values: Vec<String>,
+    },
+}
+
+impl Found {
+    fn other(what: String) -> Found {
+        Found::Other {
+            what,
+            redactions: Vec::new(),
+            secret_values: Vec::new(),
+        }
+    }
 }
 
 /// What one file holds, as authentik reads it (the file is one blueprint document) and
@@ -244,7 +262,13 @@ pub fn is_blueprint(root: &Node) -> bool {
         };
         let near = ["entries", "metadata"]
             .iter()
-            .any(|w| k != *w && strsim::damerau_levenshtein(&k.to_ascii_lowercase(), w) <= 2);
+            // Two edits change the length by two at most: longer keys are not compared
+            // (a megabyte key would cost a megabyte-sized table).
+            .any(|w| {
+                k != *w
+                    && k.len() <= w.len() + 2
+                    && strsim::damerau_levenshtein(&k.to_ascii_lowercase(), w) <= 2
+            });
         near && (has("version") || model_items(&p.value))
     })
 }
@@ -272,9 +296,7 @@ fn classify_in(doc: Document, alone: bool, depth: usize) -> Vec<Found> {
         if alone && is_blueprint(&doc.root) {
             out.push(Found::Blueprint(doc));
         } else {
-            out.push(Found::Other {
-                what: describe_other(&doc.root),
-            });
+            out.push(Found::other(describe_other(&doc.root)));
         }
         return out;
     };
@@ -292,9 +314,7 @@ fn classify_in(doc: Document, alone: bool, depth: usize) -> Vec<Found> {
             out.extend(classify_in(subtree(&doc, item), false, depth + 1));
         }
         if out.is_empty() {
-            out.push(Found::Other {
-                what: "a Kubernetes List without a blueprint".into(),
-            });
+            out.push(Found::other("a Kubernetes List without a blueprint".into()));
         }
         return out;
     }
@@ -338,23 +358,17 @@ fn classify_in(doc: Document, alone: bool, depth: usize) -> Vec<Found> {
         texts.clear();
     }
     texts.sort_by_key(|t| t.key_span.start);
-    let mut redactions = Vec::new();
-    if layout == Layout::Secret {
-        for section in ["stringData", "data"] {
-            for p in doc
-                .root
-                .get(section)
-                .and_then(Node::as_map)
-                .unwrap_or_default()
-            {
-                redactions.extend(line_spans(&doc.source, p.value.span));
-            }
-        }
-    }
+    let (redactions, secret_values) = if layout == Layout::Secret {
+        secret_parts(&doc, &texts)
+    } else {
+        Default::default()
+    };
     if texts.is_empty() && trees.is_empty() {
         if out.is_empty() {
             out.push(Found::Other {
                 what: format!("a Kubernetes {kind} without a blueprint"),
+                redactions,
+                secret_values,
             });
         }
         return out;
@@ -364,8 +378,49 @@ fn classify_in(doc: Document, alone: bool, depth: usize) -> Vec<Found> {
         trees,
         texts,
         redactions,
+        secret_values,
     });
     out
+}
+
+/// What of a Secret is never shown: the outer spans of every value but the blueprints
+/// whose positions are exact (their own secrets are masked as in any blueprint, their
+/// words stay readable), and every value that is not a blueprint as Kubernetes mounts it
+/// (decoded from base64), masked wherever it occurs.
+fn secret_parts(doc: &Document, texts: &[EmbeddedText]) -> (Vec<Span>, Vec<String>) {
+    let mut spans = Vec::new();
+    let mut values = Vec::new();
+    for section in ["stringData", "data"] {
+        for p in doc
+            .root
+            .get(section)
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+        {
+            let key = p.key.key_str().map(|k| format!("{section}.{k}"));
+            let text = texts.iter().find(|t| Some(&t.key) == key.as_ref());
+            let readable = text.is_some_and(|t| t.parsed.is_ok() && t.map.is_exact() && !t.base64);
+            if !readable {
+                spans.extend(line_spans(&doc.source, p.value.span));
+            }
+            if text.is_some() {
+                continue;
+            }
+            let value = match p.value.as_str() {
+                Some(v) if section == "data" => {
+                    decode_base64(v).and_then(|b| String::from_utf8(b).ok())
+                }
+                Some(v) => Some(v.to_string()),
+                None => None,
+            };
+            values.extend(
+                value
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty()),
+            );
+        }
+    }
+    (spans, values)
 }
 
 /// A node of `doc` as a document of its own (spans stay those of the outer file).
@@ -493,7 +548,8 @@ fn mapping_texts(
         if !keep {
             continue;
         }
-        let redactions = if secret {
+        let readable = parsed.is_ok() && map.is_exact() && !base64;
+        let redactions = if secret && !readable {
             line_spans(&doc.source, p.value.span)
         } else {
             Vec::new()

@@ -1064,6 +1064,11 @@ pub fn find(slug: &str) -> Option<&'static Integration> {
 
 /// The closest catalog slug, for "did you mean".
 pub fn suggest(slug: &str) -> Option<&'static str> {
+    // A slug from a file may be megabytes long; catalog slugs are short (and Jaro-Winkler
+    // costs the product of both lengths).
+    if slug.len() > 64 {
+        return None;
+    }
     let lower = slug.to_ascii_lowercase();
     INDEX
         .iter()

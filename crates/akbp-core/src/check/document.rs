@@ -2,13 +2,14 @@
 
 use super::finding::{sort_findings, Ctx, Finding, Options, Overflow, Sink};
 use super::rules::RULES;
+use super::suggest::Suggestions;
 use crate::blueprint::known::evaluate;
 use crate::blueprint::Blueprint;
 use crate::load::Document;
 
 /// Run every rule over a parsed document; findings of rules switched off are dropped.
 pub fn check_document(doc: &Document, options: &Options) -> Vec<Finding> {
-    let mut findings = check_document_in(doc, options, Sink::default()).0;
+    let mut findings = check_document_in(doc, options, Sink::default(), &Suggestions::default()).0;
     options
         .policy
         .resolve(&mut findings, &mut Default::default());
@@ -23,6 +24,7 @@ pub(crate) fn check_document_in(
     doc: &Document,
     options: &Options,
     mut sink: Sink,
+    suggestions: &Suggestions,
 ) -> (Vec<Finding>, Vec<Overflow>) {
     // With --context/--env, rules see the values of the tags they can evaluate.
     let evaluated = evaluate(doc, &options.known);
@@ -33,6 +35,7 @@ pub(crate) fn check_document_in(
         doc,
         options,
         target: options.target,
+        suggestions,
     };
     for rule in RULES.iter() {
         if let Some(check) = rule.check {
@@ -65,5 +68,80 @@ pub fn mask_values(f: &mut Finding, values: &[String]) {
     f.label = f.label.as_deref().map(mask);
     for l in &mut f.labels {
         l.text = mask(&l.text);
+    }
+}
+
+/// "Did you mean" in a hostile file: bounded by the file's budget, not by its size.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::suggest::WORK_PER_FILE;
+
+    /// A blueprint of `n` entries with ids of `len` characters and `n` `!KeyOf` to
+    /// near misses of them: every reference unresolved, every one asking "did you mean".
+    fn near_miss_ids(n: usize, len: usize) -> crate::load::Document {
+        let mut text = String::from("version: 1\nentries:\n");
+        let id = |i: usize| format!("{i:06}{}", "x".repeat(len - 6));
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - model: authentik_core.group\n    id: {}\n    identifiers: {{name: g{i}}}\n",
+                id(i)
+            ));
+        }
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - model: authentik_core.group\n    identifiers: {{name: r{i}}}\n    attrs: {{parents: [!KeyOf {}y]}}\n",
+                id(i)
+            ));
+        }
+        crate::load::parse(crate::load::SourceFile::new("h.yaml", text)).unwrap()
+    }
+
+    fn check(doc: &crate::load::Document, suggestions: &Suggestions) -> usize {
+        let options = Options::default();
+        let sink = Sink::default();
+        let (findings, _) = check_document_in(doc, &options, sink, suggestions);
+        findings
+            .iter()
+            .filter(|f| {
+                f.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("did you mean"))
+            })
+            .count()
+    }
+
+    /// 1,500 unresolved references times 1,500 ids of 60 characters would be 2.25 million
+    /// comparisons of 3,721 pairs each; the file's budget stops far earlier, and the
+    /// references checked first still get their suggestion.
+    #[test]
+    fn a_file_of_near_miss_ids_spends_a_bounded_budget() {
+        let doc = near_miss_ids(1500, 60);
+        let suggestions = Suggestions::default();
+        let suggested = check(&doc, &suggestions);
+        // Comparisons of two ids cost 61 * 61 pairs each: the budget allows 13,437 of
+        // them (a few of the budget's comparisons are with shorter names).
+        assert!(suggestions.compared() <= WORK_PER_FILE / (61 * 61) + 100);
+        assert!(
+            suggestions.compared() > 10_000,
+            "{}",
+            suggestions.compared()
+        );
+        assert!(suggestions.left() < 61 * 61, "spent");
+        assert!(
+            suggested >= 1,
+            "the first references still get a suggestion"
+        );
+        assert!(suggested < 1500);
+    }
+
+    /// Ids longer than `MAX_COMPARED_CHARS` are never compared.
+    #[test]
+    fn long_ids_are_not_compared() {
+        let doc = near_miss_ids(200, 1000);
+        let suggestions = Suggestions::default();
+        assert_eq!(check(&doc, &suggestions), 0);
+        assert_eq!(suggestions.compared(), 0);
+        assert_eq!(suggestions.left(), WORK_PER_FILE);
     }
 }

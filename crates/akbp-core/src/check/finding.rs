@@ -517,6 +517,8 @@ pub struct Ctx<'a, 'd> {
     pub doc: &'d Document,
     pub options: &'a Options,
     pub target: Target,
+    /// "Did you mean" for names the file holds, within the file's budget.
+    pub suggestions: &'a crate::check::suggest::Suggestions,
 }
 
 /// Stable order: position, then code, then message.

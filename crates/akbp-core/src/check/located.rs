@@ -6,12 +6,13 @@ use super::mask::Secrets;
 use crate::load::{Document, SourceFile, Span};
 use crate::wrapper::{self, EmbeddedText, FileContents, Found, PositionMap};
 
-use super::document::{check_document_in, mask_values};
+use super::document::check_document_in;
 use super::file_report::{failed_file, load_error_rule, FileReport, MAX_KEPT_PER_RULE};
 use super::finding::{apply_edits, sort_findings, Edit, Finding, Fix, Options, Overflow, Sink};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::skip::SkipReason;
+use super::suggest::Suggestions;
 use super::suppress::Directives;
 
 /// Load and check one source text.
@@ -78,6 +79,8 @@ fn check_every_blueprint(
     for v in options.known.secret_values() {
         secrets.add_known(&v);
     }
+    // One suggestion budget for every blueprint of the file.
+    let suggestions = Suggestions::default();
     let mut blueprints = 0usize;
     let mut others = Vec::new();
     for doc in &docs {
@@ -87,25 +90,61 @@ fn check_every_blueprint(
         match f {
             Found::Blueprint(doc) => {
                 blueprints += 1;
-                check_tree(&doc, options, sink(), &mut collected, &mut secrets);
+                check_tree(
+                    &doc,
+                    options,
+                    sink(),
+                    &suggestions,
+                    &mut collected,
+                    &mut secrets,
+                );
             }
             Found::Wrapper {
                 trees,
                 texts,
                 redactions: hidden,
+                secret_values,
                 ..
             } => {
                 secrets.spans.extend(hidden);
+                for v in &secret_values {
+                    secrets.add_known(v);
+                }
                 for tree in &trees {
                     blueprints += 1;
-                    check_tree(tree, options, sink(), &mut collected, &mut secrets);
+                    check_tree(
+                        tree,
+                        options,
+                        sink(),
+                        &suggestions,
+                        &mut collected,
+                        &mut secrets,
+                    );
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(&source, text, options, &sink, &mut collected, &mut secrets);
+                    check_text(
+                        &source,
+                        text,
+                        options,
+                        &sink,
+                        &suggestions,
+                        &mut collected,
+                        &mut secrets,
+                    );
                 }
             }
-            Found::Other { what } => others.push(what),
+            Found::Other {
+                what,
+                redactions,
+                secret_values,
+            } => {
+                secrets.spans.extend(redactions);
+                for v in &secret_values {
+                    secrets.add_known(v);
+                }
+                others.push(what);
+            }
         }
     }
     let Collected {
@@ -177,10 +216,11 @@ fn check_tree(
     doc: &Document,
     options: &Options,
     sink: Sink,
+    suggestions: &Suggestions,
     found: &mut Collected,
     secrets: &mut Secrets,
 ) {
-    let (findings, overflow) = check_document_in(doc, options, sink);
+    let (findings, overflow) = check_document_in(doc, options, sink, suggestions);
     found.findings.extend(findings);
     found.overflow.extend(overflow);
     secrets.extend(Secrets::of_document(doc), |s| s);
@@ -191,6 +231,7 @@ fn check_text(
     text: &EmbeddedText,
     options: &Options,
     new_sink: &dyn Fn() -> Sink,
+    suggestions: &Suggestions,
     out: &mut Collected,
     secrets: &mut Secrets,
 ) {
@@ -214,14 +255,28 @@ fn check_text(
         out.findings.extend(sink.findings);
     }
     let approximate = !text.map.is_exact();
+    // The inner text's own secrets, at outer positions when the map says them exactly,
+    // else wherever their values occur.
+    let inner_secrets = match &text.parsed {
+        Ok(inner) => Secrets::of_document(inner),
+        Err(_) => Secrets::of_text(&text.text),
+    };
+    if approximate {
+        secrets.extend(
+            Secrets {
+                spans: Vec::new(),
+                values: inner_secrets.values,
+            },
+            |s| s,
+        );
+    } else {
+        secrets.extend(inner_secrets, |s| text.map.map(s));
+    }
     let (mut found, overflow): (Vec<Finding>, Vec<Overflow>) = match &text.parsed {
         Ok(inner) => {
-            if !text.secret {
-                secrets.extend(Secrets::of_document(inner), |s| text.map.map(s));
-            }
             // The mounted name is the key's, which AKB110 checks; the inner text's own
             // name means nothing to authentik.
-            let (mut f, mut o) = check_document_in(inner, options, new_sink());
+            let (mut f, mut o) = check_document_in(inner, options, new_sink(), suggestions);
             f.retain(|f| f.rule.code != NOT_DISCOVERED.code);
             o.retain(|o| o.rule.code != NOT_DISCOVERED.code);
             (f, o)
@@ -232,14 +287,6 @@ fn check_text(
             s.finish()
         }
     };
-    let values = match (&text.parsed, text.secret) {
-        (Ok(inner), true) => secret_values(inner),
-        _ => Vec::new(),
-    };
-    // Decoded Secret data: masked wherever it occurs, in the excerpt too.
-    for v in &values {
-        secrets.add_known(v);
-    }
     for f in &mut found {
         f.span = text.map.map(f.span);
         for l in &mut f.labels {
@@ -259,9 +306,6 @@ fn check_text(
                 text.key
             ));
         }
-        if text.secret {
-            mask_values(f, &values);
-        }
     }
     out.findings.extend(found);
     out.overflow.extend(overflow.into_iter().map(|mut o| {
@@ -269,7 +313,6 @@ fn check_text(
         o
     }));
 }
-
 /// Move a fix of an embedded blueprint to the outer file: in a literal block, at the
 /// mapped place with the block's indentation after each line break. The outer file is
 /// edited and read again as Kubernetes mounts it; unless the key then holds exactly the
@@ -336,41 +379,4 @@ fn embedded_text_at(source: &SourceFile, key_start: u32) -> Option<String> {
                 .map(|t| t.text),
             _ => None,
         })
-}
-
-/// Keys whose values are authentik's vocabulary, not the user's data: kept in messages.
-const VOCABULARY_KEYS: [&str; 7] = [
-    "model",
-    "state",
-    "matching_mode",
-    "client_type",
-    "redirect_uri_type",
-    "version",
-    "sub_mode",
-];
-
-/// Every scalar value of a Secret's blueprint that could be sensitive.
-fn secret_values(doc: &Document) -> Vec<String> {
-    let mut out = Vec::new();
-    doc.root.walk(&mut |n| {
-        for p in n.as_map().unwrap_or_default() {
-            let vocabulary = p
-                .key
-                .key_str()
-                .is_some_and(|k| VOCABULARY_KEYS.contains(&k));
-            if vocabulary {
-                continue;
-            }
-            let direct = std::slice::from_ref(&p.value);
-            for v in p.value.as_seq().unwrap_or(direct) {
-                if let Some(s) = v.as_scalar().filter(|s| s.text.len() >= 3) {
-                    out.push(s.text.clone());
-                }
-            }
-        }
-    });
-    // Longest first, so a value containing another is masked whole.
-    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    out.dedup();
-    out
 }

@@ -6,13 +6,17 @@
 //! Masked: the value of every secret key (any case, any tag, scalars inside mappings and
 //! lists; the variable name of `!Env`/`!Context` and `!KeyOf`/`!Find` references stay),
 //! every other occurrence of such a value of 3 or more characters in the source and in
-//! messages, labels and help, and, when the file cannot be parsed, the rest of the line
-//! (and its more-indented continuation lines) after any secret key.
+//! messages, labels and help (but authentik's own words, see [`is_vocabulary`]), and,
+//! when the file cannot be parsed, the rest of the line (and its more-indented
+//! continuation lines) after any key that says secret ([`Secrets::of_text`]).
 
 use crate::blueprint::Blueprint;
 use crate::check::finding::Finding;
 use crate::load::{Document, Node, NodeKind, SourceFile, Span};
+use crate::model::knowledge;
 use crate::model::secrets::secret_fields;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// Shown instead of a secret in messages.
 pub const MASK: &str = "***";
@@ -66,33 +70,54 @@ impl Secrets {
         !s.spans.is_empty()
     }
 
-    /// Secrets in text that could not be parsed: after any secret key, the rest of the
-    /// line and every following line indented deeper than the key's line.
+    /// Secrets in text the loader could not read to the end, where it cannot say which
+    /// key a value belongs to: after any key that says secret ([`says_secret`], in any
+    /// spelling, quoted or escaped, or as an explicit `? key`), the rest of the line and
+    /// every following line indented deeper than the key's line. In a Kubernetes Secret
+    /// every `data`/`stringData` value is one, and what a base64 value decodes to is
+    /// masked wherever it occurs.
     pub fn of_text(text: &str) -> Self {
-        let names: Vec<String> = secret_fields().all_names().map(|n| n.to_string()).collect();
+        let secret_object = is_kubernetes_secret(text);
+        let said =
+            |key: &str| says_secret(key) || (secret_object && matches!(key, "data" | "stringData"));
         let mut s = Secrets::default();
         let lines = line_ranges(text);
         let mut i = 0;
         while i < lines.len() {
             let (start, end) = lines[i];
             let line = &text[start..end];
-            let Some(after) = secret_key_end(line, &names) else {
+            let indent = indentation(line);
+            let explicit = explicit_key(line).is_some_and(|k| said(&k));
+            let after = if explicit {
+                Some(line.len())
+            } else {
+                keys_on_line(line)
+                    .find(|(key, _)| said(key))
+                    .map(|(_, at)| at)
+            };
+            let Some(after) = after else {
                 i += 1;
                 continue;
             };
-            let indent = indentation(line);
-            let pad = line[after..].len() - line[after..].trim_start().len();
-            s.add_text(text, Span::new(start + after + pad, end));
+            s.add_text(text, Span::new(start + after, end));
             i += 1;
             while i < lines.len() {
                 let (a, b) = lines[i];
                 let l = &text[a..b];
-                if !l.trim().is_empty() && indentation(l) <= indent {
+                let value_line = explicit && l.trim_start().starts_with(':');
+                if !l.trim().is_empty() && indentation(l) <= indent && !value_line {
                     break;
                 }
                 s.add_text(text, Span::new(a, b));
                 i += 1;
             }
+        }
+        if secret_object {
+            // Each value of a `key: value` line or flow mapping, as written and decoded.
+            let values: Vec<String> = s.values.iter().flat_map(|v| pair_values(v)).collect();
+            let decoded: Vec<String> = values.iter().flat_map(|v| decoded_words(v)).collect();
+            s.values.extend(values);
+            s.values.extend(decoded);
         }
         s
     }
@@ -156,7 +181,7 @@ impl Secrets {
     fn needles(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for v in &self.values {
-            if v.chars().count() < MIN_OCCURRENCE_CHARS {
+            if v.chars().count() < MIN_OCCURRENCE_CHARS || is_vocabulary(v) {
                 continue;
             }
             let debug = format!("{v:?}");
@@ -217,6 +242,30 @@ impl Secrets {
     }
 }
 
+/// authentik's own words: model names, field names, and the names and slugs of the
+/// objects every install has. A value that is one of them is masked where it stands, but
+/// never replaced elsewhere (a message naming `authentik_core.user` or the
+/// `default-authentication-flow` keeps it).
+fn is_vocabulary(value: &str) -> bool {
+    static WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+        let k = knowledge();
+        let mut words = HashSet::new();
+        for name in k.all_model_names() {
+            words.insert(name.to_string());
+            if let Some(fields) = k.model_history(name).and_then(|m| m.fields()) {
+                words.extend(fields.keys().cloned());
+            }
+        }
+        for target in k.releases() {
+            for object in k.default_objects(*target) {
+                words.extend(object.lookups.values().cloned());
+            }
+        }
+        words
+    });
+    WORDS.contains(value)
+}
+
 fn unquote(s: &str) -> String {
     s.strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))
@@ -247,26 +296,159 @@ fn indentation(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '\t', '-']).len()
 }
 
-/// After `key:` for a secret key on this line (any case, quoted or not), the offset
-/// just past the colon.
-fn secret_key_end(line: &str, names: &[String]) -> Option<usize> {
-    let lower = line.to_ascii_lowercase().replace('-', "_");
-    for name in names {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(name.as_str()) {
-            let at = from + pos;
-            let before = lower[..at].chars().next_back();
-            let boundary = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-            let rest = &lower[at + name.len()..];
-            let rest_t = rest.trim_start_matches(['"', '\'']).trim_start();
-            if boundary && rest_t.starts_with(':') {
-                let colon = line.len() - rest_t.len();
-                return Some(colon + 1);
+/// Whether a key's name says it holds a secret, in any case and spelling
+/// (`client_secret`, `ClientSecret`, `api-key`, `PASSWORD`): for text the loader could
+/// not read, where no model says which fields are secrets. The curated look-alikes of
+/// `schemas/secrets.json` (`signing_key`, `token_validity`) are not.
+pub fn says_secret(key: &str) -> bool {
+    const WORDS: [&str; 6] = ["secret", "password", "passwd", "token", "key", "credential"];
+    let fields = secret_fields();
+    if fields.not_secret_reason(key).is_some() {
+        return false;
+    }
+    let folded: String = key
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    WORDS.iter().any(|w| folded.contains(w)) || fields.is_secret_somewhere(key)
+}
+
+/// Whether text that could not be parsed is a Kubernetes Secret (`kind: Secret`, maybe
+/// quoted, on a line of its own).
+fn is_kubernetes_secret(text: &str) -> bool {
+    line_ranges(text).into_iter().any(|(a, b)| {
+        keys_on_line(&text[a..b]).any(|(key, at)| {
+            key == "kind"
+                && text[a + at..b]
+                    .split('#')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    == "Secret"
+        })
+    })
+}
+
+/// The key of an explicit `? key` line, as PyYAML reads it.
+fn explicit_key(line: &str) -> Option<String> {
+    let rest = line
+        .trim_start_matches([' ', '\t', '-'])
+        .strip_prefix('?')?;
+    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.split(" #").next().unwrap_or_default().trim();
+    let rest = strip_tag(rest);
+    Some(key_text(rest))
+}
+
+/// `!!str key` -> `key`: a tag before a key leaves its text.
+fn strip_tag(s: &str) -> &str {
+    match s.strip_prefix('!') {
+        Some(_) => s
+            .split_once([' ', '\t'])
+            .map_or("", |(_, k)| k.trim_start()),
+        None => s,
+    }
+}
+
+/// A key token as PyYAML reads it: quotes removed, double-quoted escapes decoded.
+fn key_text(token: &str) -> String {
+    if let Some(inner) = token.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return unescape_double(inner);
+    }
+    if let Some(inner) = token.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        return inner.replace("''", "'");
+    }
+    token.to_string()
+}
+
+/// The escapes of a double-quoted YAML scalar that spell letters (`\x5f`, `\u0073`).
+fn unescape_double(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let digits = match chars.next() {
+            Some('x') => 2,
+            Some('u') => 4,
+            Some('U') => 8,
+            Some(other) => {
+                out.push(other);
+                continue;
             }
-            from = at + name.len();
+            None => break,
+        };
+        let hex: String = chars.by_ref().take(digits).collect();
+        if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+            out.push(ch);
         }
     }
-    None
+    out
+}
+
+/// Every `key:` on a line, block or flow, with the offset just past its colon: a colon
+/// followed by a space, the end of the line or a flow indicator, after a plain,
+/// quoted or tagged key.
+fn keys_on_line(line: &str) -> impl Iterator<Item = (String, usize)> + '_ {
+    let bytes = line.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, b)| {
+        if *b != b':' {
+            return None;
+        }
+        let next = bytes.get(i + 1).copied();
+        let before = line[..i].trim_end_matches([' ', '\t']);
+        let quoted = before.ends_with(['"', '\'']);
+        if !quoted && !matches!(next, None | Some(b' ' | b'\t' | b',' | b'}' | b']')) {
+            return None;
+        }
+        let token = if quoted {
+            let q = before.chars().next_back()?;
+            let body = &before[..before.len() - 1];
+            let open = body.rfind(q)?;
+            &before[open..]
+        } else {
+            let open = before
+                .rfind([' ', '\t', '{', '[', ','])
+                .map_or(0, |p| p + 1);
+            &before[open..]
+        };
+        let token = token.trim_start_matches('?').trim();
+        Some((key_text(token), i + 1))
+    })
+}
+
+/// The values of `key: value` pairs in masked text (`admin: c2VjcmV0`, `{a: x, b: y}`),
+/// unquoted.
+fn pair_values(text: &str) -> Vec<String> {
+    text.split([',', '{', '}', '[', ']'])
+        .map(|piece| piece.split_once(": ").map_or(piece, |(_, v)| v))
+        .map(|v| {
+            v.trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .trim()
+                .to_string()
+        })
+        .filter(|v| v.chars().count() >= MIN_OCCURRENCE_CHARS)
+        .collect()
+}
+
+/// What the base64 words of a Secret's value decode to, when text: Kubernetes mounts
+/// the decoded bytes, so those are the secret, not their spelling.
+fn decoded_words(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')))
+        .filter(|w| w.len() >= 4)
+        .filter_map(crate::wrapper::decode_base64)
+        .filter_map(|b| String::from_utf8(b).ok())
+        .map(|t| t.trim().to_string())
+        .filter(|t| t.chars().count() >= MIN_OCCURRENCE_CHARS)
+        .collect()
 }
 
 /// A copy of `source` with every span and every occurrence of a needle replaced by `*`

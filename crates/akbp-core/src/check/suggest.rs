@@ -3,18 +3,101 @@
 //! Renames authentik made come from `schemas/renames.json` first; string distance is only a
 //! fallback for typos.
 
+use std::cell::Cell;
+
 use crate::load::{Node, NodeKind, Scalar};
 use crate::model::{knowledge, FieldLookup, FieldType, ModelLookup, ModelRef};
 use crate::target::Target;
 
-/// The closest candidate to `word`, if it is close enough to be a likely typo.
+/// Words and candidates longer than this are not compared: a typo suggestion for a
+/// 65-character name is rare, and the comparison costs the product of both lengths.
+pub const MAX_COMPARED_CHARS: usize = 64;
+
+/// The work one file may spend on suggestions, in character pairs compared (about a
+/// tenth of a second): a file of thousands of near-miss `!KeyOf` ids, each compared
+/// with thousands of ids, stops suggesting when it is spent instead of running for hours.
+pub const WORK_PER_FILE: u64 = 50_000_000;
+
+/// The suggestion budget of one file, shared by every rule and every blueprint of it.
+/// Once spent, findings keep their other help text and get no "did you mean".
+#[derive(Debug)]
+pub struct Suggestions {
+    left: Cell<u64>,
+    compared: Cell<u64>,
+}
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Suggestions::with_work(WORK_PER_FILE)
+    }
+}
+
+impl Suggestions {
+    pub fn with_work(work: u64) -> Self {
+        Suggestions {
+            left: Cell::new(work),
+            compared: Cell::new(0),
+        }
+    }
+
+    /// Comparisons made so far.
+    pub fn compared(&self) -> u64 {
+        self.compared.get()
+    }
+
+    /// Work left, in character pairs.
+    pub fn left(&self) -> u64 {
+        self.left.get()
+    }
+
+    /// The closest candidate to `word`, if it is close enough to be a likely typo, while
+    /// this budget lasts.
+    pub fn did_you_mean<'c, I>(&self, word: &str, candidates: I) -> Option<&'c str>
+    where
+        I: IntoIterator<Item = &'c str>,
+    {
+        closest(word, candidates, &mut |cost| {
+            let left = self.left.get();
+            if left < cost {
+                self.left.set(0);
+                return false;
+            }
+            self.left.set(left - cost);
+            self.compared.set(self.compared.get() + 1);
+            true
+        })
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo; for akbp's
+/// own short lists (configuration keys, rule codes). Rules use the file's
+/// [`Suggestions`], whose candidates come from the file.
 pub fn did_you_mean<'c, I>(word: &str, candidates: I) -> Option<&'c str>
 where
     I: IntoIterator<Item = &'c str>,
 {
+    closest(word, candidates, &mut |_| true)
+}
+
+/// `spend(cost)` is asked before each comparison; `false` stops the search (no result).
+fn closest<'c, I>(word: &str, candidates: I, spend: &mut dyn FnMut(u64) -> bool) -> Option<&'c str>
+where
+    I: IntoIterator<Item = &'c str>,
+{
     let lw = word.to_ascii_lowercase();
+    let long = |s: &str| s.chars().count() > MAX_COMPARED_CHARS;
+    if lw.is_empty() || long(&lw) {
+        return None;
+    }
     let mut best: Option<(f64, &'c str)> = None;
     for c in candidates {
+        if long(c) {
+            continue;
+        }
+        let cost = (lw.len() as u64 + 1) * (c.len() as u64 + 1);
+        if !spend(cost) {
+            return None;
+        }
         let lc = c.to_ascii_lowercase();
         let mut score = strsim::jaro_winkler(&lw, &lc);
         // `launch_url` -> `meta_launch_url`, `description` -> `meta_description`.
@@ -88,7 +171,12 @@ fn type_fits(field: FieldType, value: FieldType) -> bool {
 
 /// A help text for an unknown field `word` of `model` holding `value`: a rename authentik made
 /// first, then a close name among fields of the value's type, then among all fields.
-pub fn field_hint(model: &ModelRef<'_>, word: &str, value: Option<&Node>) -> Option<String> {
+pub fn field_hint(
+    suggestions: &Suggestions,
+    model: &ModelRef<'_>,
+    word: &str,
+    value: Option<&Node>,
+) -> Option<String> {
     if let Some(h) = rename_hint_field(model.name(), word, model.target()) {
         return Some(h);
     }
@@ -99,7 +187,7 @@ pub fn field_hint(model: &ModelRef<'_>, word: &str, value: Option<&Node>) -> Opt
         .map(|(n, s)| (n, s.ty))
         .collect();
     let same = vt.and_then(|vt| {
-        did_you_mean(
+        suggestions.did_you_mean(
             word,
             fields
                 .iter()
@@ -107,7 +195,7 @@ pub fn field_hint(model: &ModelRef<'_>, word: &str, value: Option<&Node>) -> Opt
                 .map(|(n, _)| *n),
         )
     });
-    same.or_else(|| did_you_mean(word, fields.iter().map(|(n, _)| *n)))
+    same.or_else(|| suggestions.did_you_mean(word, fields.iter().map(|(n, _)| *n)))
         .map(|s| format!("did you mean `{s}`?"))
 }
 
@@ -136,5 +224,14 @@ mod tests {
             Some("meta_launch_url")
         );
         assert_eq!(did_you_mean("zzz", ["name", "slug"]), None);
+    }
+
+    #[test]
+    fn a_spent_budget_suggests_nothing() {
+        let s = Suggestions::with_work(10);
+        assert_eq!(s.did_you_mean("entires", ["entries"]), None);
+        assert_eq!(s.left(), 0);
+        let s = Suggestions::with_work(1_000);
+        assert_eq!(s.did_you_mean("entires", ["entries"]), Some("entries"));
     }
 }

@@ -93,6 +93,15 @@ impl SourceFile {
         }
     }
 
+    /// The 0-based line holding `offset` (no column: cheap on a line of megabytes).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = self.clamp(offset);
+        match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
     /// The span clamped to the text and to character boundaries, so renderers can
     /// slice with it safely.
     pub fn clamp_span(&self, span: Span) -> Span {

@@ -38,9 +38,13 @@ pub fn secret_fields() -> &'static SecretFields {
 }
 
 /// A key as authentik's serializer would match it, and in any spelling a person might
-/// type it (`Client_Secret`, `client-secret`).
+/// type it (`Client_Secret`, `client-secret`, `ClientSecret`): lower case, letters and
+/// digits only.
 fn normalize(key: &str) -> String {
-    key.trim().to_lowercase().replace('-', "_")
+    key.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl SecretFields {
@@ -89,9 +93,10 @@ impl SecretFields {
             })
     }
 
-    /// Names that are secrets on some model: for masking text that could not be parsed.
-    pub fn all_names(&self) -> impl Iterator<Item = &str> {
-        self.by_model.values().flatten().map(String::as_str)
+    /// Whether `key` is a secret on some model (generic names included), in any spelling.
+    pub fn is_secret_somewhere(&self, key: &str) -> bool {
+        let key = normalize(key);
+        !self.not_secrets.contains_key(&key) && self.by_model.values().any(|f| f.contains(&key))
     }
 
     /// Why a look-alike name is not a secret.

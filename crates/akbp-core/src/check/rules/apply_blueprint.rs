@@ -2,7 +2,6 @@
 
 use crate::check::crossfile::Scope;
 use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
-use crate::check::suggest::did_you_mean;
 use crate::load::{Node, Scalar};
 use crate::model::blueprints::shipped_blueprints;
 
@@ -223,8 +222,12 @@ fn report(ctx: &Ctx, sink: &mut Sink, r: &Reference, shipped_not_instantiated: b
         }
     }
     let suggestion = match (r.name, r.path) {
-        (Some(n), _) => did_you_mean(n, instantiated().map(|b| b.name.as_str())),
-        (None, Some(p)) => did_you_mean(p, instantiated().map(|b| b.path.as_str())),
+        (Some(n), _) => ctx
+            .suggestions
+            .did_you_mean(n, instantiated().map(|b| b.name.as_str())),
+        (None, Some(p)) => ctx
+            .suggestions
+            .did_you_mean(p, instantiated().map(|b| b.path.as_str())),
         _ => None,
     };
     match suggestion {

@@ -4,7 +4,7 @@ use crate::blueprint::objects::{objects, Objects};
 use crate::blueprint::{State, Tag};
 use crate::check::crossfile::{BlueprintIndex, Scope};
 use crate::check::finding::{Ctx, Edit, Fix, Rule, Safety, Severity, Sink};
-use crate::check::suggest::{did_you_mean, rename_hint_field, rename_hint_model};
+use crate::check::suggest::{rename_hint_field, rename_hint_model};
 use crate::load::Node;
 use crate::model::{knowledge, FieldLookup, ModelLookup};
 use crate::target::Target;
@@ -536,7 +536,7 @@ fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
         .filter(|o| l.is_model(&o.model))
         .filter_map(|o| o.lookups.get(first_field).cloned())
         .collect();
-    match l.pairs.first().and_then(|(_, v)| did_you_mean(v, defaults.iter().map(String::as_str))) {
+    match l.pairs.first().and_then(|(_, v)| ctx.suggestions.did_you_mean(v, defaults.iter().map(String::as_str))) {
         Some(s) => f.help(format!("did you mean `{s}`, which every install has?")),
         None if index.is_some() => f.help("create the object earlier in this blueprint (and use `!KeyOf`), in a blueprint this one applies first, or make sure it exists before applying"),
         None => f.help("create the object earlier in this blueprint (and use `!KeyOf`), or make sure it exists before applying; checked with the folder holding your other blueprints, akbp also finds the objects they create"),
@@ -602,7 +602,7 @@ fn check_find_target(ctx: &Ctx, sink: &mut Sink) {
             };
             match rename_hint_field(&key, base, ctx.target) {
                 Some(h) => fnd.help(h),
-                None => match did_you_mean(base, names.iter().copied()) {
+                None => match ctx.suggestions.did_you_mean(base, names.iter().copied()) {
                     Some(s) => fnd.help(format!("did you mean `{s}`?")),
                     None => fnd.help(format!("filter on one of: {}", names.join(", "))),
                 },
@@ -661,7 +661,7 @@ fn report_unknown_find_model(ctx: &Ctx, sink: &mut Sink, model: &Node, name: &st
         .iter()
         .copied()
         .filter(|n| !app_known || n.split('.').next() == Some(app));
-    match did_you_mean(key, candidates) {
+    match ctx.suggestions.did_you_mean(key, candidates) {
         Some(s) => f.help(format!("did you mean `{s}`?")),
         None => f.help("write the model as `app_label.model_name`"),
     };

@@ -3,7 +3,7 @@
 use crate::blueprint::{Entry, State};
 use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
 use crate::check::rewrite::trimmed;
-use crate::check::suggest::{did_you_mean, field_hint, rename_hint_model};
+use crate::check::suggest::{field_hint, rename_hint_model};
 use crate::load::{Node, NodeKind, Pair, Scalar};
 use crate::model::{
     knowledge, FieldFormat, FieldLookup, FieldSpec, FieldType, ModelLookup, ModelRef, UrlValidator,
@@ -164,7 +164,7 @@ fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
                     .iter()
                     .copied()
                     .filter(|n| !app_known || n.split('.').next() == app);
-                match did_you_mean(&key, candidates) {
+                match ctx.suggestions.did_you_mean(&key, candidates) {
                     Some(s) => f.help(format!("did you mean `{s}`?")),
                     None => f.help("`akbp` knows every model of authentik 2024.10 to 2026.8; check the app label and model name"),
                 };
@@ -325,7 +325,7 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                         if f.counted_only() {
                             continue;
                         }
-                        match field_hint(&m, field, Some(&p.value)) {
+                        match field_hint(ctx.suggestions, &m, field, Some(&p.value)) {
                             Some(h) => f.help(h),
                             None => f.help(
                                 "remove it, or set --target to the release the blueprint is for",
@@ -350,7 +350,7 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
                         if f.counted_only() {
                             continue;
                         }
-                        match field_hint(&m, field, Some(&p.value)) {
+                        match field_hint(ctx.suggestions, &m, field, Some(&p.value)) {
                             Some(h) => f.help(h),
                             None => f.help(format!(
                                 "fields of `{}`: {}",
@@ -686,10 +686,11 @@ impl ValueCheck<'_, '_> {
                     ),
                 );
                 let ci = values.iter().find(|v| v.eq_ignore_ascii_case(&s));
-                match ci
-                    .map(String::as_str)
-                    .or_else(|| did_you_mean(&s, values.iter().map(String::as_str)))
-                {
+                match ci.map(String::as_str).or_else(|| {
+                    self.ctx
+                        .suggestions
+                        .did_you_mean(&s, values.iter().map(String::as_str))
+                }) {
                     Some(v) => f.help(format!("did you mean `{v}`?")),
                     None if values.len() <= 12 => {
                         f.help(format!("choose one of {}", values.join(", ")))

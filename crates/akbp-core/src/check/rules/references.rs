@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use crate::blueprint::Tag;
 use crate::check::finding::{Ctx, Rule, Severity, Sink};
-use crate::check::suggest::did_you_mean;
 
 pub const KEYOF_UNRESOLVED: Rule = Rule {
     code: "AKB300",
@@ -53,7 +52,7 @@ fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
                     t.node.span,
                     format!("no entry has `id: {id}`"),
                 );
-                match did_you_mean(id, ids.iter().map(|(i, _, _)| *i)) {
+                match ctx.suggestions.did_you_mean(id, ids.iter().map(|(i, _, _)| *i)) {
                     Some(s) => f.help(format!("did you mean `{s}`?")),
                     None => f.help("give the referenced entry `id: <name>`, or look the object up with `!Find`"),
                 };
@@ -174,7 +173,7 @@ fn check_context_keys(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let f = sink.push(&CONTEXT_UNDEFINED, key.node.span, format!("context key `{k}` is not defined in `context:` and has no default; it resolves to null"));
-        match did_you_mean(k, defined.iter().copied()) {
+        match ctx.suggestions.did_you_mean(k, defined.iter().copied()) {
             Some(s) => f.help(format!("did you mean `{s}`?")),
             None => f.help(format!(
                 "define `{k}` under `context:`, or write `!Context [{k}, default]`"

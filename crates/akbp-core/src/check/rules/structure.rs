@@ -2,7 +2,6 @@
 
 use crate::blueprint::{ENTRY_KEYS, METADATA_KEYS, TOP_LEVEL_KEYS};
 use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
-use crate::check::suggest::did_you_mean;
 use crate::load::{NodeKind, Scalar};
 use crate::target::Target;
 
@@ -150,7 +149,7 @@ fn check_unknown_keys(ctx: &Ctx, sink: &mut Sink) {
                 p.key.span,
                 format!("`{k}` is not a key authentik reads {place}; it is silently dropped"),
             );
-            match did_you_mean(k, known.iter().copied()) {
+            match ctx.suggestions.did_you_mean(k, known.iter().copied()) {
                 Some(s) => f.help(format!("did you mean `{s}`?")),
                 None => f.help(format!("keys read {place}: {}", known.join(", "))),
             };

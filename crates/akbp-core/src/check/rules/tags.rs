@@ -2,7 +2,6 @@
 
 use crate::blueprint::tags::{Tag, KNOWN_TAGS};
 use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
-use crate::check::suggest::did_you_mean;
 use crate::generate::emit::string_scalar;
 use crate::target::Target;
 
@@ -54,7 +53,7 @@ fn check_unknown_tags(ctx: &Ctx, sink: &mut Sink) {
                 t.name
             ),
         );
-        match did_you_mean(t.name, KNOWN_TAGS) {
+        match ctx.suggestions.did_you_mean(t.name, KNOWN_TAGS) {
             Some(s) => f.help(format!("did you mean `!{s}`?")),
             None => f.help(format!("authentik's tags are !{}", KNOWN_TAGS.join(", !"))),
         };
