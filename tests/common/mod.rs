@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: the ones that replay `tools/lab-*.py`, and the
-//! release archive of the test binary (tests/release.rs, tests/recipes.rs).
+//! Helpers shared by the integration tests: running the binary in a folder, the PyYAML
+//! oracle, the records of `tools/lab-*.py` and what replays them, and the release archive
+//! of the test binary (tests/release.rs, tests/recipes.rs).
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod lsp;
@@ -105,4 +106,48 @@ pub fn release_archive() -> &'static std::path::Path {
         (dir, path)
     });
     path
+}
+
+/// The repository's root (the root package's folder).
+pub fn root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Write `text` to `rel` under `dir`, making the folders it needs.
+pub fn write(dir: &std::path::Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// The test binary `akbp` with `args`, run in `dir`.
+pub fn akbp_command(dir: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_akbp"));
+    cmd.args(args).current_dir(dir);
+    cmd
+}
+
+/// Run `cmd` with `stdin` as its standard input (empty without), and return its exit code
+/// (-1 when a signal ended it), standard output and standard error. A program that exits
+/// before reading its input is not an error here: the exit code says what happened.
+pub fn output_of(cmd: &mut std::process::Command, stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let mut input = child.stdin.take().expect("stdin");
+    if let Some(text) = stdin {
+        let _ = input.write_all(text.as_bytes());
+    }
+    drop(input);
+    let out = child.wait_with_output().expect("the program's output");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
