@@ -151,3 +151,44 @@ pub fn output_of(cmd: &mut std::process::Command, stdin: Option<&str>) -> (i32, 
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Whether `python3` with PyYAML (authentik's YAML reader, the tests' oracle) is here.
+/// Without it a test skips with a message, except in CI (`CI=true`), where it fails.
+pub fn pyyaml_available() -> bool {
+    use std::process::{Command, Stdio};
+    let ok = Command::new("python3")
+        .args(["-c", "import yaml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "PyYAML is missing: CI must install it (.ci/run does)"
+        );
+        eprintln!("skipped: python3 with PyYAML is not installed");
+    }
+    ok
+}
+
+/// The rows of a lab record (`tests/lab/*.tsv`, written by `tools/lab-*.py`): comment and
+/// blank lines left out, each row split at its tabs.
+pub fn tsv(path: &std::path::Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+/// 64-bit FNV-1a, the text hash `tools/lab-catalog.py` and `tools/lab-fix.py` record.
+pub fn fnv1a64(data: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
