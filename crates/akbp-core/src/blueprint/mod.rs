@@ -5,6 +5,7 @@
 //! which dacite fills non-strictly: unknown keys are dropped, so they are kept here
 //! for rules to report.
 
+pub mod drf;
 pub mod entry;
 pub mod known;
 pub mod objects;

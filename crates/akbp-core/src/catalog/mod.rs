@@ -452,6 +452,35 @@ pub struct OAuth2Provider {
     /// URIs allowed as `post_logout_redirect_uri` (authentik 2026.5+).
     #[serde(default)]
     pub post_logout_redirect_uris: Vec<RedirectUri>,
+    /// Scope mappings the guide has the user create: each is written into the blueprint
+    /// and bound to the provider, in place of the managed mapping of its scope if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_scope_mappings: Vec<CustomScopeMapping>,
+}
+
+/// A scope mapping of the guide's own (`authentik_providers_oauth2.scopemapping`): for
+/// example an `email` scope that sends `email_verified: True`, which the managed one does
+/// not since authentik 2025.10 (schemas/release-changes.json).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomScopeMapping {
+    /// The scope. One of the provider's `scopes` replaces that scope's managed mapping;
+    /// another is bound in addition (the application asks for it by name).
+    pub scope_name: String,
+    /// The consent screen's text for the scope (the mapping's `description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The Python expression authentik runs; it returns the claims of the scope.
+    pub expression: String,
+}
+
+impl OAuth2Provider {
+    /// The guide's own mapping for `scope`, if it has one.
+    pub fn custom_mapping(&self, scope: &str) -> Option<&CustomScopeMapping> {
+        self.custom_scope_mappings
+            .iter()
+            .find(|m| m.scope_name == scope)
+    }
 }
 
 /// `authentik_providers_saml.samlprovider` settings from the guide.
@@ -820,6 +849,25 @@ fn check(entry: &Integration) -> Result<(), String> {
         }
     }
     for m in &entry.methods {
+        if let Provider::Oauth2(p) = &m.provider {
+            for (i, c) in p.custom_scope_mappings.iter().enumerate() {
+                if p.custom_scope_mappings[..i]
+                    .iter()
+                    .any(|o| o.scope_name == c.scope_name)
+                {
+                    return Err(format!(
+                        "method `{}`: two custom scope mappings for `{}`",
+                        m.name, c.scope_name
+                    ));
+                }
+                if c.expression.trim().is_empty() {
+                    return Err(format!(
+                        "method `{}`: custom scope mapping `{}` has an empty expression",
+                        m.name, c.scope_name
+                    ));
+                }
+            }
+        }
         if let Provider::Saml(p) = &m.provider {
             check_saml(&m.name, p)?;
         }

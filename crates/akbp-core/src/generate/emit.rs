@@ -133,6 +133,23 @@ fn block_map(out: &mut String, indent: usize, pairs: &[(String, Node)]) {
 }
 
 fn value_after_key(out: &mut String, indent: usize, value: &Node) {
+    if let Node::Str(s) = value {
+        if let Some(chomp) = literal_block(s) {
+            // A text of several lines (an expression, a list of path patterns) is written
+            // as it reads: a literal block, one line of text per line of YAML.
+            out.push_str(" |");
+            out.push_str(chomp);
+            out.push('\n');
+            for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+                if !line.is_empty() {
+                    pad(out, indent + 2);
+                    out.push_str(line);
+                }
+                out.push('\n');
+            }
+            return;
+        }
+    }
     if value.is_inline() {
         out.push(' ');
         flow(out, value);
@@ -145,6 +162,25 @@ fn value_after_key(out: &mut String, indent: usize, value: &Node) {
         Node::Seq(s) => block_seq(out, indent + 2, s),
         _ => {}
     }
+}
+
+/// The chomping indicator to write `s` as a literal block (`""` keeps its one final line
+/// break, `-` strips: there is none), or `None` when a literal block would not read back as
+/// `s` in PyYAML, or `s` has a single line: no line break inside, a first line starting
+/// with a space (it would need an indentation indicator), a line ending in a space or a
+/// tab, more than one final line break, a character other than PyYAML's printable ones.
+fn literal_block(s: &str) -> Option<&'static str> {
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    if !body.contains('\n') || body.ends_with('\n') || body.starts_with([' ', '\n']) {
+        return None;
+    }
+    let clean = body.split('\n').all(|line| {
+        !line.ends_with([' ', '\t']) && line.chars().all(|c| c == ' ' || is_printable(c))
+    });
+    if !clean {
+        return None;
+    }
+    Some(if s.ends_with('\n') { "" } else { "-" })
 }
 
 fn block_seq(out: &mut String, indent: usize, seq: &Seq) {
@@ -389,6 +425,28 @@ entries:
   - k: !KeyOf p
 ";
         assert_eq!(emit(&doc), expected);
+    }
+
+    #[test]
+    fn literal_blocks() {
+        assert_eq!(literal_block("a\nb\n"), Some(""));
+        assert_eq!(literal_block("a\n  b"), Some("-"));
+        for no in [
+            "one line",
+            "one line\n",
+            " a\nb",
+            "a \nb",
+            "a\nb\n\n",
+            "\na",
+            "a\n\tb\t",
+        ] {
+            assert_eq!(literal_block(no), None, "{no:?}");
+        }
+        let doc = Document {
+            header: vec![],
+            root: vec![("e".into(), Node::str("return {\n    \"a\": True,\n\n}\n"))],
+        };
+        assert_eq!(emit(&doc), "e: |\n  return {\n      \"a\": True,\n\n  }\n");
     }
 
     #[test]

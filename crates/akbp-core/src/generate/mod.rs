@@ -373,6 +373,26 @@ fn build(
                 ("attrs", Node::map([("group", key_of("group"))])),
             ]),
         });
+        if r.service_account.is_some() {
+            // The LDAP outpost checks the application's bindings for every bind, the
+            // service account's too (`check_access`, seen on the lab's 2026.2.2: refused
+            // when only the group is bound). A binding of its own lets it in; the
+            // application's policy engine mode `any` keeps everyone else outside the group out.
+            entries.push(Item {
+                comments: vec![format!(
+                    "The service account {} binds with may use it too, though not in `{group}`.",
+                    r.name
+                )],
+                node: Node::map([
+                    ("model", Node::str("authentik_policies.policybinding")),
+                    (
+                        "identifiers",
+                        Node::map([("target", key_of("app")), ("order", Node::Int(1))]),
+                    ),
+                    ("attrs", Node::map([("user", key_of("service-account"))])),
+                ]),
+            });
+        }
     }
 
     let doc = Document {

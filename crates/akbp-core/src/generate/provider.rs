@@ -40,7 +40,7 @@ pub(super) fn build(
 ) -> Parts {
     match &r.method.provider {
         Provider::Oauth2(p) => Parts {
-            before: Vec::new(),
+            before: custom_scope_mappings(r, p),
             provider: oauth2(r, p, secret, vars, target, notes),
             comment: "The OAuth2/OpenID Connect provider: client, redirect URIs and scopes from the guide.".into(),
         },
@@ -144,15 +144,15 @@ fn oauth2(
     attrs.push(("redirect_uris", Node::seq(uris)));
     // A managed scope mapping the target release does not ship yet (Application
     // Entitlements: 2024.12, schemas/defaults.json) would be a `!Find` returning null:
-    // left out, with a note.
+    // left out, with a note. A scope the guide maps itself is bound by `!KeyOf`.
     const SCOPE_MAPPING: &str = "authentik_providers_oauth2.scopemapping";
     let mut mappings = Vec::new();
-    for m in p
-        .scopes
-        .iter()
-        .map(|s| crate::catalog::scope_managed_name(s))
-        .chain(p.extra_property_mappings.iter().cloned())
-    {
+    for s in &p.scopes {
+        if p.custom_mapping(s).is_some() {
+            mappings.push(key_of(&scope_mapping_id(s)));
+            continue;
+        }
+        let m = crate::catalog::scope_managed_name(s);
         if crate::model::knowledge().is_default_object(SCOPE_MAPPING, &[("managed", &m)], target) {
             mappings.push(find(SCOPE_MAPPING, "managed", &m));
         } else {
@@ -161,8 +161,67 @@ fn oauth2(
             ));
         }
     }
+    for m in &p.extra_property_mappings {
+        if crate::model::knowledge().is_default_object(SCOPE_MAPPING, &[("managed", m)], target) {
+            mappings.push(find(SCOPE_MAPPING, "managed", m));
+        } else {
+            notes.push(format!(
+                "scope mapping {m} left out: authentik {target} does not ship it"
+            ));
+        }
+    }
+    for c in &p.custom_scope_mappings {
+        if !p.scopes.contains(&c.scope_name) {
+            mappings.push(key_of(&scope_mapping_id(&c.scope_name)));
+        }
+    }
     attrs.push(("property_mappings", Node::seq(mappings)));
     entry("authentik_providers_oauth2.oauth2provider", r, attrs)
+}
+
+/// The `id` of the entry of the guide's own mapping for `scope`.
+fn scope_mapping_id(scope: &str) -> String {
+    format!("scope-{scope}")
+}
+
+/// The name of the guide's own mapping for `scope`: per application, so that two
+/// blueprints never write the same mapping (a property mapping's name is unique).
+pub fn scope_mapping_name(r: &Resolved, scope: &str) -> String {
+    format!("akbp-{} scope {scope}", r.slug)
+}
+
+/// The guide's own scope mappings, written before the provider that binds them in place
+/// of the managed mappings of their scopes.
+fn custom_scope_mappings(r: &Resolved, p: &OAuth2Provider) -> Vec<Item> {
+    p.custom_scope_mappings
+        .iter()
+        .map(|m| {
+            let mut attrs = vec![("scope_name", Node::str(&m.scope_name))];
+            if let Some(d) = &m.description {
+                attrs.push(("description", Node::str(d)));
+            }
+            attrs.push(("expression", Node::str(&m.expression)));
+            Item {
+                comments: vec![if p.scopes.contains(&m.scope_name) {
+                    format!(
+                        "The `{}` scope as the guide has it, bound to the provider instead of\nauthentik's managed `{}` scope mapping.",
+                        m.scope_name, m.scope_name
+                    )
+                } else {
+                    format!("The guide's own `{}` scope, bound to the provider.", m.scope_name)
+                }],
+                node: Node::map([
+                    ("model", Node::str("authentik_providers_oauth2.scopemapping")),
+                    ("id", Node::str(scope_mapping_id(&m.scope_name))),
+                    (
+                        "identifiers",
+                        Node::map([("name", Node::str(scope_mapping_name(r, &m.scope_name)))]),
+                    ),
+                    ("attrs", Node::map(attrs)),
+                ]),
+            }
+        })
+        .collect()
 }
 
 /// The `id` of the entry of the guide's own SAML mapping number `i` (from 1).
@@ -366,7 +425,9 @@ fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
         attrs.push(("gid_start_number", Node::Int(n)));
     }
     let mut provider = entry("authentik_providers_ldap.ldapprovider", r, attrs);
-    if let (Some(sa), Some(var)) = (&p.service_account, &r.bind_password_env) {
+    if let (Some(sa), Some(var), Some(username)) =
+        (&p.service_account, &r.bind_password_env, &r.service_account)
+    {
         before.push(Item {
             comments: vec![format!(
                 "The service account {} binds with; its password comes from {var}.",
@@ -377,7 +438,7 @@ fn ldap(r: &Resolved, p: &LdapProvider) -> Parts {
                 ("id", Node::str("service-account")),
                 (
                     "identifiers",
-                    Node::map([("username", Node::str(&sa.username))]),
+                    Node::map([("username", Node::str(username))]),
                 ),
                 (
                     "attrs",

@@ -211,6 +211,8 @@ pub struct Resolved {
     pub base_dn: Option<String>,
     /// LDAP: the variable authentik reads the service account's password from.
     pub bind_password_env: Option<String>,
+    /// LDAP: the service account's username ([`service_account_name`]).
+    pub service_account: Option<String>,
     /// `--param` values, checked against the entry's declarations. `show` may lack
     /// some; `generate` has every parameter the method uses.
     pub params: BTreeMap<String, String>,
@@ -221,8 +223,8 @@ impl Resolved {
     /// told about the secret.
     pub fn vars(&self, client_secret: Option<String>) -> template::Vars {
         let (bind_user, bind_password) = match &self.method.provider {
-            Provider::Ldap(p) => (
-                p.service_account.as_ref().map(|s| s.username.clone()),
+            Provider::Ldap(_) => (
+                self.service_account.clone(),
                 self.bind_password_env
                     .as_ref()
                     .map(|v| format!("<the value of {v}>")),
@@ -513,6 +515,7 @@ pub fn resolve(
     let secret_env =
         (method.client_type() == Some(ClientType::Confidential)).then(|| secret_env_var(&slug));
     let (mut internal_url, mut base_dn, mut bind_password_env) = (None, None, None);
+    let mut service_account = None;
     match &method.provider {
         Provider::Proxy(p) => {
             internal_url = match &naming.internal_url {
@@ -528,6 +531,10 @@ pub fn resolve(
                 .service_account
                 .as_ref()
                 .map(|_| bind_password_env_var(&slug));
+            service_account = p
+                .service_account
+                .as_ref()
+                .map(|sa| service_account_name(integration, &sa.username, &slug));
         }
         Provider::Saml(_) => {}
         Provider::Oauth2(_) => {}
@@ -545,8 +552,32 @@ pub fn resolve(
         internal_url,
         base_dn,
         bind_password_env,
+        service_account,
         params,
     })
+}
+
+/// The LDAP service account's username: the guide's, unless another catalog guide names
+/// its account alike (four say `ldapservice`) or the application has another slug, then
+/// `<guide's name>-<slug>`. Each blueprint sets the account's password from its own
+/// variable, so two applications sharing one account would overwrite each other's
+/// password on every apply and one of them could no longer bind.
+pub fn service_account_name(integration: &Integration, guide_name: &str, slug: &str) -> String {
+    let shared = catalog::all().iter().any(|other| {
+        other.slug != integration.slug
+            && other.methods.iter().any(|m| match &m.provider {
+                Provider::Ldap(p) => p
+                    .service_account
+                    .as_ref()
+                    .is_some_and(|sa| sa.username == guide_name),
+                _ => false,
+            })
+    });
+    if shared || slug != integration.slug {
+        format!("{guide_name}-{slug}")
+    } else {
+        guide_name.to_string()
+    }
 }
 
 /// Check `--param` values against the entry's declarations: every name declared, given

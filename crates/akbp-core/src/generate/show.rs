@@ -179,7 +179,17 @@ fn view(r: &Resolved) -> View {
     let (mut issuer, mut openid_configuration, mut client_id) = (None, None, None);
     let mut secret_env = r.secret_env.clone();
     match &m.provider {
-        Provider::Oauth2(_) => {
+        Provider::Oauth2(p) => {
+            for c in &p.custom_scope_mappings {
+                authentik_side.push(fact(
+                    "Custom scope mapping",
+                    format!(
+                        "{} (scope `{}`, written by the blueprint)",
+                        super::provider::scope_mapping_name(r, &c.scope_name),
+                        c.scope_name
+                    ),
+                ));
+            }
             issuer = Some(r.issuer());
             openid_configuration = Some(r.discovery_url());
             client_id = Some(r.client_id.clone());
@@ -273,8 +283,8 @@ fn view(r: &Resolved) -> View {
             authentik_side.push(fact("Bind mode", p.bind_mode.as_str().into()));
             authentik_side.push(fact("Search mode", p.search_mode.as_str().into()));
             authentik_side.push(fact("Bind flow", p.bind_flow.clone()));
-            if let Some(sa) = &p.service_account {
-                authentik_side.push(fact("Service account", sa.username.clone()));
+            if let Some(sa) = &r.service_account {
+                authentik_side.push(fact("Service account", sa.clone()));
                 authentik_side.push(fact("Bind DN", fill("{bind_dn}")));
             }
         }
