@@ -706,32 +706,10 @@ fn construct_int(text: &str) -> Scalar {
     }
 }
 
-/// SafeConstructor.construct_yaml_float.
+/// SafeConstructor.construct_yaml_float for a plain scalar the float resolver matched:
+/// [`strict_float`] always builds it (digits, one dot, base-60 groups, `.inf`, `.nan`).
 fn construct_float(text: &str) -> Scalar {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| *c != '_')
-        .collect::<String>()
-        .to_lowercase();
-    let (sign, body) = match cleaned.as_bytes().first() {
-        Some(b'-') => (-1.0, &cleaned[1..]),
-        Some(b'+') => (1.0, &cleaned[1..]),
-        _ => (1.0, cleaned.as_str()),
-    };
-    if body == ".inf" {
-        return Scalar::Float(sign * f64::INFINITY);
-    }
-    if body == ".nan" {
-        return Scalar::Float(f64::NAN);
-    }
-    if body.contains(':') {
-        let mut acc = 0.0;
-        for part in body.split(':') {
-            acc = acc * 60.0 + part.parse::<f64>().unwrap_or(0.0);
-        }
-        return Scalar::Float(sign * acc);
-    }
-    Scalar::Float(sign * body.parse::<f64>().unwrap_or(f64::NAN))
+    strict_float(text).unwrap_or(Scalar::Float(f64::NAN))
 }
 
 #[cfg(test)]
@@ -865,6 +843,15 @@ mod tests {
         #[test]
         fn matchers_agree_on_number_shapes(t in "[-+]?(0[bx]?)?[0-9a-f_]{0,4}(:[0-9]{1,3}){0,2}(\\.[0-9_]{0,3})?([eE][-+]?[0-9]{0,2})?") {
             agree(&t);
+        }
+
+        // What the float resolver matches, `strict_float` builds: `construct_float` never
+        // falls back to its NaN.
+        #[test]
+        fn resolved_floats_build_strictly(t in "[-+]?[0-9_]{0,4}(:[0-9]{1,3}){0,2}(\\.[0-9_]{0,3})?([eE][-+]?[0-9]{0,2})?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)") {
+            if is_float(&t) {
+                prop_assert!(strict_float(&t).is_ok(), "{}", t);
+            }
         }
     }
 
