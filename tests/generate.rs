@@ -81,6 +81,7 @@ fn generated_blueprints_load_back_to_the_same_values() {
         };
         let again = round_trip(&Document {
             header: vec![],
+            explicit_start: false,
             root,
         });
         assert_eq!(again, values, "{}", i.slug);
@@ -137,6 +138,7 @@ fn emitter_round_trips_awkward_values() {
     ];
     let doc = Document {
         header: vec!["header".into()],
+        explicit_start: false,
         root: vec![
             (
                 "plain".into(),
@@ -170,6 +172,7 @@ proptest! {
     fn any_string_round_trips(s in "[ -~\t\néß\u{a0}\u{2028}]{0,12}", k in "[ -~]{1,8}") {
         let doc = Document {
             header: vec![],
+            explicit_start: false,
             root: vec![
                 (k.clone(), Node::str(s.clone())),
                 ("flow".into(), Node::seq([Node::str(s.clone()), Node::str(k.clone())])),
@@ -472,7 +475,7 @@ fn outposts_are_touched_only_when_asked_and_keep_the_named_providers() {
     o.naming.internal_url = Some("http://10.0.0.5:8989".into());
     o.outpost = Some(akbp::generate::OutpostOptions {
         name: "authentik Embedded Outpost".into(),
-        keep_providers: vec!["akbp-radarr".into(), "grafana proxy".into()],
+        keep_providers: Some(vec!["akbp-radarr".into(), "grafana proxy".into()]),
     });
     let bp = generate(&o).unwrap().remove(0);
     let t = &bp.text;
@@ -495,7 +498,7 @@ fn outposts_are_touched_only_when_asked_and_keep_the_named_providers() {
     let mut o = options("kimai");
     o.outpost = Some(akbp::generate::OutpostOptions {
         name: "x".into(),
-        keep_providers: vec![],
+        keep_providers: Some(vec![]),
     });
     assert!(matches!(
         generate(&o).unwrap_err(),
@@ -747,6 +750,7 @@ fn show_names_the_values_to_copy_from_the_application() {
         },
         method: None,
         format: ShowFormat::Text,
+        ..Default::default()
     };
     let t = render("atlassian-cloud", &opts).unwrap();
     assert!(t.contains("--param acs_url=<acs_url>"), "{t}");
