@@ -4,7 +4,10 @@
 //! {"version": 3, "target": "2026.8",
 //!  "findings": [{"file": "a.yaml", "line": 3, "column": 5, "end_line": 3, "end_column": 9,
 //!                "code": "AKB300", "name": "keyof-unresolved", "case": null, "severity": "error",
-//!                "message": "...", "help": "...", "labels": [...]}],
+//!                "message": "...", "help": "...", "labels": [...],
+//!                "fix": {"title": "...", "safety": "unsafe", "edits": [{"start": 120,
+//!                        "end": 139, "line": 3, "column": 5, "end_line": 3,
+//!                        "end_column": 24, "text": "..."}]}}],
 //!  "files": [{"file": "a.yaml", "target": "2024.10"}],
 //!  "summary": {"files": 1, "errors": 1, "warnings": 0, "info": 0,
 //!              "skipped": {"ignored": 0, "excluded": 0, "not-a-blueprint": 0,
@@ -52,6 +55,36 @@ pub struct JsonFinding {
     /// quoted or folded text in a ConfigMap, Secret or custom resource, and points at its key.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub approximate: bool,
+    /// Present when akbp knows an exact replacement (`akbp fix` applies it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsonFix>,
+}
+
+/// A finding's replacement: `safety` is `safe` or `unsafe` (applied with `--unsafe-fixes`).
+/// `edits` is absent when the fix touches a secret (it is applied, never shown).
+#[derive(Debug, Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    pub safety: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edits: Option<Vec<JsonEdit>>,
+    /// Why the fix cannot be applied where the finding is (base64 or quoted text in a
+    /// wrapper, a block whose indentation the edit would change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<String>,
+}
+
+/// One replacement: the characters from line:column to end_line:end_column (exclusive,
+/// 1-based, as the finding's own) become `text`; `start`/`end` are the same in bytes.
+#[derive(Debug, Serialize)]
+pub struct JsonEdit {
+    pub start: u32,
+    pub end: u32,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub text: String,
 }
 
 /// A checked file and the release it was checked at (`--target`, its `# akbp: target`
@@ -117,6 +150,29 @@ pub fn findings(reports: &[FileReport]) -> Vec<JsonFinding> {
                 message: f.message.clone(),
                 help: f.help.clone(),
                 approximate: f.approximate,
+                fix: f.fix.as_ref().map(|fix| JsonFix {
+                    title: fix.title.clone(),
+                    safety: fix.safety.as_str(),
+                    blocked: fix.blocked.clone(),
+                    edits: (!fix.hidden && fix.blocked.is_none()).then(|| {
+                        fix.edits
+                            .iter()
+                            .map(|e| {
+                                let (line, column, end_line, end_column) =
+                                    range(r.source.as_ref(), e.span);
+                                JsonEdit {
+                                    start: e.span.start,
+                                    end: e.span.end,
+                                    line,
+                                    column,
+                                    end_line,
+                                    end_column,
+                                    text: e.text.clone(),
+                                }
+                            })
+                            .collect()
+                    }),
+                }),
                 labels: f
                     .labels
                     .iter()

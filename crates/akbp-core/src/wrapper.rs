@@ -42,8 +42,12 @@ impl Layout {
 #[derive(Debug, Clone)]
 pub enum PositionMap {
     /// A literal block scalar (`|`): each inner line is an outer line with the block's
-    /// indentation removed. `lines[i]` is the outer offset of inner line `i`'s start.
-    Exact { lines: Vec<(usize, usize)> },
+    /// indentation removed. `lines[i]` is the outer offset of inner line `i`'s start;
+    /// `indent` is the block's indentation in spaces.
+    Exact {
+        lines: Vec<(usize, usize)>,
+        indent: usize,
+    },
     /// Base64, quoted or folded text: every position maps to the key.
     Approximate { at: Span },
 }
@@ -52,7 +56,7 @@ impl PositionMap {
     /// The outer span of an inner span.
     pub fn map(&self, inner: Span) -> Span {
         match self {
-            PositionMap::Exact { lines } => {
+            PositionMap::Exact { lines, .. } => {
                 let one = |o: usize| {
                     // `lines` is sorted by inner offset; find the inner line holding `o`.
                     let i = match lines.binary_search_by_key(&o, |(inner, _)| *inner) {
@@ -66,6 +70,19 @@ impl PositionMap {
             }
             PositionMap::Approximate { at } => *at,
         }
+    }
+
+    /// The outer text of an inner replacement: each line break followed by the block's
+    /// indentation. `None` outside a literal block (base64, quoted or folded text cannot
+    /// be edited in place). Whether the outer file then reads as the edited inner text
+    /// is for the caller to check (a first line starting with spaces would change the
+    /// block's detected indentation).
+    pub fn map_text(&self, inner: &str) -> Option<String> {
+        let PositionMap::Exact { indent, .. } = self else {
+            return None;
+        };
+        let pad = format!("\n{}", " ".repeat(*indent));
+        Some(inner.replace('\n', &pad))
     }
 
     pub fn is_exact(&self) -> bool {
@@ -594,12 +611,19 @@ fn position_map(doc: &Document, value: &Node, key_span: Span) -> PositionMap {
     [line - 1, line]
         .into_iter()
         .find_map(|first| literal_lines(src, &s.text, first))
-        .map_or(approximate, |lines| PositionMap::Exact { lines })
+        .map_or(approximate, |(lines, indent)| PositionMap::Exact {
+            lines,
+            indent,
+        })
 }
 
 /// Outer offsets of each line of `text`, a literal block's content, when the outer lines
 /// from 0-based line `first` hold it verbatim after one common indentation.
-fn literal_lines(src: &SourceFile, text: &str, first: usize) -> Option<Vec<(usize, usize)>> {
+fn literal_lines(
+    src: &SourceFile,
+    text: &str,
+    first: usize,
+) -> Option<(Vec<(usize, usize)>, usize)> {
     let outer = &src.text;
     let mut lines = Vec::new();
     let mut inner_at = 0usize;
@@ -626,7 +650,8 @@ fn literal_lines(src: &SourceFile, text: &str, first: usize) -> Option<Vec<(usiz
         }
         inner_at += inner_line.len() + 1;
     }
-    (!lines.is_empty() && indent.is_some()).then_some(lines)
+    let indent = indent.filter(|_| !lines.is_empty())?;
+    Some((lines, indent))
 }
 
 /// Standard base64 (RFC 4648), whitespace ignored, as Kubernetes encodes Secret data.

@@ -100,6 +100,142 @@ impl std::fmt::Debug for Rule {
     }
 }
 
+/// Whether applying a [`Fix`] can change what authentik reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// authentik reads nothing differently after the edit than what the finding says it
+    /// meant (same objects, same field values, same behaviour on the target release).
+    /// `akbp fix` applies it.
+    Safe,
+    /// The edit changes a value authentik reads (a default becomes explicit, a pattern
+    /// changes kind, a model is renamed). `akbp fix` applies it only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One replacement: the bytes of `span` in the file become `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, text: impl Into<String>) -> Self {
+        Edit {
+            span,
+            text: text.into(),
+        }
+    }
+
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit::replace(Span::empty(at), text)
+    }
+
+    pub fn delete(span: Span) -> Self {
+        Edit::replace(span, "")
+    }
+}
+
+/// An exact replacement that resolves a finding: every edit applies together, or none.
+/// Spans are byte offsets into the file as read (the outer file for a wrapped blueprint);
+/// edits never overlap and are sorted by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, in one line ("write `redirect_uris` as a list").
+    pub title: String,
+    pub safety: Safety,
+    pub edits: Vec<Edit>,
+    /// The finding's texts held a secret (see `mask`): the edits are applied but never
+    /// shown by a report.
+    pub hidden: bool,
+    /// Why the fix cannot be applied where the finding is (inside base64, quoted or
+    /// folded text, or a block whose indentation the edit would change); its edits are
+    /// then empty.
+    pub blocked: Option<String>,
+}
+
+impl Fix {
+    pub fn new(title: impl Into<String>, safety: Safety, mut edits: Vec<Edit>) -> Self {
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        Fix {
+            title: title.into(),
+            safety,
+            edits,
+            hidden: false,
+            blocked: None,
+        }
+    }
+
+    /// This fix cannot be applied here: keep its title and safety, drop its edits.
+    pub fn block(&mut self, why: impl Into<String>) {
+        self.edits.clear();
+        self.blocked = Some(why.into());
+    }
+
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix::new(title, Safety::Safe, edits)
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix::new(title, Safety::Unsafe, edits)
+    }
+
+    /// The smallest span covering every edit.
+    pub fn span(&self) -> Option<Span> {
+        let first = self.edits.first()?.span;
+        Some(self.edits.iter().fold(first, |a, e| a.to(e.span)))
+    }
+
+    /// Whether two fixes touch overlapping bytes (or insert at the same place): they
+    /// cannot both apply in one pass.
+    pub fn overlaps(&self, other: &Fix) -> bool {
+        self.edits.iter().any(|a| {
+            other.edits.iter().any(|b| {
+                (a.span.start < b.span.end && b.span.start < a.span.end)
+                    || a.span.start == b.span.start
+            })
+        })
+    }
+
+    /// `text` with the edits applied, or `None` when a span is outside it, does not fall
+    /// on a character boundary, or overlaps the previous edit.
+    pub fn apply_to(&self, text: &str) -> Option<String> {
+        apply_edits(text, self.edits.iter())
+    }
+}
+
+/// `text` with `edits` (sorted by position, not overlapping) applied; `None` when one is
+/// out of place.
+pub fn apply_edits<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for e in edits {
+        let r = e.span.range();
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            return None;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&e.text);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
 /// A secondary span with its text ("defined here").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -124,6 +260,8 @@ pub struct Finding {
     /// The span points near the problem, not at it: inside base64, quoted or folded
     /// text embedded in a wrapper, the finding points at the key holding it.
     pub approximate: bool,
+    /// An exact replacement that resolves this finding, when akbp knows one.
+    pub fix: Option<Fix>,
     /// Past a capped sink's limit: only its rule, case and span are kept.
     counted_only: bool,
 }
@@ -157,6 +295,14 @@ impl Finding {
             span,
             text: text.into(),
         });
+        self
+    }
+
+    /// Attach the replacement that resolves this finding.
+    pub fn fix(&mut self, fix: Fix) -> &mut Self {
+        if !self.counted_only {
+            self.fix = Some(fix);
+        }
         self
     }
 
@@ -277,6 +423,7 @@ impl Sink {
             labels: Vec::new(),
             help: None,
             approximate: false,
+            fix: None,
             counted_only: over,
         };
         if over {

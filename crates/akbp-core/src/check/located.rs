@@ -8,7 +8,7 @@ use crate::wrapper::{self, EmbeddedText, FileContents, Found, PositionMap};
 
 use super::document::{check_document_in, mask_values};
 use super::file_report::{failed_file, load_error_rule, FileReport, MAX_KEPT_PER_RULE};
-use super::finding::{sort_findings, Finding, Options, Overflow, Sink};
+use super::finding::{apply_edits, sort_findings, Edit, Finding, Fix, Options, Overflow, Sink};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::skip::SkipReason;
@@ -102,7 +102,7 @@ fn check_every_blueprint(
                 }
                 for text in &texts {
                     blueprints += 1;
-                    check_text(text, options, &sink, &mut collected, &mut secrets);
+                    check_text(&source, text, options, &sink, &mut collected, &mut secrets);
                 }
             }
             Found::Other { what } => others.push(what),
@@ -187,6 +187,7 @@ fn check_tree(
 }
 
 fn check_text(
+    outer: &SourceFile,
     text: &EmbeddedText,
     options: &Options,
     new_sink: &dyn Fn() -> Sink,
@@ -244,6 +245,9 @@ fn check_text(
         for l in &mut f.labels {
             l.span = text.map.map(l.span);
         }
+        if let Some(fix) = &mut f.fix {
+            outer_fix(outer, text, fix);
+        }
         if approximate {
             f.approximate = true;
             let why = match &text.map {
@@ -264,6 +268,74 @@ fn check_text(
         o.span = text.map.map(o.span);
         o
     }));
+}
+
+/// Move a fix of an embedded blueprint to the outer file: in a literal block, at the
+/// mapped place with the block's indentation after each line break. The outer file is
+/// edited and read again as Kubernetes mounts it; unless the key then holds exactly the
+/// inner text with the fix applied (a first line that starts with spaces changes the
+/// block's detected indentation, a new last line its chomping), the fix is blocked.
+fn outer_fix(outer: &SourceFile, text: &EmbeddedText, fix: &mut Fix) {
+    if fix.blocked.is_some() {
+        return;
+    }
+    let Some(expected) = fix.apply_to(&text.text) else {
+        fix.block("its edits do not fit the embedded text");
+        return;
+    };
+    let mapped: Option<Vec<Edit>> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            Some(Edit::replace(
+                text.map.map(e.span),
+                text.map.map_text(&e.text)?,
+            ))
+        })
+        .collect();
+    let Some(mapped) = mapped else {
+        let why = if text.base64 {
+            "base64"
+        } else {
+            "quoted or folded text"
+        };
+        fix.block(format!(
+            "the blueprint is {why} inside `{}`: akbp cannot edit it in place",
+            text.key
+        ));
+        return;
+    };
+    let reads_back = apply_edits(&outer.text, &mapped).is_some_and(|after| {
+        embedded_text_at(
+            &SourceFile::new(outer.name.clone(), after),
+            text.key_span.start,
+        )
+        .is_some_and(|t| t == expected)
+    });
+    if reads_back {
+        fix.edits = mapped;
+    } else {
+        fix.block(format!(
+            "edited in place, `{}` would not read as the fixed blueprint (the block's indentation or chomping would change)",
+            text.key
+        ));
+    }
+}
+
+/// The embedded blueprint text whose key starts at `key_start`, as the file reads now.
+fn embedded_text_at(source: &SourceFile, key_start: u32) -> Option<String> {
+    let FileContents::Documents { docs, alone } = wrapper::read_file(source) else {
+        return None;
+    };
+    docs.into_iter()
+        .flat_map(|d| wrapper::classify(d, alone))
+        .find_map(|f| match f {
+            Found::Wrapper { texts, .. } => texts
+                .into_iter()
+                .find(|t| t.key_span.start == key_start)
+                .map(|t| t.text),
+            _ => None,
+        })
 }
 
 /// Keys whose values are authentik's vocabulary, not the user's data: kept in messages.

@@ -200,6 +200,19 @@ impl Secrets {
             for l in &mut f.labels {
                 text(&mut l.text);
             }
+            // A fix must write the real value, so it is kept whole and marked: no report
+            // shows the edits of a fix that touches or carries a secret.
+            if let Some(fix) = &mut f.fix {
+                text(&mut fix.title);
+                let touches = fix.edits.iter().any(|e| {
+                    needles.iter().any(|n| e.text.contains(n.as_str()))
+                        || self
+                            .spans
+                            .iter()
+                            .any(|s| e.span.start < s.end && s.start < e.span.end)
+                });
+                fix.hidden |= touches;
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod crossfile;
 pub mod document;
 pub mod file_report;
 pub mod finding;
+pub mod fix;
 pub mod located;
 pub mod mask;
 pub mod policy;
@@ -22,8 +23,8 @@ pub mod url_validator;
 pub use document::{check_document, mask_values};
 pub use file_report::{failed_file, load_error_rule, FileReport, Omitted, MAX_KEPT_PER_RULE};
 pub use finding::{
-    sort_findings, Case, CheckFn, Ctx, Finding, Label, Options, Overflow, Policy, Rule, Severity,
-    Sink, Suppressed,
+    apply_edits, sort_findings, Case, CheckFn, Ctx, Edit, Finding, Fix, Label, Options, Overflow,
+    Policy, Rule, Safety, Severity, Sink, Suppressed,
 };
 pub use located::check_source;
 pub use rules::{rule_by_code, RULES};

@@ -367,6 +367,14 @@ fn flow_in(out: &mut String, node: &Node, in_flow: bool) {
     }
 }
 
+/// `s` written as a YAML scalar that PyYAML reads back as the same string: plain when it
+/// can be, else single- or double-quoted. `in_flow`: inside `[...]` or `{...}`.
+pub fn string_scalar(s: &str, in_flow: bool) -> String {
+    let mut out = String::new();
+    scalar(&mut out, s, in_flow);
+    out
+}
+
 fn scalar(out: &mut String, s: &str, in_flow: bool) {
     if !needs_quotes(s, in_flow) {
         out.push_str(s);

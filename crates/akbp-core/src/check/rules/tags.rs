@@ -1,8 +1,9 @@
 //! authentik's YAML tags: known names, argument shapes, release support, scope.
 
 use crate::blueprint::tags::{Tag, KNOWN_TAGS};
-use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
+use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
 use crate::check::suggest::did_you_mean;
+use crate::generate::emit::string_scalar;
 use crate::target::Target;
 
 pub const DUPLICATE_KEY: Rule = Rule {
@@ -198,7 +199,7 @@ pub const DOCS_STYLE_DEFAULT: Rule = Rule {
     name: "docs-style-default",
     severity: Severity::Warning,
     summary: "`!Env NAME, default` as a scalar looks up a variable literally named `NAME, default`.",
-    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null. On a field that may not be null (model knowledge) the entry then fails: lab-verified on authentik 2026.2.2, where `meta_description: !Env NAME, default` is rejected with \"This field may not be null.\" (and `meta_launch_url` alike), so there it is an error; on a nullable field it is a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n",
+    doc: "## What it does\nReports scalar `!Env`, `!File` and `!Context` arguments containing `, `, the form some authentik docs show.\n\n## Why\nauthentik does not split the scalar: it looks up a variable (or key, or file) named `NAME, default`, finds nothing and yields null. On a field that may not be null (model knowledge) the entry then fails: lab-verified on authentik 2026.2.2, where `meta_description: !Env NAME, default` is rejected with \"This field may not be null.\" (and `meta_launch_url` alike), so there it is an error; on a nullable field it is a warning.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env WIKI_URL, https://wiki.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: Wiki\n      meta_launch_url: !Env [WIKI_URL, \"https://wiki.example.com\"]\n```\n\n## Fix\n**Unsafe** (`akbp fix --unsafe-fixes`): rewrites the tag as `!Env [NAME, default]`, the default quoted when YAML would read it as something other than a string. authentik then reads the variable or the default where it read null, which is what the file meant but not what it did.\n",
     stops_load: false,
     cases: &[Case {
         id: "non-nullable-field",
@@ -244,6 +245,18 @@ fn check_docs_style_default(ctx: &Ctx, sink: &mut Sink) {
                 f.case("non-nullable-field");
             }
             f.help(format!("write `!{} [{name}, {def}]`", t.name));
+            // Unsafe: authentik then reads the variable (or the default) where it read
+            // null. The default stays a string, quoted when YAML would type it.
+            let written = format!(
+                "!{} [{}, {}]",
+                t.name,
+                string_scalar(name, true),
+                string_scalar(def, true)
+            );
+            f.fix(Fix::unsafe_(
+                format!("write the tag as `!{} [NAME, default]`", t.name),
+                vec![Edit::replace(t.node.span, written)],
+            ));
         }
     }
 }
