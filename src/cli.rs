@@ -94,6 +94,34 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a blueprint (application, provider and what they need) per catalog integration.
     Generate(GenerateArgs),
+    /// Draw the blueprints of folders: what each applies first, creates and looks up; cycles,
+    /// races (order not guaranteed) and missing objects highlighted.
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Mermaid flowchart text, for Markdown and pull requests.
+    Mermaid,
+    /// Graphviz DOT text.
+    Dot,
+    /// SVG, rendered by Graphviz's `dot` (which must be installed).
+    Svg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Files and folders (each folder is a blueprints root, as for `validate`).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    /// The authentik release whose shipped blueprints and default objects count.
+    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
+    pub target: Target,
+    /// Also read files git ignores.
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -359,6 +387,7 @@ pub fn run(cli: Cli) -> i32 {
             emit(&akbp_core::catalog::list::list(&filter, format))
         }
         Command::Show(args) => show(args),
+        Command::Graph(args) => graph(args),
         Command::Generate(args) => generate(args),
         Command::Explain { code, format } => match check::rule_by_code(&code) {
             Some(rule) => emit(&match format {
@@ -390,6 +419,42 @@ pub const EXIT_BROKEN_PIPE: i32 = 141;
 /// Write `text` to standard output. A closed pipe ends quietly with
 /// [`EXIT_BROKEN_PIPE`]; any other failure (a full disk) is a run failure with a message,
 /// never an exit 0 with the output lost.
+/// `akbp graph`: read, draw, write; exit 2 when nothing could be drawn.
+fn graph(args: GraphArgs) -> i32 {
+    let selection = crate::input::Selection {
+        no_ignore: args.no_ignore,
+        exclude: Vec::new(),
+    };
+    let members = match crate::graph::read(&args.paths, &selection, &crate::read::RealFs) {
+        Ok(m) if m.is_empty() => {
+            say("error: ", "no blueprints found under the given paths");
+            return 2;
+        }
+        Ok(m) => m,
+        Err(e) => {
+            say("error: ", e);
+            return 2;
+        }
+    };
+    let g = crate::graph::build(members, args.target);
+    let text = match args.format {
+        GraphFormat::Mermaid => crate::graph::mermaid(&g),
+        GraphFormat::Dot => crate::graph::dot(&g),
+        GraphFormat::Svg => match crate::graph::svg(&crate::graph::dot(&g)) {
+            Ok(svg) => svg,
+            Err(e) => {
+                say("error: ", e);
+                return 2;
+            }
+        },
+    };
+    let written = emit(&text);
+    if written == 0 {
+        say("note: ", crate::graph::summary(&g));
+    }
+    written
+}
+
 fn emit(text: &str) -> i32 {
     emit_with(|out| out.write_all(text.as_bytes()))
 }

@@ -81,6 +81,12 @@ impl RuleSelection {
         for r in &self.extend {
             policy.set_enabled(r, true);
         }
+        // `ALL` switches everything on; naming a rule (or its group) asks for it.
+        for list in [self.select.as_deref().unwrap_or_default(), &self.extend] {
+            if list.len() < RULES.len() {
+                list.iter().for_each(|r| policy.set_asked(r));
+            }
+        }
         for r in &self.ignore {
             policy.set_enabled(r, false);
         }

@@ -18,6 +18,7 @@ pub use akbp_core::{blueprint, catalog, check, load, model, target, wrapper};
 pub mod cli;
 pub mod config;
 pub mod generate;
+pub mod graph;
 pub mod input;
 pub mod read;
 pub mod report;

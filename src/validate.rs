@@ -8,6 +8,8 @@ use rayon::prelude::*;
 
 use crate::input::{Input, SkipTally, Skipped};
 use crate::read::{self, Fs};
+use akbp_core::blueprint::objects::objects;
+use akbp_core::blueprint::Blueprint;
 use akbp_core::check::crossfile::{instance_paths, BlueprintIndex, CrossFile, Scope};
 use akbp_core::check::{self, FileReport, Options, Severity};
 use akbp_core::load::{self, LoadError, LoadErrorKind};
@@ -171,11 +173,14 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
                 let (name, instantiated) = discovered(&doc);
                 // No metadata: authentik names the instance by its path.
                 let name = name.or_else(|| paths.as_ref().and_then(|p| p.first().cloned()));
-                index.add(
-                    name.as_deref(),
-                    paths.as_deref().unwrap_or_default(),
-                    instantiated && paths.is_some(),
-                );
+                let applied = instantiated && paths.is_some();
+                let paths = paths.unwrap_or_default();
+                index.add(name.as_deref(), &paths, applied);
+                // Objects of a blueprint authentik never applies exist nowhere.
+                if applied {
+                    let objects = objects(&Blueprint::new(&doc));
+                    index.add_objects(input.name(), name.as_deref(), &paths, &objects);
+                }
             }
             akbp_core::wrapper::Found::Wrapper { trees, texts, .. } => {
                 // Mounted somewhere akbp does not know: the name counts, the path is unknown.
@@ -184,6 +189,10 @@ fn index_input(input: &Input, roots: &[PathBuf], fs: &dyn Fs) -> BlueprintIndex 
                 for doc in trees.into_iter().chain(parsed) {
                     let (name, instantiated) = discovered(&doc);
                     index.add(name.as_deref(), &[], instantiated);
+                    if instantiated {
+                        let objects = objects(&Blueprint::new(&doc));
+                        index.add_objects(input.name(), name.as_deref(), &[], &objects);
+                    }
                 }
             }
             _ => {}

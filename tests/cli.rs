@@ -49,7 +49,8 @@ fn errors_exit_one_and_every_file_is_reported() {
     assert_eq!(code, 1);
     assert!(out.contains("examples/broken/oauth-legacy.yaml:"), "{out}");
     assert!(out.contains("examples/broken/wiki-typos.yaml:"), "{out}");
-    assert!(out.contains("checked 8 files:"), "{out}");
+    // 8 single files and the 4 blueprints of examples/repository/.
+    assert!(out.contains("checked 12 files:"), "{out}");
 }
 
 #[test]

@@ -38,18 +38,68 @@ fn known_of(path: &Path, text: &str) -> akbp::blueprint::known::Known {
     }
 }
 
-/// `# fixture: --folder`: the fixture is checked as the only blueprint of a folder.
-fn crossfile_of(text: &str) -> std::sync::Arc<CrossFile> {
-    let folder = text.lines().next() == Some("# fixture: --folder");
-    std::sync::Arc::new(if folder {
-        CrossFile::with_index(Scope::Folders, BlueprintIndex::default())
-    } else {
-        CrossFile::default()
-    })
+/// `# fixture: --folder`: the fixture is checked as the only blueprint of a folder;
+/// `# fixture: --folder DIR`: as one of a folder (the fixture's own) whose other blueprints
+/// are the `.yaml` files under `DIR` next to it.
+fn crossfile_of(path: &Path, name: &str, text: &str) -> std::sync::Arc<CrossFile> {
+    let first = text.lines().next().unwrap_or_default();
+    let Some(arg) = first.strip_prefix("# fixture: --folder") else {
+        return std::sync::Arc::new(CrossFile::default());
+    };
+    let dir = arg.trim();
+    if dir.is_empty() {
+        return std::sync::Arc::new(CrossFile::with_index(
+            Scope::Folders,
+            BlueprintIndex::default(),
+        ));
+    }
+    let root = path.parent().unwrap().to_path_buf();
+    let mut others: Vec<PathBuf> = walk(&root.join(dir));
+    others.sort();
+    let mut inputs = vec![Input::File {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+        explicit: true,
+    }];
+    inputs.extend(others.into_iter().map(|p| {
+        Input::File {
+            name: p
+                .strip_prefix(fixtures_dir())
+                .unwrap_or(&p)
+                .display()
+                .to_string(),
+            path: p,
+            explicit: false,
+        }
+    }));
+    let index = akbp::validate::blueprint_index(&inputs, &[root], &RealFs);
+    std::sync::Arc::new(CrossFile::with_index(Scope::Folders, index))
+}
+
+/// The `.yaml` files under `dir`, at any depth.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("fixture folder").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Check a fixture file as the CLI would (name relative to the fixtures folder).
 fn run(path: &Path) -> (check::FileReport, String) {
+    run_selected(path, &akbp::config::RuleSelection::default())
+}
+
+/// [`run`] with a rule selection applied as `--select`/`--ignore` apply it.
+fn run_selected(
+    path: &Path,
+    selection: &akbp::config::RuleSelection,
+) -> (check::FileReport, String) {
     // Read through the same path as the CLI, so unreadable, binary and empty fixtures work.
     let text = std::fs::read(path)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -68,10 +118,13 @@ fn run(path: &Path) -> (check::FileReport, String) {
                 .parse::<akbp::target::Target>()
                 .expect("fixture target")
         });
+    let mut policy = check::Policy::default();
+    selection.apply(&mut policy);
     let options = Options {
         schema: None,
+        policy: std::sync::Arc::new(policy),
         known: known_of(path, &text),
-        crossfile: crossfile_of(&text),
+        crossfile: crossfile_of(path, &name, &text),
         target: configured.unwrap_or(akbp::target::Target::LATEST),
         configured_target: configured,
         ..Default::default()
@@ -225,7 +278,9 @@ fn every_declared_case_is_emitted_at_its_listed_severity() {
         for path in fixture_files(rule.code) {
             let (report, _) = run(&path);
             for f in report.findings.iter().filter(|f| f.rule.code == rule.code) {
+                // A finding about a guess (an inferred integration) is capped.
                 let listed = rule.default_severity(f.case.map(|c| c.id));
+                let listed = f.ceiling.map_or(listed, |c| listed.min(c));
                 if f.severity != listed {
                     failures.push(format!(
                         "{}: emitted {:?}, listed {:?}",
@@ -244,4 +299,140 @@ fn every_declared_case_is_emitted_at_its_listed_severity() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A rule is enabled per finding, whatever check function emits it (ruff's
+/// `report_diagnostic_if_enabled`): each rule's bad fixtures, checked with only that rule
+/// selected (`--select CODE`), still report it, as many times as with every rule on.
+#[test]
+fn every_rule_reports_its_fixtures_when_selected_alone() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let only = akbp::config::RuleSelection {
+            select: Some(vec![*rule]),
+            ..Default::default()
+        };
+        for path in fixture_files(rule.code) {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            if !file.starts_with("bad") {
+                continue;
+            }
+            let count = |r: &check::FileReport| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.rule.code == rule.code)
+                    .count()
+            };
+            let all = count(&run(&path).0);
+            let (report, rendered) = run_selected(&path, &only);
+            let alone = count(&report);
+            if alone == 0 || alone != all {
+                failures.push(format!(
+                    "{}/{file}: --select {} reports {alone} of its {all} findings:\n{rendered}",
+                    rule.code, rule.code
+                ));
+            }
+            // Nothing else is reported, except what no selection can hide.
+            let others: Vec<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule.code != rule.code && !f.rule.stops_load)
+                .map(|f| f.rule.code)
+                .collect();
+            if !others.is_empty() {
+                failures.push(format!(
+                    "{}/{file}: --select {} also reports {others:?}",
+                    rule.code, rule.code
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Ignoring the rule whose check function emits others (AKB500 checks the catalog and
+/// emits AKB501-AKB510; AKB203 emits AKB204, AKB206, AKB208) drops only its own findings.
+#[test]
+fn ignoring_a_rule_keeps_the_rules_its_check_function_also_emits() {
+    for (ignored, code) in [
+        ("AKB500", "AKB501"),
+        ("AKB500", "AKB503"),
+        ("AKB500", "AKB509"),
+        ("AKB203", "AKB204"),
+        ("AKB203", "AKB206"),
+    ] {
+        let ignore = akbp::config::RuleSelection {
+            ignore: vec![check::rule_by_code(ignored).unwrap()],
+            ..Default::default()
+        };
+        for path in fixture_files(code) {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            if !file.starts_with("bad") {
+                continue;
+            }
+            let (report, rendered) = run_selected(&path, &ignore);
+            assert!(
+                report.findings.iter().any(|f| f.rule.code == code),
+                "--ignore {ignored} dropped {code} in {file}:\n{rendered}"
+            );
+            assert!(
+                !report.findings.iter().any(|f| f.rule.code == ignored),
+                "--ignore {ignored} kept it in {file}"
+            );
+        }
+    }
+}
+
+/// The same through the command line: `--select AKB503` reports the AKB503 fixture's
+/// finding (issue 21 saw nothing), and `--ignore AKB500` keeps it.
+#[test]
+fn the_command_line_selects_a_rule_another_rule_s_function_emits() {
+    let file = fixtures_dir().join("AKB503/bad-netbird-subject.yaml");
+    for flags in [["--select", "AKB503"], ["--ignore", "AKB500"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_akbp"))
+            .args(["validate", "--format", "concise", flags[0], flags[1]])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("AKB503"), "{flags:?}: {stdout}");
+    }
+}
+
+/// akbp's own generated files leave out AKB414's note on `!Env` without a default (their
+/// header says the variable must be set) unless the rule is asked for.
+#[test]
+fn env_notes_on_generated_files_show_when_asked_for() {
+    let path = fixtures_dir().join("AKB414/good-generated-by-akbp.yaml");
+    let asked = akbp::config::RuleSelection {
+        extend: vec![check::rule_by_code("AKB414").unwrap()],
+        ..Default::default()
+    };
+    let (report, rendered) = run_selected(&path, &asked);
+    assert!(
+        report.findings.iter().any(|f| f.rule.code == "AKB414"),
+        "{rendered}"
+    );
+}
+
+/// An integration inferred from the application slug is judged in warnings that say so;
+/// named by the label, the same provider gets an error.
+#[test]
+fn an_inferred_integration_gets_warnings_a_named_one_errors() {
+    let (inferred, rendered) = run(&fixtures_dir().join("AKB509/bad-sonarr-inferred.yaml"));
+    let f = inferred
+        .findings
+        .iter()
+        .find(|f| f.rule.code == "AKB509")
+        .expect("AKB509");
+    assert_eq!(f.severity, check::Severity::Warning, "{rendered}");
+    assert!(
+        f.message.contains("inferred from the application slug"),
+        "{rendered}"
+    );
+    let (named, _) = run(&fixtures_dir().join("AKB509/bad-sonarr-forward.yaml"));
+    assert!(named
+        .findings
+        .iter()
+        .any(|f| f.rule.code == "AKB509" && f.severity == check::Severity::Error));
 }

@@ -7,6 +7,7 @@
 
 pub mod entry;
 pub mod known;
+pub mod objects;
 pub mod placeholder;
 pub mod tags;
 

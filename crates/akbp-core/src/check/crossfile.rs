@@ -10,11 +10,13 @@
 //! without such a reference never builds it. The index keeps 64-bit hashes, not strings:
 //! three or four numbers a file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
+
+use crate::blueprint::objects::{Dependency, Objects};
 
 /// Which blueprints a run sees besides authentik's shipped ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +57,39 @@ fn hash(kind: u8, parts: &[&str]) -> u64 {
 const NAME: u8 = 0;
 const PATH: u8 = 1;
 const PAIR: u8 = 2;
+const OBJECT: u8 = 3;
+const FILE: u8 = 4;
+
+/// One blueprint of the run, as the others see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedFile {
+    /// The file as given on the command line (how reports name it).
+    pub file: String,
+    /// How a `metaapplyblueprint` names it: its path relative to its blueprints root when
+    /// known, else its `metadata.name`.
+    pub reference: Dependency,
+    /// Keys of the blueprints it applies first (required `metaapplyblueprint` entries).
+    deps: Vec<u64>,
+}
+
+impl IndexedFile {
+    /// The `metaapplyblueprint` entry that makes a blueprint apply this one first.
+    pub fn apply_entry(&self) -> String {
+        let (key, value) = match (&self.reference.path, &self.reference.name) {
+            (Some(p), _) => ("path", p),
+            (None, Some(n)) => ("name", n),
+            (None, None) => ("path", &self.file),
+        };
+        format!(
+            "- model: authentik_blueprints.metaapplyblueprint\n  attrs:\n    identifiers:\n      {key}: {value}\n    required: true"
+        )
+    }
+}
+
+/// The hash a lookup `(field, value)` of `model` and an object with that field share.
+pub fn object_key(model: &str, field: &str, value: &str) -> u64 {
+    hash(OBJECT, &[model, field, value])
+}
 
 /// The instances a run's blueprints would become, as hashes of their names and paths.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,6 +105,14 @@ pub struct BlueprintIndex {
     /// Some input could not be read again for the index (standard input), so a name found
     /// nowhere may still be right.
     pub names_unknown: bool,
+    /// The blueprints authentik would apply, by id (their position here).
+    files: Vec<IndexedFile>,
+    /// Every `(model, field, value)` of an object a blueprint creates -> the ids creating it.
+    objects: HashMap<u64, Vec<u32>>,
+    /// Instance keys (name, path, both) -> the ids of the blueprints they name.
+    instance_files: HashMap<u64, Vec<u32>>,
+    /// The hash of a file as given -> its id.
+    by_file: HashMap<u64, u32>,
 }
 
 impl BlueprintIndex {
@@ -93,7 +136,125 @@ impl BlueprintIndex {
         }
     }
 
+    /// Record the objects a blueprint authentik applies creates, and the blueprints it
+    /// applies first. `name` and `paths` as for [`BlueprintIndex::add`].
+    pub fn add_objects(
+        &mut self,
+        file: &str,
+        name: Option<&str>,
+        paths: &[String],
+        objects: &Objects,
+    ) {
+        let id = self.files.len() as u32;
+        let reference = Dependency {
+            name: name.map(str::to_string),
+            path: paths.first().cloned(),
+        };
+        self.files.push(IndexedFile {
+            file: file.to_string(),
+            reference,
+            deps: objects
+                .depends
+                .iter()
+                .filter_map(|d| Self::key(d.name.as_deref(), d.path.as_deref()))
+                .collect(),
+        });
+        self.by_file.insert(hash(FILE, &[file]), id);
+        let mut keys: Vec<u64> = Vec::new();
+        if let Some(n) = name {
+            keys.push(hash(NAME, &[n]));
+        }
+        for p in paths {
+            keys.push(hash(PATH, &[p]));
+            if let Some(n) = name {
+                keys.push(hash(PAIR, &[n, p]));
+            }
+        }
+        for k in keys {
+            self.instance_files.entry(k).or_default().push(id);
+        }
+        for o in objects.created.iter().filter(|o| !o.absent) {
+            for (f, v) in &o.fields {
+                let ids = self.objects.entry(object_key(&o.model, f, v)).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+
+    /// The blueprint with id `id`.
+    pub fn file(&self, id: u32) -> &IndexedFile {
+        &self.files[id as usize]
+    }
+
+    /// The id of the blueprint read from `file` (as given), if it is one authentik applies.
+    pub fn id_of(&self, file: &str) -> Option<u32> {
+        self.by_file.get(&hash(FILE, &[file])).copied()
+    }
+
+    /// The blueprints creating an object of one of `models` that has every `(field,
+    /// value)` of `pairs`, by id, sorted.
+    pub fn creators(&self, models: &[String], pairs: &[(String, String)]) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for m in models {
+            let mut found: Option<Vec<u32>> = None;
+            for (f, v) in pairs {
+                let ids = self
+                    .objects
+                    .get(&object_key(m, f, v))
+                    .cloned()
+                    .unwrap_or_default();
+                found = Some(match found {
+                    None => ids,
+                    Some(prev) => prev.into_iter().filter(|i| ids.contains(i)).collect(),
+                });
+            }
+            out.extend(found.unwrap_or_default());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether a blueprint applying `deps` first (directly or through the blueprints
+    /// they apply) applies `target` before itself.
+    pub fn reaches(&self, deps: &[Dependency], target: u32) -> bool {
+        let mut seen: HashSet<u32> = HashSet::new();
+        let mut todo: Vec<u64> = deps
+            .iter()
+            .filter_map(|d| Self::key(d.name.as_deref(), d.path.as_deref()))
+            .collect();
+        while let Some(k) = todo.pop() {
+            for &id in self.instance_files.get(&k).into_iter().flatten() {
+                if id == target {
+                    return true;
+                }
+                if seen.insert(id) {
+                    todo.extend(self.files[id as usize].deps.iter().copied());
+                }
+            }
+        }
+        false
+    }
+
     pub fn merge(mut self, other: BlueprintIndex) -> BlueprintIndex {
+        let offset = self.files.len() as u32;
+        self.files.extend(other.files);
+        for (k, ids) in other.objects {
+            self.objects
+                .entry(k)
+                .or_default()
+                .extend(ids.into_iter().map(|i| i + offset));
+        }
+        for (k, ids) in other.instance_files {
+            self.instance_files
+                .entry(k)
+                .or_default()
+                .extend(ids.into_iter().map(|i| i + offset));
+        }
+        self.by_file
+            .extend(other.by_file.into_iter().map(|(k, i)| (k, i + offset)));
         self.instances.extend(other.instances);
         self.not_instantiated.extend(other.not_instantiated);
         self.paths_unknown |= other.paths_unknown;

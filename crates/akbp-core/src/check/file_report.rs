@@ -77,6 +77,12 @@ impl FileReport {
     fn resolve_and_cap(&mut self, options: &Options, directives: &mut Directives) -> bool {
         let source = self.source.clone();
         let mut suppressed = Suppressed::default();
+        let off = self
+            .overflow
+            .iter()
+            .filter(|o| !options.policy.enabled(o.rule))
+            .map(|o| (o.rule, o.span))
+            .collect();
         let mut overflow = options
             .policy
             .resolve_overflow(&self.overflow, &mut suppressed);
@@ -84,6 +90,7 @@ impl FileReport {
         options.policy.resolve_file(
             &mut self.findings,
             &mut overflow,
+            off,
             source.as_ref(),
             directives,
             &mut suppressed,

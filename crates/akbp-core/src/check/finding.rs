@@ -260,6 +260,10 @@ pub struct Finding {
     /// The span points near the problem, not at it: inside base64, quoted or folded
     /// text embedded in a wrapper, the finding points at the key holding it.
     pub approximate: bool,
+    /// The most severe this finding can be, whatever the registry and configuration say:
+    /// set while a rule judges something akbp only guessed (an integration inferred from a
+    /// slug, not named by its label), so a guess never fails a build ([`Sink::ceiling`]).
+    pub ceiling: Option<Severity>,
     /// An exact replacement that resolves this finding, when akbp knows one.
     pub fix: Option<Fix>,
     /// Past a capped sink's limit: only its rule, case and span are kept.
@@ -360,6 +364,8 @@ pub struct Sink {
     /// The finding past the cap a rule is still filling in (its case may follow the push).
     spare: Option<Finding>,
     overflow: Vec<Overflow>,
+    /// The ceiling given to every finding pushed now ([`Finding::ceiling`]).
+    ceiling: Option<Severity>,
 }
 
 /// A finding past a capped sink's limit: counted with its final severity, never shown.
@@ -368,6 +374,7 @@ pub struct Overflow {
     pub rule: &'static Rule,
     pub case: Option<&'static Case>,
     pub span: Span,
+    pub ceiling: Option<Severity>,
 }
 
 impl Overflow {
@@ -376,6 +383,7 @@ impl Overflow {
             rule: f.rule,
             case: f.case,
             span: f.span,
+            ceiling: f.ceiling,
         }
     }
 }
@@ -423,6 +431,7 @@ impl Sink {
             labels: Vec::new(),
             help: None,
             approximate: false,
+            ceiling: self.ceiling,
             fix: None,
             counted_only: over,
         };
@@ -433,6 +442,12 @@ impl Sink {
             let last = self.findings.len() - 1;
             &mut self.findings[last]
         }
+    }
+
+    /// Give every finding pushed from now on at most `ceiling` (`None`: no limit); returns
+    /// the previous ceiling, to restore it.
+    pub fn ceiling(&mut self, ceiling: Option<Severity>) -> Option<Severity> {
+        std::mem::replace(&mut self.ceiling, ceiling)
     }
 
     /// The findings built and those only counted.
@@ -453,6 +468,9 @@ pub struct Policy {
     pub(super) disabled: BTreeSet<&'static str>,
     /// `--no-suppressions`: inline `# akbp: ignore` comments are not applied.
     pub(super) no_suppressions: bool,
+    /// Codes of rules asked for by name or prefix (`select`, `extend-select`; not `ALL`):
+    /// findings a rule leaves out by default (AKB414 on akbp's own files) are wanted.
+    pub(super) asked: BTreeSet<&'static str>,
 }
 
 /// Options that apply to a whole run.

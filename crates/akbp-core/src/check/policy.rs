@@ -3,6 +3,7 @@
 //! configuration, then the command line, then inline suppressions. Rules never set it.
 
 use super::finding::{sort_findings, Case, Finding, Overflow, Policy, Rule, Severity, Suppressed};
+use super::rules::suppressions::UNUSED_SUPPRESSION;
 use super::suppress::Directives;
 use crate::load::{SourceFile, Span};
 
@@ -31,6 +32,16 @@ impl Policy {
         self.no_suppressions = !on;
     }
 
+    /// Note that `rule` was asked for by name or prefix, not only left on.
+    pub fn set_asked(&mut self, rule: &'static Rule) {
+        self.asked.insert(rule.code);
+    }
+
+    /// Whether `rule` was asked for by name or prefix ([`Policy::set_asked`]).
+    pub fn asked(&self, rule: &Rule) -> bool {
+        self.asked.contains(rule.code)
+    }
+
     pub fn enabled(&self, rule: &Rule) -> bool {
         !self.disabled.contains(rule.code)
     }
@@ -45,7 +56,8 @@ impl Policy {
     }
 
     /// The final severity of a finding of `rule` with `case` at `span`, or `Err` with the
-    /// severity it would have had when a switched-off rule drops it. The one decision:
+    /// severity it would have had when a switched-off rule drops it; never above the
+    /// finding's `ceiling`. The one decision:
     /// [`Policy::resolve`] applies it to built findings and [`Policy::resolve_overflow`]
     /// to those a capped sink only counted, so both agree. A rule that [`Rule::stops_load`]
     /// is an error whatever the configuration says.
@@ -53,12 +65,13 @@ impl Policy {
         &self,
         rule: &Rule,
         case: Option<&Case>,
-        _span: Span,
+        ceiling: Option<Severity>,
     ) -> Result<Severity, Severity> {
         if rule.stops_load {
             return Ok(Severity::Error);
         }
         let severity = self.severity(rule, case.map(|c| c.id));
+        let severity = ceiling.map_or(severity, |c| severity.min(c));
         if self.enabled(rule) {
             Ok(severity)
         } else {
@@ -69,7 +82,7 @@ impl Policy {
     /// Decide every finding's final severity and drop those of disabled rules, counting
     /// them in `suppressed`.
     pub fn resolve(&self, findings: &mut Vec<Finding>, suppressed: &mut Suppressed) {
-        findings.retain_mut(|f| match self.decide(f.rule, f.case, f.span) {
+        findings.retain_mut(|f| match self.decide(f.rule, f.case, f.ceiling) {
             Ok(severity) => {
                 f.severity = severity;
                 true
@@ -89,7 +102,7 @@ impl Policy {
     ) -> Vec<(Overflow, Severity)> {
         overflow
             .iter()
-            .filter_map(|o| match self.decide(o.rule, o.case, o.span) {
+            .filter_map(|o| match self.decide(o.rule, o.case, o.ceiling) {
                 Ok(severity) => Some((*o, severity)),
                 Err(severity) => {
                     suppressed.count(severity);
@@ -104,19 +117,31 @@ impl Policy {
     /// `overflow`: findings a capped sink only counted, already resolved; the same
     /// suppressions drop them (and count as used). Every finding dropped is counted in
     /// `suppressed`.
+    /// `off`: findings of switched-off rules a capped sink only counted; with those
+    /// among `findings` they still use a suppression that covers them (every rule runs),
+    /// so `--select AKB020` reports exactly the suppressions that hide nothing.
     pub fn resolve_file(
         &self,
         findings: &mut Vec<Finding>,
         overflow: &mut Vec<(Overflow, Severity)>,
+        mut off: Vec<(&'static Rule, Span)>,
         source: Option<&SourceFile>,
         directives: &mut Directives,
         suppressed: &mut Suppressed,
     ) {
         findings.extend(directives.problems().iter().cloned());
+        off.extend(
+            findings
+                .iter()
+                .filter(|f| self.decide(f.rule, f.case, f.ceiling).is_err())
+                .map(|f| (f.rule, f.span)),
+        );
         self.resolve(findings, suppressed);
         if let Some(source) = source.filter(|_| !self.no_suppressions) {
-            let mut unused =
-                directives.apply(source, findings, overflow, suppressed, |r| self.enabled(r));
+            // A comment naming a rule that is off is judged only when unused suppressions
+            // are asked for (`--select AKB020`): every rule ran, so its use is known.
+            let judged = |r: &Rule| self.enabled(r) || self.asked(&UNUSED_SUPPRESSION);
+            let mut unused = directives.apply(source, findings, overflow, &off, suppressed, judged);
             self.resolve(&mut unused, suppressed);
             findings.extend(unused);
         }

@@ -255,16 +255,18 @@ impl Directives {
     }
 
     /// Remove the findings the suppressions cover and return one [`UNUSED_SUPPRESSION`]
-    /// finding per named rule that suppressed nothing (rules `enabled` says are off
-    /// cannot be judged and are left alone).
+    /// finding per named rule that suppressed nothing, among those `judged` says to judge.
+    /// `off`: findings of switched-off rules, already dropped, that still use a
+    /// suppression covering them.
     /// `overflow` (findings a capped sink only counted) is filtered the same way.
     pub fn apply(
         &mut self,
         source: &SourceFile,
         findings: &mut Vec<Finding>,
         overflow: &mut Vec<(Overflow, Severity)>,
+        off: &[(&'static Rule, Span)],
         suppressed: &mut Suppressed,
-        enabled: impl Fn(&Rule) -> bool,
+        judged: impl Fn(&Rule) -> bool,
     ) -> Vec<Finding> {
         if self.suppressions.is_empty() {
             return Vec::new();
@@ -296,6 +298,11 @@ impl Directives {
             }
             !covered
         });
+        // Findings of switched-off rules were dropped and counted already; a comment
+        // covering one is still used.
+        for (rule, span) in off {
+            self.suppresses(source, rule, *span);
+        }
         let mut sink = Sink::default();
         for s in &self.suppressions {
             for (rule, word, used) in &s.codes {
@@ -313,7 +320,7 @@ impl Directives {
                     ));
                     continue;
                 }
-                if *used || !enabled(rule) {
+                if *used || !judged(rule) {
                     continue;
                 }
                 let what = match s.scope {

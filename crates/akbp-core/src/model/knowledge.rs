@@ -314,7 +314,9 @@ impl Knowledge {
     /// authentik install of `target`, e.g. `("authentik_flows.flow",
     /// [("slug", "default-provider-invalidation-flow")])`. An empty lookup list never matches.
     pub fn is_default_object(&self, model: &str, lookups: &[(&str, &str)], target: Target) -> bool {
-        !lookups.is_empty() && self.find_default_object(model, lookups, target).is_some()
+        !lookups.is_empty()
+            && (self.find_default_object(model, lookups, target).is_some()
+                || is_shipped_instance(model, lookups, target))
     }
 
     /// The default object matching `lookups` (see [`Knowledge::is_default_object`]).
@@ -458,4 +460,19 @@ impl<'k> ModelRef<'k> {
             })
         })
     }
+}
+
+/// Whether `lookups` find the BlueprintInstance of a blueprint authentik ships at `target`
+/// (by `name`, `path` or both): discovery creates one for every shipped file that is not
+/// labelled `instantiate: "false"` (authentik/blueprints/v1/tasks.py, 2026.2.2), so an
+/// entry identified that way updates it and needs no field a new instance would.
+fn is_shipped_instance(model: &str, lookups: &[(&str, &str)], target: Target) -> bool {
+    if !model.eq_ignore_ascii_case("authentik_blueprints.blueprintinstance") {
+        return false;
+    }
+    let value = |k: &str| lookups.iter().find(|(f, _)| *f == k).map(|(_, v)| *v);
+    lookups.iter().all(|(f, _)| *f == "name" || *f == "path")
+        && super::blueprints::shipped_blueprints()
+            .find(target, value("name"), value("path"))
+            .is_some_and(|b| b.instantiated)
 }

@@ -16,6 +16,9 @@ struct Identified<'d, 'e> {
     integration: &'static Integration,
     method: &'static Method,
     how: String,
+    /// Named by the `akbp.dev/integration` label; otherwise inferred, and its findings are
+    /// warnings at most: the user may follow another guide than the one akbp guessed.
+    named: bool,
     provider: &'e Entry<'d>,
     application: Option<&'e Entry<'d>>,
 }
@@ -133,10 +136,11 @@ fn identify<'e, 'd>(
             Some(i) => Some((
                 i,
                 format!("from the `{}` label", catalog::INTEGRATION_LABEL),
+                true,
             )),
             None if label.is_some() => None,
             None => match infer(provider, kind, application) {
-                Inferred::One(i, how) => Some((i, how)),
+                Inferred::One(i, how) => Some((i, how, false)),
                 Inferred::Several(slugs, how) => {
                     ambiguous.push((provider, slugs, how));
                     None
@@ -144,12 +148,13 @@ fn identify<'e, 'd>(
                 Inferred::None => None,
             },
         };
-        if let Some((integration, how)) = found {
+        if let Some((integration, how, named)) = found {
             if let Some(method) = method_for(integration, kind, provider) {
                 out.push(Identified {
                     integration,
                     method,
                     how,
+                    named,
                     provider,
                     application,
                 });
@@ -300,7 +305,7 @@ pub const REDIRECT_URIS: Rule = Rule {
     name: "integration-redirect-uris",
     severity: Severity::Error,
     summary: "Redirect URIs differ from what the catalog integration needs: missing, wrong path, wrong matching mode, or extra.",
-    doc: "## What it does\nFor an OAuth2 provider that akbp matches to a catalog integration (by the `akbp.dev/integration` label that `akbp generate` writes, else by the application slug, the host, or a distinctive callback path; the finding says which), compares its literal redirect URIs with the guide's: each expected URI must be present with its matching mode, and URIs the guide does not list are reported.\n\n## Why\nThe application sends exactly one callback URL; a missing URI or a wrong path makes every login fail with `redirect_uri_no_match`, which authentik's importer never detects. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): authorize answers HTTP 400 \"Redirect URI Error: The request fails due to a missing, invalid, or mismatching redirection URI (redirect_uri)\" for a wrong path and for a URI missing while another is registered. Two cases log in all the same and are reported for what they open up: with no redirect URI at all authentik 2026.2 stores the first one a client sends (later releases match nothing instead: authentik #21746), and a `regex` URI matches its own URL unless the URL holds regex characters (Jellyseerr's `?` breaks it, Grafana's plain path does not), while matching far more than the application's callback.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: gravitee\n  labels: {akbp.dev/integration: gravitee}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: gravitee}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://gravitee.example.com/user/login}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: gravitee\n  labels: {akbp.dev/integration: gravitee}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: gravitee}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://gravitee.example.com/user/login}\n        - {matching_mode: strict, url: https://gravitee.example.com/console/}\n```\n",
+    doc: "## What it does\nFor an OAuth2 provider that akbp matches to a catalog integration (by the `akbp.dev/integration` label that `akbp generate` writes, else by the application slug, the host, or a distinctive callback path; the finding says which), compares its literal redirect URIs with the guide's: each expected URI must be present with its matching mode, and URIs the guide does not list are reported.\n\nThe same holds for every integration rule (AKB500-AKB510): only an integration named by the label is judged with errors; one inferred is judged with warnings at most, which say what was inferred (the user may follow another setup than the guide's), and `akbp.dev/integration: none` opts a blueprint out of the catalog checks.\n\n## Why\nThe application sends exactly one callback URL; a missing URI or a wrong path makes every login fail with `redirect_uri_no_match`, which authentik's importer never detects. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): authorize answers HTTP 400 \"Redirect URI Error: The request fails due to a missing, invalid, or mismatching redirection URI (redirect_uri)\" for a wrong path and for a URI missing while another is registered. Two cases log in all the same and are reported for what they open up: with no redirect URI at all authentik 2026.2 stores the first one a client sends (later releases match nothing instead: authentik #21746), and a `regex` URI matches its own URL unless the URL holds regex characters (Jellyseerr's `?` breaks it, Grafana's plain path does not), while matching far more than the application's callback.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: gravitee\n  labels: {akbp.dev/integration: gravitee}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: gravitee}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://gravitee.example.com/user/login}\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: gravitee\n  labels: {akbp.dev/integration: gravitee}\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    id: provider\n    identifiers: {name: gravitee}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: https://gravitee.example.com/user/login}\n        - {matching_mode: strict, url: https://gravitee.example.com/console/}\n```\n",
     stops_load: false,
     cases: &[
         Case {
@@ -384,7 +389,12 @@ pub const HOST_MISMATCH: Rule = Rule {
 };
 
 fn check_integration(ctx: &Ctx, sink: &mut Sink) {
-    if let Some(label) = ctx.bp.label(catalog::INTEGRATION_LABEL) {
+    let label = ctx.bp.label(catalog::INTEGRATION_LABEL);
+    // `akbp.dev/integration: none` opts the blueprint out of every catalog check.
+    if label == Some(catalog::NO_INTEGRATION) {
+        return;
+    }
+    if let Some(label) = label {
         if catalog::find_indexed(label).is_none() {
             let span = ctx
                 .bp
@@ -402,6 +412,9 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
     }
     let mut ambiguous = Vec::new();
     for id in identify(ctx.bp, &mut ambiguous) {
+        // A guess is never an error: a Sonarr provider in `forward_single` mode or a Home
+        // Assistant provider for the other OIDC plugin works, it just follows another guide.
+        let ceiling = sink.ceiling((!id.named).then_some(Severity::Warning));
         match &id.method.provider {
             Provider::Oauth2(p) => {
                 check_redirects(&id, &ctx.options.placeholders, sink);
@@ -411,6 +424,7 @@ fn check_integration(ctx: &Ctx, sink: &mut Sink) {
             Provider::Proxy(p) => check_proxy(&id, p, sink),
             Provider::Ldap(p) => check_ldap(&id, p, sink),
         }
+        sink.ceiling(ceiling);
     }
     for (provider, slugs, path) in ambiguous {
         let shown = if slugs.len() > 6 {

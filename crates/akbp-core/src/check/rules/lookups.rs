@@ -1,10 +1,13 @@
 //! `!Find` lookups checked against model knowledge and the objects every install has.
 
+use crate::blueprint::objects::{objects, Objects};
 use crate::blueprint::{State, Tag};
-use crate::check::finding::{Ctx, Rule, Severity, Sink};
+use crate::check::crossfile::{BlueprintIndex, Scope};
+use crate::check::finding::{Ctx, Edit, Fix, Rule, Safety, Severity, Sink};
 use crate::check::suggest::{did_you_mean, rename_hint_field, rename_hint_model};
 use crate::load::Node;
 use crate::model::{knowledge, FieldLookup, ModelLookup};
+use crate::target::Target;
 
 pub const FIND_MAY_BE_NULL: Rule = Rule {
     code: "AKB304",
@@ -15,6 +18,77 @@ pub const FIND_MAY_BE_NULL: Rule = Rule {
     stops_load: false,
     cases: &[],
     check: Some(check_find_nullable),
+};
+
+pub const FIND_ORDER: Rule = Rule {
+    code: "AKB310",
+    name: "find-order-across-blueprints",
+    severity: Severity::Warning,
+    summary: "A `!Find` where null is refused looks up an object another blueprint of the run creates, and this blueprint does not apply that one first with a required `metaapplyblueprint`.",
+    doc: r#"## What it does
+In a run over several blueprints (a folder, or files named together), akbp indexes the objects each blueprint creates: model, and every plain value of its identifiers and attrs. A `!Find` where null is refused (the places AKB304 checks) that no default object answers, but another blueprint of the run creates, is fine when this blueprint applies that one first: a required `authentik_blueprints.metaapplyblueprint` entry naming it by path or name, directly or through the blueprints it applies. Otherwise this finding names the blueprint to depend on and gives the entry to add; it carries that entry as an unsafe fix (inserted before the first entry: authentik then also refuses this blueprint when the other one is missing). Multi-table parents count: `!Find [authentik_core.provider, [name, x]]` finds an OAuth2 provider named `x`.
+
+The index is built only when a lookup needs it, from a second read of the inputs, and keeps hashes: a run without such lookups reads every file once.
+
+## Why
+authentik applies discovered blueprints in no guaranteed order (each instance is applied by its own task); a `!Find` evaluated before the other blueprint ran returns null, and the entry fails ("This field may not be null.") until a later periodic apply. A `metaapplyblueprint` entry applies the named blueprint first (authentik/blueprints/v1/meta/apply_blueprint.py, 2026.2.2); authentik issues #4945 and #19715 are about this order.
+
+## Example
+`base.yaml` creates the group `wiki-users` and the application `wiki`; `app.yaml`, in the same folder, checked with `akbp validate FOLDER` (the rule's fixtures under tests/fixtures/AKB310 are such a folder):
+
+```text
+version: 1
+entries:
+  - model: authentik_policies.policybinding
+    identifiers:
+      target: !Find [authentik_core.application, [slug, wiki]]
+      group: !Find [authentik_core.group, [name, wiki-users]]
+      order: 0
+```
+
+## Use instead
+`app.yaml` applies `base.yaml` first:
+
+```text
+version: 1
+entries:
+  - model: authentik_blueprints.metaapplyblueprint
+    attrs:
+      identifiers:
+        path: base.yaml
+      required: true
+  - model: authentik_policies.policybinding
+    identifiers:
+      target: !Find [authentik_core.application, [slug, wiki]]
+      group: !Find [authentik_core.group, [name, wiki-users]]
+      order: 0
+```
+"#,
+    stops_load: false,
+    cases: &[],
+    check: None,
+};
+
+pub const FIND_BEFORE_CREATED: Rule = Rule {
+    code: "AKB311",
+    name: "find-before-created",
+    severity: Severity::Warning,
+    summary: "A `!Find` where null is refused looks up an object a later entry of the same blueprint creates.",
+    doc: "## What it does\nFor the lookups AKB304 checks, reports one whose object is created by an entry that comes later in the same blueprint.\n\n## Why\nauthentik applies a blueprint's entries in order and evaluates each entry's tags when it gets to it (authentik/blueprints/v1/importer.py, 2026.2.2): the `!Find` runs before the object exists and returns null, so the first apply fails; a later apply may succeed, which hides the problem on a running instance.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: wiki-admins}\n    attrs:\n      parent: !Find [authentik_core.group, [name, wiki-users]]\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-users]]\n      order: 0\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-users]]\n      order: 0\n```\n",
+    stops_load: false,
+    cases: &[],
+    check: None,
+};
+
+pub const FIND_TYPO: Rule = Rule {
+    code: "AKB312",
+    name: "find-typo",
+    severity: Severity::Error,
+    summary: "A `!Find` where null is refused matches nothing, and one of its values is one edit away from a default object, an object of this blueprint or one another blueprint of the run creates.",
+    doc: "## What it does\nFor the lookups AKB304 checks that nothing answers, compares each value with the default objects of the target release (schemas/defaults.json), the objects this blueprint creates and, in a run over several blueprints, the objects the others create. When all values match but one, and that one is one edit away (a character added, dropped, changed, or two swapped), the lookup is a typo: an error that names the value meant.\n\n## Why\n`!Find` returns null without an error; the entry then fails with \"This field may not be null\" (or is created without the reference), far from the typo. A one-edit near miss of an object that exists is almost never a different object.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consnt]]\n      invalidation_flow: !Find [authentik_flows.flow, [slug, default-provider-invalidation-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n      invalidation_flow: !Find [authentik_flows.flow, [slug, default-provider-invalidation-flow]]\n```\n",
+    stops_load: false,
+    cases: &[],
+    check: None,
 };
 
 /// The `[field, value]` pairs of a `!Find` whose parts are literal strings.
@@ -48,6 +122,8 @@ fn null_refused(model: &str, field: &str, required: bool, item: bool) -> Option<
 
 fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
     let k = knowledge();
+    // What this blueprint creates, read once when a lookup needs it.
+    let mut here: Option<Objects> = None;
     for e in &ctx.bp.entries {
         if matches!(e.state(), Some(State::Absent) | None) {
             continue;
@@ -91,39 +167,360 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
                 else {
                     continue;
                 };
-                if k.is_default_object(&model_name.to_ascii_lowercase(), &lookups, ctx.target) {
+                let model_key = model_name.to_ascii_lowercase();
+                if k.is_default_object(&model_key, &lookups, ctx.target) {
                     continue;
                 }
-                // An object created earlier in the same blueprint is found too.
-                let created_here = ctx.bp.entries.iter().take(e.index).any(|earlier| {
-                    earlier.model_key() == Some(&model_name.to_ascii_lowercase())
-                        && lookups.iter().all(|(f, v)| {
-                            earlier.field(f).and_then(|n| n.scalar_text()) == Some(*v)
-                        })
-                });
-                if created_here {
-                    continue;
-                }
-                let what = lookups
+                let models = models_found_by(&model_key, ctx.target);
+                if models[1..]
                     .iter()
-                    .map(|(f, v)| format!("{f} = {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let f = sink.push(&FIND_MAY_BE_NULL, node.span, format!("{why}, but no default object `{model_name}` with {what} exists on every install; `!Find` may return null"));
-                // Values of the same field only (a slug for a slug, not some label).
-                let first_field = lookups.first().map(|(f, _)| *f).unwrap_or_default();
-                let defaults: Vec<String> = k
-                    .default_objects(ctx.target)
-                    .filter(|o| o.model == model_name.to_ascii_lowercase())
-                    .filter_map(|o| o.lookups.get(first_field).cloned())
+                    .any(|m| k.is_default_object(m, &lookups, ctx.target))
+                {
+                    continue;
+                }
+                let pairs: Vec<(String, String)> = lookups
+                    .iter()
+                    .map(|(f, v)| (f.to_string(), v.to_string()))
                     .collect();
-                match lookups.first().and_then(|(_, v)| did_you_mean(v, defaults.iter().map(String::as_str))) {
-                    Some(s) => f.help(format!("did you mean `{s}`, which every install has?")),
-                    None => f.help("create the object earlier in this blueprint (and use `!KeyOf`), or make sure it exists before applying"),
+                let here = here.get_or_insert_with(|| objects(ctx.bp));
+                let lookup = Unresolved {
+                    model_name,
+                    models: &models,
+                    pairs: &pairs,
+                    node,
+                    why: &why,
+                    entry: e.index,
                 };
+                judge(ctx, sink, &lookup, here);
             }
         }
     }
+}
+
+/// `model` and the models a `!Find` on it also finds: Django's multi-table children
+/// (`authentik_core.provider` finds an OAuth2 provider through its `provider_ptr`).
+pub fn models_found_by(model: &str, target: Target) -> Vec<String> {
+    // Asked for every lookup nothing in its file answers: 10,000 files ask for the same
+    // few models, and each answer scans every model of the release.
+    type Cache = std::sync::Mutex<std::collections::HashMap<(String, Target), Vec<String>>>;
+    static CACHE: std::sync::LazyLock<Cache> = std::sync::LazyLock::new(Default::default);
+    let key = (model.to_string(), target);
+    if let Some(found) = CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return found;
+    }
+    let out = children_of(model, target);
+    if let Ok(mut c) = CACHE.lock() {
+        c.insert(key, out.clone());
+    }
+    out
+}
+
+fn children_of(model: &str, target: Target) -> Vec<String> {
+    let k = knowledge();
+    let mut out = vec![model.to_string()];
+    let names = k.lookups().names(target);
+    let mut i = 0;
+    while i < out.len() {
+        let ptr = format!("{}_ptr", out[i].rsplit('.').next().unwrap_or_default());
+        for n in &names {
+            let child = k.find_model(n, target).is_some_and(|m| m.has_filter(&ptr));
+            if child && !out.iter().any(|o| o == n) {
+                out.push(n.to_string());
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A lookup no default object answers.
+struct Unresolved<'a> {
+    model_name: &'a str,
+    models: &'a [String],
+    pairs: &'a [(String, String)],
+    node: &'a Node,
+    why: &'a str,
+    /// The entry holding it (apply order).
+    entry: usize,
+}
+
+impl Unresolved<'_> {
+    fn what(&self) -> String {
+        self.pairs
+            .iter()
+            .map(|(f, v)| format!("{f} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn is_model(&self, model: &str) -> bool {
+        self.models.iter().any(|m| m == model)
+    }
+}
+
+/// Whether `a` and `b` differ by one edit: a character inserted, deleted or replaced, or
+/// two neighbours swapped.
+pub fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suf = a[pre..]
+        .iter()
+        .rev()
+        .zip(b[pre..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ra, rb) = (a.len() - pre - suf, b.len() - pre - suf);
+    match (ra, rb) {
+        (0, 1) | (1, 0) | (1, 1) => true,
+        (2, 2) => a[pre] == b[pre + 1] && a[pre + 1] == b[pre],
+        _ => false,
+    }
+}
+
+/// Every string one edit away from `v` over the characters identifiers use (for looking
+/// them up among the run's hashed objects, which keep no strings).
+fn one_edit_variants(v: &str) -> Vec<String> {
+    const ALPHABET: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. /:";
+    let c: Vec<char> = v.chars().collect();
+    if c.len() > 128 {
+        return Vec::new();
+    }
+    let s = |x: &[char]| x.iter().collect::<String>();
+    let mut out = Vec::new();
+    for i in 0..=c.len() {
+        for a in ALPHABET.chars() {
+            let mut x = c.clone();
+            x.insert(i, a);
+            out.push(s(&x));
+            if i < c.len() && c[i] != a {
+                let mut y = c.clone();
+                y[i] = a;
+                out.push(s(&y));
+            }
+        }
+        if i < c.len() {
+            let mut x = c.clone();
+            x.remove(i);
+            out.push(s(&x));
+        }
+        if i + 1 < c.len() && c[i] != c[i + 1] {
+            let mut x = c.clone();
+            x.swap(i, i + 1);
+            out.push(s(&x));
+        }
+    }
+    out
+}
+
+/// Which `(field, value)` of `pairs` is one edit away from what `fields` holds, when all
+/// others match exactly: `(index of the pair, the value held)`.
+fn near_miss<'f>(
+    pairs: &[(String, String)],
+    get: impl Fn(&str) -> Option<&'f str>,
+) -> Option<(usize, String)> {
+    let mut off = None;
+    for (i, (f, v)) in pairs.iter().enumerate() {
+        match get(f) {
+            Some(w) if w == v => {}
+            Some(w) if off.is_none() && one_edit(v, w) => off = Some((i, w.to_string())),
+            _ => return None,
+        }
+    }
+    off
+}
+
+/// A typo'd lookup: the value one edit away, and where that object comes from.
+fn typo(
+    ctx: &Ctx,
+    l: &Unresolved,
+    here: &Objects,
+    index: Option<&BlueprintIndex>,
+    me: Option<u32>,
+) -> Option<(usize, String, String)> {
+    let k = knowledge();
+    for o in k
+        .default_objects(ctx.target)
+        .filter(|o| l.is_model(&o.model))
+    {
+        if let Some((i, w)) = near_miss(l.pairs, |f| o.lookups.get(f).map(String::as_str)) {
+            return Some((
+                i,
+                w,
+                format!("which every authentik {} install has", ctx.target),
+            ));
+        }
+    }
+    for o in here
+        .created
+        .iter()
+        .filter(|o| !o.absent && l.is_model(&o.model))
+    {
+        let get = |f: &str| {
+            o.fields
+                .iter()
+                .find(|(g, _)| g == f)
+                .map(|(_, w)| w.as_str())
+        };
+        if let Some((i, w)) = near_miss(l.pairs, get) {
+            return Some((i, w, "which this blueprint creates".to_string()));
+        }
+    }
+    let index = index?;
+    for (i, (f, v)) in l.pairs.iter().enumerate() {
+        for w in one_edit_variants(v) {
+            let mut pairs = l.pairs.to_vec();
+            pairs[i] = (f.clone(), w.clone());
+            if let Some(c) = index
+                .creators(l.models, &pairs)
+                .into_iter()
+                .find(|c| Some(*c) != me)
+            {
+                return Some((i, w, format!("which `{}` creates", index.file(c).file)));
+            }
+        }
+    }
+    None
+}
+
+/// Insert `entry` (a block-style list item, unindented) before the blueprint's first
+/// entry, at that entry's indentation; `None` for the map form of `entries` or a flow list.
+fn apply_first_fix(ctx: &Ctx, entry: &str) -> Option<Fix> {
+    let first = ctx.bp.entries.first().filter(|e| e.section.is_none())?;
+    let text = &ctx.doc.source.text;
+    let start = first.node.span.start as usize;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..start];
+    let dash = prefix.find('-')?;
+    // Only `  - key: ...` on the entry's first line: the dash and spaces, nothing else.
+    if !prefix[..dash].chars().all(|c| c == ' ') || !prefix[dash + 1..].chars().all(|c| c == ' ') {
+        return None;
+    }
+    let indent = " ".repeat(dash);
+    let block: String = entry.lines().map(|l| format!("{indent}{l}\n")).collect();
+    Some(Fix::new(
+        "apply the blueprint that creates the object first",
+        // authentik now also fails this blueprint when the other one is missing.
+        Safety::Unsafe,
+        vec![Edit::insert(line_start, block)],
+    ))
+}
+
+/// Decide what a lookup no default object answers finds: an object of this blueprint
+/// (earlier: fine; later: AKB311), of another blueprint of the run (that this one applies
+/// first: fine; otherwise AKB310), a near miss (AKB312), or nothing (AKB304).
+fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
+    let own = |o: &&crate::blueprint::objects::Created| {
+        !o.absent && l.is_model(&o.model) && o.matches(l.pairs)
+    };
+    if here.created.iter().filter(own).any(|o| o.entry < l.entry) {
+        return;
+    }
+    if let Some(later) = here.created.iter().filter(own).find(|o| o.entry > l.entry) {
+        sink.push(
+            &FIND_BEFORE_CREATED,
+            l.node.span,
+            format!(
+                "{}, and `{}` with {} is created by entry {} of this blueprint, after this one: authentik applies entries in order, so `!Find` returns null on the first apply",
+                l.why,
+                l.model_name,
+                l.what(),
+                later.entry + 1
+            ),
+        )
+        .help(format!(
+            "move entry {} (`{}`) before entry {}, or reference it with `!KeyOf`",
+            later.entry + 1,
+            later.label(),
+            l.entry + 1
+        ));
+        return;
+    }
+    let cross = &ctx.options.crossfile;
+    // Only a lookup nothing here answers needs the other blueprints: asking builds the
+    // run's index (once), and this file is checked again with it.
+    let index = match cross.scope() {
+        Scope::Alone => None,
+        _ => match cross.index() {
+            Some(i) => Some(i),
+            None => return,
+        },
+    };
+    let me = index.and_then(|i| i.id_of(&ctx.doc.source.name));
+    if let Some(index) = index {
+        let creators: Vec<u32> = index
+            .creators(l.models, l.pairs)
+            .into_iter()
+            .filter(|c| Some(*c) != me)
+            .collect();
+        if !creators.is_empty() {
+            let depends = &here.depends;
+            if creators.iter().any(|c| index.reaches(depends, *c)) {
+                return;
+            }
+            let first = index.file(creators[0]);
+            let others = match creators.len() {
+                1 => String::new(),
+                n => format!(
+                    " (and {} other blueprint{})",
+                    n - 1,
+                    if n > 2 { "s" } else { "" }
+                ),
+            };
+            let f = sink.push(
+                &FIND_ORDER,
+                l.node.span,
+                format!(
+                    "`{}` with {} is created by `{}`{others}, which this blueprint does not apply first: authentik applies blueprints in no guaranteed order, so `!Find` may run before it exists and return null",
+                    l.model_name,
+                    l.what(),
+                    first.file
+                ),
+            )
+            .help(format!(
+                "make this blueprint depend on it: add as its first entry\n{}",
+                first.apply_entry()
+            ));
+            if let Some(fix) = apply_first_fix(ctx, &first.apply_entry()) {
+                f.fix(fix);
+            }
+            return;
+        }
+    }
+    if let Some((i, w, whence)) = typo(ctx, l, here, index, me) {
+        let (f, v) = &l.pairs[i];
+        sink.push(
+            &FIND_TYPO,
+            l.node.span,
+            format!(
+                "{}, and nothing has `{}` with {f} = {v}; `{w}` is one edit away, {whence}: `!Find` returns null",
+                l.why, l.model_name
+            ),
+        )
+        .help(format!("did you mean `{w}`?"));
+        return;
+    }
+    let nowhere = if index.is_some() {
+        ", nor does any blueprint checked create it"
+    } else {
+        ""
+    };
+    let f = sink.push(&FIND_MAY_BE_NULL, l.node.span, format!("{}, but no default object `{}` with {} exists on every install{nowhere}; `!Find` may return null", l.why, l.model_name, l.what()));
+    // Values of the same field only (a slug for a slug, not some label).
+    let k = knowledge();
+    let first_field = l.pairs.first().map(|(f, _)| f.as_str()).unwrap_or_default();
+    let defaults: Vec<String> = k
+        .default_objects(ctx.target)
+        .filter(|o| l.is_model(&o.model))
+        .filter_map(|o| o.lookups.get(first_field).cloned())
+        .collect();
+    match l.pairs.first().and_then(|(_, v)| did_you_mean(v, defaults.iter().map(String::as_str))) {
+        Some(s) => f.help(format!("did you mean `{s}`, which every install has?")),
+        None if index.is_some() => f.help("create the object earlier in this blueprint (and use `!KeyOf`), in a blueprint this one applies first, or make sure it exists before applying"),
+        None => f.help("create the object earlier in this blueprint (and use `!KeyOf`), or make sure it exists before applying; checked with the folder holding your other blueprints, akbp also finds the objects they create"),
+    };
 }
 
 pub const FIND_TARGET: Rule = Rule {

@@ -216,6 +216,10 @@ pub const ENV_WITHOUT_DEFAULT: Rule = Rule {
 };
 
 fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
+    // Every file `akbp generate` writes with an `!Env` secret would show this note; its
+    // header already says the variable must be set. Shown when the rule is asked for.
+    let generated = crate::catalog::generated_by_akbp(&ctx.doc.source.text)
+        && !ctx.options.policy.asked(&ENV_WITHOUT_DEFAULT);
     for (_, field, n) in super::models::non_nullable_values(ctx) {
         let Some(Tag::Env {
             name,
@@ -239,6 +243,9 @@ fn check_env_without_default(ctx: &Ctx, sink: &mut Sink) {
             sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` is not set (or empty) in the --env file, so `{field}` reads null and authentik rejects the entry"))
                 .case("unset-in-env-file")
                 .help(format!("set {var} in the environment file, or give a default: `!Env [{var}, ...]`"));
+            continue;
+        }
+        if generated {
             continue;
         }
         sink.push(&ENV_WITHOUT_DEFAULT, n.span, format!("`{var}` must be set in authentik's server and worker, or the import fails (`{field}` may not be null)"))

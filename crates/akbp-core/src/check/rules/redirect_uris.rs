@@ -690,7 +690,11 @@ pub const EMPTY_LIST: Rule = Rule {
     summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
     doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; now nothing matches and every login fails with `redirect_uri_no_match`.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
     stops_load: false,
-    cases: &[],
+    cases: &[Case {
+        id: "public-client",
+        severity: Severity::Warning,
+        summary: "Before authentik 2026.5 (no `grant_types`), a public client without redirect URIs may log in with the device code flow only, as authentik's own command-line client does.",
+    }],
     check: Some(check_empty_list),
 };
 
@@ -703,6 +707,15 @@ fn check_empty_list(ctx: &Ctx, sink: &mut Sink) {
             continue;
         };
         if node.custom_tag().is_none() && node.as_seq().is_some_and(|s| s.is_empty()) {
+            // Before 2026.5 no `grant_types` says which flows a client uses; a public
+            // client with no redirect is how device-code clients are set up.
+            let public = e.attr("client_type").and_then(|n| n.as_str()) == Some("public");
+            if public && !ctx.target.at_least(Target::new(2026, 5)) {
+                sink.push(&EMPTY_LIST, node.span, format!("a public client without redirect URIs can only use flows without a redirect (device code) from authentik 2025.12.5 (target {})", ctx.target))
+                    .case("public-client")
+                    .help("list the application's callback URL(s) unless it logs in with the device code flow only");
+                continue;
+            }
             sink.push(&EMPTY_LIST, node.span, format!("an empty redirect URI list rejects every login from authentik 2025.12.5 (target {})", ctx.target))
                 .help("list the application's callback URL(s); authentik no longer learns the first one");
         }
