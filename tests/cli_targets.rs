@@ -144,6 +144,9 @@ fn the_header_command_shows_what_the_file_holds() {
     args.extend(["--format", "text"]);
     let (code, shown, err) = akbp(root, &args);
     assert_eq!(code, 0, "{err}");
-    assert!(shown.contains("random value the blueprint holds"), "{shown}");
+    assert!(
+        shown.contains("random value the blueprint holds"),
+        "{shown}"
+    );
     assert!(!shown.contains("!Env"), "{shown}");
 }

@@ -311,12 +311,9 @@ fn every_target_states_what_changed_and_show_prints_the_same() {
                         saml += 1;
                     }
                     Provider::Oauth2(p) => {
-                        let grants: Option<Vec<String>> =
-                            attr(provider, "grant_types").and_then(Node::as_seq).map(|s| {
-                                s.iter()
-                                    .map(|n| n.as_str().unwrap().to_string())
-                                    .collect()
-                            });
+                        let grants: Option<Vec<String>> = attr(provider, "grant_types")
+                            .and_then(Node::as_seq)
+                            .map(|s| s.iter().map(|n| n.as_str().unwrap().to_string()).collect());
                         let shown: Option<Vec<String>> =
                             serde_json::from_value(show["grant_types"].clone()).ok();
                         assert_eq!(grants, shown, "{} at {target}", i.slug);
@@ -331,9 +328,7 @@ fn every_target_states_what_changed_and_show_prints_the_same() {
                             .unwrap()
                             .iter()
                             .map(|u| {
-                                let s = |k: &str| {
-                                    u.get(k).and_then(Node::as_str).map(String::from)
-                                };
+                                let s = |k: &str| u.get(k).and_then(Node::as_str).map(String::from);
                                 if new_field {
                                     assert!(s("redirect_uri_type").is_some());
                                 } else {
@@ -374,8 +369,16 @@ fn show_follows_the_secret_mode() {
     use akbp::generate::SecretMode;
     let mut o = options("gravitee");
     for (mode, says, reads) in [
-        (SecretMode::Env, "AKBP_GRAVITEE_CLIENT_SECRET", "client_secret: !Env"),
-        (SecretMode::Random, "random value the blueprint holds", "client_secret: "),
+        (
+            SecretMode::Env,
+            "AKBP_GRAVITEE_CLIENT_SECRET",
+            "client_secret: !Env",
+        ),
+        (
+            SecretMode::Random,
+            "random value the blueprint holds",
+            "client_secret: ",
+        ),
         (SecretMode::Omit, "copy it from the provider", ""),
     ] {
         o.secret = mode;
@@ -421,27 +424,70 @@ fn plain_http_only_where_nothing_secret_travels() {
         generate(&o)
     };
     // OAuth2 redirect URIs, a SAML ACS URL, a proxy's external host: refused.
-    for (slug, method) in [("grafana", "oauth2"), ("kimai", "saml"), ("sonarr", "proxy")] {
-        let e = http(slug, method, "http://app.example.com", "https://ak.example.com")
-            .unwrap_err();
+    for (slug, method) in [
+        ("grafana", "oauth2"),
+        ("kimai", "saml"),
+        ("sonarr", "proxy"),
+    ] {
+        let e = http(
+            slug,
+            method,
+            "http://app.example.com",
+            "https://ak.example.com",
+        )
+        .unwrap_err();
         assert!(
-            matches!(e, GenerateError::BadValue { option: "--app-url", .. }),
+            matches!(
+                e,
+                GenerateError::BadValue {
+                    option: "--app-url",
+                    ..
+                }
+            ),
             "{slug}: {e}"
         );
     }
     // authentik's own URL, always.
-    let e = http("calibre-web", "ldap", "https://app.example.com", "http://ak.example.com")
-        .unwrap_err();
-    assert!(matches!(e, GenerateError::BadValue { option: "--authentik-url", .. }), "{e}");
+    let e = http(
+        "calibre-web",
+        "ldap",
+        "https://app.example.com",
+        "http://ak.example.com",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            GenerateError::BadValue {
+                option: "--authentik-url",
+                ..
+            }
+        ),
+        "{e}"
+    );
     // An LDAP application's launch URL and a proxy's internal host may be http.
-    let bp = http("calibre-web", "ldap", "http://books.lan", "https://ak.example.com").unwrap();
+    let bp = http(
+        "calibre-web",
+        "ldap",
+        "http://books.lan",
+        "https://ak.example.com",
+    )
+    .unwrap();
     assert!(bp[0].text.contains("meta_launch_url: http://books.lan\n"));
     let mut o = options("sonarr");
     o.naming.internal_url = Some("http://sonarr.internal:8989".into());
     let bp = generate(&o).unwrap().remove(0);
-    assert!(bp.text.contains("internal_host: http://sonarr.internal:8989\n"));
+    assert!(bp
+        .text
+        .contains("internal_host: http://sonarr.internal:8989\n"));
     // Loopback is fine everywhere (the lab).
-    assert!(http("grafana", "oauth2", "http://127.0.0.1:3000", "http://127.0.0.1:9000").is_ok());
+    assert!(http(
+        "grafana",
+        "oauth2",
+        "http://127.0.0.1:3000",
+        "http://127.0.0.1:9000"
+    )
+    .is_ok());
 }
 
 /// Forward-auth entries give the reverse-proxy configuration of authentik's forward-auth
@@ -459,7 +505,10 @@ fn forward_auth_entries_give_the_reverse_proxy_configuration() {
             o.naming.app_url = Some("https://docs.example.org".into());
             o.naming.authentik_url = Some("https://sso.example.org".into());
             let show = show_json(&o, &i.slug);
-            let snippets = show["reverse_proxy"].as_array().cloned().unwrap_or_default();
+            let snippets = show["reverse_proxy"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             if p.mode == akbp::catalog::ProxyMode::Proxy {
                 continue;
             }
@@ -504,7 +553,10 @@ fn forward_auth_entries_give_the_reverse_proxy_configuration() {
             o.naming.internal_url = Some("http://10.0.0.5:8000".into());
             let show = show_json(&o, &i.slug);
             let text = show["reverse_proxy"].to_string();
-            assert!(text.contains("reverse_proxy http://10.0.0.5:8000"), "{text}");
+            assert!(
+                text.contains("reverse_proxy http://10.0.0.5:8000"),
+                "{text}"
+            );
             assert!(!text.contains("UPSTREAM-OF"), "{text}");
             // The text format prints them too.
             let t = akbp::generate::show::render(
@@ -529,19 +581,44 @@ fn placeholders_left_in_the_file_are_named() {
     let mut o = options("calibre-web");
     o.method = Some("ldap".into());
     let bp = generate(&o).unwrap().remove(0);
-    let dn = match &catalog::find("calibre-web").unwrap().method("ldap").unwrap().provider {
+    let dn = match &catalog::find("calibre-web")
+        .unwrap()
+        .method("ldap")
+        .unwrap()
+        .provider
+    {
         Provider::Ldap(p) => p.base_dn.clone(),
         _ => unreachable!(),
     };
-    assert!(bp.notes.iter().any(|n| n.contains(&dn) && n.contains("--base-dn")), "{:?}", bp.notes);
-    assert!(bp.text.contains(&format!("# Placeholder: the base DN {dn}")), "{}", bp.text);
+    assert!(
+        bp.notes
+            .iter()
+            .any(|n| n.contains(&dn) && n.contains("--base-dn")),
+        "{:?}",
+        bp.notes
+    );
+    assert!(
+        bp.text
+            .contains(&format!("# Placeholder: the base DN {dn}")),
+        "{}",
+        bp.text
+    );
     o.naming.base_dn = Some("dc=example,dc=org".into());
     let bp = generate(&o).unwrap().remove(0);
-    assert!(!bp.notes.iter().any(|n| n.contains("base DN")), "{:?}", bp.notes);
+    assert!(
+        !bp.notes.iter().any(|n| n.contains("base DN")),
+        "{:?}",
+        bp.notes
+    );
     assert!(!bp.text.contains("Placeholder"), "{}", bp.text);
     let bp = generate(&options("sonarr")).unwrap().remove(0);
-    assert!(bp.notes.iter().any(|n| n.contains("internal host") && n.contains("--internal-url")));
-    assert!(bp.text.contains("# Placeholder: the internal host http://sonarr:8989"));
+    assert!(bp
+        .notes
+        .iter()
+        .any(|n| n.contains("internal host") && n.contains("--internal-url")));
+    assert!(bp
+        .text
+        .contains("# Placeholder: the internal host http://sonarr:8989"));
 }
 
 /// Generated files pass yamllint with its default configuration (`--strict`: warnings
@@ -563,7 +640,9 @@ fn generated_files_pass_yamllint() {
             std::env::var("CI").as_deref() != Ok("true"),
             "yamllint is missing: .ci/run installs it (tools/ci_recipes.py --install-tools)"
         );
-        eprintln!("skipped: yamllint is not installed (python3 tools/ci_recipes.py --install-tools)");
+        eprintln!(
+            "skipped: yamllint is not installed (python3 tools/ci_recipes.py --install-tools)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

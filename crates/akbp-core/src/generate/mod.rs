@@ -371,10 +371,7 @@ fn build(
                 ),
                 (
                     "attrs",
-                    Node::map([
-                        ("type", Node::str(outpost_type)),
-                        ("providers", providers),
-                    ]),
+                    Node::map([("type", Node::str(outpost_type)), ("providers", providers)]),
                 ),
             ]),
         });
@@ -465,7 +462,8 @@ fn build(
         },
         notes,
         keeps_providers: outpost.is_some_and(|o| {
-            reads_outpost_providers(target) || o.keep_providers.as_ref().is_some_and(|k| !k.is_empty())
+            reads_outpost_providers(target)
+                || o.keep_providers.as_ref().is_some_and(|k| !k.is_empty())
         }) && kind.outpost_type().is_some(),
     }
 }
@@ -674,7 +672,11 @@ fn break_command(cmd: &str) -> String {
         }
         text.push_str(line);
         if i + 1 < lines.len() {
-            text.push_str(if line.starts_with(' ') || i == 0 { " \\" } else { "\\" });
+            text.push_str(if line.starts_with(' ') || i == 0 {
+                " \\"
+            } else {
+                "\\"
+            });
         }
     }
     text

@@ -336,10 +336,7 @@ fn view(r: &Resolved, target: Target, secret: SecretMode) -> View {
             authentik_side.push(fact("ACS URL", fill(&p.acs_url)));
             authentik_side.push(fact("Audience", fill(&p.audience)));
             authentik_side.push(fact("Issuer", r.saml_issuer()));
-            authentik_side.push(fact(
-                "Issuer field",
-                saml_issuer_field(target).to_string(),
-            ));
+            authentik_side.push(fact("Issuer field", saml_issuer_field(target).to_string()));
             authentik_side.push(fact(
                 "Service Provider Binding",
                 p.sp_binding.as_str().into(),
