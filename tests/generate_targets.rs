@@ -688,3 +688,12 @@ fn generated_files_pass_yamllint() {
         );
     }
 }
+
+/// Rules recognise akbp's own files by their header, wrapped at 80 columns or not.
+#[test]
+fn wrapped_headers_are_still_recognised_as_generated() {
+    for i in catalog::all() {
+        let bp = generate(&options(&i.slug)).unwrap().remove(0);
+        assert!(catalog::generated_by_akbp(&bp.text), "{}", bp.text);
+    }
+}
