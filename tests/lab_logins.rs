@@ -171,8 +171,8 @@ fn lab_args(args: &[String], suffix: &str, extra: &[&str]) -> Vec<String> {
         }
     }
     out.extend(extra.iter().map(|s| s.to_string()));
-    out.extend(["--target".to_string(), TARGET.to_string()]);
-    out
+    // The header names the file's own target: the lab's replaces it.
+    with_opt(&out, "--target", TARGET)
 }
 
 #[test]

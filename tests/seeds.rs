@@ -299,6 +299,7 @@ fn app_side_settings_match_their_guides() {
                 naming: Naming::default(),
                 method: None,
                 format: ShowFormat::Json,
+                ..Default::default()
             },
         )
         .unwrap();
@@ -434,6 +435,7 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
             naming: Naming::default(),
             method: None,
             format: ShowFormat::Json,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -906,6 +908,7 @@ fn method_settings(slug: &str, method: &str) -> Vec<(String, String)> {
             naming: Naming::default(),
             method: Some(method.to_string()),
             format: ShowFormat::Json,
+            ..Default::default()
         },
     )
     .unwrap();

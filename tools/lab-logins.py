@@ -128,7 +128,11 @@ def header_args(path: str) -> list:
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith(SHOW):
-                return shlex.split(line[len(SHOW):].strip())
+                # The command may go on over further comment lines, each ending in ` \`.
+                text = line[len(SHOW):].rstrip("\n")
+                while text.endswith("\\"):
+                    text = text[:-1] + " " + next(f).lstrip("#").strip()
+                return shlex.split(text)
             if not line.startswith("#"):
                 break
     sys.exit(f"{path}: no '{SHOW.strip()}' line in its header")
@@ -165,7 +169,7 @@ def lab_args(args: list, suffix: str = "", extra: list = ()) -> list:
         cid = opt(args, "--client-id")
         if cid:
             out = with_opt(out, "--client-id", cid + suffix)
-    return out + list(extra) + ["--target", TARGET]
+    return with_opt(out + list(extra), "--target", TARGET)
 
 
 class TagLoader(yaml.SafeLoader):
@@ -196,8 +200,8 @@ class Blueprint:
             raise SystemExit(f"generate {shlex.join(args)} failed: {res.stderr}")
         self.set_text(open(self.path, "rb").read())
         show_args = list(args)
-        # show takes the same naming options; --allow-group, --target are generate's own.
-        for o in ("--allow-group", "--target"):
+        # show takes the same options but --allow-group (generate's own).
+        for o in ("--allow-group",):
             while o in show_args:
                 i = show_args.index(o)
                 del show_args[i:i + 2]
@@ -1045,12 +1049,22 @@ def sub_once(text, old, new):
 
 
 def set_attr(text, key, new_value):
-    """Replace the value of the one `      key: value` line."""
-    pat = re.compile(rf"^(      {re.escape(key)}: )(.*)$", re.M)
+    """Replace the value of the one provider attribute `key` (`      key: value`, or a long
+    value on the next line, `      key:` then the value indented)."""
+    pat = re.compile(rf"^(      {re.escape(key)}:)(?: (.*)|\n        (\S*))$", re.M)
     hits = pat.findall(text)
     if len(hits) != 1:
         raise SystemExit(f"negative control: {key} on {len(hits)} lines")
-    return pat.sub(lambda m: m.group(1) + new_value(m.group(2)), text)
+    return pat.sub(lambda m: m.group(1) + " " + new_value(m.group(2) or m.group(3)), text)
+
+
+def item_lines(lines, i):
+    """The lines of the node that starts on line i: it and the lines indented deeper."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    end = i + 1
+    while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    return end
 
 
 def set_or_add_attr(text, key, value, after):
@@ -1065,21 +1079,32 @@ def set_or_add_attr(text, key, value, after):
 
 
 def drop_line(text, contains):
+    """Remove the one line holding `contains` with what belongs to it: a key's block value,
+    or the whole `- !Find` item a line of a block-style tag is part of."""
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if contains in l]
     if len(hits) != 1:
         raise SystemExit(f"negative control: {contains!r} on {len(hits)} lines")
-    del lines[hits[0]]
+    i = hits[0]
+    # `- !Find` / `  - model` / `  - [field, value]`: the line is a child of a tagged item.
+    if i >= 2 and lines[i - 2].lstrip().startswith("- !Find") and lines[i].lstrip().startswith("- ["):
+        i -= 2
+    del lines[i:item_lines(lines, i)]
     return "\n".join(lines)
 
 
 def drop_uri(text, url):
-    """Remove one redirect URI item (its matching_mode line and url line)."""
+    """Remove one redirect URI item (its matching_mode line, url line(s) and type)."""
     lines = text.split("\n")
-    i = lines.index(f"          url: {url}")
-    if not lines[i - 1].lstrip().startswith("- matching_mode:"):
+    for i, l in enumerate(lines):
+        if l.strip() == f"url: {url}" or (l.strip() == "url:" and lines[i + 1].strip() == url):
+            break
+    else:
+        raise SystemExit(f"negative control: no redirect URI {url}")
+    start = i - 1
+    if not lines[start].lstrip().startswith("- matching_mode:"):
         raise SystemExit("negative control: unexpected redirect URI layout")
-    del lines[i - 1:i + 1]
+    del lines[start:item_lines(lines, start)]
     return "\n".join(lines)
 
 
@@ -1107,9 +1132,9 @@ NEGATIVES = [
     ("AKB503", "netbird", "oauth2", "sub-mode-changed", "sub_mode hashed_user_id where NetBird expects user_username",
      lambda t, b: sub_once(t, "sub_mode: user_username", "sub_mode: hashed_user_id"), "oauth"),
     ("AKB504", "grafana", "oauth2", "scope-email-missing", "the email scope mapping removed",
-     lambda t, b: drop_line(t, "scope-email]]"), "oauth"),
+     lambda t, b: drop_line(t, "scope-email]"), "oauth"),
     ("AKB504", "grafana", "oauth2", "scope-openid-missing", "the openid scope mapping removed",
-     lambda t, b: drop_line(t, "scope-openid]]"), "oauth"),
+     lambda t, b: drop_line(t, "scope-openid]"), "oauth"),
     ("AKB506", "grafana", "oauth2", "redirect-other-host", "the redirect URI on another host (grafana-staging.company)",
      lambda t, b: sub_once(t, "url: https://grafana.company/", "url: https://grafana-staging.company/"), "oauth"),
     ("AKB508", "kimai", "saml", "acs-url-trailing-slash", "acs_url registered with a trailing slash (/auth/saml/acs/)",

@@ -143,6 +143,8 @@ fn try_generate(request: &str, random: &mut Random<'_>) -> Result<Value, String>
             naming,
             method,
             format: ShowFormat::Json,
+            target,
+            secret,
         },
     )
     .map_err(|e| e.to_string())?;

@@ -539,3 +539,14 @@ mod tests {
         assert!(format_arity("%y").is_err());
     }
 }
+
+/// The first release that has the tag `name` (without `!`), for the tags that came after
+/// 2024.10; `None` for the others.
+pub fn available_since(name: &str) -> Option<crate::target::Target> {
+    use crate::target::Target;
+    match name {
+        "AtIndex" => Some(Target::new(2024, 12)),
+        "FindObject" | "ParseJSON" => Some(Target::new(2025, 8)),
+        _ => None,
+    }
+}

@@ -72,7 +72,13 @@ impl Node {
     /// Whether this node is written on the line of its key or dash.
     fn is_inline(&self) -> bool {
         match self {
-            Node::Seq(s) => s.items.is_empty() || s.items.iter().all(|i| i.node.is_scalar()),
+            Node::Seq(s) => {
+                s.items.is_empty()
+                    || s.items.iter().all(|i| match &i.node {
+                        Node::Tagged(_, inner) => inner.is_scalar(),
+                        n => n.is_scalar(),
+                    })
+            }
             Node::Map(m) => m.is_empty(),
             _ => true,
         }
@@ -83,6 +89,8 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
     pub header: Vec<String>,
+    /// A `---` line before the root mapping.
+    pub explicit_start: bool,
     pub root: Vec<(String, Node)>,
 }
 
@@ -92,23 +100,88 @@ pub fn emit(doc: &Document) -> String {
     for line in &doc.header {
         comment(&mut out, 0, line);
     }
+    // yamllint's `document-start`: the document says where it starts (after the header,
+    // whose `# akbp: target` must come before any other line).
+    if doc.explicit_start {
+        out.push_str("---\n");
+    }
     block_map(&mut out, 0, &doc.root);
     out
 }
 
+/// The longest line the emitter writes where it can break one: yamllint's default
+/// `line-length` (80 columns; a line that is one long word, such as a URL, is allowed).
+pub const MAX_WIDTH: usize = 80;
+
 fn comment(out: &mut String, indent: usize, text: &str) {
     // Every PyYAML line break ends a comment; option values holding one are refused
     // before this (generate::writable_values), this keeps comments comments regardless.
-    for line in text.split(is_line_break) {
-        pad(out, indent);
-        if line.is_empty() {
+    let lines: Vec<&str> = text.split(is_line_break).collect();
+    // A text whose lines end in ` \` (a command line) is written as it is; otherwise the
+    // lines of a paragraph are one text, wrapped to fit.
+    let verbatim = lines.iter().any(|l| l.ends_with('\\'));
+    let paragraphs: Vec<String> = if verbatim {
+        lines.iter().map(|l| l.to_string()).collect()
+    } else {
+        lines
+            .split(|l| l.trim().is_empty())
+            .map(|p| p.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 && !verbatim {
+            pad(out, indent);
             out.push_str("#\n");
-        } else {
+        }
+        if paragraph.trim().is_empty() {
+            continue;
+        }
+        if verbatim {
+            pad(out, indent);
             out.push_str("# ");
-            out.push_str(line.trim_end());
+            out.push_str(paragraph.trim_end());
+            out.push('\n');
+            continue;
+        }
+        for piece in wrap(paragraph.trim_end(), MAX_WIDTH.saturating_sub(indent + 2)) {
+            pad(out, indent);
+            out.push_str("# ");
+            out.push_str(&piece);
             out.push('\n');
         }
     }
+}
+
+/// `line` in pieces of at most `width` columns, broken between words (a longer word stays
+/// whole); every piece keeps the line's leading spaces.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let lead: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut pieces = Vec::new();
+    let mut cur = lead.clone();
+    for word in line[lead.len()..].split(' ').filter(|w| !w.is_empty()) {
+        let used = cur.chars().count();
+        if used > lead.len() && used + 1 + word.chars().count() > width {
+            pieces.push(std::mem::replace(&mut cur, lead.clone()));
+        }
+        if cur.len() > lead.len() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    pieces.push(cur);
+    pieces
+}
+
+/// The flow form of `node`, as [`flow`] writes it.
+fn flow_text(node: &Node) -> String {
+    let mut s = String::new();
+    flow(&mut s, node);
+    s
+}
+
+/// Where the line being written starts in `out`.
+fn line_start(out: &str) -> usize {
+    out.rfind('\n').map_or(0, |i| i + 1)
 }
 
 fn pad(out: &mut String, indent: usize) {
@@ -151,8 +224,37 @@ fn value_after_key(out: &mut String, indent: usize, value: &Node) {
         }
     }
     if value.is_inline() {
+        let text = flow_text(value);
+        // `key: value` past the width: a tagged or plain sequence in block style, a long
+        // plain scalar on the next line (one word there).
+        if out.len() - line_start(out) + 1 + text.chars().count() > MAX_WIDTH {
+            match value {
+                Node::Tagged(tag, inner) if matches!(**inner, Node::Seq(_)) => {
+                    out.push_str(" !");
+                    out.push_str(tag);
+                    out.push('\n');
+                    if let Node::Seq(s) = &**inner {
+                        block_seq(out, indent + 2, s);
+                    }
+                    return;
+                }
+                Node::Seq(s) if !s.items.is_empty() => {
+                    out.push('\n');
+                    block_seq(out, indent + 2, s);
+                    return;
+                }
+                Node::Str(s) if !needs_quotes(s, false) && !s.contains(' ') => {
+                    out.push('\n');
+                    pad(out, indent + 2);
+                    out.push_str(s);
+                    out.push('\n');
+                    return;
+                }
+                _ => {}
+            }
+        }
         out.push(' ');
-        flow(out, value);
+        out.push_str(&text);
         out.push('\n');
         return;
     }
@@ -194,6 +296,17 @@ fn block_seq(out: &mut String, indent: usize, seq: &Seq) {
         pad(out, indent);
         out.push('-');
         match &item.node {
+            Node::Tagged(tag, inner)
+                if matches!(**inner, Node::Seq(_))
+                    && indent + 2 + flow_text(&item.node).chars().count() > MAX_WIDTH =>
+            {
+                out.push_str(" !");
+                out.push_str(tag);
+                out.push('\n');
+                if let Node::Seq(s) = &**inner {
+                    block_seq(out, indent + 2, s);
+                }
+            }
             n if n.is_inline() => {
                 out.push(' ');
                 flow(out, n);
@@ -346,6 +459,7 @@ mod tests {
     fn layout() {
         let doc = Document {
             header: vec!["what this is".into(), "second\nthird".into()],
+            explicit_start: false,
             root: vec![
                 ("version".into(), Node::Int(1)),
                 (
@@ -404,8 +518,7 @@ mod tests {
         };
         let expected = "\
 # what this is
-# second
-# third
+# second third
 version: 1
 metadata:
   name: x
@@ -444,6 +557,7 @@ entries:
         }
         let doc = Document {
             header: vec![],
+            explicit_start: false,
             root: vec![("e".into(), Node::str("return {\n    \"a\": True,\n\n}\n"))],
         };
         assert_eq!(emit(&doc), "e: |\n  return {\n      \"a\": True,\n\n  }\n");
