@@ -1133,13 +1133,14 @@ fn ldap_methods_match_their_guides_field_by_field() {
         let shared = format!("{user}-{slug}");
         let settings: Vec<(String, String)> = method_settings(slug, m)
             .into_iter()
-            .map(|(f, v)| (f, v.replace(&format!("cn={shared},"), &format!("cn={user},"))))
+            .map(|(f, v)| {
+                (
+                    f,
+                    v.replace(&format!("cn={shared},"), &format!("cn={user},")),
+                )
+            })
             .collect();
-        assert_eq!(
-            settings,
-            pinned(want.app_settings),
-            "{slug}"
-        );
+        assert_eq!(settings, pinned(want.app_settings), "{slug}");
     }
 }
 
