@@ -2,6 +2,8 @@
 //! nearest akbp.toml of the output's folder, and the file's `# akbp: target` header says
 //! the one used; `show` takes the options that change what the file configures.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -135,13 +137,12 @@ fn the_header_command_shows_what_the_file_holds() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix("# Application side: akbp "))
-        .unwrap();
+    let mut args = vec!["show".to_string()];
+    args.extend(common::header_args(&out).unwrap());
+    let line = args.join(" ");
     assert!(line.ends_with("--secret random --target 2026.5"), "{line}");
-    let mut args: Vec<&str> = line.split(' ').collect();
-    args.extend(["--format", "text"]);
+    args.extend(["--format".into(), "text".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (code, shown, err) = akbp(root, &args);
     assert_eq!(code, 0, "{err}");
     assert!(

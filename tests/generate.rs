@@ -183,6 +183,32 @@ proptest! {
         prop_assume!(k != "flow" && k != "tag");
         prop_assert_eq!(round_trip(&doc), values_only(&Node::Map(doc.root.clone())));
     }
+
+    /// Texts too long for one line (a mapping's name, a URL list in words) are written on
+    /// several lines as plain scalars where folding reads them back the same, else whole.
+    #[test]
+    fn long_strings_round_trip(
+        s in "[a-z:#!&*?,'\\-]{1,10}( {1,2}[a-z:#!&*?,'\\-]{1,10}){6,24}",
+        depth in 0usize..4,
+    ) {
+        let mut value = Node::str(s.clone());
+        for n in 0..depth {
+            value = Node::map([(format!("level{n}"), value)]);
+        }
+        let doc = Document {
+            header: vec![],
+            explicit_start: false,
+            root: vec![("key".into(), value)],
+        };
+        let text = emit::emit(&doc);
+        prop_assert_eq!(round_trip(&doc), values_only(&Node::Map(doc.root.clone())), "{}", text);
+        let wide = text.lines().filter(|l| l.chars().count() > emit::MAX_WIDTH).count();
+        // A line stays long only where the text could not be folded or one word is that long.
+        let words_start_plain = s.split(' ').all(|w| w.starts_with(|c: char| c.is_ascii_lowercase()));
+        if !emit::needs_quotes(&s, false) && !s.contains("  ") && words_start_plain {
+            prop_assert_eq!(wide, 0, "{}", text);
+        }
+    }
 }
 
 #[test]

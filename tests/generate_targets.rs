@@ -377,7 +377,7 @@ fn show_follows_the_secret_mode() {
         (
             SecretMode::Random,
             "random value the blueprint holds",
-            "client_secret: ",
+            "client_secret:",
         ),
         (SecretMode::Omit, "copy it from the provider", ""),
     ] {

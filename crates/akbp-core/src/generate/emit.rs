@@ -172,6 +172,19 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     pieces
 }
 
+/// `s` as the lines of a plain scalar over several lines at `indent` (YAML folds each
+/// line break between them into one space), or `None` when that would not read back as
+/// `s`: a text that needs quotes, two spaces or a tab in a row (folding keeps neither), or
+/// a line that could not start a plain scalar on its own.
+fn folds_plain(s: &str, indent: usize) -> Option<Vec<String>> {
+    if needs_quotes(s, false) || s.contains("  ") || s.contains('\t') {
+        return None;
+    }
+    let pieces = wrap(s, MAX_WIDTH.saturating_sub(indent));
+    let safe = pieces.len() > 1 && pieces.iter().all(|p| !needs_quotes(p, false));
+    safe.then_some(pieces)
+}
+
 /// The flow form of `node`, as [`flow`] writes it.
 fn flow_text(node: &Node) -> String {
     let mut s = String::new();
@@ -210,15 +223,32 @@ fn value_after_key(out: &mut String, indent: usize, value: &Node) {
         if let Some(chomp) = literal_block(s) {
             // A text of several lines (an expression, a list of path patterns) is written
             // as it reads: a literal block, one line of text per line of YAML.
+            let body = s.strip_suffix('\n').unwrap_or(s);
+            // A line of code cannot be broken without changing it: yamllint is told so
+            // around this key alone, and the rest of the file keeps its 80 columns.
+            let wide = body
+                .split('\n')
+                .any(|l| indent + 2 + l.chars().count() > MAX_WIDTH);
+            if wide {
+                let at = line_start(out);
+                let key_line = out.split_off(at);
+                pad(out, indent);
+                out.push_str("# yamllint disable rule:line-length\n");
+                out.push_str(&key_line);
+            }
             out.push_str(" |");
             out.push_str(chomp);
             out.push('\n');
-            for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+            for line in body.split('\n') {
                 if !line.is_empty() {
                     pad(out, indent + 2);
                     out.push_str(line);
                 }
                 out.push('\n');
+            }
+            if wide {
+                pad(out, indent);
+                out.push_str("# yamllint enable rule:line-length\n");
             }
             return;
         }
@@ -248,6 +278,15 @@ fn value_after_key(out: &mut String, indent: usize, value: &Node) {
                     pad(out, indent + 2);
                     out.push_str(s);
                     out.push('\n');
+                    return;
+                }
+                Node::Str(s) if folds_plain(s, indent + 2).is_some() => {
+                    out.push('\n');
+                    for piece in folds_plain(s, indent + 2).unwrap_or_default() {
+                        pad(out, indent + 2);
+                        out.push_str(&piece);
+                        out.push('\n');
+                    }
                     return;
                 }
                 _ => {}
@@ -541,6 +580,28 @@ entries:
     }
 
     #[test]
+    fn long_plain_texts_fold() {
+        let name = "akbp-omada-controller SAML http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname";
+        let doc = Document {
+            header: vec![],
+            explicit_start: false,
+            root: vec![
+                ("name".into(), Node::str(name)),
+                ("q".into(), Node::str(format!("{name}: x"))),
+            ],
+        };
+        let text = emit(&doc);
+        assert!(
+            text.starts_with("name:\n  akbp-omada-controller SAML\n  http://schemas"),
+            "{text}"
+        );
+        // A text that needs quotes stays on one line, quoted.
+        assert!(text.contains("q: 'akbp-omada"), "{text}");
+        assert_eq!(folds_plain("a  b", 0), None);
+        assert_eq!(folds_plain(&format!("{} -x", "w ".repeat(40)), 0), None);
+    }
+
+    #[test]
     fn literal_blocks() {
         assert_eq!(literal_block("a\nb\n"), Some(""));
         assert_eq!(literal_block("a\n  b"), Some("-"));
@@ -561,6 +622,23 @@ entries:
             root: vec![("e".into(), Node::str("return {\n    \"a\": True,\n\n}\n"))],
         };
         assert_eq!(emit(&doc), "e: |\n  return {\n      \"a\": True,\n\n  }\n");
+        // A line of code past 80 columns: yamllint is switched off around that key only.
+        let long = format!("x = [\n    {}\n]", "y".repeat(80));
+        let doc = Document {
+            header: vec![],
+            explicit_start: false,
+            root: vec![(
+                "m".into(),
+                Node::map([("e", Node::str(long.clone())), ("f", Node::str("z"))]),
+            )],
+        };
+        assert_eq!(
+            emit(&doc),
+            format!(
+                "m:\n  # yamllint disable rule:line-length\n  e: |-\n    x = [\n        {}\n    ]\n  # yamllint enable rule:line-length\n  f: z\n",
+                "y".repeat(80)
+            )
+        );
     }
 
     #[test]
