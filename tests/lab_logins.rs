@@ -7,11 +7,12 @@
 //! way each application would (OAuth2 code flow and ID token, SAML response checks, the
 //! proxy and LDAP outposts' configuration, bind and login). It records each result with the
 //! SHA-256 of the text in `tests/lab/logins-2026.2.tsv`, and its negative controls (a
-//! blueprint broken the way an AKB5xx rule says, and what authentik answered) in
+//! blueprint broken the way a rule says a login breaks, and what authentik answered) in
 //! `tests/lab/logins-negative-2026.2.tsv`. This test regenerates the same texts: one with no
 //! result, a different text (the generator or the entry changed since the login was
 //! proven), or a `fail` that `tests/lab/logins-accepted.tsv` does not accept, fails, and
-//! so does an integration rule without a negative control.
+//! so does a rule that claims a broken login (`claims_a_broken_login`, read from the
+//! registry) without a negative control, or whose documentation does not cite it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -29,21 +30,69 @@ const TARGET: &str = "2026.2";
 const ALLOW_GROUP: &str = "akbp lab allowed";
 const ACL_SUFFIX: &str = "-acl";
 
-/// Integration rules that claim no login failure the lab can show, and why.
-const NO_NEGATIVE_CONTROL: &[(&str, &str)] = &[
-    (
-        "AKB505",
-        "grant_types exists from authentik 2026.5; the 2026.2 lab has no such field",
-    ),
-    (
-        "AKB507",
-        "information only: akbp cannot tell which integration a blueprint is for",
-    ),
-    (
+/// Whether a rule of the registry claims that a login breaks, so that a negative control
+/// must show it on the lab: every integration rule (`AKB5xx`) that reports at warning or
+/// error (AKB507 is information: akbp could not tell the integration), and every rule
+/// whose "Why" says a login or an authorization fails.
+fn claims_a_broken_login(code: &str, severity: &str, doc: &str) -> bool {
+    if code.starts_with("AKB5") && severity != "info" {
+        return true;
+    }
+    let why = doc
+        .split("## Why")
+        .nth(1)
+        .map(|rest| rest.split("\n## ").next().unwrap_or(rest))
+        .unwrap_or("")
+        .to_lowercase();
+    let login = [
+        "login",
+        "log in",
+        "logs in",
+        "logged in",
+        "sign in",
+        "signs in",
+        "authorize",
+    ];
+    let fails = ["fail", "refus", "reject", "never match", "nobody can"];
+    login.iter().any(|w| why.contains(w)) && fails.iter().any(|w| why.contains(w))
+}
+
+#[test]
+fn a_rule_claims_a_broken_login_by_its_area_or_its_why() {
+    let why =
+        |text: &str| format!("## What it does\nx\n\n## Why\n{text}\n\n## Example\nlogin fails\n");
+    assert!(claims_a_broken_login(
         "AKB510",
-        "bind and search modes decide where the outpost answers, not whether a login works",
-    ),
-];
+        "warning",
+        &why("Modes differ.")
+    ));
+    assert!(!claims_a_broken_login(
+        "AKB507",
+        "info",
+        &why("Wrong guide.")
+    ));
+    assert!(claims_a_broken_login(
+        "AKB420",
+        "warning",
+        &why("Without one, nobody can log in.")
+    ));
+    assert!(claims_a_broken_login(
+        "AKB404",
+        "error",
+        &why("Every login fails.")
+    ));
+    // import errors and words outside "Why" claim no login
+    assert!(!claims_a_broken_login(
+        "AKB400",
+        "error",
+        &why("authentik rejects it.")
+    ));
+    assert!(!claims_a_broken_login(
+        "AKB001",
+        "error",
+        "## Why\nsyntax\n\n## Example\nlogin fails"
+    ));
+}
 
 /// SHA-256 (FIPS 180-4), the hash `tools/lab-logins.py` writes.
 fn sha256(data: &[u8]) -> String {
@@ -340,13 +389,28 @@ fn every_catalog_login_was_proven_on_the_lab_as_generated_today() {
 }
 
 #[test]
-fn every_integration_rule_that_claims_a_broken_login_has_a_current_negative_control() {
+fn every_rule_that_claims_a_broken_login_has_a_current_negative_control() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let rows = tsv(&root.join(NEGATIVES));
     let methods = methods(root);
     let tmp = tempfile::tempdir().unwrap();
     let mut problems = Vec::new();
     let mut covered = BTreeSet::new();
+    let registry = Command::new(env!("CARGO_BIN_EXE_akbp"))
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&registry.stdout).unwrap();
+    let rules = rules
+        .as_array()
+        .or_else(|| rules["rules"].as_array())
+        .unwrap();
+    let doc_of = |code: &str| {
+        rules
+            .iter()
+            .find(|r| r["code"] == code)
+            .and_then(|r| r["doc"].as_str())
+    };
     for cols in &rows {
         assert_eq!(cols.len(), 8, "{NEGATIVES}: bad line {cols:?}");
         let (rule, integration, method, breakage) = (&cols[0], &cols[1], &cols[2], &cols[3]);
@@ -357,6 +421,17 @@ fn every_integration_rule_that_claims_a_broken_login_has_a_current_negative_cont
             "{NEGATIVES}: result `{result}`"
         );
         assert!(!said.is_empty(), "{rule} {breakage}: nothing recorded");
+        if said.starts_with("harness error") {
+            problems.push(format!("{rule} {breakage}: the harness failed ({said})"));
+        }
+        match doc_of(rule) {
+            None => problems.push(format!("{rule} {breakage}: no such rule")),
+            // The rule's documentation cites what authentik answered.
+            Some(doc) if !doc.contains(NEGATIVES) => problems.push(format!(
+                "{rule}: its doc does not cite what authentik answered in {NEGATIVES}"
+            )),
+            Some(_) => {}
+        }
         let Some(args) = methods.get(&(integration.clone(), method.clone())) else {
             problems.push(format!("{rule} {breakage}: {integration} {method} is gone"));
             continue;
@@ -368,22 +443,21 @@ fn every_integration_rule_that_claims_a_broken_login_has_a_current_negative_cont
             ));
         }
     }
-    let registry = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(["rules", "--format", "json"])
-        .output()
-        .unwrap();
-    let rules: serde_json::Value = serde_json::from_slice(&registry.stdout).unwrap();
-    let rules = rules
-        .as_array()
-        .or_else(|| rules["rules"].as_array())
-        .unwrap();
-    for code in rules.iter().filter_map(|r| r["code"].as_str()) {
-        let integration_rule = code.starts_with("AKB5");
-        let exempt = NO_NEGATIVE_CONTROL.iter().any(|(c, _)| *c == code);
-        if integration_rule && !exempt && !covered.contains(code) {
-            problems.push(format!("{code}: no negative control in {NEGATIVES}"));
+    let mut claiming = 0;
+    for rule in rules {
+        let code = rule["code"].as_str().unwrap();
+        let severity = rule["default_severity"].as_str().unwrap();
+        let doc = rule["doc"].as_str().unwrap();
+        if claims_a_broken_login(code, severity, doc) {
+            claiming += 1;
+            if !covered.contains(code) {
+                problems.push(format!(
+                    "{code} claims a login breaks: no negative control in {NEGATIVES}"
+                ));
+            }
         }
     }
+    assert!(claiming >= 10, "only {claiming} rules claim a broken login");
     assert!(
         problems.is_empty(),
         "negative controls are missing or stale; with the lab built, run \

@@ -22,9 +22,9 @@ application would use it:
   flow and access check the Go outpost runs) are done too.
 * Access control: each entry is generated a second time with --allow-group; alice gets in,
   mallory is refused.
-* Negative controls: for the integration rules (AKB5xx) that claim a login breaks, a
-  generated blueprint is broken that way and the login is tried; what authentik (or the
-  application's check) said is recorded.
+* Negative controls: for each rule that claims a login breaks (the integration rules
+  AKB5xx, and AKB404, AKB408, AKB410, AKB420), a generated blueprint is broken that way and the
+  login is tried; what authentik (or the application's check) said is recorded.
 
 Results go to tests/lab/logins-2026.2.tsv and tests/lab/logins-negative-2026.2.tsv with the
 SHA-256 of each generated text; tests/lab_logins.rs regenerates the texts and fails when one
@@ -84,6 +84,8 @@ ALLOW_GROUP = "akbp lab allowed"
 ACL_SUFFIX = "-acl"
 ALICE, MALLORY = "akbp-alice", "akbp-mallory"
 ALICE_EMAIL, MALLORY_EMAIL = "alice@lab.example", "mallory@lab.example"
+# A user with a TOTP authenticator, for the LDAP MFA control (AKB510); in no group.
+CAROL, CAROL_EMAIL = "akbp-carol", "carol@lab.example"
 ALICE_GROUPS = [ALLOW_GROUP, "akbp lab users"]
 NS = {
     "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
@@ -311,10 +313,15 @@ for username, email, groups, password in %(users)s:
     u.set_password(password)
     u.save()
     u.groups.set(Group.objects.filter(name__in=groups))
+from authentik.stages.authenticator_totp.models import TOTPDevice
+carol = User.objects.get(username=%(mfa_user)r)
+TOTPDevice.objects.filter(user=carol).delete()
+out["totp_key"] = TOTPDevice.objects.create(user=carol, name="akbp lab", confirmed=True).key
 admin = User.objects.get(username="akadmin")
 Token.objects.filter(identifier="akbp-lab-logins").delete()
 t = Token.objects.create(identifier="akbp-lab-logins", user=admin, intent=TokenIntents.INTENT_API, expiring=False)
-print("AKBP-LAB " + json.dumps({"token": t.key}))
+out["token"] = t.key
+print("AKBP-LAB " + json.dumps(out))
 """
 
 
@@ -327,6 +334,9 @@ class Client:
         self.s = requests.Session()
         self.username = username
         self.password = password
+        # the authenticator code, for a flow that asks for one (None: the client has none)
+        self.code = None
+        self.code_asked = False
 
     def get(self, url, **kw):
         return self.s.get(urljoin(LAB_URL, url), allow_redirects=False, timeout=60, **kw)
@@ -352,6 +362,11 @@ class Client:
                     body["password"] = self.password
             elif comp == "ak-stage-password":
                 body = {"component": comp, "password": self.password}
+            elif comp == "ak-stage-authenticator-validate":
+                if self.code is None:
+                    raise Fail(f"flow {slug}: asks for an authenticator code and none was given")
+                self.code_asked = True
+                body = {"component": comp, "code": self.code}
             elif comp == "ak-stage-consent":
                 body = {"component": comp, "token": ch.get("token")}
             elif comp == "xak-flow-redirect":
@@ -963,11 +978,33 @@ def check_proxy(ctx, bp, cat, integration, user=ALICE):
             f"{', basic auth' if ba else ''}); outpost OAuth login with its callback, HS256 ID token")
 
 
+def totp(key_hex, at=None, step=30, digits=6):
+    """RFC 6238 code of authentik's TOTP device (hex key, SHA-1, 30 s, 6 digits)."""
+    counter = int((time.time() if at is None else at) // step)
+    mac = hmac.new(bytes.fromhex(key_hex), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    return str((int.from_bytes(mac[off:off + 4], "big") & 0x7FFFFFFF) % 10 ** digits).zfill(digits)
+
+
+def outpost_split(cfg, typed):
+    """(password, code) the LDAP outpost answers the bind flow with, for the password a
+    client sent (internal/outpost/flow/executor.go, CheckPasswordInlineMFA, called only
+    with mfa_support): a `;` then 6 digits or 8 letters and digits at the end is the code."""
+    if not cfg.get("mfa_support") or ";" not in typed or typed.endswith(";"):
+        return typed, None
+    password, _, code = typed.rpartition(";")
+    if (len(code) == 6 and code.isdigit()) or (len(code) == 8 and code.isalnum()):
+        return password, code
+    return typed, None
+
+
 def ldap_bind(ctx, cfg, username, password):
     """What the LDAP outpost does for a bind (internal/outpost/ldap/bind/direct/bind.go):
     the bind flow through the executor with goauthentik.io/outpost/ldap=true, then
     /api/v3/outposts/ldap/PK/check_access/ with the session the flow gave."""
+    password, code = outpost_split(cfg, password)
     c = Client(username, password)
+    c.code = code
     kind, value = c.run_flow(cfg["bind_flow_slug"], "goauthentik.io/outpost/ldap=true")
     if kind != "redirect":
         raise Fail(f"bind flow for {username} ended with {kind}: {one_line(value)}")
@@ -1078,18 +1115,44 @@ def set_or_add_attr(text, key, value, after):
     return pat.sub(lambda m: m.group(1) + f"\n      {key}: {value}", text)
 
 
-def drop_line(text, contains):
-    """Remove the one line holding `contains` with what belongs to it: a key's block value,
-    or the whole `- !Find` item a line of a block-style tag is part of."""
+def drop_node(text, contains):
+    """Remove the one list item or attribute whose text holds `contains`, with the lines it
+    continues on (a `!Find` written over several lines)."""
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if contains in l]
     if len(hits) != 1:
         raise SystemExit(f"negative control: {contains!r} on {len(hits)} lines")
-    i = hits[0]
-    # `- !Find` / `  - model` / `  - [field, value]`: the line is a child of a tagged item.
-    if i >= 2 and lines[i - 2].lstrip().startswith("- !Find") and lines[i].lstrip().startswith("- ["):
-        i -= 2
-    del lines[i:item_lines(lines, i)]
+    indent = lambda l: len(l) - len(l.lstrip(" "))
+    head = hits[0]
+    stripped = lines[head].lstrip(" ")
+    if not (stripped.startswith("- !") or re.match(r"[a-z_]+: ", stripped)):
+        # a continuation line: its item or attribute is the nearest line above it that is
+        # indented less
+        while head > 0 and indent(lines[head - 1]) >= indent(lines[hits[0]]):
+            head -= 1
+        head -= 1
+    end = head + 1
+    while end < len(lines) and lines[end].strip() and indent(lines[end]) > indent(lines[head]):
+        end += 1
+    del lines[head:end]
+    return "\n".join(lines)
+
+
+def drop_entry(text, model):
+    """Remove the one entry of `model` (its `  - model:` block and the comment lines just
+    above it)."""
+    lines = text.split("\n")
+    starts = [i for i, l in enumerate(lines) if l == f"  - model: {model}"]
+    if len(starts) != 1:
+        raise SystemExit(f"negative control: {model} in {len(starts)} entries")
+    i = j = starts[0]
+    while i > 0 and lines[i - 1].startswith("  #"):
+        i -= 1
+    j += 1
+    while j < len(lines) and not lines[j].startswith("  - model:") and not (
+            lines[j].startswith("  #") and j + 1 < len(lines) and lines[j + 1].startswith("  ")):
+        j += 1
+    del lines[i:j]
     return "\n".join(lines)
 
 
@@ -1132,9 +1195,9 @@ NEGATIVES = [
     ("AKB503", "netbird", "oauth2", "sub-mode-changed", "sub_mode hashed_user_id where NetBird expects user_username",
      lambda t, b: sub_once(t, "sub_mode: user_username", "sub_mode: hashed_user_id"), "oauth"),
     ("AKB504", "grafana", "oauth2", "scope-email-missing", "the email scope mapping removed",
-     lambda t, b: drop_line(t, "scope-email]"), "oauth"),
+     lambda t, b: drop_node(t, "oauth2/scope-email]"), "oauth"),
     ("AKB504", "grafana", "oauth2", "scope-openid-missing", "the openid scope mapping removed",
-     lambda t, b: drop_line(t, "scope-openid]"), "oauth"),
+     lambda t, b: drop_node(t, "oauth2/scope-openid]"), "oauth"),
     ("AKB506", "grafana", "oauth2", "redirect-other-host", "the redirect URI on another host (grafana-staging.company)",
      lambda t, b: sub_once(t, "url: https://grafana.company/", "url: https://grafana-staging.company/"), "oauth"),
     ("AKB508", "kimai", "saml", "acs-url-trailing-slash", "acs_url registered with a trailing slash (/auth/saml/acs/)",
@@ -1146,16 +1209,50 @@ NEGATIVES = [
     ("AKB508", "kimai", "saml", "assertion-unsigned", "the response signed instead of the assertion the SP checks",
      lambda t, b: set_attr(set_attr(t, "sign_assertion", lambda v: "false"), "sign_response", lambda v: "true"), "saml"),
     ("AKB508", "kimai", "saml", "name-id-mapping-missing", "the NameID property mapping removed",
-     lambda t, b: drop_line(t, "name_id_mapping:"), "saml"),
+     lambda t, b: drop_node(t, "name_id_mapping:"), "saml"),
     ("AKB508", "kimai", "saml", "issuer-is-audience", "issuer set to the SP's entity ID",
      lambda t, b: set_or_add_attr(t, "issuer", fact(b.show, "Audience"), "audience"), "saml"),
+    ("AKB505", "grafana", "oauth2", "grant-types-client-credentials", "grant_types [client_credentials] where Grafana uses authorization_code",
+     lambda t, b: set_or_add_attr(t, "grant_types", "[client_credentials]", "client_type"), "oauth"),
+    ("AKB410", "grafana", "oauth2", "grant-types-empty", "grant_types [] (no grant at all)",
+     lambda t, b: set_or_add_attr(t, "grant_types", "[]", "client_type"), "oauth"),
+    ("AKB404", "grafana", "oauth2", "strict-with-regex", "the strict redirect URI written as a pattern (/login/generic_oauth.*)",
+     lambda t, b: sub_once(t, "/login/generic_oauth\n", "/login/generic_oauth.*\n"), "oauth"),
+    ("AKB408", "grafana", "oauth2", "uris-empty", "redirect_uris: [] (no redirect URI at all)",
+     lambda t, b: re.sub(r"      redirect_uris:\n(        .*\n)+", "      redirect_uris: []\n", t), "oauth"),
+    ("AKB420", "grafana", "oauth2", "application-missing", "the application entry removed (the provider stays)",
+     lambda t, b: drop_entry(t, "authentik_core.application"), "oauth"),
     ("AKB509", "paperless-ng", "forward-auth", "mode-proxy-for-forward", "mode proxy where the guide uses forward auth (single application)",
      lambda t, b: sub_once(t, "mode: forward_single", "mode: proxy\n      internal_host: http://paperless:8000"), "proxy"),
     ("AKB509", "uptime-kuma", "proxy", "skip-path-missing", "the unauthenticated path ^/api/push/.* removed",
      lambda t, b: sub_once(t, "        ^/api/push/.*\n", ""), "proxy"),
     ("AKB509", "tautulli", "proxy", "basic-auth-off", "HTTP basic credentials turned off",
      lambda t, b: sub_once(t, "basic_auth_enabled: true", "basic_auth_enabled: false"), "proxy"),
+    ("AKB510", "jellyfin", "ldap", "mfa-support-off", "mfa_support false: a user with a TOTP authenticator binds with password;code",
+     lambda t, b: sub_once(t, "mfa_support: true", "mfa_support: false"), "ldap-mfa"),
+    ("AKB510", "jellyfin", "ldap", "bind-mode-cached", "bind_mode cached where the guide uses direct",
+     lambda t, b: sub_once(t, "bind_mode: direct", "bind_mode: cached"), "ldap"),
 ]
+
+
+def try_ldap_mfa(ctx, bp):
+    """A user with a TOTP authenticator binds the way an outpost with MFA support asks:
+    the password with `;` and the code appended. First, as a precondition, the bind flow
+    must take her password and code when they are answered separately (what the outpost
+    sends with mfa_support on); a failure there is the harness's, not the control's."""
+    name = bp.entries("ldapprovider")[0]["identifiers"]["name"]
+    cfg = ctx.api.one("/api/v3/outposts/ldap/", name=name)
+    c = Client(CAROL, ctx.passwords[CAROL])
+    c.code = totp(ctx.totp_key)
+    kind, value = c.run_flow(cfg["bind_flow_slug"], "goauthentik.io/outpost/ldap=true")
+    if kind != "redirect" or not c.code_asked:
+        raise RuntimeError(f"precondition: the bind flow did not ask {CAROL} for her code and take it: {kind} {value}")
+    # the next period's code: authentik takes each code once, and one period ahead
+    typed = ctx.passwords[CAROL] + ";" + totp(ctx.totp_key, time.time() + 30)
+    access = ldap_bind(ctx, cfg, CAROL, typed)
+    if not access["access"]["passing"]:
+        raise Fail(f"{CAROL} bound but was refused: {access['access'].get('messages')}")
+    return f"bound with password;code (outpost mfa_support {cfg['mfa_support']})"
 
 
 def try_negative(ctx, how, bp, cat, integration):
@@ -1169,6 +1266,10 @@ def try_negative(ctx, how, bp, cat, integration):
         return saml_login(ctx, bp, ALICE, ctx.passwords[ALICE], cat)
     if how == "proxy":
         return check_proxy(ctx, bp, cat, integration)
+    if how == "ldap":
+        return check_ldap(ctx, bp, cat, integration)
+    if how == "ldap-mfa":
+        return try_ldap_mfa(ctx, bp)
     raise SystemExit(f"unknown negative control kind {how}")
 
 
@@ -1334,7 +1435,8 @@ def main() -> None:
     for it in items:
         for var in it.bp.env_vars:
             ctx.secrets.setdefault(var, "lab-" + secrets.token_urlsafe(24))
-    ctx.passwords = {ALICE: "pw-" + secrets.token_urlsafe(16), MALLORY: "pw-" + secrets.token_urlsafe(16)}
+    ctx.passwords = {ALICE: "pw-" + secrets.token_urlsafe(16), MALLORY: "pw-" + secrets.token_urlsafe(16),
+                     CAROL: "pw-" + secrets.token_urlsafe(16)}
     lab = Lab(args.lab_dir)
     lock = open("/tmp/lab.lock", "a")  # Python opens it close-on-exec: the server won't hold it
     print("waiting for /tmp/lab.lock ...", flush=True)
@@ -1354,9 +1456,11 @@ def main() -> None:
                 else:
                     applied.append(it)
             users = [(ALICE, ALICE_EMAIL, ALICE_GROUPS, ctx.passwords[ALICE]),
-                     (MALLORY, MALLORY_EMAIL, [], ctx.passwords[MALLORY])]
-            out = lab.shell(SETUP % {"groups": repr(ALICE_GROUPS), "users": repr(users)})
-            token = json.loads(re.search(r"^AKBP-LAB (.*)$", out, re.M).group(1))["token"]
+                     (MALLORY, MALLORY_EMAIL, [], ctx.passwords[MALLORY]),
+                     (CAROL, CAROL_EMAIL, [], ctx.passwords[CAROL])]
+            out = lab.shell(SETUP % {"groups": repr(ALICE_GROUPS), "users": repr(users), "mfa_user": CAROL})
+            setup = json.loads(re.search(r"^AKBP-LAB (.*)$", out, re.M).group(1))
+            token, ctx.totp_key = setup["token"], setup["totp_key"]
             lab.start()
             ctx.api = Api(token)
             ctx.users = {}
