@@ -315,10 +315,8 @@ impl Resolved {
                     }
                 }
             }
-            Provider::Ldap(p) => {
-                if self.base_dn.as_deref() == Some(p.base_dn.as_str()) {
-                    out.push(("base DN", p.base_dn.clone(), "--base-dn"));
-                }
+            Provider::Ldap(p) if self.base_dn.as_deref() == Some(p.base_dn.as_str()) => {
+                out.push(("base DN", p.base_dn.clone(), "--base-dn"));
             }
             _ => {}
         }
