@@ -513,4 +513,14 @@ fn the_docs_state_the_recorded_counts_per_provider_type() {
             "docs/proof.md lacks the row `{row}` (the counts of {RESULTS})"
         );
     }
+    // The README states the login counts per provider type too, in one sentence.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (label, [login, _]) in &counts {
+        let said = format!("{label} {} of {}", login.0, login.1);
+        assert!(
+            readme.contains(&said),
+            "README.md does not say `{said}` (the counts of {RESULTS})"
+        );
+    }
 }
