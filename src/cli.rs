@@ -1,6 +1,7 @@
 //! The command line: clap definitions and dispatch to the library.
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
@@ -845,70 +846,61 @@ fn fix(args: FixArgs) -> i32 {
         unsafe_fixes: args.unsafe_fixes,
         only: None,
     };
-    let mut skipped = crate::input::SkipTally::new(false);
     let mut files = Vec::new();
     let mut failed = false;
-    loop {
-        let (chunk, options) = match next_chunk(&mut found, &settings, &mut skipped) {
-            Ok(c) => c,
-            Err(e) => {
-                say("error: ", e);
-                return 2;
+    let walked = for_each_input(&mut found, &settings, |input, options| {
+        match input {
+            crate::input::Input::File { path, name, .. } => {
+                let read = match crate::fix::ReadFile::read(path, name) {
+                    Ok(r) => r,
+                    Err(why) => {
+                        say("note: ", format!("{name} not fixed: {why}"));
+                        return ControlFlow::Continue(());
+                    }
+                };
+                let mut fixed = crate::fix::fix_text(&read, options, &fix_settings, args.diff);
+                if fixed.outcome.changed() && !args.diff {
+                    let new = read.with_text(&fixed.outcome.text);
+                    if let Err(why) = crate::fix::write_if_unchanged(path, &read.bytes, &new) {
+                        failed = true;
+                        fixed.not_written = Some(why);
+                    }
+                }
+                files.push(fixed);
             }
-        };
-        if chunk.is_empty() {
-            break;
-        }
-        for (input, options) in chunk.iter().zip(&options) {
-            match input {
-                crate::input::Input::File { path, name, .. } => {
-                    let read = match crate::fix::ReadFile::read(path, name) {
-                        Ok(r) => r,
-                        Err(why) => {
-                            say("note: ", format!("{name} not fixed: {why}"));
-                            continue;
-                        }
-                    };
-                    let mut fixed = crate::fix::fix_text(&read, options, &fix_settings, args.diff);
-                    if fixed.outcome.changed() && !args.diff {
-                        let new = read.with_text(&fixed.outcome.text);
-                        if let Err(why) = crate::fix::write_if_unchanged(path, &read.bytes, &new) {
-                            failed = true;
-                            fixed.not_written = Some(why);
-                        }
-                    }
-                    files.push(fixed);
+            crate::input::Input::Stdin => {
+                let mut bytes = Vec::new();
+                if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+                    say("error: cannot read standard input: ", e);
+                    return ControlFlow::Break(2);
                 }
-                crate::input::Input::Stdin => {
-                    let mut bytes = Vec::new();
-                    if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
-                        say("error: cannot read standard input: ", e);
-                        return 2;
+                let read = match crate::fix::ReadFile::from_bytes("<stdin>", bytes) {
+                    Ok(r) => r,
+                    Err(why) => {
+                        say("error: standard input: ", why);
+                        return ControlFlow::Break(2);
                     }
-                    let read = match crate::fix::ReadFile::from_bytes("<stdin>", bytes) {
-                        Ok(r) => r,
-                        Err(why) => {
-                            say("error: standard input: ", why);
-                            return 2;
-                        }
-                    };
-                    let fixed = crate::fix::fix_text(&read, options, &fix_settings, args.diff);
-                    // Standard input is fixed to standard output (the fixed text, or its diff).
-                    if !args.diff {
-                        let written =
-                            emit_with(|out| out.write_all(&read.with_text(&fixed.outcome.text)));
-                        if written != 0 {
-                            return written;
-                        }
+                };
+                let fixed = crate::fix::fix_text(&read, options, &fix_settings, args.diff);
+                // Standard input is fixed to standard output (the fixed text, or its diff).
+                if !args.diff {
+                    let written =
+                        emit_with(|out| out.write_all(&read.with_text(&fixed.outcome.text)));
+                    if written != 0 {
+                        return ControlFlow::Break(written);
                     }
-                    files.push(fixed);
                 }
-                crate::input::Input::Unreadable { name, reason } => {
-                    failed = true;
-                    say("error: ", format!("{name}: {reason}"));
-                }
+                files.push(fixed);
+            }
+            crate::input::Input::Unreadable { name, reason } => {
+                failed = true;
+                say("error: ", format!("{name}: {reason}"));
             }
         }
+        ControlFlow::Continue(())
+    });
+    if let Err(code) = walked {
+        return code;
     }
     let verb = if args.diff { "would fix" } else { "fixed" };
     for f in &files {
@@ -977,73 +969,62 @@ fn upgrade(args: UpgradeArgs) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut skipped = crate::input::SkipTally::new(false);
     let mut reports = Vec::new();
     let mut fixed = 0usize;
     let mut failed = false;
-    loop {
-        let (chunk, options) = match next_chunk(&mut found, &settings, &mut skipped) {
-            Ok(c) => c,
-            Err(e) => {
-                say("error: ", e);
-                return 2;
+    let walked = for_each_input(&mut found, &settings, |input, options| {
+        let crate::input::Input::File { path, name, .. } = input else {
+            if let crate::input::Input::Unreadable { name, reason } = input {
+                say("error: ", format!("{name}: {reason}"));
+                failed = true;
+            }
+            return ControlFlow::Continue(());
+        };
+        let read = match crate::fix::ReadFile::read(path, name) {
+            Ok(r) => r,
+            Err(why) => {
+                say("note: ", format!("{name} not checked: {why}"));
+                return ControlFlow::Continue(());
             }
         };
-        if chunk.is_empty() {
-            break;
-        }
-        for (input, options) in chunk.iter().zip(&options) {
-            let crate::input::Input::File { path, name, .. } = input else {
-                if let crate::input::Input::Unreadable { name, reason } = input {
-                    say("error: ", format!("{name}: {reason}"));
-                    failed = true;
-                }
-                continue;
+        let mut report =
+            akbp_core::upgrade::upgrade_source(&read.source, options, args.from, args.to);
+        if args.fix && !report.codes().is_empty() {
+            let at_to = Options {
+                target: args.to,
+                target_pinned: true,
+                ..options.clone()
             };
-            let read = match crate::fix::ReadFile::read(path, name) {
-                Ok(r) => r,
-                Err(why) => {
-                    say("note: ", format!("{name} not checked: {why}"));
-                    continue;
-                }
+            let fix_settings = akbp_core::check::fix::FixSettings {
+                unsafe_fixes: args.unsafe_fixes,
+                only: Some(report.codes()),
             };
-            let mut report =
-                akbp_core::upgrade::upgrade_source(&read.source, options, args.from, args.to);
-            if args.fix && !report.codes().is_empty() {
-                let at_to = Options {
-                    target: args.to,
-                    target_pinned: true,
-                    ..(**options).clone()
-                };
-                let fix_settings = akbp_core::check::fix::FixSettings {
-                    unsafe_fixes: args.unsafe_fixes,
-                    only: Some(report.codes()),
-                };
-                let outcome =
-                    akbp_core::check::fix::fix_source(&read.source, &at_to, &fix_settings);
-                if outcome.changed() {
-                    let new = read.with_text(&outcome.text);
-                    match crate::fix::write_if_unchanged(path, &read.bytes, &new) {
-                        Ok(()) => {
-                            fixed += outcome.applied.len();
-                            say(
-                                "",
-                                format!("fixed {name}: {} fix(es)", outcome.applied.len()),
-                            );
-                            let now = akbp_core::load::SourceFile::new(name.as_str(), outcome.text);
-                            report = akbp_core::upgrade::upgrade_source(
-                                &now, options, args.from, args.to,
-                            );
-                        }
-                        Err(why) => {
-                            failed = true;
-                            say("error: ", format!("{name} not written: {why}"));
-                        }
+            let outcome = akbp_core::check::fix::fix_source(&read.source, &at_to, &fix_settings);
+            if outcome.changed() {
+                let new = read.with_text(&outcome.text);
+                match crate::fix::write_if_unchanged(path, &read.bytes, &new) {
+                    Ok(()) => {
+                        fixed += outcome.applied.len();
+                        say(
+                            "",
+                            format!("fixed {name}: {} fix(es)", outcome.applied.len()),
+                        );
+                        let now = akbp_core::load::SourceFile::new(name.as_str(), outcome.text);
+                        report =
+                            akbp_core::upgrade::upgrade_source(&now, options, args.from, args.to);
+                    }
+                    Err(why) => {
+                        failed = true;
+                        say("error: ", format!("{name} not written: {why}"));
                     }
                 }
             }
-            reports.push(report);
         }
+        reports.push(report);
+        ControlFlow::Continue(())
+    });
+    if let Err(code) = walked {
+        return code;
     }
     let text = match args.format {
         RegistryFormat::Text => report::upgrade::text(&reports, args.from, args.to, fixed),
@@ -1144,6 +1125,34 @@ impl Output {
                     ),
                 );
                 2
+            }
+        }
+    }
+}
+
+/// Run `each` on every input `found` yields, with the options its configuration gives it,
+/// a chunk at a time (`fix`, `upgrade`). `Err` is the exit code: 2 when the configuration
+/// cannot be applied, or the code `each` stopped the run with.
+fn for_each_input(
+    found: &mut crate::input::Inputs,
+    settings: &crate::config::Settings,
+    mut each: impl FnMut(&crate::input::Input, &Options) -> ControlFlow<i32>,
+) -> Result<(), i32> {
+    let mut skipped = crate::input::SkipTally::new(false);
+    loop {
+        let (chunk, options) = match next_chunk(found, settings, &mut skipped) {
+            Ok(c) => c,
+            Err(e) => {
+                say("error: ", e);
+                return Err(2);
+            }
+        };
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        for (input, options) in chunk.iter().zip(&options) {
+            if let ControlFlow::Break(code) = each(input, options) {
+                return Err(code);
             }
         }
     }

@@ -2,44 +2,31 @@
 //! unrelated edits, `[per-file-ignores]`, `--output-file`, `--stdin-filename`, and info
 //! findings kept out of the formats CI annotates.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
 fn akbp(args: &[&str], dir: &Path) -> (i32, String, String) {
     akbp_stdin(args, dir, None)
 }
 
 fn akbp_stdin(args: &[&str], dir: &Path, stdin: Option<&str>) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("akbp runs");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
+    common::output_of(&mut common::akbp_command(dir, args), stdin)
+}
+
+/// A fresh folder holding `files` (path in the folder, text), folders made as needed.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        common::write(dir.path(), rel, text);
     }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    dir
 }
 
 fn fixture(rel: &str) -> String {
-    std::fs::read_to_string(root().join("tests/fixtures").join(rel)).unwrap()
+    std::fs::read_to_string(common::root().join("tests/fixtures").join(rel)).unwrap()
 }
 
 fn codes(json: &str) -> Vec<String> {
@@ -60,12 +47,11 @@ fn codes(json: &str) -> Vec<String> {
 
 #[test]
 fn a_baseline_hides_old_findings_through_unrelated_edits() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = folder(&[
+        ("bp/legacy-oauth.yaml", &fixture("fix/legacy-oauth.yaml")),
+        ("bp/tenant.yaml", &fixture("fix/tenant.yaml")),
+    ]);
     let d = dir.path();
-    std::fs::create_dir(d.join("bp")).unwrap();
-    for n in ["legacy-oauth.yaml", "tenant.yaml"] {
-        std::fs::write(d.join("bp").join(n), fixture(&format!("fix/{n}"))).unwrap();
-    }
     let (code, _, err) = akbp(
         &[
             "validate",
@@ -91,19 +77,23 @@ fn a_baseline_hides_old_findings_through_unrelated_edits() {
         .iter()
         .all(|f| f["file"].as_str().unwrap().starts_with("bp/")));
 
+    let with_baseline = || {
+        akbp(
+            &[
+                "validate",
+                "--isolated",
+                "--baseline",
+                "akbp-baseline.json",
+                "--format",
+                "json",
+                "bp",
+            ],
+            d,
+        )
+    };
+
     // Nothing new: exit 0, everything counted as suppressed.
-    let (code, out, _) = akbp(
-        &[
-            "validate",
-            "--isolated",
-            "--baseline",
-            "akbp-baseline.json",
-            "--format",
-            "json",
-            "bp",
-        ],
-        d,
-    );
+    let (code, out, _) = with_baseline();
     assert_eq!(code, 0, "{out}");
     assert!(codes(&out).is_empty(), "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -118,18 +108,7 @@ fn a_baseline_hides_old_findings_through_unrelated_edits() {
         )
         .replace("name: \"Legacy wiki\"", "name: \"Legacy wiki\"\n      launch_url: https://x.example.com");
     std::fs::write(d.join("bp/legacy-oauth.yaml"), legacy).unwrap();
-    let (code, out, _) = akbp(
-        &[
-            "validate",
-            "--isolated",
-            "--baseline",
-            "akbp-baseline.json",
-            "--format",
-            "json",
-            "bp",
-        ],
-        d,
-    );
+    let (code, out, _) = with_baseline();
     assert_eq!(codes(&out), ["bp/legacy-oauth.yaml:AKB202"], "{out}");
     assert_eq!(code, 0, "a warning does not fail the run");
 
@@ -137,18 +116,7 @@ fn a_baseline_hides_old_findings_through_unrelated_edits() {
     let tenant = fixture("fix/tenant.yaml");
     let twice = format!("{tenant}  - model: authentik_tenants.tenant\n    identifiers:\n      domain: other.example.com\n");
     std::fs::write(d.join("bp/tenant.yaml"), twice).unwrap();
-    let (code, out, _) = akbp(
-        &[
-            "validate",
-            "--isolated",
-            "--baseline",
-            "akbp-baseline.json",
-            "--format",
-            "json",
-            "bp",
-        ],
-        d,
-    );
+    let (code, out, _) = with_baseline();
     assert!(
         codes(&out).contains(&"bp/tenant.yaml:AKB200".to_string()),
         "{out}"
@@ -183,36 +151,36 @@ fn a_baseline_hides_old_findings_through_unrelated_edits() {
 
 #[test]
 fn per_file_ignores_switch_rules_off_for_matching_files() {
-    let dir = tempfile::tempdir().unwrap();
+    let tenant = fixture("fix/tenant.yaml");
+    let dir = folder(&[
+        ("legacy/tenant.yaml", &tenant),
+        ("tenant.yaml", &tenant),
+        ("user.yaml", &fixture("fix/user-groups.yaml")),
+        (
+            "akbp.toml",
+            "[per-file-ignores]\n\"legacy/*.yaml\" = [\"AKB200\"]\n\"user.yaml\" = [\"unknown-field\"]\n",
+        ),
+    ]);
     let d = dir.path();
-    std::fs::create_dir_all(d.join("legacy")).unwrap();
-    std::fs::write(d.join("legacy/tenant.yaml"), fixture("fix/tenant.yaml")).unwrap();
-    std::fs::write(d.join("tenant.yaml"), fixture("fix/tenant.yaml")).unwrap();
-    std::fs::write(d.join("user.yaml"), fixture("fix/user-groups.yaml")).unwrap();
-    std::fs::write(
-        d.join("akbp.toml"),
-        "[per-file-ignores]\n\"legacy/*.yaml\" = [\"AKB200\"]\n\"user.yaml\" = [\"unknown-field\"]\n",
-    )
-    .unwrap();
     let (_, out, _) = akbp(&["validate", "--format", "json", "."], d);
     assert_eq!(codes(&out), ["tenant.yaml:AKB200"], "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["summary"]["suppressed"], 2);
     // A load-stopping rule cannot be ignored per file either.
-    std::fs::write(d.join("legacy/broken.yaml"), "version: 1\nentries: [\n").unwrap();
-    std::fs::write(
-        d.join("akbp.toml"),
+    common::write(d, "legacy/broken.yaml", "version: 1\nentries: [\n");
+    common::write(
+        d,
+        "akbp.toml",
         "[per-file-ignores]\n\"legacy/\" = [\"AKB002\", \"AKB200\"]\n",
-    )
-    .unwrap();
+    );
     let (_, out, _) = akbp(&["validate", "--format", "json", "legacy"], d);
     assert_eq!(codes(&out), ["legacy/broken.yaml:AKB002"], "{out}");
     // Bad entries are configuration errors with a place.
-    std::fs::write(
-        d.join("akbp.toml"),
+    common::write(
+        d,
+        "akbp.toml",
         "[per-file-ignores]\n\"*.yaml\" = [\"AKB9999\"]\n",
-    )
-    .unwrap();
+    );
     let (code, _, err) = akbp(&["validate", "."], d);
     assert_eq!(code, 2);
     assert!(
@@ -223,9 +191,8 @@ fn per_file_ignores_switch_rules_off_for_matching_files() {
 
 #[test]
 fn output_file_gets_the_report_and_stdout_stays_empty() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = folder(&[("t.yaml", &fixture("fix/tenant.yaml"))]);
     let d = dir.path();
-    std::fs::write(d.join("t.yaml"), fixture("fix/tenant.yaml")).unwrap();
     let (code, out, _) = akbp(
         &[
             "validate",
@@ -279,14 +246,12 @@ fn output_file_gets_the_report_and_stdout_stays_empty() {
 
 #[test]
 fn stdin_filename_names_the_input_and_finds_its_configuration() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::create_dir_all(d.join("legacy")).unwrap();
-    std::fs::write(
-        d.join("akbp.toml"),
+    let dir = folder(&[(
+        "akbp.toml",
         "[per-file-ignores]\n\"legacy/\" = [\"AKB200\"]\n",
-    )
-    .unwrap();
+    )]);
+    let d = dir.path();
+    std::fs::create_dir(d.join("legacy")).unwrap();
     let text = fixture("fix/tenant.yaml");
     let (code, out, err) = akbp_stdin(
         &[
@@ -324,11 +289,10 @@ fn stdin_filename_names_the_input_and_finds_its_configuration() {
 
 #[test]
 fn info_findings_stay_out_of_ci_formats_unless_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
     // AKB414 env-required is an info finding.
     let text = "version: 1\nentries:\n  - model: authentik_core.application\n    identifiers: {slug: wiki}\n    attrs:\n      name: !Env WIKI_NAME\n";
-    std::fs::write(d.join("wiki.yaml"), text).unwrap();
+    let dir = folder(&[("wiki.yaml", text)]);
+    let d = dir.path();
     let (_, json, _) = akbp(
         &["validate", "--isolated", "--format", "json", "wiki.yaml"],
         d,
@@ -373,13 +337,13 @@ fn info_findings_stay_out_of_ci_formats_unless_asked() {
         );
     }
     // The configuration key does the same; the summary counts info either way.
-    std::fs::write(d.join("akbp.toml"), "show-info = true\n").unwrap();
+    common::write(d, "akbp.toml", "show-info = true\n");
     let (_, out, _) = akbp(&["validate", "--format", "github", "wiki.yaml"], d);
     assert!(
         out.contains("::notice file=wiki.yaml") && out.contains("AKB414"),
         "{out}"
     );
-    std::fs::write(d.join("akbp.toml"), "show-info = false\n").unwrap();
+    common::write(d, "akbp.toml", "show-info = false\n");
     let (_, out, _) = akbp(&["validate", "--format", "github", "wiki.yaml"], d);
     assert!(!out.contains("AKB414") && out.contains("1 info"), "{out}");
 }

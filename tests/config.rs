@@ -1,39 +1,14 @@
 //! akbp.toml, the command line on top of it, inline suppressions and the per-file target,
 //! through the binary as users run it (each test in its own temporary folder).
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod common;
+use common::write;
 
 fn akbp_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_akbp"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn akbp");
-    if let Some(text) = stdin {
-        let _ = child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes());
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().expect("akbp output");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
+    common::output_of(common::akbp_command(dir, args).env("NO_COLOR", "1"), stdin)
 }
 
 /// An application whose model is misspelt: AKB200 (error) on line 3.

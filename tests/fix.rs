@@ -12,22 +12,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{fnv1a64, pyyaml_available, root};
 
 fn akbp(args: &[&str], dir: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("akbp runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::output_of(common::akbp_command(dir, args).env_remove("NO_COLOR"), None)
 }
 
 /// The fixtures, and per fixture (at the default target) the values the fixes may
@@ -83,23 +72,6 @@ fn findings(dir: &Path, name: &str) -> Vec<Value> {
     let (_, out, err) = akbp(&["validate", "--isolated", "--format", "json", name], dir);
     let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
     v["findings"].as_array().unwrap().clone()
-}
-
-fn pyyaml_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "PyYAML is missing: CI must install it (.ci/run does)"
-        );
-        eprintln!("skipped: python3 with PyYAML is not installed");
-    }
-    ok
 }
 
 /// What authentik reads from each text (`tools/pyyaml_canon.py --view`).
@@ -405,31 +377,16 @@ fn rules_with_fixes_document_their_safety() {
         );
     }
 }
-/// 64-bit FNV-1a, the hash `tools/lab-fix.py` writes.
-fn fnv1a64(data: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
 
 /// The fixed texts are the ones authentik 2026.2.2's importer accepted.
 #[test]
 fn authentik_accepted_the_fixed_files() {
     let recorded: BTreeMap<(String, String), (String, String)> =
-        std::fs::read_to_string(root().join("tests/lab/fix-2026.2.tsv"))
-            .expect("tests/lab/fix-2026.2.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|l| {
-                let c: Vec<&str> = l.splitn(5, '\t').collect();
-                assert!(c.len() >= 4, "bad line: {l}");
-                (
-                    (c[0].to_string(), c[1].to_string()),
-                    (c[2].to_string(), c[3].to_string()),
-                )
+        common::tsv(&root().join("tests/lab/fix-2026.2.tsv"))
+            .into_iter()
+            .map(|c| {
+                assert!(c.len() >= 4, "bad line: {}", c.join("\t"));
+                ((c[0].clone(), c[1].clone()), (c[2].clone(), c[3].clone()))
             })
             .collect();
     for name in expected_changes().keys() {

@@ -13,19 +13,9 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{shell_words, SHOW};
+use common::{catalog_blueprints, fnv1a64, shell_words, SHOW};
 
 const VERDICTS: &str = "tests/lab/catalog-2026.2.tsv";
-
-/// 64-bit FNV-1a, the hash `tools/lab-catalog.py` writes.
-fn fnv1a64(data: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
 
 #[test]
 fn shell_words_undo_the_generators_quoting() {
@@ -38,31 +28,17 @@ fn shell_words_undo_the_generators_quoting() {
 #[test]
 fn every_catalog_blueprint_was_accepted_by_authentik_as_generated_today() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let recorded: BTreeMap<String, (String, String, String)> =
-        std::fs::read_to_string(root.join(VERDICTS))
-            .expect("tests/lab/catalog-2026.2.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|l| {
-                let cols: Vec<&str> = l.splitn(4, '\t').collect();
-                assert!(cols.len() >= 3, "bad verdict line: {l}");
-                (
-                    cols[0].to_string(),
-                    (
-                        cols[1].to_string(),
-                        cols[2].to_string(),
-                        cols.get(3).unwrap_or(&"").to_string(),
-                    ),
-                )
-            })
-            .collect();
-    let tmp = tempfile::tempdir().unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(root.join("blueprints"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
+    let recorded: BTreeMap<String, (String, String, String)> = common::tsv(&root.join(VERDICTS))
+        .into_iter()
+        .map(|cols| {
+            assert!(cols.len() >= 3, "bad verdict line: {}", cols.join("\t"));
+            // The reason is the rest of the line.
+            let reason = cols[3.min(cols.len())..].join("\t");
+            (cols[0].clone(), (cols[1].clone(), cols[2].clone(), reason))
+        })
         .collect();
-    names.sort();
+    let tmp = tempfile::tempdir().unwrap();
+    let names = catalog_blueprints(root);
     assert!(
         names.len() > 100,
         "blueprints/ looks empty: {}",

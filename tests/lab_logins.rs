@@ -19,7 +19,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{catalog_blueprints, header_args};
+use common::{catalog_blueprints, header_args, tsv};
 
 const RESULTS: &str = "tests/lab/logins-2026.2.tsv";
 const NEGATIVES: &str = "tests/lab/logins-negative-2026.2.tsv";
@@ -286,15 +286,6 @@ fn shown_method(args: &[String]) -> (String, String) {
         v["integration"].as_str().unwrap().to_string(),
         v["method"].as_str().unwrap().to_string(),
     )
-}
-
-fn tsv(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.split('\t').map(String::from).collect())
-        .collect()
 }
 
 /// Every catalog method's header arguments, by (integration, method).

@@ -6,6 +6,9 @@
 use akbp::check::{check_source, FileReport, Options, SkipReason};
 use akbp::load::SourceFile;
 
+mod common;
+use common::base64;
+
 fn check(text: &str) -> FileReport {
     check_source(SourceFile::new("m.yaml", text), &Options::default())
 }
@@ -14,27 +17,6 @@ fn codes(r: &FileReport) -> Vec<&'static str> {
     let mut c: Vec<&'static str> = r.findings.iter().map(|f| f.rule.code).collect();
     c.sort_unstable();
     c
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 const BAD: &str =

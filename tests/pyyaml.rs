@@ -13,26 +13,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn pyyaml_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import yaml"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "PyYAML is missing: CI must install it (.ci/run does)"
-        );
-        eprintln!("skipped: python3 with PyYAML is not installed");
-    }
-    ok
-}
+mod common;
+use common::{pyyaml_available, root};
 
 /// Run every text through PyYAML in one process.
 fn pyyaml(texts: &[String]) -> Vec<Result<Value, String>> {

@@ -6,6 +6,9 @@ use akbp::load::SourceFile;
 use akbp::report::FORMATS;
 use akbp::target::Target;
 
+mod common;
+use common::base64;
+
 const S: &str = "Zq9xSECRETvalue7Lm";
 
 fn oauth(attr_lines: &str) -> String {
@@ -166,27 +169,6 @@ fn leaks(name: &str, text: &str, needles: &[String]) -> Vec<String> {
             let escaped = &escaped[1..escaped.len() - 1];
             if shown.contains(n.as_str()) || shown.contains(escaped) {
                 out.push(format!("{format}: `{n}` in\n{shown}"));
-            }
-        }
-    }
-    out
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
             }
         }
     }

@@ -125,9 +125,26 @@ fn the_empty_redirect_list_changes_from_2025_12_5() {
         .iter()
         .find(|i| i["file"] == "bad.yaml")
         .unwrap_or_else(|| panic!("{v:#}"));
+    // The 2026.2 line still learns the first URI (lab, authentik 2026.2.2): a warning there.
     assert_eq!(
-        (stop["code"].as_str(), stop["release"].as_str()),
-        (Some("AKB408"), Some("2025.12"))
+        (
+            stop["code"].as_str(),
+            stop["release"].as_str(),
+            stop["severity"].as_str()
+        ),
+        (Some("AKB408"), Some("2026.2"), Some("warning"))
+    );
+    // Past 2026.2 the list rejects every login, as 2025.12.5 did first.
+    let v8 = json(dir.path(), &["--from", "2025.10", "--to", "2026.8", "."]);
+    let stop = v8["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == "bad.yaml" && i["code"] == "AKB408")
+        .unwrap_or_else(|| panic!("{v8:#}"));
+    assert_eq!(
+        (stop["release"].as_str(), stop["severity"].as_str()),
+        (Some("2025.12"), Some("error"))
     );
     // A machine client with an empty list: no finding, but the behaviour changed; said
     // once, for the first release that has it.

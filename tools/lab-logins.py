@@ -1107,9 +1107,10 @@ def item_lines(lines, i):
 def set_or_add_attr(text, key, value, after):
     """Set `      key: value`, adding the line after the `after` attribute when the blueprint
     has none (an entry that leaves the attribute at authentik's default)."""
-    if re.search(rf"^      {re.escape(key)}: ", text, re.M):
+    # `key: value`, or `key:` with a long value on the next line (80-column layout)
+    if re.search(rf"^      {re.escape(key)}:( |\n        \S)", text, re.M):
         return set_attr(text, key, lambda v: value)
-    pat = re.compile(rf"^(      {re.escape(after)}: .*)$", re.M)
+    pat = re.compile(rf"^(      {re.escape(after)}:(?: .*|\n        \S*))$", re.M)
     if len(pat.findall(text)) != 1:
         raise SystemExit(f"negative control: {after} on {len(pat.findall(text))} lines")
     return pat.sub(lambda m: m.group(1) + f"\n      {key}: {value}", text)

@@ -4,6 +4,7 @@
 //! required `metaapplyblueprint`. The cross-file index (`check::crossfile`) and `akbp
 //! graph` both read this one summary.
 
+use super::drf::drf_boolean;
 use super::entry::State;
 use super::tags::Tag;
 use super::Blueprint;
@@ -93,31 +94,6 @@ fn plain(n: &Node) -> Option<String> {
     }
 }
 
-/// Whether a `required` value reads false for DRF's BooleanField.
-fn reads_false(n: &Node) -> bool {
-    match n.scalar_value() {
-        Some(Scalar::Bool(b)) => !*b,
-        Some(Scalar::Int(0)) => true,
-        Some(Scalar::Str(s)) => matches!(
-            s.as_str(),
-            "f" | "F"
-                | "n"
-                | "N"
-                | "no"
-                | "No"
-                | "NO"
-                | "false"
-                | "False"
-                | "FALSE"
-                | "off"
-                | "Off"
-                | "OFF"
-                | "0"
-        ),
-        _ => false,
-    }
-}
-
 /// The `[field, value]` pairs of a `!Find` whose parts are literal.
 pub fn literal_pairs(conditions: &[(&Node, &Node)]) -> Option<Vec<(String, String)>> {
     conditions
@@ -136,7 +112,7 @@ pub fn objects(bp: &Blueprint) -> Objects {
             let attrs = e.attrs;
             let required = attrs
                 .and_then(|a| a.get("required"))
-                .is_none_or(|r| !reads_false(r));
+                .is_none_or(|r| r.scalar_value().and_then(drf_boolean) != Some(false));
             let ids = attrs.and_then(|a| a.get("identifiers"));
             let get = |k: &str| ids.and_then(|i| i.get(k)).and_then(Node::as_str);
             let (name, path) = (get("name"), get("path"));

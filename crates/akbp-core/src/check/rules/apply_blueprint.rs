@@ -1,8 +1,9 @@
 //! `metaapplyblueprint`: the blueprint it applies must exist when authentik imports it.
 
+use crate::blueprint::drf::drf_boolean;
 use crate::check::crossfile::Scope;
 use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
-use crate::load::{Node, Scalar};
+use crate::load::Node;
 use crate::model::blueprints::shipped_blueprints;
 
 pub const APPLY_BLUEPRINT_UNKNOWN: Rule = Rule {
@@ -63,26 +64,6 @@ Check the folder that holds both blueprints (`akbp validate blueprints/`) so tha
 
 const META_APPLY: &str = "authentik_blueprints.metaapplyblueprint";
 
-/// DRF's `BooleanField` reading of `required` (its TRUE_VALUES / FALSE_VALUES); `None` for
-/// a value it refuses or a tag akbp cannot evaluate.
-fn drf_bool(node: &Node) -> Option<bool> {
-    match node.scalar_value()? {
-        Scalar::Bool(b) => Some(*b),
-        Scalar::Int(1) => Some(true),
-        Scalar::Int(0) => Some(false),
-        Scalar::Float(f) if *f == 1.0 => Some(true),
-        Scalar::Float(f) if *f == 0.0 => Some(false),
-        Scalar::Str(s) => match s.as_str() {
-            "t" | "T" | "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on"
-            | "On" | "ON" | "1" => Some(true),
-            "f" | "F" | "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off"
-            | "Off" | "OFF" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// What the entry filters by: `name` and/or `path`, both plain strings.
 struct Reference<'d> {
     name: Option<&'d str>,
@@ -140,7 +121,7 @@ fn check_apply_blueprint(ctx: &Ctx, sink: &mut Sink) {
         };
         let required = match attrs.get("required") {
             None => true,
-            Some(n) => match drf_bool(n) {
+            Some(n) => match n.scalar_value().and_then(drf_boolean) {
                 Some(b) => b,
                 None => continue,
             },

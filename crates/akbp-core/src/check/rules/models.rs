@@ -1,5 +1,6 @@
 //! Models and fields checked against akbp's per-release knowledge (`schemas/models.json`).
 
+use crate::blueprint::drf::drf_boolean;
 use crate::blueprint::{Entry, State};
 use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
 use crate::check::rewrite::trimmed;
@@ -494,42 +495,7 @@ fn scalar_fits(ty: FieldType, value: &Scalar) -> Result<(), &'static str> {
         (FieldType::Integer, Scalar::Float(f)) if f.fract() == 0.0 => Ok(()),
         (FieldType::Number, Scalar::Int(_) | Scalar::Float(_)) => Ok(()),
         (FieldType::Number, Scalar::Str(s)) if s.trim().parse::<f64>().is_ok() => Ok(()),
-        (FieldType::Boolean, Scalar::Bool(_)) => Ok(()),
-        (FieldType::Boolean, Scalar::Int(0 | 1)) => Ok(()),
-        (FieldType::Boolean, Scalar::Str(s))
-            if matches!(
-                s.as_str(),
-                "t" | "T"
-                    | "y"
-                    | "Y"
-                    | "yes"
-                    | "Yes"
-                    | "YES"
-                    | "true"
-                    | "True"
-                    | "TRUE"
-                    | "on"
-                    | "On"
-                    | "ON"
-                    | "1"
-                    | "f"
-                    | "F"
-                    | "n"
-                    | "N"
-                    | "no"
-                    | "No"
-                    | "NO"
-                    | "false"
-                    | "False"
-                    | "FALSE"
-                    | "off"
-                    | "Off"
-                    | "OFF"
-                    | "0"
-            ) =>
-        {
-            Ok(())
-        }
+        (FieldType::Boolean, v) if drf_boolean(v).is_some() => Ok(()),
         (FieldType::Array, _) => Err("expected a list"),
         (FieldType::Integer, _) => Err("expected an integer"),
         (FieldType::Number, _) => Err("expected a number"),

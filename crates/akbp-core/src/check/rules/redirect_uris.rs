@@ -747,14 +747,21 @@ pub const EMPTY_LIST: Rule = Rule {
     code: "AKB408",
     name: "redirect-uris-empty",
     severity: Severity::Error,
-    summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request.",
-    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; from 2025.12.5 (authentik#21746, backported) and in 2026.5 nothing matches and every login fails with `redirect_uri_no_match`. The 2026.2 line still learns: observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`), Grafana's provider with `redirect_uris: []` logs in, and the first redirect URI a client sends becomes the provider's only one (the 2026.2.3 release candidate's source still does this). There the empty list is a trap of another kind: whichever client calls first, from any host, decides the URI, and the upgrade to 2026.5 breaks the login.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
+    summary: "From authentik 2025.12.5 an empty `redirect_uris` list rejects every authorization request (2026.2 still saves the first one it is sent).",
+    doc: "## What it does\nReports an OAuth2 provider with `redirect_uris: []` when the target is 2025.12 or later (a target line means its latest patch, and 2025.12.5 removed the auto-learning of the first redirect URI). A provider whose `grant_types` lists no redirect-based grant (only `client_credentials`, `password`, the device code grant or `refresh_token`) needs no redirect URI and is not reported. At a 2026.2 target the finding is a warning (`AKB408/learns-first-uri`): that line still learns the URI, so the login works, but not as the file says.\n\n## Why\nBefore 2025.12.5 authentik saved the first redirect URI it saw; from 2025.12.5 (authentik#21746, backported) and in 2026.5 nothing matches and every login fails with `redirect_uri_no_match`. The 2026.2 line still learns: observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`), Grafana's provider with `redirect_uris: []` logs in, and the first redirect URI a client sends becomes the provider's only one (the 2026.2.3 release candidate's source still does this). There the empty list is a trap of another kind: whichever client calls first, from any host, decides the URI, and the upgrade to 2026.5 breaks the login.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris: []\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: strict, url: 'https://wiki.example.com/oauth/callback'}\n```\n",
     stops_load: false,
-    cases: &[Case {
-        id: "public-client",
-        severity: Severity::Warning,
-        summary: "Before authentik 2026.5 (no `grant_types`), a public client without redirect URIs may log in with the device code flow only, as authentik's own command-line client does.",
-    }],
+    cases: &[
+        Case {
+            id: "public-client",
+            severity: Severity::Warning,
+            summary: "Before authentik 2026.5 (no `grant_types`), a public client without redirect URIs may log in with the device code flow only, as authentik's own command-line client does.",
+        },
+        Case {
+            id: "learns-first-uri",
+            severity: Severity::Warning,
+            summary: "authentik 2026.2 saves the first redirect URI a client sends, from any host, and logs it in; 2025.12.5 and 2026.5 reject every login.",
+        },
+    ],
     check: Some(check_empty_list),
 };
 
@@ -774,6 +781,16 @@ fn check_empty_list(ctx: &Ctx, sink: &mut Sink) {
                 sink.push(&EMPTY_LIST, node.span, format!("a public client without redirect URIs can only use flows without a redirect (device code) from authentik 2025.12.5 (target {})", ctx.target))
                     .case("public-client")
                     .help("list the application's callback URL(s) unless it logs in with the device code flow only");
+                continue;
+            }
+            // The 2026.2 line still learns (lab, authentik 2026.2.2: Grafana with `[]` logs
+            // in; tests/lab/logins-negative-2026.2.tsv): no login fails there.
+            if ctx.target.at_least(Target::new(2026, 2))
+                && !ctx.target.at_least(Target::new(2026, 5))
+            {
+                sink.push(&EMPTY_LIST, node.span, format!("an empty redirect URI list: authentik {} saves the first redirect URI a client sends, from any host; 2025.12.5 and 2026.5 reject every login", ctx.target))
+                    .case("learns-first-uri")
+                    .help("list the application's callback URL(s), so that no first caller decides it and the upgrade to 2026.5 keeps the login");
                 continue;
             }
             sink.push(&EMPTY_LIST, node.span, format!("an empty redirect URI list rejects every login from authentik 2025.12.5 (target {})", ctx.target))
