@@ -210,7 +210,10 @@ mod tests {
         let text = out["blueprint"].as_str().unwrap();
         // Bytes 0, 1, 2... pick the alphabet in order.
         // A long secret goes on the line under its key (80 columns).
-        assert!(text.contains("client_secret:\n        ABCDEFGHIJ"), "{text}");
+        assert!(
+            text.contains("client_secret:\n        ABCDEFGHIJ"),
+            "{text}"
+        );
         assert!(out["notes"].to_string().contains("in the blueprint"));
         let failed = generate(req, &mut no_random);
         assert_eq!(failed["ok"], false);
