@@ -308,6 +308,7 @@ fn app_side_settings_match_their_newest_guides() {
                 },
                 method: Some(pin.method.to_string()),
                 format: ShowFormat::Json,
+                ..ShowOptions::default()
             },
         )
         .unwrap();

@@ -12,6 +12,8 @@ pub mod objects;
 pub mod placeholder;
 pub mod tags;
 
+use std::collections::HashMap;
+
 use crate::load::{Document, Node, Span};
 
 pub use entry::{Entry, State, ENTRY_KEYS, METADATA_KEYS, TOP_LEVEL_KEYS};
@@ -29,6 +31,12 @@ pub struct Blueprint<'d> {
     pub entries: Vec<Entry<'d>>,
     /// Every authentik tag in the document, in document order.
     pub tags: Vec<TagUse<'d>>,
+    /// The entries with each string `id`, by position in apply order: every `!KeyOf` asks,
+    /// and a file of 22,000 ids and as many references must not compare every pair.
+    ids: HashMap<&'d str, Vec<usize>>,
+    /// Each tagged node's place in `tags`, by the node's address: rules ask for the tag of
+    /// a node once per field, and a scan of every tag each time is quadratic.
+    tag_at: HashMap<usize, usize>,
 }
 
 impl<'d> Blueprint<'d> {
@@ -37,6 +45,16 @@ impl<'d> Blueprint<'d> {
         let entries_node = root.get("entries");
         let entries: Vec<Entry<'d>> = Self::entries_of(doc).collect();
         let tags = tags::collect(root, &entries);
+        let mut ids: HashMap<&'d str, Vec<usize>> = HashMap::new();
+        for e in &entries {
+            if let Some(id) = e.id_str() {
+                ids.entry(id).or_default().push(e.index);
+            }
+        }
+        let mut tag_at = HashMap::with_capacity(tags.len());
+        for (i, t) in tags.iter().enumerate() {
+            tag_at.entry(address(t.node)).or_insert(i);
+        }
         Blueprint {
             doc,
             root,
@@ -46,6 +64,8 @@ impl<'d> Blueprint<'d> {
             entries_node,
             entries,
             tags,
+            ids,
+            tag_at,
         }
     }
 
@@ -79,7 +99,16 @@ impl<'d> Blueprint<'d> {
 
     /// The first entry (in apply order) whose `id` is `id`.
     pub fn entry_by_id(&self, id: &str) -> Option<&Entry<'d>> {
-        self.entries.iter().find(|e| e.id_str() == Some(id))
+        self.entries_with_id(id).next()
+    }
+
+    /// The entries whose `id` is `id`, in apply order.
+    pub fn entries_with_id(&self, id: &str) -> impl Iterator<Item = &Entry<'d>> + Clone {
+        self.ids
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.entries.get(*i))
     }
 
     /// The entry a node belongs to, by span containment.
@@ -97,10 +126,8 @@ impl<'d> Blueprint<'d> {
     /// The already parsed tag on `node`, when it is a well-formed authentik tag; rules
     /// use this instead of parsing tag arguments again.
     pub fn tag(&self, node: &Node) -> Option<&Tag<'d>> {
-        self.tags
-            .iter()
-            .find(|t| std::ptr::eq(t.node, node))
-            .and_then(TagUse::ok)
+        let i = self.tag_at.get(&address(node))?;
+        self.tags.get(*i).and_then(TagUse::ok)
     }
 
     /// The `!KeyOf` target of a node: the id it names, if the node is a well-formed `!KeyOf`.
@@ -110,4 +137,9 @@ impl<'d> Blueprint<'d> {
             _ => None,
         }
     }
+}
+
+/// A node's address: nodes are told apart by identity, as a tag belongs to one place.
+fn address(node: &Node) -> usize {
+    std::ptr::from_ref(node) as usize
 }

@@ -135,6 +135,54 @@ mod tests {
         assert!(suggested < 1500);
     }
 
+    /// `n` groups named with `len` characters and `n` required `!Find` of near misses of
+    /// them: no lookup finds its object, and each is one edit away from one.
+    fn near_miss_finds(n: usize, len: usize) -> crate::load::Document {
+        let mut text = String::from("version: 1\nentries:\n");
+        let name = |i: usize| format!("{i:06}{}", "x".repeat(len - 6));
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - model: authentik_core.group\n    identifiers: {{name: {}}}\n",
+                name(i)
+            ));
+        }
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - model: authentik_core.group\n    identifiers: {{name: r{i}}}\n    attrs: {{parents: [!Find [authentik_core.group, [name, {}y]]]}}\n",
+                name(i)
+            ));
+        }
+        crate::load::parse(crate::load::SourceFile::new("f.yaml", text)).unwrap()
+    }
+
+    /// The one-edit search of `!Find` values (AKB312) looks at every object the file
+    /// creates for every lookup: it is paid from the same budget, so 3,000 near misses
+    /// among 3,000 objects (4.5 million visits) stop when it is spent, and the first
+    /// lookups are still named typos.
+    #[test]
+    fn near_miss_finds_spend_the_same_budget() {
+        let doc = near_miss_finds(3000, 60);
+        let suggestions = Suggestions::default();
+        let options = Options::default();
+        let (findings, _) = check_document_in(&doc, &options, Sink::default(), &suggestions);
+        let typos = findings.iter().filter(|f| f.rule.code == "AKB312").count();
+        let unresolved = findings.iter().filter(|f| f.rule.code == "AKB304").count();
+        // Each visit of an object costs the value's 61 characters and more.
+        assert!(
+            suggestions.compared() <= WORK_PER_FILE / 62,
+            "{}",
+            suggestions.compared()
+        );
+        assert!(
+            suggestions.left() < 1_000_000,
+            "spent: {}",
+            suggestions.left()
+        );
+        assert!(typos >= 100, "the first lookups are typos: {typos}");
+        assert!(typos < 3000, "{typos}");
+        assert_eq!(typos + unresolved, 3000, "every lookup is reported once");
+    }
+
     /// Ids longer than `MAX_COMPARED_CHARS` are never compared.
     #[test]
     fn long_ids_are_not_compared() {

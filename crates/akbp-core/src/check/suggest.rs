@@ -40,7 +40,7 @@ impl Suggestions {
         }
     }
 
-    /// Comparisons made so far.
+    /// Work items paid for so far: candidates compared or passed over, near-miss searches.
     pub fn compared(&self) -> u64 {
         self.compared.get()
     }
@@ -50,22 +50,27 @@ impl Suggestions {
         self.left.get()
     }
 
+    /// Charge `cost` character pairs of other work that looks for a near miss (the
+    /// one-edit search of `!Find` values); `false` when the budget cannot pay it (it is
+    /// then spent), and the caller stops looking.
+    pub fn spend(&self, cost: u64) -> bool {
+        let left = self.left.get();
+        if left < cost {
+            self.left.set(0);
+            return false;
+        }
+        self.left.set(left - cost);
+        self.compared.set(self.compared.get() + 1);
+        true
+    }
+
     /// The closest candidate to `word`, if it is close enough to be a likely typo, while
     /// this budget lasts.
     pub fn did_you_mean<'c, I>(&self, word: &str, candidates: I) -> Option<&'c str>
     where
         I: IntoIterator<Item = &'c str>,
     {
-        closest(word, candidates, &mut |cost| {
-            let left = self.left.get();
-            if left < cost {
-                self.left.set(0);
-                return false;
-            }
-            self.left.set(left - cost);
-            self.compared.set(self.compared.get() + 1);
-            true
-        })
+        closest(word, candidates, &mut |cost| self.spend(cost))
     }
 }
 
@@ -84,14 +89,23 @@ fn closest<'c, I>(word: &str, candidates: I, spend: &mut dyn FnMut(u64) -> bool)
 where
     I: IntoIterator<Item = &'c str>,
 {
-    let lw = word.to_ascii_lowercase();
-    let long = |s: &str| s.chars().count() > MAX_COMPARED_CHARS;
-    if lw.is_empty() || long(&lw) {
+    // Over 4 bytes a character, more than the limit whatever they are; counting the
+    // characters of a 1,000-character id for every word would be its own quadratic.
+    let long = |s: &str| {
+        s.len() > 4 * MAX_COMPARED_CHARS
+            || (s.len() > MAX_COMPARED_CHARS && s.chars().count() > MAX_COMPARED_CHARS)
+    };
+    if word.is_empty() || long(word) {
         return None;
     }
+    let lw = word.to_ascii_lowercase();
     let mut best: Option<(f64, &'c str)> = None;
     for c in candidates {
         if long(c) {
+            // Passing over it is work too: short words among thousands of long ids.
+            if !spend(lw.len() as u64 + 1) {
+                return None;
+            }
             continue;
         }
         let cost = (lw.len() as u64 + 1) * (c.len() as u64 + 1);

@@ -5,9 +5,11 @@
 //! (common.py `KeyOf.resolve` needs `_entry._state.instance`), and its `attrs` are not
 //! written anywhere.
 
+use std::collections::HashMap;
+
 use crate::blueprint::{Entry, State, Tag};
 use crate::check::finding::{Ctx, Rule, Severity, Sink};
-use crate::load::Node;
+use crate::load::{Node, Scalar};
 
 pub const KEYOF_ABSENT: Rule = Rule {
     code: "AKB306",
@@ -27,11 +29,7 @@ fn check_keyof_absent(ctx: &Ctx, sink: &mut Sink) {
         };
         let here = t.entry.unwrap_or(usize::MAX);
         // authentik takes the first earlier entry with this id that has an instance.
-        let mut earlier = ctx
-            .bp
-            .entries
-            .iter()
-            .filter(|e| e.index < here && e.id_str() == Some(id));
+        let mut earlier = ctx.bp.entries_with_id(id).take_while(|e| e.index < here);
         let Some(first) = earlier.clone().next() else {
             continue; // AKB300
         };
@@ -84,8 +82,118 @@ fn lookups_cover(ids: &[(&str, &Node)], lookups: &[(&Node, &Node)]) -> bool {
     })
 }
 
+/// An untagged scalar as [`Node::same_value`] tells them apart: numbers and booleans by
+/// their value, anything else by its type and text. Equal values have equal keys.
+fn value_key(n: &Node) -> Option<String> {
+    let number = |x: f64| format!("n{}", (x + 0.0).to_bits());
+    Some(match n.scalar_value()? {
+        Scalar::Bool(b) => number(f64::from(u8::from(*b))),
+        Scalar::Int(i) => number(*i as f64),
+        Scalar::Float(f) => number(*f),
+        other => format!("{other:?}"),
+    })
+}
+
+/// Identifier sets, sorted and without repeats, as keys.
+type IdentifierSet<'d> = Vec<(&'d str, String)>;
+
+/// Most conditions of one `!Find` whose subsets are looked up (2^12 lookups); a longer
+/// one scans the earlier entries of its model.
+const MAX_INDEXED_CONDITIONS: usize = 12;
+
+/// The entries that can decide what a `!Find` finds (not conditional, literal
+/// identifiers), by model and identifier set, in apply order: with 22,000 lookups and as
+/// many entries, scanning every earlier entry for each lookup is quadratic.
+fn by_identifiers<'d>(entries: &[Entry<'d>]) -> Deciders<'d> {
+    let mut index: Deciders<'d> = HashMap::new();
+    for e in entries {
+        let Some(model) = e.model_key() else { continue };
+        if e.is_conditional() {
+            continue;
+        }
+        let Some(ids) = literal_identifiers(e) else {
+            continue;
+        };
+        let Some(mut set) = ids
+            .iter()
+            .map(|(k, v)| Some((*k, value_key(v)?)))
+            .collect::<Option<IdentifierSet>>()
+        else {
+            continue;
+        };
+        set.sort();
+        set.dedup();
+        index
+            .entry((model.to_string(), set))
+            .or_default()
+            .push(e.index);
+    }
+    index
+}
+
+/// The entries that decide what a `!Find` finds, looked up by model and identifier set.
+type Deciders<'d> = HashMap<(String, IdentifierSet<'d>), Vec<usize>>;
+
+/// The last entry before `here` of model `key` whose identifiers the lookup's conditions
+/// cover: one whose identifier set is a subset of the literal conditions. Up to
+/// [`MAX_INDEXED_CONDITIONS`] conditions, each subset is looked up in `index`.
+fn deciding_entry<'e, 'd>(
+    entries: &'e [Entry<'d>],
+    index: &mut Option<Deciders<'d>>,
+    here: usize,
+    key: &str,
+    conditions: &[(&'d Node, &'d Node)],
+) -> Option<&'e Entry<'d>> {
+    let mut literal: IdentifierSet = conditions
+        .iter()
+        .filter(|(_, v)| v.custom_tag().is_none())
+        .filter_map(|(f, v)| Some((f.as_str()?, value_key(v)?)))
+        .collect();
+    literal.sort();
+    literal.dedup();
+    if literal.len() > MAX_INDEXED_CONDITIONS {
+        return deciding_by_scan(entries, here, key, conditions);
+    }
+    let index = index.get_or_insert_with(|| by_identifiers(entries));
+    let mut last: Option<usize> = None;
+    for mask in 1u32..(1 << literal.len()) {
+        let subset: IdentifierSet = literal
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let Some(at) = index.get(&(key.to_string(), subset)) else {
+            continue;
+        };
+        let before = at.partition_point(|i| *i < here);
+        if let Some(b) = before.checked_sub(1) {
+            last = last.max(Some(at[b]));
+        }
+    }
+    last.and_then(|i| entries.get(i))
+}
+
+/// [`deciding_entry`] by walking back over every earlier entry.
+fn deciding_by_scan<'e, 'd>(
+    entries: &'e [Entry<'d>],
+    here: usize,
+    key: &str,
+    conditions: &[(&'d Node, &'d Node)],
+) -> Option<&'e Entry<'d>> {
+    entries[..here.min(entries.len())]
+        .iter()
+        .rev()
+        .filter(|e| e.model_key() == Some(key) && !e.is_conditional())
+        .find_map(|e| {
+            let ids = literal_identifiers(e)?;
+            lookups_cover(&ids, conditions).then_some(e)
+        })
+}
+
 fn check_find_deleted(ctx: &Ctx, sink: &mut Sink) {
     let entries = &ctx.bp.entries;
+    let mut index = None;
     for t in &ctx.bp.tags {
         let Some(Tag::Find {
             model, conditions, ..
@@ -98,14 +206,7 @@ fn check_find_deleted(ctx: &Ctx, sink: &mut Sink) {
         };
         let key = name.to_ascii_lowercase();
         // The last earlier entry of that model whose identifiers the lookup covers decides.
-        let last = entries[..here.min(entries.len())]
-            .iter()
-            .rev()
-            .filter(|e| e.model_key() == Some(key.as_str()) && !e.is_conditional())
-            .find_map(|e| {
-                let ids = literal_identifiers(e)?;
-                lookups_cover(&ids, conditions).then_some(e)
-            });
+        let last = deciding_entry(entries, &mut index, here, &key, conditions);
         let Some(deleting) = last.filter(|e| e.state() == Some(State::Absent)) else {
             continue;
         };
@@ -152,5 +253,78 @@ fn check_absent_with_attrs(ctx: &Ctx, sink: &mut Sink) {
             f.secondary(st.span, "deletes");
         }
         f.help("remove `attrs`; to delete only a matching object, put the fields in `identifiers`");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::Blueprint;
+
+    /// The index finds the same deciding entry as walking back over every earlier entry,
+    /// for identifier sets of one and two fields, values equal only as Python compares them
+    /// (`1`, `1.0`, `true`; `'1'` is not), conditional entries, repeated conditions and
+    /// entries that delete and create again.
+    #[test]
+    fn the_index_decides_as_the_scan_does() {
+        let values = ["1", "1.0", "true", "'1'", "a", "null", "-0.0", "0"];
+        let mut text = String::from("version: 1\nentries:\n");
+        let mut n = 0;
+        for (i, a) in values.iter().enumerate() {
+            for (j, b) in values.iter().enumerate() {
+                let state = if (i + j) % 3 == 0 {
+                    "absent"
+                } else {
+                    "present"
+                };
+                let ids = if (i * j) % 2 == 0 {
+                    format!("{{name: {a}}}")
+                } else {
+                    format!("{{name: {a}, slug: {b}}}")
+                };
+                let cond = if j % 4 == 0 {
+                    ", conditions: [false]"
+                } else {
+                    ""
+                };
+                text.push_str(&format!(
+                    "  - {{model: authentik_core.group, state: {state}, identifiers: {ids}{cond}}}\n"
+                ));
+                let find = match (i + j) % 4 {
+                    0 => format!("[name, {b}]"),
+                    1 => format!("[name, {a}], [slug, {b}]"),
+                    2 => format!("[slug, {b}], [name, {a}], [name, {a}]"),
+                    _ => format!("[name, {b}], [slug, {a}], [users, {a}]"),
+                };
+                text.push_str(&format!(
+                    "  - {{model: authentik_core.group, identifiers: {{name: r{n}}}, attrs: {{parents: [!Find [authentik_core.group, {find}]]}}}}\n"
+                ));
+                n += 1;
+            }
+        }
+        let doc = crate::load::parse(crate::load::SourceFile::new("d.yaml", text)).unwrap();
+        let bp = Blueprint::new(&doc);
+        let mut index = None;
+        let mut decided = 0;
+        for t in &bp.tags {
+            let Some(Tag::Find {
+                model, conditions, ..
+            }) = t.ok()
+            else {
+                continue;
+            };
+            let (here, key) = (t.entry.unwrap(), model.as_str().unwrap());
+            let by_index = deciding_entry(&bp.entries, &mut index, here, key, conditions);
+            let by_scan = deciding_by_scan(&bp.entries, here, key, conditions);
+            assert_eq!(
+                by_index.map(|e| e.index),
+                by_scan.map(|e| e.index),
+                "lookup {}",
+                doc.source.slice(t.node.span)
+            );
+            decided += usize::from(by_scan.is_some());
+        }
+        assert_eq!(bp.tags.len(), values.len() * values.len());
+        assert!(decided > 20, "{decided}");
     }
 }

@@ -63,7 +63,10 @@ fn application_provider_ids<'d>(
 }
 
 fn check_provider_without_application(ctx: &Ctx, sink: &mut Sink) {
-    let used = application_provider_ids(ctx.bp);
+    let used: std::collections::HashSet<&str> = application_provider_ids(ctx.bp)
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
     for e in &ctx.bp.entries {
         let Some(model) = e.model_key() else { continue };
         if !is_provider(model) || !live(e) {
@@ -76,9 +79,7 @@ fn check_provider_without_application(ctx: &Ctx, sink: &mut Sink) {
         if backchannel {
             continue;
         }
-        let referenced = e
-            .id_str()
-            .is_some_and(|id| used.iter().any(|(u, _, _)| *u == id));
+        let referenced = e.id_str().is_some_and(|id| used.contains(id));
         if !referenced {
             sink.push(&PROVIDER_WITHOUT_APPLICATION, e.anchor_span(), "no application in this file uses this provider; nobody can log in through it")
                 .help("add an `authentik_core.application` entry with `provider: !KeyOf <this entry's id>`");

@@ -1,6 +1,8 @@
 //! `!Find` lookups checked against model knowledge and the objects every install has.
 
-use crate::blueprint::objects::{objects, Objects};
+use std::collections::HashMap;
+
+use crate::blueprint::objects::{objects, Created, Objects};
 use crate::blueprint::{State, Tag};
 use crate::check::crossfile::{BlueprintIndex, Scope};
 use crate::check::finding::{Ctx, Edit, Fix, Rule, Safety, Severity, Sink};
@@ -85,7 +87,7 @@ pub const FIND_TYPO: Rule = Rule {
     name: "find-typo",
     severity: Severity::Error,
     summary: "A `!Find` where null is refused matches nothing, and one of its values is one edit away from a default object, an object of this blueprint or one another blueprint of the run creates.",
-    doc: "## What it does\nFor the lookups AKB304 checks that nothing answers, compares each value with the default objects of the target release (schemas/defaults.json), the objects this blueprint creates and, in a run over several blueprints, the objects the others create. When all values match but one, and that one is one edit away (a character added, dropped, changed, or two swapped), the lookup is a typo: an error that names the value meant.\n\n## Why\n`!Find` returns null without an error; the entry then fails with \"This field may not be null\" (or is created without the reference), far from the typo. A one-edit near miss of an object that exists is almost never a different object.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consnt]]\n      invalidation_flow: !Find [authentik_flows.flow, [slug, default-provider-invalidation-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n      invalidation_flow: !Find [authentik_flows.flow, [slug, default-provider-invalidation-flow]]\n```\n",
+    doc: "## What it does\nFor the lookups AKB304 checks that nothing answers, compares each value with the default objects of the target release (schemas/defaults.json), the objects this blueprint creates and, in a run over several blueprints, the objects the others create. When all values match but one, and that one is one edit away (a character added, dropped, changed, or two swapped), the lookup is a typo: an error that names the value meant. The search is paid from the file's suggestion budget (see Hostile input): in a file of thousands of near misses the lookups after it is spent are reported as AKB304.\n\n## Why\n`!Find` returns null without an error; the entry then fails with \"This field may not be null\" (or is created without the reference), far from the typo. A one-edit near miss of an object that exists is almost never a different object.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consnt]]\n      invalidation_flow: !Find [authentik_flows.flow, [slug, default-provider-invalidation-flow]]\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      authorization_flow: !Find [authentik_flows.flow, [slug, default-provider-authorization-implicit-consent]]\n      invalidation_flow: !Find [authentik_flows.flow, [slug, default-provider-invalidation-flow]]\n```\n",
     stops_load: false,
     cases: &[],
     check: None,
@@ -123,7 +125,7 @@ fn null_refused(model: &str, field: &str, required: bool, item: bool) -> Option<
 fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
     let k = knowledge();
     // What this blueprint creates, read once when a lookup needs it.
-    let mut here: Option<Objects> = None;
+    let mut here: Option<Here> = None;
     for e in &ctx.bp.entries {
         if matches!(e.state(), Some(State::Absent) | None) {
             continue;
@@ -182,7 +184,7 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
                     .iter()
                     .map(|(f, v)| (f.to_string(), v.to_string()))
                     .collect();
-                let here = here.get_or_insert_with(|| objects(ctx.bp));
+                let here = here.get_or_insert_with(|| Here::new(objects(ctx.bp)));
                 let lookup = Unresolved {
                     model_name,
                     models: &models,
@@ -231,6 +233,55 @@ fn children_of(model: &str, target: Target) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// What this blueprint creates, each object found by its model and any one of its
+/// `(field, value)` pairs: a file of 22,000 `!Find` and as many objects would otherwise
+/// compare every lookup with every object.
+struct Here {
+    objects: Objects,
+    /// `(model, field, value)` -> positions in `objects.created`, ascending.
+    by_pair: HashMap<(String, String, String), Vec<usize>>,
+}
+
+impl Here {
+    fn new(objects: Objects) -> Self {
+        let mut by_pair: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+        for (i, o) in objects.created.iter().enumerate() {
+            for (f, v) in &o.fields {
+                let at = by_pair
+                    .entry((o.model.clone(), f.clone(), v.clone()))
+                    .or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        Here { objects, by_pair }
+    }
+
+    /// The objects (not deleted) this lookup finds, in apply order: those holding the
+    /// lookup's rarest `(field, value)`, then checked for all of them.
+    fn found_by<'h>(&'h self, l: &Unresolved) -> impl Iterator<Item = &'h Created> + 'h {
+        let holding = |(f, v): &(String, String)| -> Vec<&'h Vec<usize>> {
+            l.models
+                .iter()
+                .filter_map(|m| self.by_pair.get(&(m.clone(), f.clone(), v.clone())))
+                .collect()
+        };
+        let rarest = l
+            .pairs
+            .iter()
+            .map(holding)
+            .min_by_key(|lists| lists.iter().map(|v| v.len()).sum::<usize>());
+        let mut at: Vec<usize> = rarest.into_iter().flatten().flatten().copied().collect();
+        at.sort_unstable();
+        at.dedup();
+        let pairs = l.pairs.to_vec();
+        at.into_iter()
+            .filter_map(|i| self.objects.created.get(i))
+            .filter(move |o| !o.absent && o.matches(&pairs))
+    }
 }
 
 /// A lookup no default object answers.
@@ -336,7 +387,7 @@ fn near_miss<'f>(
 fn typo(
     ctx: &Ctx,
     l: &Unresolved,
-    here: &Objects,
+    here: &Here,
     index: Option<&BlueprintIndex>,
     me: Option<u32>,
 ) -> Option<(usize, String, String)> {
@@ -353,11 +404,18 @@ fn typo(
             ));
         }
     }
+    // Every object is a candidate: charged to the file's suggestion budget, so thousands
+    // of near-miss lookups stop looking instead of comparing every pair.
+    let looked: u64 = l.pairs.iter().map(|(_, v)| v.len() as u64 + 1).sum();
     for o in here
+        .objects
         .created
         .iter()
         .filter(|o| !o.absent && l.is_model(&o.model))
     {
+        if !ctx.suggestions.spend(looked + o.fields.len() as u64) {
+            return None;
+        }
         let get = |f: &str| {
             o.fields
                 .iter()
@@ -370,6 +428,11 @@ fn typo(
     }
     let index = index?;
     for (i, (f, v)) in l.pairs.iter().enumerate() {
+        // About 140 strings per character of `v`, each as long as `v`, each looked up.
+        let n = v.chars().count() as u64 + 1;
+        if !ctx.suggestions.spend(n * n * 140) {
+            return None;
+        }
         for w in one_edit_variants(v) {
             let mut pairs = l.pairs.to_vec();
             pairs[i] = (f.clone(), w.clone());
@@ -411,14 +474,11 @@ fn apply_first_fix(ctx: &Ctx, entry: &str) -> Option<Fix> {
 /// Decide what a lookup no default object answers finds: an object of this blueprint
 /// (earlier: fine; later: AKB311), of another blueprint of the run (that this one applies
 /// first: fine; otherwise AKB310), a near miss (AKB312), or nothing (AKB304).
-fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
-    let own = |o: &&crate::blueprint::objects::Created| {
-        !o.absent && l.is_model(&o.model) && o.matches(l.pairs)
-    };
-    if here.created.iter().filter(own).any(|o| o.entry < l.entry) {
+fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Here) {
+    if here.found_by(l).any(|o| o.entry < l.entry) {
         return;
     }
-    if let Some(later) = here.created.iter().filter(own).find(|o| o.entry > l.entry) {
+    if let Some(later) = here.found_by(l).find(|o| o.entry > l.entry) {
         sink.push(
             &FIND_BEFORE_CREATED,
             l.node.span,
@@ -476,7 +536,7 @@ fn judge(ctx: &Ctx, sink: &mut Sink, l: &Unresolved, here: &Objects) {
             .filter(|c| Some(*c) != me)
             .collect();
         if !creators.is_empty() {
-            let depends = &here.depends;
+            let depends = &here.objects.depends;
             if creators.iter().any(|c| index.reaches(depends, *c)) {
                 return;
             }

@@ -17,22 +17,16 @@ pub const KEYOF_UNRESOLVED: Rule = Rule {
 };
 
 fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
-    let ids: Vec<(&str, usize, &crate::load::Node)> = ctx
-        .bp
-        .entries
-        .iter()
-        .filter_map(|e| Some((e.id_str()?, e.index, e.id?)))
-        .collect();
     for t in &ctx.bp.tags {
         let Some(Tag::KeyOf { id }) = t.ok() else {
             continue;
         };
         // Outside entries (e.g. in `context`) the tag resolves at use; treat as the using entry's.
         let here = t.entry.unwrap_or(usize::MAX);
-        let defined = ids.iter().find(|(i, _, _)| i == id);
+        let defined = ctx.bp.entry_by_id(id).and_then(|e| Some((e.index, e.id?)));
         match defined {
-            Some((_, idx, _)) if *idx < here => {}
-            Some((_, idx, node)) if *idx == here => {
+            Some((idx, _)) if idx < here => {}
+            Some((idx, node)) if idx == here => {
                 sink.push(
                     &KEYOF_UNRESOLVED,
                     t.node.span,
@@ -41,7 +35,7 @@ fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
                 .secondary(node.span, "the entry's own id")
                 .help("an entry cannot reference itself; split it or use `!Find`");
             }
-            Some((_, _, node)) => {
+            Some((_, node)) => {
                 sink.push(&KEYOF_UNRESOLVED, t.node.span, format!("`!KeyOf {id}` refers to an entry defined later; authentik applies entries in order"))
                     .secondary(node.span, "defined here, after its use")
                     .help(format!("move the entry with `id: {id}` above this one"));
@@ -52,7 +46,11 @@ fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
                     t.node.span,
                     format!("no entry has `id: {id}`"),
                 );
-                match ctx.suggestions.did_you_mean(id, ids.iter().map(|(i, _, _)| *i)) {
+                if f.counted_only() {
+                    continue; // past the report's cap: its help is never read
+                }
+                let ids = ctx.bp.entries.iter().filter_map(|e| e.id_str());
+                match ctx.suggestions.did_you_mean(id, ids) {
                     Some(s) => f.help(format!("did you mean `{s}`?")),
                     None => f.help("give the referenced entry `id: <name>`, or look the object up with `!Find`"),
                 };
