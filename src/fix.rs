@@ -7,7 +7,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use akbp_core::check::fix::{fix_source, FixNote, FixOutcome, FixSettings};
 use akbp_core::check::{check_source, Options, Safety};
@@ -132,7 +132,10 @@ pub fn write_if_unchanged(path: &Path, old: &[u8], new: &[u8]) -> Result<(), Str
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (tmp, mut file) = temp_next_to(dir, &name).map_err(|e| crate::read::io_reason(&e))?;
+    // Owner-only until it gets the original's permissions: a file that holds a secret is
+    // never readable by others on the way.
+    let (tmp, mut file) = crate::generate::write::create_temp(dir, &name, true)
+        .map_err(|e| crate::read::io_reason(&e))?;
     let result = (|| -> Result<(), String> {
         let io = |e: io::Error| crate::read::io_reason(&e);
         file.write_all(new).map_err(io)?;
@@ -154,25 +157,6 @@ pub fn write_if_unchanged(path: &Path, old: &[u8], new: &[u8]) -> Result<(), Str
         let _ = d.sync_all();
     }
     Ok(())
-}
-
-/// A new temporary file beside the destination: dot-prefixed and ending in `.tmp`, so
-/// authentik never discovers it.
-fn temp_next_to(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
-    let mut last = None;
-    for n in 0..100u32 {
-        let tmp = dir.join(format!(".{name}.akbp-fix-{}-{n}.tmp", std::process::id()));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| io::Error::other("no temporary file name left")))
 }
 
 /// Lines for standard error about one file: what was applied, what was left and why.

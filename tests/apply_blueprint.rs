@@ -2,33 +2,17 @@
 //! forward and backward in the order files are checked, by name and by path, and what a
 //! file checked alone can and cannot verify.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use akbp::check::Options;
 use akbp::read::RealFs;
 
+mod common;
+
 fn akbp(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn akbp");
-    if let Some(text) = stdin {
-        let mut input = child.stdin.take().expect("stdin");
-        input.write_all(text.as_bytes()).expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().expect("akbp output");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let (code, out, _) =
+        common::output_of(common::akbp_command(dir, args).env("NO_COLOR", "1"), stdin);
+    (code, out)
 }
 
 fn blueprint(name: &str, refs: &[(&str, &str)]) -> String {

@@ -1,32 +1,14 @@
 //! The binary as CI uses it: exit codes, the JSON shape, stdin, --schema, --target.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+mod common;
 
 fn akbp(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_akbp"));
-    cmd.args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn akbp");
-    if let Some(text) = stdin {
-        // akbp may exit before reading (a bad --schema): a closed pipe is not a failure.
-        let _ = child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes());
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().expect("akbp output");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    // akbp may exit before reading (a bad --schema): the exit code says so.
+    common::output_of(
+        common::akbp_command(common::root(), args).env("NO_COLOR", "1"),
+        stdin,
     )
 }
 

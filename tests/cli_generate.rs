@@ -2,19 +2,8 @@
 
 mod common;
 
-use std::process::Command;
-
 fn akbp(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run akbp");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::output_of(&mut common::akbp_command(common::root(), args), None)
 }
 
 const URLS: [&str; 4] = [

@@ -6,10 +6,12 @@
 //! where and why a value differs from its guide's text.
 
 use akbp::catalog::{self, ClientType, MatchingMode, Provider, RedirectUriType, SubMode};
-use akbp::generate::show::{self, ShowFormat, ShowOptions};
-use akbp::generate::{generate, GenerateOptions, Naming};
-use akbp::load::{self, Node, SourceFile};
+use akbp::generate::Naming;
+use akbp::load::Node;
 use akbp::target::Target;
+
+mod common;
+use common::pins::{entry, generated, pinned, placeholder_options, shown_settings, strs};
 
 struct Pin {
     slug: &'static str,
@@ -103,47 +105,16 @@ const PINS: &[Pin] = &[
     },
 ];
 
-fn options(pin: &Pin, target: Target) -> GenerateOptions {
-    let i = catalog::find(pin.slug).unwrap();
-    let mut opts = GenerateOptions::new(
-        pin.slug,
-        &i.placeholder_app_url(),
-        &i.placeholder_authentik_url(),
-    );
-    opts.method = Some(pin.method.to_string());
-    opts.naming.params = i.example_params();
-    opts.target = target;
-    opts
-}
-
+/// The OAuth2 provider's `attrs` generated for the pin at `target` (placeholder hosts,
+/// example parameters), and the generator's notes.
 fn provider_attrs(pin: &Pin, target: Target) -> (Node, Vec<String>) {
-    let mut bp = generate(&options(pin, target)).unwrap();
-    let bp = bp.remove(0);
-    let notes = bp.notes.clone();
-    let doc = load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap();
-    let provider = doc
-        .root
-        .get("entries")
-        .and_then(Node::as_seq)
-        .unwrap()
-        .iter()
-        .find(|e| {
-            e.get("model").and_then(Node::as_str)
-                == Some("authentik_providers_oauth2.oauth2provider")
-        })
-        .unwrap()
-        .get("attrs")
-        .unwrap()
-        .clone();
-    (provider, notes)
-}
-
-fn strs(node: &Node) -> Vec<String> {
-    node.as_seq()
-        .unwrap()
-        .iter()
-        .map(|n| n.scalar_text().unwrap().to_string())
-        .collect()
+    let mut opts = placeholder_options(pin.slug);
+    opts.method = Some(pin.method.to_string());
+    opts.naming.params = catalog::find(pin.slug).unwrap().example_params();
+    opts.target = target;
+    let (doc, notes) = generated(&opts);
+    let provider = entry(&doc, "authentik_providers_oauth2.oauth2provider");
+    (provider.get("attrs").unwrap().clone(), notes)
 }
 
 #[test]
@@ -298,37 +269,16 @@ fn generated_providers_match_their_newest_guides() {
 #[test]
 fn app_side_settings_match_their_newest_guides() {
     for pin in PINS {
-        let i = catalog::find(pin.slug).unwrap();
-        let json = show::render(
+        let naming = Naming {
+            params: catalog::find(pin.slug).unwrap().example_params(),
+            ..Naming::default()
+        };
+        assert_eq!(
+            shown_settings(pin.slug, naming, Some(pin.method)),
+            pinned(pin.app_settings),
+            "{} {}",
             pin.slug,
-            &ShowOptions {
-                naming: Naming {
-                    params: i.example_params(),
-                    ..Naming::default()
-                },
-                method: Some(pin.method.to_string()),
-                format: ShowFormat::Json,
-                ..ShowOptions::default()
-            },
-        )
-        .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let got: Vec<(String, String)> = v["settings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["field"].as_str().unwrap().to_string(),
-                    s["value"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        let want: Vec<(String, String)> = pin
-            .app_settings
-            .iter()
-            .map(|(f, v)| (f.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(got, want, "{} {}", pin.slug, pin.method);
+            pin.method
+        );
     }
 }

@@ -8,17 +8,12 @@ use std::process::{Command, Stdio};
 use akbp::check::RULES;
 use clap::CommandFactory;
 
+mod common;
+
 fn akbp(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run akbp");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    common::output_of(
+        common::akbp_command(common::root(), args).env("NO_COLOR", "1"),
+        None,
     )
 }
 

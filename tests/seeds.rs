@@ -3,8 +3,11 @@
 
 use akbp::catalog::{self, ClientType, MatchingMode, Provider, SubMode};
 use akbp::generate::show::{self, ShowFormat, ShowOptions};
-use akbp::generate::{generate, GenerateOptions, Naming};
-use akbp::load::{self, Node, SourceFile};
+use akbp::generate::{generate, Naming};
+use akbp::load::{self, Node};
+
+mod common;
+use common::pins::{entry, generated, pinned, placeholder_options, shown_settings, strs};
 
 struct Expected {
     slug: &'static str,
@@ -135,34 +138,11 @@ const SEEDS: &[Expected] = &[
     },
 ];
 
+/// `slug`'s first method for its guide's placeholder hosts and example parameters.
 fn placeholder_blueprint(slug: &str) -> load::Document {
-    let i = catalog::find(slug).unwrap();
-    let mut opts = GenerateOptions::new(
-        slug,
-        &i.placeholder_app_url(),
-        &i.placeholder_authentik_url(),
-    );
-    opts.naming.params = i.example_params();
-    let bp = generate(&opts).unwrap().remove(0);
-    load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap()
-}
-
-fn entry<'a>(doc: &'a load::Document, model: &str) -> &'a Node {
-    doc.root
-        .get("entries")
-        .and_then(Node::as_seq)
-        .unwrap()
-        .iter()
-        .find(|e| e.get("model").and_then(Node::as_str) == Some(model))
-        .unwrap()
-}
-
-fn strs(node: &Node) -> Vec<String> {
-    node.as_seq()
-        .unwrap()
-        .iter()
-        .map(|n| n.as_str().unwrap().to_string())
-        .collect()
+    let mut opts = placeholder_options(slug);
+    opts.naming.params = catalog::find(slug).unwrap().example_params();
+    generated(&opts).0
 }
 
 #[test]
@@ -293,34 +273,12 @@ fn generated_blueprints_match_their_guides() {
 #[test]
 fn app_side_settings_match_their_guides() {
     for want in SEEDS {
-        let json = show::render(
-            want.slug,
-            &ShowOptions {
-                naming: Naming::default(),
-                method: None,
-                format: ShowFormat::Json,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let got: Vec<(String, String)> = v["settings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["field"].as_str().unwrap().to_string(),
-                    s["value"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        let expected: Vec<(String, String)> = want
-            .app_settings
-            .iter()
-            .map(|(f, v)| (f.to_string(), v.to_string()))
-            .collect();
-        assert_eq!(got, expected, "{}", want.slug);
+        assert_eq!(
+            shown_settings(want.slug, Naming::default(), None),
+            pinned(want.app_settings),
+            "{}",
+            want.slug
+        );
     }
 }
 
@@ -902,48 +860,15 @@ const LDAP_PINS: &[LdapPin] = &[
     },
 ];
 
+/// `slug`'s `method` for its guide's placeholder hosts.
 fn method_blueprint(slug: &str, method: &str) -> load::Document {
-    let i = catalog::find(slug).unwrap();
-    let mut opts = GenerateOptions::new(
-        slug,
-        &i.placeholder_app_url(),
-        &i.placeholder_authentik_url(),
-    );
+    let mut opts = placeholder_options(slug);
     opts.method = Some(method.to_string());
-    let bp = generate(&opts).unwrap().remove(0);
-    load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap()
+    generated(&opts).0
 }
 
 fn method_settings(slug: &str, method: &str) -> Vec<(String, String)> {
-    let json = show::render(
-        slug,
-        &ShowOptions {
-            naming: Naming::default(),
-            method: Some(method.to_string()),
-            format: ShowFormat::Json,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    v["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["field"].as_str().unwrap().to_string(),
-                s["value"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn pinned(settings: &[(&str, &str)]) -> Vec<(String, String)> {
-    settings
-        .iter()
-        .map(|(f, v)| (f.to_string(), v.to_string()))
-        .collect()
+    shown_settings(slug, Naming::default(), Some(method))
 }
 
 /// The `!Find [model, [field, value]]` value a reference looks up.
@@ -1299,15 +1224,10 @@ fn saml_methods_from_the_newest_guides_match_field_by_field() {
             panic!("{slug} {m}: not SAML")
         };
         assert!(p.signing_key, "{slug}");
-        let mut opts = GenerateOptions::new(
-            slug,
-            &i.placeholder_app_url(),
-            &i.placeholder_authentik_url(),
-        );
+        let mut opts = placeholder_options(slug);
         opts.naming.params = i.example_params();
         opts.method = Some(m.to_string());
-        let bp = generate(&opts).unwrap().remove(0);
-        let doc = load::parse(SourceFile::new(bp.file_name, bp.text)).unwrap();
+        let (doc, _) = generated(&opts);
         let entries = doc.root.get("entries").and_then(Node::as_seq).unwrap();
         let provider = entry(&doc, "authentik_providers_saml.samlprovider");
         let attrs = provider.get("attrs").unwrap();
@@ -1384,11 +1304,7 @@ fn saml_fields_newer_than_the_target_are_left_out_with_a_note() {
         ("onlyoffice", "logout_method", "single logout left out"),
     ] {
         let i = catalog::find(slug).unwrap();
-        let mut opts = GenerateOptions::new(
-            slug,
-            &i.placeholder_app_url(),
-            &i.placeholder_authentik_url(),
-        );
+        let mut opts = placeholder_options(slug);
         opts.naming.params = i.example_params();
         opts.target = akbp::target::Target::new(2024, 10);
         let bp = generate(&opts).unwrap().remove(0);

@@ -5,23 +5,15 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 const GOOD: &str =
     "version: 1\nentries:\n  - model: authentik_core.group\n    identifiers: {name: admins}\n";
 const BAD_MODEL: &str =
     "version: 1\nentries:\n  - model: authentik_core.grup\n    identifiers: {name: x}\n";
 
 fn akbp(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run akbp");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::output_of(common::akbp_command(dir, args).env("NO_COLOR", "1"), None)
 }
 
 fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -3,25 +3,17 @@
 //! (schemas/release-changes.json), which fixes apply, and `--fix`.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
+
+mod common;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn akbp(args: &[&str], dir: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_akbp"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("akbp runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::output_of(&mut common::akbp_command(dir, args), None)
 }
 
 fn copy(names: &[&str]) -> tempfile::TempDir {

@@ -1,32 +1,12 @@
 //! Where blueprints live: placeholders, wrappers (ConfigMap, Secret, operator custom
 //! resources), multi-document manifests, templates and known values, through the binary.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 fn akbp(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_akbp"));
-    cmd.args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn akbp");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().expect("akbp output");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    common::output_of(
+        common::akbp_command(common::root(), args).env("NO_COLOR", "1"),
+        stdin,
     )
 }
 

@@ -140,7 +140,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool, private: bool) -> 
 
 /// A new temporary file next to the destination, dot-prefixed (authentik skips
 /// dot-prefixed paths) and ending in `.tmp` (not `.yaml`, so it is never discovered).
-fn create_temp(dir: &Path, name: &str, private: bool) -> io::Result<(PathBuf, fs::File)> {
+pub(crate) fn create_temp(
+    dir: &Path,
+    name: &str,
+    private: bool,
+) -> io::Result<(PathBuf, fs::File)> {
     let mut last = None;
     for n in 0..100u32 {
         let tmp = dir.join(format!(".{name}.akbp-{}-{n}.tmp", std::process::id()));

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod lsp;
+pub mod pins;
 
 /// The header line that names the command a catalog blueprint was made with.
 pub const SHOW: &str = "# Application side: akbp show ";

@@ -1,6 +1,7 @@
 //! `metaapplyblueprint`: the blueprint it applies must exist when authentik imports it.
 
 use crate::blueprint::drf::drf_boolean;
+use crate::blueprint::objects::META_APPLY;
 use crate::check::crossfile::Scope;
 use crate::check::finding::{Case, Ctx, Rule, Severity, Sink};
 use crate::load::Node;
@@ -61,8 +62,6 @@ Check the folder that holds both blueprints (`akbp validate blueprints/`) so tha
     }],
     check: Some(check_apply_blueprint),
 };
-
-const META_APPLY: &str = "authentik_blueprints.metaapplyblueprint";
 
 /// What the entry filters by: `name` and/or `path`, both plain strings.
 struct Reference<'d> {
