@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
@@ -253,6 +253,13 @@ pub struct ShowArgs {
     pub naming: NamingArgs,
     #[arg(long, value_enum, default_value_t = ShowFormatArg::Text)]
     pub format: ShowFormatArg,
+    /// The authentik release the blueprint is for (YYYY.M), as for `generate`
+    /// [default: the nearest akbp.toml's target, else 2026.8].
+    #[arg(long, value_parser = parse_target)]
+    pub target: Option<Target>,
+    /// Where the client secret is, as for `generate`.
+    #[arg(long, value_enum, default_value_t = SecretArg::Env)]
+    pub secret: SecretArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -277,20 +284,22 @@ pub struct GenerateArgs {
     /// Only members of this group may use the application.
     #[arg(long, value_name = "GROUP")]
     pub allow_group: Option<String>,
-    /// The authentik release the blueprint is for (YYYY.M).
-    #[arg(long, default_value_t = Target::LATEST, value_parser = parse_target)]
-    pub target: Target,
+    /// The authentik release the blueprint is for (YYYY.M) [default: the target of the
+    /// nearest akbp.toml of the output's folder, else 2026.8].
+    #[arg(long, value_parser = parse_target)]
+    pub target: Option<Target>,
     /// Output file, or directory (one <slug>.yaml per integration); default: standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Replace existing files.
     #[arg(long)]
     pub force: bool,
-    /// Proxy and LDAP: put the provider on this existing outpost (needs --keep-providers).
+    /// Proxy and LDAP: add the provider to this existing outpost, keeping its others (read
+    /// when the blueprint is applied; before authentik 2025.8 name them with --keep-providers).
     #[arg(long, value_name = "OUTPOST")]
     pub add_to_outpost: Option<String>,
-    /// The providers the outpost keeps, by name, comma-separated (`''` for none):
-    /// authentik replaces the outpost's provider list.
+    /// Providers the outpost must have besides this one, by name, comma-separated (`''`
+    /// for none); needed before authentik 2025.8, where the list given replaces the outpost's.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub keep_providers: Option<Vec<String>>,
 }
@@ -1254,6 +1263,22 @@ impl NamingArgs {
     }
 }
 
+/// `--target`, else the target of the nearest akbp.toml of `dir`, else the latest release.
+fn generation_target(given: Option<Target>, dir: &Path) -> Result<Target, config::ConfigError> {
+    Ok(match given {
+        Some(t) => t,
+        None => config::nearest_target(dir)?.map_or(Target::LATEST, |(t, _)| t),
+    })
+}
+
+fn secret_mode(arg: SecretArg) -> SecretMode {
+    match arg {
+        SecretArg::Env => SecretMode::Env,
+        SecretArg::Random => SecretMode::Random,
+        SecretArg::Omit => SecretMode::Omit,
+    }
+}
+
 fn show(args: ShowArgs) -> i32 {
     let mut naming = args.naming.naming(None);
     if let Err(e) = args
@@ -1263,6 +1288,13 @@ fn show(args: ShowArgs) -> i32 {
         say("error: ", e);
         return 2;
     }
+    let target = match generation_target(args.target, Path::new(".")) {
+        Ok(t) => t,
+        Err(e) => {
+            say("error: ", e);
+            return 2;
+        }
+    };
     let opts = generate::show::ShowOptions {
         naming,
         method: args.naming.method.clone(),
@@ -1271,6 +1303,8 @@ fn show(args: ShowArgs) -> i32 {
             ShowFormatArg::Markdown => ShowFormat::Markdown,
             ShowFormatArg::Json => ShowFormat::Json,
         },
+        target,
+        secret: secret_mode(args.secret),
     };
     match generate::show::render(&args.integration, &opts) {
         Ok(text) => emit(&text),
@@ -1288,33 +1322,44 @@ fn generate(args: GenerateArgs) -> i32 {
         say("error: ", e);
         return 2;
     }
+    // The output's folder: the file's parent, or the directory itself (`-o DIR`, `-o DIR/`,
+    // several blueprints); standard output is written from the current folder.
+    let folder = match &args.output {
+        None => PathBuf::from("."),
+        Some(o) if o.is_dir() || o.as_os_str().to_string_lossy().ends_with('/') => o.clone(),
+        Some(o) if args.all || args.integrations.len() > 1 => o.clone(),
+        Some(o) => match o.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        },
+    };
+    let target = match generation_target(args.target, &folder) {
+        Ok(t) => t,
+        Err(e) => {
+            say("error: ", e);
+            return 2;
+        }
+    };
     let opts = GenerateOptions {
         integrations: args.integrations,
         all: args.all,
         naming,
         domain: args.domain,
-        secret: match args.secret {
-            SecretArg::Env => SecretMode::Env,
-            SecretArg::Random => SecretMode::Random,
-            SecretArg::Omit => SecretMode::Omit,
-        },
+        secret: secret_mode(args.secret),
         allow_group: args.allow_group,
-        target: args.target,
+        target,
         method: args.naming.method.clone(),
         outpost: None,
     };
     let opts = match (args.add_to_outpost, args.keep_providers) {
-        (Some(name), Some(keep)) => GenerateOptions {
+        (Some(name), keep) => GenerateOptions {
             outpost: Some(OutpostOptions {
                 name,
-                keep_providers: keep.into_iter().filter(|p| !p.trim().is_empty()).collect(),
+                keep_providers: keep
+                    .map(|k| k.into_iter().filter(|p| !p.trim().is_empty()).collect()),
             }),
             ..opts
         },
-        (Some(_), None) => {
-            say("error: ", generate::GenerateError::OutpostWithoutKeep);
-            return 2;
-        }
         (None, Some(_)) => {
             say(
                 "error: ",

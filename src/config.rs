@@ -455,6 +455,21 @@ fn severities(value: &Spanned<DeValue<'_>>) -> Result<Vec<SeveritySetting>, Loca
 
 /// An absolute form of `path` without touching the file system beyond the current folder;
 /// existing folders are canonicalised so `..` and symlinks walk up the real tree.
+/// The nearest `akbp.toml` of `dir` (walking up; the folder need not exist yet, as for
+/// `generate -o NEW/file.yaml`) and the `target` it sets, if any: `generate` and `show`
+/// make a file for the release its folder is checked at.
+pub fn nearest_target(dir: &Path) -> Result<Option<(Target, PathBuf)>, ConfigError> {
+    let start = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    for d in start.ancestors() {
+        let candidate = d.join(FILE_NAME);
+        if std::fs::metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
+            let config = Config::load(&candidate)?;
+            return Ok(config.target.map(|t| (t, candidate)));
+        }
+    }
+    Ok(None)
+}
+
 fn absolute(path: &Path) -> PathBuf {
     path.canonicalize()
         .or_else(|_| std::path::absolute(path))

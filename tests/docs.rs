@@ -421,6 +421,7 @@ fn generate_example_is_real_output() {
         naming: opts.naming.clone(),
         method: None,
         format: show::ShowFormat::Markdown,
+        ..Default::default()
     };
     let shown = show::render("gravitee", &show_opts)
         .expect("show gravitee")

@@ -81,6 +81,7 @@ fn generated_blueprints_load_back_to_the_same_values() {
         };
         let again = round_trip(&Document {
             header: vec![],
+            explicit_start: false,
             root,
         });
         assert_eq!(again, values, "{}", i.slug);
@@ -137,6 +138,7 @@ fn emitter_round_trips_awkward_values() {
     ];
     let doc = Document {
         header: vec!["header".into()],
+        explicit_start: false,
         root: vec![
             (
                 "plain".into(),
@@ -170,6 +172,7 @@ proptest! {
     fn any_string_round_trips(s in "[ -~\t\néß\u{a0}\u{2028}]{0,12}", k in "[ -~]{1,8}") {
         let doc = Document {
             header: vec![],
+            explicit_start: false,
             root: vec![
                 (k.clone(), Node::str(s.clone())),
                 ("flow".into(), Node::seq([Node::str(s.clone()), Node::str(k.clone())])),
@@ -179,6 +182,32 @@ proptest! {
         // Duplicate keys would collapse; the generator never writes any.
         prop_assume!(k != "flow" && k != "tag");
         prop_assert_eq!(round_trip(&doc), values_only(&Node::Map(doc.root.clone())));
+    }
+
+    /// Texts too long for one line (a mapping's name, a URL list in words) are written on
+    /// several lines as plain scalars where folding reads them back the same, else whole.
+    #[test]
+    fn long_strings_round_trip(
+        s in "[a-z:#!&*?,'\\-]{1,10}( {1,2}[a-z:#!&*?,'\\-]{1,10}){6,24}",
+        depth in 0usize..4,
+    ) {
+        let mut value = Node::str(s.clone());
+        for n in 0..depth {
+            value = Node::map([(format!("level{n}"), value)]);
+        }
+        let doc = Document {
+            header: vec![],
+            explicit_start: false,
+            root: vec![("key".into(), value)],
+        };
+        let text = emit::emit(&doc);
+        prop_assert_eq!(round_trip(&doc), values_only(&Node::Map(doc.root.clone())), "{}", text);
+        let wide = text.lines().filter(|l| l.chars().count() > emit::MAX_WIDTH).count();
+        // A line stays long only where the text could not be folded or one word is that long.
+        let words_start_plain = s.split(' ').all(|w| w.starts_with(|c: char| c.is_ascii_lowercase()));
+        if !emit::needs_quotes(&s, false) && !s.contains("  ") && words_start_plain {
+            prop_assert_eq!(wide, 0, "{}", text);
+        }
     }
 }
 
@@ -275,20 +304,28 @@ fn secrets() {
     assert!(env
         .text
         .contains("client_secret: !Env AKBP_BUDIBASE_CLIENT_SECRET"));
-    assert!(env
+    // The header wraps at 80 columns: compare its words.
+    let words = env
         .text
-        .contains("server AND worker must both have AKBP_BUDIBASE_CLIENT_SECRET set"));
+        .split_whitespace()
+        .filter(|w| *w != "#")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("server AND worker must both have AKBP_BUDIBASE_CLIENT_SECRET set"));
     assert!(env.secret_message("x").is_none());
 
     o.secret = SecretMode::Random;
     let random = generate(&o).unwrap().remove(0);
     assert_eq!(random.secret, SecretOutcome::Random);
-    let line = random
-        .text
-        .lines()
+    // Past 80 columns the value goes alone on the line after `client_secret:`.
+    let mut lines = random.text.lines();
+    let line = lines
         .find(|l| l.trim_start().starts_with("client_secret:"))
         .unwrap();
-    let value = line.split_once(": ").unwrap().1;
+    let value = match line.split_once(": ") {
+        Some((_, v)) => v,
+        None => lines.next().unwrap().trim(),
+    };
     assert_eq!(value.len(), 64);
     assert!(value.chars().all(|c| c.is_ascii_alphanumeric()));
     assert!(random
@@ -464,7 +501,7 @@ fn outposts_are_touched_only_when_asked_and_keep_the_named_providers() {
         bp.text
     );
     assert!(
-        bp.notes.iter().any(|n| n.contains("REPLACES its list")),
+        bp.notes.iter().any(|n| n.contains("--add-to-outpost NAME")),
         "the step is printed instead: {:?}",
         bp.notes
     );
@@ -472,8 +509,10 @@ fn outposts_are_touched_only_when_asked_and_keep_the_named_providers() {
     o.naming.internal_url = Some("http://10.0.0.5:8989".into());
     o.outpost = Some(akbp::generate::OutpostOptions {
         name: "authentik Embedded Outpost".into(),
-        keep_providers: vec!["akbp-radarr".into(), "grafana proxy".into()],
+        keep_providers: Some(vec!["akbp-radarr".into(), "grafana proxy".into()]),
     });
+    // Before 2025.8 the blueprint cannot read the outpost's list: the one given replaces it.
+    o.target = akbp::target::Target::new(2025, 6);
     let bp = generate(&o).unwrap().remove(0);
     let t = &bp.text;
     assert!(t.contains("model: authentik_outposts.outpost"), "{t}");
@@ -485,17 +524,45 @@ fn outposts_are_touched_only_when_asked_and_keep_the_named_providers() {
             && t.contains("- !KeyOf provider"),
         "{t}"
     );
+    let words = t
+        .split_whitespace()
+        .filter(|w| *w != "#")
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
-        t.contains("the providers it keeps: akbp-radarr, grafana proxy"),
+        words.contains("the providers it keeps: akbp-radarr, grafana proxy"),
         "{t}"
     );
     assert!(t.contains("internal_host: http://10.0.0.5:8989"), "{t}");
     assert!(bp.notes.iter().all(|n| !n.contains("guide's example")));
+    o.outpost = Some(akbp::generate::OutpostOptions {
+        name: "authentik Embedded Outpost".into(),
+        keep_providers: None,
+    });
+    assert!(matches!(
+        generate(&o).unwrap_err(),
+        GenerateError::OutpostWithoutKeep
+    ));
+    // From 2025.8 it reads the list when applied and adds this provider (lab: docs/proof.md).
+    o.target = akbp::target::Target::new(2025, 8);
+    let t = generate(&o).unwrap().remove(0).text;
+    for want in [
+        "providers: !AtIndex",
+        "- !Enumerate",
+        "- MAP",
+        "- providers: !If",
+        "- !Value 0",
+        "- [!KeyOf provider]",
+        "- !FindObject",
+        "- [name, authentik Embedded Outpost]",
+    ] {
+        assert!(t.contains(want), "{want}\n{t}");
+    }
     // SAML is served by authentik itself: asking for an outpost is an error.
     let mut o = options("kimai");
     o.outpost = Some(akbp::generate::OutpostOptions {
         name: "x".into(),
-        keep_providers: vec![],
+        keep_providers: Some(vec![]),
     });
     assert!(matches!(
         generate(&o).unwrap_err(),
@@ -744,6 +811,7 @@ fn show_names_the_values_to_copy_from_the_application() {
         },
         method: None,
         format: ShowFormat::Text,
+        ..Default::default()
     };
     let t = render("atlassian-cloud", &opts).unwrap();
     assert!(t.contains("--param acs_url=<acs_url>"), "{t}");

@@ -393,6 +393,7 @@ fn saml_proxy_and_ldap_entries_match_their_guides() {
             naming: Naming::default(),
             method: None,
             format: ShowFormat::Json,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -438,8 +439,13 @@ fn saml_entries_with_parameters_match_their_guides() {
                 ("acs_url", "https://github.com/orgs/foo/saml/consume"),
                 ("audience", "https://github.com/orgs/foo"),
                 ("sp_binding", "post"),
+                // The guide sets no issuer; the file states the 2026.5+ default (issue 19).
+                (
+                    "issuer_override",
+                    "https://authentik.company/application/saml/github-organization/metadata/",
+                ),
             ],
-            absent: &["issuer", "issuer_override", "sls_url"],
+            absent: &["issuer", "sls_url"],
         },
         // "ACS URL: https://semgrep.dev/api/auth/saml/devcompany/, Issuer:
         // https://authentik.company, Audience: semgrep-dev, Service Provider Binding: Post".
@@ -454,9 +460,13 @@ fn saml_entries_with_parameters_match_their_guides() {
                 ("acs_url", "https://semgrep.dev/api/auth/saml/devcompany/"),
                 ("audience", "semgrep-dev"),
                 ("sp_binding", "post"),
+                (
+                    "issuer_override",
+                    "https://authentik.company/application/saml/semgrep/metadata/",
+                ),
             ],
             // The newest guide (38e0ee61b4b4) no longer sets an issuer.
-            absent: &["sls_url", "issuer", "issuer_override"],
+            absent: &["sls_url", "issuer"],
         },
         // Ironclad: "Toggle off Sign assertions. Toggle on Sign responses", every default
         // mapping removed; the ACS URL is Ironclad's Callback (e.g.
@@ -477,8 +487,12 @@ fn saml_entries_with_parameters_match_their_guides() {
                 ("audience", "na1.ironcladapp.com"),
                 ("sign_assertion", "false"),
                 ("sign_response", "true"),
+                (
+                    "issuer_override",
+                    "https://authentik.company/application/saml/ironclad/metadata/",
+                ),
             ],
-            absent: &["issuer", "issuer_override"],
+            absent: &["issuer"],
         },
     ];
     for pin in pins {

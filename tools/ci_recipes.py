@@ -1067,7 +1067,7 @@ def main() -> int:
     ap.add_argument("--akbp", type=Path, help="the akbp binary to release (e.g. target/debug/akbp)")
     ap.add_argument("--archive", type=Path, help="or its archive, packed by tools/release-archive.sh (.sha256 beside it)")
     ap.add_argument("--bless", action="store_true")
-    ap.add_argument("--install-tools", action="store_true", help="install pre-commit and actionlint into target/recipes-venv (.ci/run does)")
+    ap.add_argument("--install-tools", action="store_true", help="install pre-commit, actionlint and yamllint into target/recipes-venv (.ci/run does)")
     ap.add_argument("only", nargs="*", default=["urls", "actionlint", "install", "github", "gitlab", "pre-commit"])
     args = ap.parse_args()
     if args.bless:
@@ -1075,7 +1075,7 @@ def main() -> int:
         return 0
     if args.install_tools:
         try:
-            for tool in ("pre-commit", "actionlint"):
+            for tool in ("pre-commit", "actionlint", "yamllint"):
                 print(f"{tool}: {venv_tool(tool)}")
         except RecipeError as e:
             print(f"FAIL: {e}", file=sys.stderr)

@@ -46,7 +46,11 @@ def generate_args(path: str) -> list:
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith(SHOW):
-                return shlex.split(line[len(SHOW):].strip())
+                # The command may go on over further comment lines, each ending in ` \`.
+                text = line[len(SHOW):].rstrip("\n")
+                while text.endswith("\\"):
+                    text = text[:-1] + " " + next(f).lstrip("#").strip()
+                return shlex.split(text)
             if not line.startswith("#"):
                 break
     sys.exit(f"{path}: no '{SHOW.strip()}' line in its header")
@@ -84,8 +88,12 @@ def main() -> None:
         env_vars = set()
         for name in names:
             out = os.path.join(tmp, name)
-            cmd = [args.akbp, "generate", *generate_args(os.path.join(ROOT, "blueprints", name)),
-                   "--target", TARGET, "-o", out]
+            gargs = generate_args(os.path.join(ROOT, "blueprints", name))
+            # The header names the file's own target: the lab's replaces it.
+            while "--target" in gargs:
+                i = gargs.index("--target")
+                del gargs[i:i + 2]
+            cmd = [args.akbp, "generate", *gargs, "--target", TARGET, "-o", out]
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
             data = open(out, "rb").read()
             hashes[name] = fnv1a64(data)

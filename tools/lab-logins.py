@@ -130,7 +130,11 @@ def header_args(path: str) -> list:
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith(SHOW):
-                return shlex.split(line[len(SHOW):].strip())
+                # The command may go on over further comment lines, each ending in ` \`.
+                text = line[len(SHOW):].rstrip("\n")
+                while text.endswith("\\"):
+                    text = text[:-1] + " " + next(f).lstrip("#").strip()
+                return shlex.split(text)
             if not line.startswith("#"):
                 break
     sys.exit(f"{path}: no '{SHOW.strip()}' line in its header")
@@ -167,7 +171,7 @@ def lab_args(args: list, suffix: str = "", extra: list = ()) -> list:
         cid = opt(args, "--client-id")
         if cid:
             out = with_opt(out, "--client-id", cid + suffix)
-    return out + list(extra) + ["--target", TARGET]
+    return with_opt(out + list(extra), "--target", TARGET)
 
 
 class TagLoader(yaml.SafeLoader):
@@ -198,8 +202,8 @@ class Blueprint:
             raise SystemExit(f"generate {shlex.join(args)} failed: {res.stderr}")
         self.set_text(open(self.path, "rb").read())
         show_args = list(args)
-        # show takes the same naming options; --allow-group, --target are generate's own.
-        for o in ("--allow-group", "--target"):
+        # show takes the same options but --allow-group (generate's own).
+        for o in ("--allow-group",):
             while o in show_args:
                 i = show_args.index(o)
                 del show_args[i:i + 2]
@@ -1082,20 +1086,31 @@ def sub_once(text, old, new):
 
 
 def set_attr(text, key, new_value):
-    """Replace the value of the one `      key: value` line."""
-    pat = re.compile(rf"^(      {re.escape(key)}: )(.*)$", re.M)
+    """Replace the value of the one provider attribute `key` (`      key: value`, or a long
+    value on the next line, `      key:` then the value indented)."""
+    pat = re.compile(rf"^(      {re.escape(key)}:)(?: (.*)|\n        (\S*))$", re.M)
     hits = pat.findall(text)
     if len(hits) != 1:
         raise SystemExit(f"negative control: {key} on {len(hits)} lines")
-    return pat.sub(lambda m: m.group(1) + new_value(m.group(2)), text)
+    return pat.sub(lambda m: m.group(1) + " " + new_value(m.group(2) or m.group(3)), text)
+
+
+def item_lines(lines, i):
+    """The lines of the node that starts on line i: it and the lines indented deeper."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    end = i + 1
+    while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > indent:
+        end += 1
+    return end
 
 
 def set_or_add_attr(text, key, value, after):
     """Set `      key: value`, adding the line after the `after` attribute when the blueprint
     has none (an entry that leaves the attribute at authentik's default)."""
-    if re.search(rf"^      {re.escape(key)}: ", text, re.M):
+    # `key: value`, or `key:` with a long value on the next line (80-column layout)
+    if re.search(rf"^      {re.escape(key)}:( |\n        \S)", text, re.M):
         return set_attr(text, key, lambda v: value)
-    pat = re.compile(rf"^(      {re.escape(after)}: .*)$", re.M)
+    pat = re.compile(rf"^(      {re.escape(after)}:(?: .*|\n        \S*))$", re.M)
     if len(pat.findall(text)) != 1:
         raise SystemExit(f"negative control: {after} on {len(pat.findall(text))} lines")
     return pat.sub(lambda m: m.group(1) + f"\n      {key}: {value}", text)
@@ -1143,12 +1158,17 @@ def drop_entry(text, model):
 
 
 def drop_uri(text, url):
-    """Remove one redirect URI item (its matching_mode line and url line)."""
+    """Remove one redirect URI item (its matching_mode line, url line(s) and type)."""
     lines = text.split("\n")
-    i = lines.index(f"          url: {url}")
-    if not lines[i - 1].lstrip().startswith("- matching_mode:"):
+    for i, l in enumerate(lines):
+        if l.strip() == f"url: {url}" or (l.strip() == "url:" and lines[i + 1].strip() == url):
+            break
+    else:
+        raise SystemExit(f"negative control: no redirect URI {url}")
+    start = i - 1
+    if not lines[start].lstrip().startswith("- matching_mode:"):
         raise SystemExit("negative control: unexpected redirect URI layout")
-    del lines[i - 1:i + 1]
+    del lines[start:item_lines(lines, start)]
     return "\n".join(lines)
 
 

@@ -76,11 +76,14 @@ pub fn write_all(
             _ => {}
         }
     }
-    if blueprints.len() > 1 {
-        fs::create_dir_all(output).map_err(|e| GenerateError::Io {
-            path: output.to_path_buf(),
-            reason: io_reason(&e),
-        })?;
+    // Missing folders are created (`-o new/dir/file.yaml`, `-o DIR` for several).
+    for path in &paths {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| GenerateError::Io {
+                path: dir.to_path_buf(),
+                reason: io_reason(&e),
+            })?;
+        }
     }
     for (bp, path) in blueprints.iter().zip(&paths) {
         let private = bp.secret == SecretOutcome::Random;
@@ -207,6 +210,32 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn missing_folders_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let bps = two();
+        let one = &bps[..1];
+        let path = dir.path().join("a/b/c/gravitee.yaml");
+        assert_eq!(write_all(one, &path, false).unwrap(), vec![path.clone()]);
+        assert_eq!(fs::read_to_string(&path).unwrap(), bps[0].text);
+        // Still no overwrite without --force, and nothing left behind.
+        fs::write(&path, "mine").unwrap();
+        assert!(matches!(
+            write_all(one, &path, false),
+            Err(GenerateError::OutputExists(_))
+        ));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "mine");
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        // A directory for several, nested.
+        let out = dir.path().join("x/y/");
+        let paths = write_all(&bps, &out, false).unwrap();
+        assert!(paths.iter().all(|p| p.is_file()));
     }
 
     #[test]

@@ -53,9 +53,14 @@ pub fn shell_words(line: &str) -> Vec<String> {
 
 /// The `show` arguments in a blueprint's header, or `None` without the line.
 pub fn header_args(text: &str) -> Option<Vec<String>> {
-    text.lines()
-        .find_map(|l| l.strip_prefix(SHOW))
-        .map(shell_words)
+    let mut lines = text.lines().skip_while(|l| !l.starts_with(SHOW));
+    let mut command = lines.next()?.strip_prefix(SHOW)?.to_string();
+    // The command goes on over further comment lines, each ending in ` \`.
+    while let Some(head) = command.strip_suffix('\\') {
+        let next = lines.next()?.trim_start_matches('#').trim();
+        command = format!("{head} {next}");
+    }
+    Some(shell_words(&command))
 }
 
 /// The `.yaml` files of `blueprints/`, sorted.

@@ -53,6 +53,7 @@ pub fn shown_settings(slug: &str, naming: Naming, method: Option<&str>) -> Vec<(
             naming,
             method: method.map(str::to_string),
             format: ShowFormat::Json,
+            ..ShowOptions::default()
         },
     )
     .unwrap();

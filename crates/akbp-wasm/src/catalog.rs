@@ -143,6 +143,8 @@ fn try_generate(request: &str, random: &mut Random<'_>) -> Result<Value, String>
             naming,
             method,
             format: ShowFormat::Json,
+            target,
+            secret,
         },
     )
     .map_err(|e| e.to_string())?;
@@ -207,7 +209,11 @@ mod tests {
         let out = generate(req, &mut counter());
         let text = out["blueprint"].as_str().unwrap();
         // Bytes 0, 1, 2... pick the alphabet in order.
-        assert!(text.contains("client_secret: ABCDEFGHIJ"), "{text}");
+        // A long secret goes on the line under its key (80 columns).
+        assert!(
+            text.contains("client_secret:\n        ABCDEFGHIJ"),
+            "{text}"
+        );
         assert!(out["notes"].to_string().contains("in the blueprint"));
         let failed = generate(req, &mut no_random);
         assert_eq!(failed["ok"], false);

@@ -12,9 +12,9 @@ pub mod objects;
 pub mod placeholder;
 pub mod tags;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::load::{Document, Node, Span};
+use crate::load::{Document, Node, Pair, Span};
 
 pub use entry::{Entry, State, ENTRY_KEYS, METADATA_KEYS, TOP_LEVEL_KEYS};
 pub use tags::{Tag, TagError, TagUse};
@@ -37,7 +37,14 @@ pub struct Blueprint<'d> {
     /// Each tagged node's place in `tags`, by the node's address: rules ask for the tag of
     /// a node once per field, and a scan of every tag each time is quadratic.
     tag_at: HashMap<usize, usize>,
+    /// Entries' large `identifiers` and `attrs` mappings (by address) with no key written
+    /// twice: their dict is their pairs in order. Rules read these pairs one after
+    /// another, and building the dict of 530,000 keys for each costs a second per file.
+    distinct_keys: HashSet<usize>,
 }
+
+/// Mappings smaller than this build their dict each time they are read: it is cheap.
+const REMEMBERED_PAIRS: usize = 64;
 
 impl<'d> Blueprint<'d> {
     pub fn new(doc: &'d Document) -> Self {
@@ -55,6 +62,17 @@ impl<'d> Blueprint<'d> {
         for (i, t) in tags.iter().enumerate() {
             tag_at.entry(address(t.node)).or_insert(i);
         }
+        let distinct_keys = entries
+            .iter()
+            .flat_map(|e| [e.identifiers, e.attrs])
+            .flatten()
+            .filter(|n| {
+                n.as_map().is_some_and(|pairs| {
+                    pairs.len() >= REMEMBERED_PAIRS && n.dict_pairs().len() == pairs.len()
+                })
+            })
+            .map(address)
+            .collect();
         Blueprint {
             doc,
             root,
@@ -66,6 +84,7 @@ impl<'d> Blueprint<'d> {
             tags,
             ids,
             tag_at,
+            distinct_keys,
         }
     }
 
@@ -123,6 +142,15 @@ impl<'d> Blueprint<'d> {
         self.metadata?.get("labels")?.get(key)?.as_str()
     }
 
+    /// [`Node::dict_pairs`] of a mapping of this blueprint: each key once, as PyYAML's
+    /// dict holds them.
+    pub fn dict_pairs(&self, node: &'d Node) -> Vec<&'d Pair> {
+        match node.as_map() {
+            Some(pairs) if self.distinct_keys.contains(&address(node)) => pairs.iter().collect(),
+            _ => node.dict_pairs(),
+        }
+    }
+
     /// The already parsed tag on `node`, when it is a well-formed authentik tag; rules
     /// use this instead of parsing tag arguments again.
     pub fn tag(&self, node: &Node) -> Option<&Tag<'d>> {
@@ -142,4 +170,59 @@ impl<'d> Blueprint<'d> {
 /// A node's address: nodes are told apart by identity, as a tag belongs to one place.
 fn address(node: &Node) -> usize {
     std::ptr::from_ref(node) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A remembered mapping reads as building its dict does: with no key twice, with a
+    /// key written twice (the last value, at the first place), with `<<` merges, with
+    /// keys equal only as values (`1` and `1.0`), and below the size remembered.
+    #[test]
+    fn remembered_mappings_read_as_their_dict() {
+        let keys = |n: usize, extra: &str| {
+            let mut s: String = (0..n).map(|i| format!("      k{i}: v{i}\n")).collect();
+            s.push_str(extra);
+            s
+        };
+        let bodies = [
+            keys(100, ""),
+            keys(100, "      k3: again\n"),
+            keys(100, "      1: one\n      1.0: float\n"),
+            keys(100, "      <<: {k5: merged, m: 1}\n"),
+            keys(10, "      k3: again\n"),
+        ];
+        let mut text = String::from("base: &b {n7: anchored}\nentries:\n");
+        for body in &bodies {
+            text.push_str(
+                "  - model: authentik_core.group\n    identifiers: {name: g}\n    attrs:\n",
+            );
+            text.push_str(body);
+        }
+        text.push_str("  - model: authentik_core.group\n    attrs:\n      <<: *b\n");
+        text.push_str(&keys(100, ""));
+        let doc = crate::load::parse(crate::load::SourceFile::new("m.yaml", text)).unwrap();
+        let bp = Blueprint::new(&doc);
+        assert_eq!(bp.entries.len(), bodies.len() + 1);
+        let mut remembered = 0;
+        for e in &bp.entries {
+            for node in [e.identifiers, e.attrs].into_iter().flatten() {
+                let dict: Vec<*const Pair> = node
+                    .dict_pairs()
+                    .into_iter()
+                    .map(std::ptr::from_ref)
+                    .collect();
+                let read: Vec<*const Pair> = bp
+                    .dict_pairs(node)
+                    .into_iter()
+                    .map(std::ptr::from_ref)
+                    .collect();
+                assert_eq!(read, dict, "{}", doc.source.slice(node.span));
+                remembered += usize::from(bp.distinct_keys.contains(&address(node)));
+            }
+        }
+        // The first mapping, and the one whose merged keys are all new (`<<: *b`).
+        assert_eq!(remembered, 2);
+    }
 }

@@ -133,7 +133,7 @@ pub fn objects(bp: &Blueprint) -> Objects {
         let fields: Vec<(String, String)> = [e.identifiers, attrs]
             .into_iter()
             .flatten()
-            .flat_map(Node::dict_pairs)
+            .flat_map(|n| bp.dict_pairs(n))
             .filter_map(|p| Some((p.key.key_str()?.to_string(), plain(&p.value)?)))
             .collect();
         if fields.is_empty() {

@@ -525,6 +525,29 @@ fn visit<'d>(
     }
 }
 
+/// The first release that has the tag `name` (without `!`), for the tags that came after
+/// 2024.10; `None` for the others. Read from `schemas/tags.json` (its `since`), the data the
+/// language server's hover and completion use too.
+pub fn available_since(name: &str) -> Option<crate::target::Target> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static SINCE: OnceLock<HashMap<String, crate::target::Target>> = OnceLock::new();
+    SINCE
+        .get_or_init(|| {
+            let doc: serde_json::Value =
+                serde_json::from_str(include_str!("../../../../schemas/tags.json"))
+                    .expect("schemas/tags.json is JSON (checked by the tests)");
+            doc["tags"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(tag, v)| Some((tag.clone(), v["since"].as_str()?.parse().ok()?)))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -537,5 +560,14 @@ mod tests {
         assert!(format_arity("%(a)s").is_err());
         assert!(format_arity("100%").is_err());
         assert!(format_arity("%y").is_err());
+    }
+
+    #[test]
+    fn tag_releases_come_from_the_tag_data() {
+        use crate::target::Target;
+        assert_eq!(available_since("AtIndex"), Some(Target::new(2024, 12)));
+        assert_eq!(available_since("FindObject"), Some(Target::new(2025, 8)));
+        assert_eq!(available_since("ParseJSON"), Some(Target::new(2025, 8)));
+        assert_eq!(available_since("KeyOf"), None);
     }
 }

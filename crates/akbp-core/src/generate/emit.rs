@@ -72,7 +72,13 @@ impl Node {
     /// Whether this node is written on the line of its key or dash.
     fn is_inline(&self) -> bool {
         match self {
-            Node::Seq(s) => s.items.is_empty() || s.items.iter().all(|i| i.node.is_scalar()),
+            Node::Seq(s) => {
+                s.items.is_empty()
+                    || s.items.iter().all(|i| match &i.node {
+                        Node::Tagged(_, inner) => inner.is_scalar(),
+                        n => n.is_scalar(),
+                    })
+            }
             Node::Map(m) => m.is_empty(),
             _ => true,
         }
@@ -83,6 +89,8 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
     pub header: Vec<String>,
+    /// A `---` line before the root mapping.
+    pub explicit_start: bool,
     pub root: Vec<(String, Node)>,
 }
 
@@ -92,23 +100,101 @@ pub fn emit(doc: &Document) -> String {
     for line in &doc.header {
         comment(&mut out, 0, line);
     }
+    // yamllint's `document-start`: the document says where it starts (after the header,
+    // whose `# akbp: target` must come before any other line).
+    if doc.explicit_start {
+        out.push_str("---\n");
+    }
     block_map(&mut out, 0, &doc.root);
     out
 }
 
+/// The longest line the emitter writes where it can break one: yamllint's default
+/// `line-length` (80 columns; a line that is one long word, such as a URL, is allowed).
+pub const MAX_WIDTH: usize = 80;
+
 fn comment(out: &mut String, indent: usize, text: &str) {
     // Every PyYAML line break ends a comment; option values holding one are refused
     // before this (generate::writable_values), this keeps comments comments regardless.
-    for line in text.split(is_line_break) {
-        pad(out, indent);
-        if line.is_empty() {
+    let lines: Vec<&str> = text.split(is_line_break).collect();
+    // A text whose lines end in ` \` (a command line) is written as it is; otherwise the
+    // lines of a paragraph are one text, wrapped to fit.
+    let verbatim = lines.iter().any(|l| l.ends_with('\\'));
+    let paragraphs: Vec<String> = if verbatim {
+        lines.iter().map(|l| l.to_string()).collect()
+    } else {
+        lines
+            .split(|l| l.trim().is_empty())
+            .map(|p| p.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 && !verbatim {
+            pad(out, indent);
             out.push_str("#\n");
-        } else {
+        }
+        if paragraph.trim().is_empty() {
+            continue;
+        }
+        if verbatim {
+            pad(out, indent);
             out.push_str("# ");
-            out.push_str(line.trim_end());
+            out.push_str(paragraph.trim_end());
+            out.push('\n');
+            continue;
+        }
+        for piece in wrap(paragraph.trim_end(), MAX_WIDTH.saturating_sub(indent + 2)) {
+            pad(out, indent);
+            out.push_str("# ");
+            out.push_str(&piece);
             out.push('\n');
         }
     }
+}
+
+/// `line` in pieces of at most `width` columns, broken between words (a longer word stays
+/// whole); every piece keeps the line's leading spaces.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let lead: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut pieces = Vec::new();
+    let mut cur = lead.clone();
+    for word in line[lead.len()..].split(' ').filter(|w| !w.is_empty()) {
+        let used = cur.chars().count();
+        if used > lead.len() && used + 1 + word.chars().count() > width {
+            pieces.push(std::mem::replace(&mut cur, lead.clone()));
+        }
+        if cur.len() > lead.len() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    pieces.push(cur);
+    pieces
+}
+
+/// `s` as the lines of a plain scalar over several lines at `indent` (YAML folds each
+/// line break between them into one space), or `None` when that would not read back as
+/// `s`: a text that needs quotes, two spaces or a tab in a row (folding keeps neither), or
+/// a line that could not start a plain scalar on its own.
+fn folds_plain(s: &str, indent: usize) -> Option<Vec<String>> {
+    if needs_quotes(s, false) || s.contains("  ") || s.contains('\t') {
+        return None;
+    }
+    let pieces = wrap(s, MAX_WIDTH.saturating_sub(indent));
+    let safe = pieces.len() > 1 && pieces.iter().all(|p| !needs_quotes(p, false));
+    safe.then_some(pieces)
+}
+
+/// The flow form of `node`, as [`flow`] writes it.
+fn flow_text(node: &Node) -> String {
+    let mut s = String::new();
+    flow(&mut s, node);
+    s
+}
+
+/// Where the line being written starts in `out`.
+fn line_start(out: &str) -> usize {
+    out.rfind('\n').map_or(0, |i| i + 1)
 }
 
 fn pad(out: &mut String, indent: usize) {
@@ -137,22 +223,77 @@ fn value_after_key(out: &mut String, indent: usize, value: &Node) {
         if let Some(chomp) = literal_block(s) {
             // A text of several lines (an expression, a list of path patterns) is written
             // as it reads: a literal block, one line of text per line of YAML.
+            let body = s.strip_suffix('\n').unwrap_or(s);
+            // A line of code cannot be broken without changing it: yamllint is told so
+            // around this key alone, and the rest of the file keeps its 80 columns.
+            let wide = body
+                .split('\n')
+                .any(|l| indent + 2 + l.chars().count() > MAX_WIDTH);
+            if wide {
+                let at = line_start(out);
+                let key_line = out.split_off(at);
+                pad(out, indent);
+                out.push_str("# yamllint disable rule:line-length\n");
+                out.push_str(&key_line);
+            }
             out.push_str(" |");
             out.push_str(chomp);
             out.push('\n');
-            for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+            for line in body.split('\n') {
                 if !line.is_empty() {
                     pad(out, indent + 2);
                     out.push_str(line);
                 }
                 out.push('\n');
             }
+            if wide {
+                pad(out, indent);
+                out.push_str("# yamllint enable rule:line-length\n");
+            }
             return;
         }
     }
     if value.is_inline() {
+        let text = flow_text(value);
+        // `key: value` past the width: a tagged or plain sequence in block style, a long
+        // plain scalar on the next line (one word there).
+        if out.len() - line_start(out) + 1 + text.chars().count() > MAX_WIDTH {
+            match value {
+                Node::Tagged(tag, inner) if matches!(**inner, Node::Seq(_)) => {
+                    out.push_str(" !");
+                    out.push_str(tag);
+                    out.push('\n');
+                    if let Node::Seq(s) = &**inner {
+                        block_seq(out, indent + 2, s);
+                    }
+                    return;
+                }
+                Node::Seq(s) if !s.items.is_empty() => {
+                    out.push('\n');
+                    block_seq(out, indent + 2, s);
+                    return;
+                }
+                Node::Str(s) if !needs_quotes(s, false) && !s.contains(' ') => {
+                    out.push('\n');
+                    pad(out, indent + 2);
+                    out.push_str(s);
+                    out.push('\n');
+                    return;
+                }
+                Node::Str(s) if folds_plain(s, indent + 2).is_some() => {
+                    out.push('\n');
+                    for piece in folds_plain(s, indent + 2).unwrap_or_default() {
+                        pad(out, indent + 2);
+                        out.push_str(&piece);
+                        out.push('\n');
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
         out.push(' ');
-        flow(out, value);
+        out.push_str(&text);
         out.push('\n');
         return;
     }
@@ -194,6 +335,17 @@ fn block_seq(out: &mut String, indent: usize, seq: &Seq) {
         pad(out, indent);
         out.push('-');
         match &item.node {
+            Node::Tagged(tag, inner)
+                if matches!(**inner, Node::Seq(_))
+                    && indent + 2 + flow_text(&item.node).chars().count() > MAX_WIDTH =>
+            {
+                out.push_str(" !");
+                out.push_str(tag);
+                out.push('\n');
+                if let Node::Seq(s) = &**inner {
+                    block_seq(out, indent + 2, s);
+                }
+            }
             n if n.is_inline() => {
                 out.push(' ');
                 flow(out, n);
@@ -346,6 +498,7 @@ mod tests {
     fn layout() {
         let doc = Document {
             header: vec!["what this is".into(), "second\nthird".into()],
+            explicit_start: false,
             root: vec![
                 ("version".into(), Node::Int(1)),
                 (
@@ -404,8 +557,7 @@ mod tests {
         };
         let expected = "\
 # what this is
-# second
-# third
+# second third
 version: 1
 metadata:
   name: x
@@ -428,6 +580,28 @@ entries:
     }
 
     #[test]
+    fn long_plain_texts_fold() {
+        let name = "akbp-omada-controller SAML http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname";
+        let doc = Document {
+            header: vec![],
+            explicit_start: false,
+            root: vec![
+                ("name".into(), Node::str(name)),
+                ("q".into(), Node::str(format!("{name}: x"))),
+            ],
+        };
+        let text = emit(&doc);
+        assert!(
+            text.starts_with("name:\n  akbp-omada-controller SAML\n  http://schemas"),
+            "{text}"
+        );
+        // A text that needs quotes stays on one line, quoted.
+        assert!(text.contains("q: 'akbp-omada"), "{text}");
+        assert_eq!(folds_plain("a  b", 0), None);
+        assert_eq!(folds_plain(&format!("{} -x", "w ".repeat(40)), 0), None);
+    }
+
+    #[test]
     fn literal_blocks() {
         assert_eq!(literal_block("a\nb\n"), Some(""));
         assert_eq!(literal_block("a\n  b"), Some("-"));
@@ -444,9 +618,27 @@ entries:
         }
         let doc = Document {
             header: vec![],
+            explicit_start: false,
             root: vec![("e".into(), Node::str("return {\n    \"a\": True,\n\n}\n"))],
         };
         assert_eq!(emit(&doc), "e: |\n  return {\n      \"a\": True,\n\n  }\n");
+        // A line of code past 80 columns: yamllint is switched off around that key only.
+        let long = format!("x = [\n    {}\n]", "y".repeat(80));
+        let doc = Document {
+            header: vec![],
+            explicit_start: false,
+            root: vec![(
+                "m".into(),
+                Node::map([("e", Node::str(long.clone())), ("f", Node::str("z"))]),
+            )],
+        };
+        assert_eq!(
+            emit(&doc),
+            format!(
+                "m:\n  # yamllint disable rule:line-length\n  e: |-\n    x = [\n        {}\n    ]\n  # yamllint enable rule:line-length\n  f: z\n",
+                "y".repeat(80)
+            )
+        );
     }
 
     #[test]

@@ -130,7 +130,10 @@ pub fn generate(
     }
     if let Some(o) = &opts.outpost {
         check_text("--add-to-outpost", &o.name, 200)?;
-        for p in &o.keep_providers {
+        if o.keep_providers.is_none() && !reads_outpost_providers(opts.target) {
+            return Err(GenerateError::OutpostWithoutKeep);
+        }
+        for p in o.keep_providers.iter().flatten() {
             check_text("--keep-providers", p, 200)?;
         }
     }
@@ -265,6 +268,11 @@ fn build(
     let vars = r.vars(None);
     let mut notes = Vec::new();
     let parts = provider::build(r, secret, &vars, target, &mut notes);
+    for (what, value, option) in r.placeholders() {
+        notes.push(format!(
+            "{what} {value} is the guide's example and stays in the file; pass {option} with yours"
+        ));
+    }
 
     let mut app_attrs = vec![
         ("name", Node::str(&r.name)),
@@ -313,22 +321,80 @@ fn build(
     });
     let kind = r.method.provider.kind();
     if let (Some(o), Some(outpost_type)) = (outpost, kind.outpost_type()) {
-        let mut providers: Vec<Node> = o
+        let named: Vec<Node> = o
             .keep_providers
             .iter()
+            .flatten()
             .map(|p| find(kind.model(), "name", p))
             .collect();
-        providers.push(key_of("provider"));
-        let kept = if o.keep_providers.is_empty() {
-            "no other provider".to_string()
+        let merged = reads_outpost_providers(target);
+        let (providers, comment) = if merged {
+            // authentik replaces a list attribute on update, so the list is built when the
+            // blueprint is applied: what the outpost has now (!FindObject, its serialized
+            // `providers`), then this provider. !Enumerate with MAP output merges the two
+            // `{providers: [...]}` maps with deepmerge's always_merger, which appends lists
+            // (authentik 2026.2.2 blueprints/v1/common.py: Enumerate, If, AtIndex,
+            // FindObject); seen on the lab (docs/proof.md, "Outposts").
+            let mut add = vec![key_of("provider")];
+            add.extend(named);
+            let current = Node::tagged(
+                "AtIndex",
+                Node::seq([
+                    Node::tagged(
+                        "FindObject",
+                        Node::seq([
+                            Node::str("authentik_outposts.outpost"),
+                            Node::seq([Node::str("name"), Node::str(&o.name)]),
+                        ]),
+                    ),
+                    Node::str("providers"),
+                ]),
+            );
+            let merge = Node::tagged(
+                "Enumerate",
+                Node::seq([
+                    Node::seq([Node::Bool(false), Node::Bool(true)]),
+                    Node::str("MAP"),
+                    Node::map([(
+                        "providers",
+                        Node::tagged(
+                            "If",
+                            Node::seq([
+                                Node::tagged("Value", Node::Int(0)),
+                                Node::seq(add),
+                                current,
+                            ]),
+                        ),
+                    )]),
+                ]),
+            );
+            // `!If [true, ...]`: !AtIndex resolves its object directly, and !Value finds its
+            // !Enumerate only when the importer's tag resolver entered it (If does that).
+            let entered = Node::tagged("If", Node::seq([Node::Bool(true), merge, Node::Null]));
+            (
+                Node::tagged("AtIndex", Node::seq([entered, Node::str("providers")])),
+                format!(
+                    "The existing {outpost_type} outpost `{}` serves this provider too. authentik replaces\na list on update, so the list is read from the outpost when this is applied\nand this provider added: the providers it has stay.",
+                    o.name
+                ),
+            )
         } else {
-            format!("the providers it keeps: {}", o.keep_providers.join(", "))
+            let mut list = named;
+            list.push(key_of("provider"));
+            let kept = match o.keep_providers.as_deref() {
+                Some(k) if !k.is_empty() => format!("the providers it keeps: {}", k.join(", ")),
+                _ => "no other provider".to_string(),
+            };
+            (
+                Node::seq(list),
+                format!(
+                    "The existing {outpost_type} outpost `{}` serves this provider. authentik REPLACES\nits provider list with this one: {kept}.",
+                    o.name
+                ),
+            )
         };
         entries.push(Item {
-            comments: vec![format!(
-                "The existing {outpost_type} outpost `{}` serves this provider. authentik REPLACES\nits provider list with this one: {kept}.",
-                o.name
-            )],
+            comments: vec![comment],
             // `pk` from a lookup: the entry updates the outpost the user named and never
             // creates one (a missing outpost fails the import: "config: required").
             node: Node::map([
@@ -339,10 +405,7 @@ fn build(
                 ),
                 (
                     "attrs",
-                    Node::map([
-                        ("type", Node::str(outpost_type)),
-                        ("providers", Node::seq(providers)),
-                    ]),
+                    Node::map([("type", Node::str(outpost_type)), ("providers", providers)]),
                 ),
             ]),
         });
@@ -397,6 +460,7 @@ fn build(
 
     let doc = Document {
         header: header(r, secret, allow_group, outpost, target),
+        explicit_start: true,
         root: vec![
             ("version".into(), Node::Int(1)),
             (
@@ -431,9 +495,17 @@ fn build(
             Secret::Omitted => SecretOutcome::Omitted,
         },
         notes,
-        keeps_providers: outpost.is_some_and(|o| !o.keep_providers.is_empty())
-            && kind.outpost_type().is_some(),
+        keeps_providers: outpost.is_some_and(|o| {
+            reads_outpost_providers(target)
+                || o.keep_providers.as_ref().is_some_and(|k| !k.is_empty())
+        }) && kind.outpost_type().is_some(),
     }
+}
+
+/// Whether a blueprint for `target` can read an outpost's current providers (`!FindObject`,
+/// authentik 2025.8+) to keep them: before, the list is the one given.
+pub fn reads_outpost_providers(target: Target) -> bool {
+    crate::blueprint::tags::available_since("FindObject").is_none_or(|since| target.at_least(since))
 }
 
 /// `akbp-<slug>`, plus `-<method>` for a method other than the default, so that two
@@ -489,8 +561,17 @@ fn header(
     if let Some(g) = allow_group {
         lines.push(format!("Access: only members of the group `{g}`."));
     }
+    for (what, value, option) in r.placeholders() {
+        lines.push(format!(
+            "Placeholder: the {what} {value} is the guide's example; replace it with yours\n(or generate again with {option})."
+        ));
+    }
     if let Some(t) = r.method.provider.kind().outpost_type() {
         lines.push(match outpost {
+            Some(o) if reads_outpost_providers(target) => format!(
+                "Outpost: this file adds the provider to the {t} outpost `{}`, keeping its others.",
+                o.name
+            ),
             Some(o) => format!(
                 "Outpost: this file sets the providers of the {t} outpost `{}`, replacing its list.",
                 o.name
@@ -502,7 +583,10 @@ fn header(
             ),
         });
     }
-    lines.push(format!("Application side: {}", show_command(r)));
+    lines.push(format!(
+        "Application side: {}",
+        show_command(r, target, secret)
+    ));
     match &r.method.provider {
         Provider::Oauth2(_) => lines.push(format!("OpenID configuration: {}", r.discovery_url())),
         Provider::Saml(_) => lines.push(format!(
@@ -514,8 +598,9 @@ fn header(
     lines
 }
 
-/// The `akbp show` command line that prints the application-side settings.
-fn show_command(r: &Resolved) -> String {
+/// The `akbp show` command line that prints the application-side settings of exactly
+/// this file: the same naming, method, parameters, target and secret mode.
+fn show_command(r: &Resolved, target: Target, secret: &Secret) -> String {
     let mut cmd = format!(
         "akbp show {} --app-url {} --authentik-url {}",
         r.integration.slug,
@@ -547,7 +632,88 @@ fn show_command(r: &Resolved) -> String {
             shell_word(&format!("{name}={value}"))
         ));
     }
-    cmd
+    match secret {
+        Secret::Literal(_) => cmd.push_str(" --secret random"),
+        Secret::Omitted => cmd.push_str(" --secret omit"),
+        Secret::None | Secret::Env(_) => {}
+    }
+    cmd.push_str(&format!(" --target {target}"));
+    break_command(&cmd)
+}
+
+/// A command line in lines that fit a header comment (`# ` + 78 columns, the first after
+/// `Application side: `), continued with ` \` as a shell reads it. The options are kept
+/// whole (`--app-url URL` on one line).
+fn break_command(cmd: &str) -> String {
+    // Words as the shell splits them: a space inside '...' (or after a backslash) is kept.
+    let mut words: Vec<String> = vec![String::new()];
+    let (mut quoted, mut chars) = (false, cmd.chars());
+    while let Some(c) = chars.next() {
+        let word = words.last_mut().expect("one word");
+        match c {
+            '\\' if !quoted => {
+                word.push(c);
+                word.extend(chars.next());
+            }
+            '\'' => {
+                quoted = !quoted;
+                word.push(c);
+            }
+            ' ' if !quoted => words.push(String::new()),
+            c => word.push(c),
+        }
+    }
+    // `--option value` stay together where they fit.
+    const WIDTH: usize = 76;
+    let mut parts: Vec<String> = Vec::new();
+    for word in words {
+        match parts.last_mut() {
+            Some(last)
+                if last.starts_with("--")
+                    && !last.contains(' ')
+                    && !word.starts_with("--")
+                    && last.chars().count() + 1 + word.chars().count() <= WIDTH - 2 =>
+            {
+                last.push(' ');
+                last.push_str(&word);
+            }
+            _ => parts.push(word),
+        }
+    }
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut width = WIDTH - "Application side: ".len();
+    for part in parts {
+        let cur = lines.last_mut().expect("one line");
+        if cur.is_empty() || cur.chars().count() + 1 + part.chars().count() <= width {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(&part);
+        } else if part.chars().count() + 2 > WIDTH {
+            // Longer than a line: alone and unindented, one word yamllint lets overflow;
+            // the next line's indent separates the words.
+            lines.push(part);
+            width = WIDTH;
+        } else {
+            lines.push(format!("  {part}"));
+            width = WIDTH;
+        }
+    }
+    let mut text = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(line);
+        if i + 1 < lines.len() {
+            text.push_str(if line.starts_with(' ') || i == 0 {
+                " \\"
+            } else {
+                "\\"
+            });
+        }
+    }
+    text
 }
 
 fn shell_word(s: &str) -> String {
@@ -743,7 +909,6 @@ mod tests {
         for bad in [
             "gravitee.company",
             "ftp://x.example",
-            "http://x.example",
             "https://",
             "https://x.example/?a=1",
             "https://x.example/#f",
@@ -756,6 +921,10 @@ mod tests {
         ] {
             assert!(check_base_url("--app-url", bad).is_err(), "{bad}");
         }
+        // Plain http: refused for authentik's URL, judged per method for the application's.
+        assert!(check_base_url("--authentik-url", "http://x.example").is_err());
+        assert!(check_base_url("--authentik-url", "http://127.0.0.1:9000").is_ok());
+        assert!(check_base_url("--app-url", "http://x.example").is_ok());
     }
 
     #[test]

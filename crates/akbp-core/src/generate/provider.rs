@@ -3,19 +3,57 @@
 //! tells the provider types apart.
 
 use super::emit::{Item, Node};
-use super::resolve::{find, key_of, provider_name, Resolved, Secret, GRANT_TYPES_SINCE};
+use super::resolve::{find, key_of, provider_name, Resolved, Secret};
 use crate::catalog::template::{self, fill};
 use crate::catalog::{
     LdapProvider, OAuth2Provider, Provider, ProxyMode, ProxyProvider, RedirectUri, SamlProvider,
 };
+use crate::model::{FieldLookup, FieldSpec, ModelLookup};
 use crate::target::Target;
 
-/// SAML's `issuer` became `issuer_override` in 2026.5 (`SAMLProvider`, 2026.5 schema).
-const ISSUER_OVERRIDE_SINCE: Target = Target::new(2026, 5);
-/// `sls_url`, `sls_binding` and `logout_method` arrived with SAML single logout in 2025.10.
-const SLS_URL_SINCE: Target = Target::new(2025, 10);
-/// `default_name_id_policy` arrived in 2025.8 (schemas/models.json).
-const NAME_ID_POLICY_SINCE: Target = Target::new(2025, 8);
+const OAUTH2: &str = "authentik_providers_oauth2.oauth2provider";
+const SAML: &str = "authentik_providers_saml.samlprovider";
+
+/// The field `field` of `model` at `target`, from the model data (schemas/models.json):
+/// the release gates of the generated fields come from there, not from release numbers
+/// written here.
+fn field_at(model: &str, field: &str, target: Target) -> Option<&'static FieldSpec> {
+    match crate::model::knowledge().model(model, target) {
+        ModelLookup::Known(m) => match m.field(field) {
+            FieldLookup::Known(spec) => Some(spec),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether OAuth2 providers have `grant_types` at `target` (2026.5+). From that release a
+/// provider a blueprint creates without it allows no grant at all (default `[]`,
+/// migration 0032_oauth2provider_grant_types; schemas/release-changes.json), so the
+/// generator states the guide's grant types wherever the field exists.
+pub(crate) fn has_grant_types(target: Target) -> bool {
+    field_at(OAUTH2, "grant_types", target).is_some()
+}
+
+/// Whether a redirect URI has `redirect_uri_type` at `target` (2026.5+: `authorization` or
+/// `logout`; schemas/models.json, the items of `redirect_uris`).
+pub(crate) fn has_redirect_uri_type(target: Target) -> bool {
+    field_at(OAUTH2, "redirect_uris", target)
+        .and_then(|f| f.items.as_ref())
+        .and_then(|i| i.properties.as_ref())
+        .is_some_and(|p| p.contains_key("redirect_uri_type"))
+}
+
+/// The name of the SAML provider's issuer (IdP entity ID) field at `target`: `issuer`
+/// until 2026.2, `issuer_override` from 2026.5 (migration
+/// 0022_remove_samlprovider_issuer_and_more renames it; schemas/release-changes.json).
+pub fn saml_issuer_field(target: Target) -> &'static str {
+    if field_at(SAML, "issuer_override", target).is_some() {
+        "issuer_override"
+    } else {
+        "issuer"
+    }
+}
 
 const IMPLICIT_CONSENT: &str = "default-provider-authorization-implicit-consent";
 const INVALIDATION: &str = "default-provider-invalidation-flow";
@@ -51,7 +89,7 @@ pub(super) fn build(
         },
         Provider::Proxy(p) => Parts {
             before: Vec::new(),
-            provider: proxy(r, p, vars, notes),
+            provider: proxy(r, p, vars),
             comment: format!(
                 "The proxy provider ({}): hosts and unauthenticated paths from the guide.",
                 p.mode.as_str()
@@ -82,7 +120,7 @@ fn redirect_uri(uri: &RedirectUri, vars: &template::Vars, target: Target) -> Nod
         ("matching_mode", Node::str(uri.matching_mode.as_str())),
         ("url", Node::str(fill(&uri.url, vars))),
     ];
-    if target.at_least(GRANT_TYPES_SINCE) {
+    if has_redirect_uri_type(target) {
         pairs.push((
             "redirect_uri_type",
             Node::str(uri.redirect_uri_type.as_str()),
@@ -110,7 +148,7 @@ fn oauth2(
         Secret::Literal(s) => attrs.push(("client_secret", Node::str(s))),
         Secret::None | Secret::Omitted => {}
     }
-    if target.at_least(GRANT_TYPES_SINCE) {
+    if has_grant_types(target) {
         attrs.push((
             "grant_types",
             Node::seq(p.grant_types.iter().map(Node::str)),
@@ -130,7 +168,7 @@ fn oauth2(
         .map(|u| redirect_uri(u, vars, target))
         .collect();
     for u in &p.post_logout_redirect_uris {
-        if target.at_least(GRANT_TYPES_SINCE) {
+        if has_redirect_uri_type(target) {
             uris.push(redirect_uri(u, vars, target));
         } else {
             // Before 2026.5 an untyped URI is an authorization URI: dropping it is the
@@ -176,7 +214,7 @@ fn oauth2(
         }
     }
     attrs.push(("property_mappings", Node::seq(mappings)));
-    entry("authentik_providers_oauth2.oauth2provider", r, attrs)
+    entry(OAUTH2, r, attrs)
 }
 
 /// The `id` of the entry of the guide's own mapping for `scope`.
@@ -299,14 +337,10 @@ fn saml(
         ("acs_url", Node::str(fill(&p.acs_url, vars))),
         ("audience", Node::str(fill(&p.audience, vars))),
     ];
-    if p.issuer.is_some() {
-        let key = if target.at_least(ISSUER_OVERRIDE_SINCE) {
-            "issuer_override"
-        } else {
-            "issuer"
-        };
-        attrs.push((key, Node::str(r.saml_issuer())));
-    }
+    // Always stated: the default changed in 2026.5 (`authentik` before, the provider's
+    // metadata URL after), so a file without it would name another issuer on another
+    // release, and `show` could not tell the application which one.
+    attrs.push((saml_issuer_field(target), Node::str(r.saml_issuer())));
     attrs.push(("sp_binding", Node::str(p.sp_binding.as_str())));
     if p.signing_key {
         attrs.push((
@@ -323,7 +357,7 @@ fn saml(
         attrs.push(("name_id_mapping", custom(n)));
     }
     if let Some(policy) = &p.name_id_policy {
-        if target.at_least(NAME_ID_POLICY_SINCE) {
+        if field_at(SAML, "default_name_id_policy", target).is_some() {
             attrs.push(("default_name_id_policy", Node::str(policy)));
         } else {
             notes.push(format!(
@@ -345,7 +379,7 @@ fn saml(
         attrs.push(("default_relay_state", Node::str(fill(s, vars))));
     }
     if let Some(s) = &p.sls_url {
-        if target.at_least(SLS_URL_SINCE) {
+        if field_at(SAML, "sls_url", target).is_some() {
             attrs.push(("sls_url", Node::str(fill(s, vars))));
             if let Some(b) = p.sls_binding {
                 attrs.push(("sls_binding", Node::str(b.as_str())));
@@ -359,10 +393,10 @@ fn saml(
             ));
         }
     }
-    entry("authentik_providers_saml.samlprovider", r, attrs)
+    entry(SAML, r, attrs)
 }
 
-fn proxy(r: &Resolved, p: &ProxyProvider, vars: &template::Vars, notes: &mut Vec<String>) -> Node {
+fn proxy(r: &Resolved, p: &ProxyProvider, vars: &template::Vars) -> Node {
     let mut attrs = vec![
         ("authorization_flow", flow(IMPLICIT_CONSENT)),
         ("invalidation_flow", flow(INVALIDATION)),
@@ -374,12 +408,6 @@ fn proxy(r: &Resolved, p: &ProxyProvider, vars: &template::Vars, notes: &mut Vec
     if let Some(internal) = &r.internal_url {
         if p.mode == ProxyMode::Proxy {
             attrs.push(("internal_host", Node::str(internal)));
-            if p.internal_host.as_deref() == Some(internal.as_str()) {
-                notes.push(format!(
-                    "internal host {internal} is the guide's example; pass --internal-url with where the outpost reaches {}",
-                    r.name
-                ));
-            }
         }
     }
     if let Some(v) = p.internal_host_ssl_validation {

@@ -11,9 +11,6 @@ use crate::target::Target;
 
 use super::emit::{self, Node};
 
-/// The release that added `grant_types` and `redirect_uri_type` to OAuth2 providers.
-pub(crate) const GRANT_TYPES_SINCE: Target = Target::new(2026, 5);
-
 /// Where the provider's client secret comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SecretMode {
@@ -48,13 +45,14 @@ pub struct Naming {
     pub params: Vec<(String, String)>,
 }
 
-/// `--add-to-outpost NAME --keep-providers A,B`: put the provider on an existing
-/// outpost. authentik replaces the outpost's whole provider list, so the providers to
-/// keep are named explicitly.
+/// `--add-to-outpost NAME [--keep-providers A,B]`: put the provider on an existing
+/// outpost. authentik replaces the outpost's whole provider list on update: from 2025.8
+/// the blueprint reads the current list when it is applied and adds to it; before, the
+/// providers to keep must be named (`None`: not given, an error there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutpostOptions {
     pub name: String,
-    pub keep_providers: Vec<String>,
+    pub keep_providers: Option<Vec<String>>,
 }
 
 /// Everything `akbp generate` needs besides where to write.
@@ -148,7 +146,7 @@ pub enum GenerateError {
     },
     #[error("--keep-providers goes with --add-to-outpost: {0}")]
     KeepWithoutOutpost(&'static str),
-    #[error("--add-to-outpost needs --keep-providers: authentik replaces the outpost's provider list, so name the providers it keeps (`--keep-providers ''` for none)")]
+    #[error("--add-to-outpost needs --keep-providers before authentik 2025.8: authentik replaces the outpost's provider list and the blueprint cannot read it (!FindObject is 2025.8+), so name the providers it keeps (`--keep-providers ''` for none)")]
     OutpostWithoutKeep,
     #[error("--add-to-outpost: {method} of `{integration}` is a {kind} provider, which authentik serves without an outpost")]
     NoOutpost {
@@ -266,17 +264,31 @@ impl Resolved {
         rest.split(['/', ':']).next().unwrap_or(rest).to_string()
     }
 
-    /// The SAML issuer (IdP entity ID) the provider sends: the catalog's, else
-    /// authentik's default `authentik` (`SAMLProvider.issuer`, 2024.10 to 2026.2).
+    /// The SAML issuer (IdP entity ID) the generated provider states at every target: the
+    /// catalog's, else the provider's metadata URL, the value the integration guides tell
+    /// applications since 2026.5. authentik's own default is `authentik` until 2026.2
+    /// (`SAMLProvider.issuer`) and a URL of the provider from 2026.5 (an empty
+    /// `issuer_override`; the pre-release branch `generate-issuer-api` @ 4639a622a builds
+    /// it from the route `authentik_providers_saml:base`, `/application/saml/<slug>/`;
+    /// schemas/release-changes.json). Stated explicitly, the issuer is the same on every
+    /// release whatever that default is.
     pub fn saml_issuer(&self) -> String {
         match &self.method.provider {
             Provider::Saml(p) => p
                 .issuer
                 .as_deref()
                 .map(|t| fill(t, &self.base_vars()))
-                .unwrap_or_else(|| "authentik".to_string()),
-            _ => "authentik".to_string(),
+                .unwrap_or_else(|| self.saml_metadata_url()),
+            _ => self.saml_metadata_url(),
         }
+    }
+
+    /// `https://<ak>/application/saml/<slug>/metadata/`.
+    pub fn saml_metadata_url(&self) -> String {
+        format!(
+            "{}/application/saml/{}/metadata/",
+            self.authentik_url, self.slug
+        )
     }
 
     /// Variables for provider-side templates: URLs and slug only.
@@ -288,6 +300,27 @@ impl Resolved {
             params: self.params.clone(),
             ..template::Vars::default()
         }
+    }
+
+    /// Values the guide gave as an example that stay in the file because no option
+    /// replaced them: `(what, value, option that replaces it)`. `generate` names each in a
+    /// note and in the file's header.
+    pub fn placeholders(&self) -> Vec<(&'static str, String, &'static str)> {
+        let mut out = Vec::new();
+        match &self.method.provider {
+            Provider::Proxy(p) if p.mode == crate::catalog::ProxyMode::Proxy => {
+                if let (Some(i), Some(g)) = (&self.internal_url, &p.internal_host) {
+                    if i == g {
+                        out.push(("internal host", i.clone(), "--internal-url"));
+                    }
+                }
+            }
+            Provider::Ldap(p) if self.base_dn.as_deref() == Some(p.base_dn.as_str()) => {
+                out.push(("base DN", p.base_dn.clone(), "--base-dn"));
+            }
+            _ => {}
+        }
+        out
     }
 
     /// `https://<ak>/application/o/<slug>/.well-known/openid-configuration`.
@@ -372,11 +405,8 @@ pub fn check_base_url(option: &'static str, value: &str) -> Result<String, Gener
     if host.is_empty() {
         return Err(bad("it has no host"));
     }
-    // The same line AKB405 draws: codes and tokens must not travel in clear.
-    if url.scheme() == "http" && !crate::check::rules::redirect_uris::is_loopback(host) {
-        return Err(bad(
-            "plain http would send authorization codes and tokens unencrypted; use https (http is accepted for localhost only)",
-        ));
+    if option != "--app-url" {
+        refuse_plain_http(option, value)?;
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
@@ -387,6 +417,39 @@ pub fn check_base_url(option: &'static str, value: &str) -> Result<String, Gener
         return Err(bad("a base URL cannot carry user credentials"));
     }
     Ok(value.trim_end_matches('/').to_string())
+}
+
+/// The same line AKB405 draws: authorization codes, tokens and assertions must not travel
+/// in clear. Plain `http://` is refused for a URL they are sent to (authentik's own, and an
+/// application URL that redirect URIs, an ACS URL or a proxy's external host are built
+/// from), except on the loopback interface; elsewhere (an LDAP application's launch URL, a
+/// proxy's internal host) it is fine.
+pub fn refuse_plain_http(option: &'static str, value: &str) -> Result<(), GenerateError> {
+    let Ok(url) = url::Url::parse(value) else {
+        return Ok(());
+    };
+    let host = url.host_str().unwrap_or_default();
+    if url.scheme() == "http" && !crate::check::rules::redirect_uris::is_loopback(host) {
+        return Err(GenerateError::BadValue {
+            option,
+            value: value.to_string(),
+            reason: "plain http would send authorization codes and tokens unencrypted; use https (http is accepted for localhost only)".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the method sends codes, tokens or assertions to a URL built from the
+/// application's base URL: a redirect URI, the ACS URL, a proxy's external host (the
+/// outpost's OAuth callback is on it).
+fn app_url_carries_tokens(method: &Method) -> bool {
+    let from_app = |t: &str| t.starts_with("{app_url");
+    match &method.provider {
+        Provider::Oauth2(p) => p.redirect_uris.iter().any(|u| from_app(&u.url)),
+        Provider::Saml(p) => from_app(&p.acs_url),
+        Provider::Proxy(p) => from_app(&p.external_host),
+        Provider::Ldap(_) => false,
+    }
 }
 
 /// Check an application slug the way authentik's serializer does.
@@ -482,7 +545,13 @@ pub fn resolve(
     check_slug(&slug)?;
     let app_url = match (&naming.app_url, domain) {
         (Some(_), Some(_)) => return Err(GenerateError::AppUrlAndDomain),
-        (Some(u), None) => check_base_url("--app-url", u)?,
+        (Some(u), None) => {
+            let checked = check_base_url("--app-url", u)?;
+            if app_url_carries_tokens(method) {
+                refuse_plain_http("--app-url", u)?;
+            }
+            checked
+        }
         (None, Some(d)) => domain_url(&slug, d)?,
         (None, None) if placeholders => integration.placeholder_app_url(),
         (None, None) => {
@@ -789,7 +858,7 @@ pub(crate) fn key_of(id: &str) -> Node {
 /// The step printed instead of touching an outpost.
 pub fn outpost_step(r: &Resolved, outpost_type: &str) -> String {
     format!(
-        "{label} providers work only through an outpost: add `{}` to {} (Applications > Outposts). A blueprint that sets an outpost's providers REPLACES its list, so akbp does not do it unless asked: --add-to-outpost NAME --keep-providers A,B",
+        "{label} providers work only through an outpost: add `{}` to {} (Applications > Outposts), or generate with --add-to-outpost NAME (the blueprint then adds it and keeps the outpost's other providers; before authentik 2025.8 name them with --keep-providers A,B)",
         provider_name(r),
         if outpost_type == "proxy" {
             "a proxy outpost, such as the authentik Embedded Outpost"

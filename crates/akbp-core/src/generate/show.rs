@@ -3,10 +3,13 @@
 
 use serde::Serialize;
 
+use super::provider::{has_grant_types, has_redirect_uri_type, saml_issuer_field};
 use super::resolve::{
     find_integration, find_method, outpost_step, resolve, GenerateError, Naming, Resolved,
+    SecretMode,
 };
-use crate::catalog::{template, Provider};
+use crate::catalog::{template, Provider, ProxyMode, RedirectUriType};
+use crate::target::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ShowFormat {
@@ -16,13 +19,32 @@ pub enum ShowFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Default)]
+/// `show` takes the options of `generate` that change what the blueprint configures, so
+/// that it prints exactly what the file of the same options holds.
+#[derive(Debug, Clone)]
 pub struct ShowOptions {
     /// The same naming options as `generate` (`--name` is accepted and shown).
     pub naming: Naming,
     /// `--method`; `None` is the guide's first.
     pub method: Option<String>,
     pub format: ShowFormat,
+    /// `--target`: the release the blueprint is for (grant types, redirect URI types,
+    /// the name of the SAML issuer field, fields a release lacks).
+    pub target: Target,
+    /// `--secret`: where the application finds the client secret.
+    pub secret: SecretMode,
+}
+
+impl Default for ShowOptions {
+    fn default() -> Self {
+        ShowOptions {
+            naming: Naming::default(),
+            method: None,
+            format: ShowFormat::default(),
+            target: Target::LATEST,
+            secret: SecretMode::default(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -43,10 +65,18 @@ struct View {
     /// The values only the application knows, which `generate` takes as `--param`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     params: Vec<ParamView>,
+    /// The release the blueprint is for.
+    target: String,
     /// The variable the blueprint reads the client secret (OAuth2) or the service
     /// account's password (LDAP) from (`!Env`), which authentik's server and worker
     /// both need.
     secret_env: Option<String>,
+    /// Where the client secret is (`env`, `random`, `omit`), for a confidential client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'static str>,
+    /// The grant types the provider allows, where the target has the field (2026.5+).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grant_types: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     issuer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,7 +147,7 @@ pub fn render(slug: &str, opts: &ShowOptions) -> Result<String, GenerateError> {
         _ => opts.naming.clone(),
     };
     let r = resolve(integration, method, &naming, None, true)?;
-    let view = view(&r);
+    let view = view(&r, opts.target, opts.secret);
     Ok(match opts.format {
         ShowFormat::Json => {
             let mut s = serde_json::to_string_pretty(&view).unwrap_or_default();
@@ -147,12 +177,119 @@ fn replace_hosts(snippet: &str, r: &Resolved) -> String {
         .replace(&i.guide.authentik_placeholder_host, &host(&r.authentik_url))
 }
 
-fn view(r: &Resolved) -> View {
+/// The headers the proxy outpost answers a forward-auth request with (authentik's forward
+/// auth documentation, "Caddy" and "Traefik": the same twelve).
+const AUTHENTIK_HEADERS: [&str; 12] = [
+    "X-Authentik-Username",
+    "X-Authentik-Groups",
+    "X-Authentik-Entitlements",
+    "X-Authentik-Email",
+    "X-Authentik-Name",
+    "X-Authentik-Uid",
+    "X-Authentik-Jwt",
+    "X-Authentik-Meta-Jwks",
+    "X-Authentik-Meta-Outpost",
+    "X-Authentik-Meta-Provider",
+    "X-Authentik-Meta-App",
+    "X-Authentik-Meta-Version",
+];
+
+/// The reverse-proxy configuration for a forward-auth provider (single application or
+/// domain level), for nginx, Traefik and Caddy, with the endpoints authentik's
+/// documentation gives (docs.goauthentik.io, providers/proxy/server_nginx,
+/// server_traefik, server_caddy): the outpost answers `/outpost.goauthentik.io/auth/nginx`
+/// (`.../traefik`, `.../caddy`), sign-in starts at `/outpost.goauthentik.io/start?rd=`,
+/// and everything under `/outpost.goauthentik.io/` goes to the outpost. The outpost here
+/// is authentik's embedded one, at authentik's URL; the application's upstream is
+/// `--internal-url`, else a placeholder to replace.
+fn forward_auth_snippets(r: &Resolved) -> Vec<Snippet> {
+    let host = r
+        .app_url
+        .split_once("://")
+        .map_or(r.app_url.as_str(), |(_, h)| h)
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let ak = &r.authentik_url;
+    let upstream = r
+        .internal_url
+        .clone()
+        .unwrap_or_else(|| format!("http://UPSTREAM-OF-{}:PORT", r.slug.to_ascii_uppercase()));
+    let nginx_headers: String = ["username", "groups", "entitlements", "email", "name", "uid"]
+        .iter()
+        .map(|h| {
+            format!(
+                "        auth_request_set $authentik_{h} $upstream_http_x_authentik_{h};\n        proxy_set_header X-authentik-{h} $authentik_{h};\n"
+            )
+        })
+        .collect();
+    let nginx = format!(
+        "server {{\n    listen 443 ssl;\n    server_name {host};\n    # your TLS settings\n\n    location / {{\n        proxy_pass {upstream};\n        auth_request /outpost.goauthentik.io/auth/nginx;\n        error_page 401 = @goauthentik_proxy_signin;\n        auth_request_set $auth_cookie $upstream_http_set_cookie;\n        add_header Set-Cookie $auth_cookie;\n{nginx_headers}    }}\n\n    # authentik's embedded outpost answers under authentik's own URL.\n    location /outpost.goauthentik.io {{\n        proxy_pass {ak}/outpost.goauthentik.io;\n        proxy_ssl_server_name on;\n        proxy_set_header X-Original-URL $scheme://$http_host$request_uri;\n        add_header Set-Cookie $auth_cookie;\n        auth_request_set $auth_cookie $upstream_http_set_cookie;\n        proxy_pass_request_body off;\n        proxy_set_header Content-Length \"\";\n    }}\n\n    location @goauthentik_proxy_signin {{\n        internal;\n        add_header Set-Cookie $auth_cookie;\n        return 302 /outpost.goauthentik.io/start?rd=$scheme://$http_host$request_uri;\n    }}\n}}\n"
+    );
+    let traefik_headers: String = AUTHENTIK_HEADERS
+        .iter()
+        .map(|h| format!("          - {h}\n"))
+        .collect();
+    let slug = &r.slug;
+    let traefik = format!(
+        "# dynamic configuration (file provider)\nhttp:\n  middlewares:\n    authentik:\n      forwardAuth:\n        address: {ak}/outpost.goauthentik.io/auth/traefik\n        trustForwardHeader: true\n        authResponseHeaders:\n{traefik_headers}  routers:\n    {slug}:\n      rule: Host(`{host}`)\n      middlewares: [authentik]\n      service: {slug}\n    {slug}-outpost:\n      rule: Host(`{host}`) && PathPrefix(`/outpost.goauthentik.io/`)\n      priority: 15\n      service: authentik-outpost\n  services:\n    {slug}:\n      loadBalancer:\n        servers:\n          - url: {upstream}\n    authentik-outpost:\n      loadBalancer:\n        servers:\n          - url: {ak}\n"
+    );
+    // Caddy sends the site's own Host upstream; authentik's URL over https wants its own.
+    let host_up = if ak.starts_with("https://") {
+        " {\n            header_up Host {upstream_hostport}\n        }"
+    } else {
+        ""
+    };
+    let caddy = format!(
+        "{host} {{\n    route {{\n        reverse_proxy /outpost.goauthentik.io/* {ak}{host_up}\n        forward_auth {ak} {{\n            uri /outpost.goauthentik.io/auth/caddy\n            copy_headers {}\n            trusted_proxies private_ranges{}\n        }}\n        reverse_proxy {upstream}\n    }}\n}}\n",
+        AUTHENTIK_HEADERS.join(" "),
+        if host_up.is_empty() {
+            ""
+        } else {
+            "\n            header_up Host {upstream_hostport}"
+        }
+    );
+    let note = match &r.internal_url {
+        Some(_) => String::new(),
+        None => format!(
+            "# Replace {upstream} with where {} listens (or pass --internal-url).\n",
+            r.name
+        ),
+    };
+    let (nginx, traefik, caddy) = (
+        format!("{note}{nginx}"),
+        format!("{note}{traefik}"),
+        format!("{note}{caddy}"),
+    );
+    vec![
+        Snippet {
+            server: "nginx".into(),
+            snippet: nginx,
+        },
+        Snippet {
+            server: "Traefik".into(),
+            snippet: traefik,
+        },
+        Snippet {
+            server: "Caddy".into(),
+            snippet: caddy,
+        },
+    ]
+}
+
+fn view(r: &Resolved, target: Target, secret: SecretMode) -> View {
     let i = r.integration;
     let m = r.method;
-    let secret_text = match &r.secret_env {
-        Some(var) => format!("<the value of {var}>"),
-        None => "(none: public client)".to_string(),
+    let secret_text = match (&r.secret_env, secret) {
+        (Some(var), SecretMode::Env) => format!("<the value of {var}>"),
+        (Some(_), SecretMode::Random) => {
+            "<the client_secret written in the blueprint file>".to_string()
+        }
+        (Some(_), SecretMode::Omit) => {
+            "<the client secret authentik generated: copy it from the provider>".to_string()
+        }
+        (None, _) => "(none: public client)".to_string(),
     };
     let mut vars = r.vars(Some(secret_text));
     let params: Vec<ParamView> = i
@@ -177,7 +314,13 @@ fn view(r: &Resolved) -> View {
     let mut authentik_side = Vec::new();
     let mut reverse_proxy = Vec::new();
     let (mut issuer, mut openid_configuration, mut client_id) = (None, None, None);
-    let mut secret_env = r.secret_env.clone();
+    let mut grant_types = None;
+    let mut secret_env = r.secret_env.clone().filter(|_| secret == SecretMode::Env);
+    let secret_mode = r.secret_env.as_ref().map(|_| match secret {
+        SecretMode::Env => "env",
+        SecretMode::Random => "random",
+        SecretMode::Omit => "omit",
+    });
     match &m.provider {
         Provider::Oauth2(p) => {
             for c in &p.custom_scope_mappings {
@@ -190,6 +333,9 @@ fn view(r: &Resolved) -> View {
                     ),
                 ));
             }
+            if has_grant_types(target) {
+                grant_types = Some(p.grant_types.clone());
+            }
             issuer = Some(r.issuer());
             openid_configuration = Some(r.discovery_url());
             client_id = Some(r.client_id.clone());
@@ -198,6 +344,7 @@ fn view(r: &Resolved) -> View {
             authentik_side.push(fact("ACS URL", fill(&p.acs_url)));
             authentik_side.push(fact("Audience", fill(&p.audience)));
             authentik_side.push(fact("Issuer", r.saml_issuer()));
+            authentik_side.push(fact("Issuer field", saml_issuer_field(target).to_string()));
             authentik_side.push(fact(
                 "Service Provider Binding",
                 p.sp_binding.as_str().into(),
@@ -276,6 +423,9 @@ fn view(r: &Resolved) -> View {
                     snippet: replace_hosts(&s.snippet, r),
                 })
                 .collect();
+            if p.mode != ProxyMode::Proxy && reverse_proxy.is_empty() {
+                reverse_proxy = forward_auth_snippets(r);
+            }
         }
         Provider::Ldap(p) => {
             secret_env = r.bind_password_env.clone();
@@ -311,11 +461,19 @@ fn view(r: &Resolved) -> View {
             })
             .collect(),
         params,
+        target: target.to_string(),
         secret_env,
+        secret: secret_mode,
+        grant_types,
         issuer,
         openid_configuration,
+        // Below 2026.5 the blueprint leaves logout URIs out (an untyped URI would be an
+        // authorization URI there), so show does too.
         redirect_uris: m
             .all_redirect_uris()
+            .filter(|u| {
+                u.redirect_uri_type != RedirectUriType::Logout || has_redirect_uri_type(target)
+            })
             .map(|u| Uri {
                 matching_mode: u.matching_mode.as_str(),
                 redirect_uri_type: u.redirect_uri_type.as_str(),
@@ -330,6 +488,21 @@ fn view(r: &Resolved) -> View {
 }
 
 fn secret_sentence(v: &View) -> Option<String> {
+    match v.secret {
+        Some("random") => {
+            return Some(format!(
+                "The client secret is the random value the blueprint holds (client_secret): give {} the same value, and keep the file out of version control.",
+                v.name
+            ))
+        }
+        Some("omit") => {
+            return Some(format!(
+                "authentik generates the client secret when it creates the provider: copy it from the provider's page (Applications > Providers) to {}.",
+                v.name
+            ))
+        }
+        _ => {}
+    }
     v.secret_env.as_ref().map(|var| {
         if v.provider_type == "ldap" {
             format!(
@@ -395,6 +568,13 @@ fn text(v: &View) -> String {
     if let Some(line) = secret_sentence(v) {
         s.push_str(&line);
         s.push('\n');
+    }
+    if let Some(g) = &v.grant_types {
+        s.push_str(&format!(
+            "Grant types allowed (authentik {}): {}\n",
+            v.target,
+            g.join(", ")
+        ));
     }
     if let (Some(iss), Some(conf)) = (&v.issuer, &v.openid_configuration) {
         s.push_str(&format!(
@@ -489,6 +669,13 @@ fn markdown(v: &View) -> String {
         s.push_str(&line);
         s.push_str("\n\n");
     }
+    if let Some(g) = &v.grant_types {
+        s.push_str(&format!(
+            "- Grant types allowed (authentik {}): `{}`\n",
+            v.target,
+            g.join(", ")
+        ));
+    }
     if let (Some(iss), Some(conf)) = (&v.issuer, &v.openid_configuration) {
         s.push_str(&format!(
             "- Issuer: `{iss}`\n- OpenID configuration: `{conf}`\n"
@@ -536,8 +723,8 @@ mod tests {
                     slug: Some("gw".into()),
                     ..Naming::default()
                 },
-                method: None,
                 format,
+                ..ShowOptions::default()
             },
         )
         .unwrap()

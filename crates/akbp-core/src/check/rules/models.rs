@@ -50,7 +50,7 @@ pub fn non_nullable_values<'a, 'd>(
             [e.identifiers, e.attrs]
                 .into_iter()
                 .flatten()
-                .flat_map(Node::dict_pairs)
+                .flat_map(|n| ctx.bp.dict_pairs(n))
                 .filter_map(move |p| {
                     let field = p.key.key_str()?;
                     match m.field(field) {
@@ -295,7 +295,10 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
         }
         for (section, node) in [("attrs", e.attrs), ("identifiers", e.identifiers)] {
             // The fields as authentik gets them: a duplicate's dropped value is not one.
-            let Some(pairs) = node.filter(|n| n.as_map().is_some()).map(Node::dict_pairs) else {
+            let Some(pairs) = node
+                .filter(|n| n.as_map().is_some())
+                .map(|n| ctx.bp.dict_pairs(n))
+            else {
                 continue;
             };
             if section == "identifiers" && m.is_meta() {
@@ -824,7 +827,7 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
         for section in [e.attrs, e.identifiers] {
             let Some(pairs) = section
                 .filter(|n| n.as_map().is_some())
-                .map(Node::dict_pairs)
+                .map(|n| ctx.bp.dict_pairs(n))
             else {
                 continue;
             };

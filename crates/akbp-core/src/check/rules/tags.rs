@@ -102,11 +102,7 @@ pub const TAG_UNAVAILABLE: Rule = Rule {
 fn check_tag_versions(ctx: &Ctx, sink: &mut Sink) {
     let target = ctx.target;
     for t in &ctx.bp.tags {
-        let since = match t.name {
-            "AtIndex" => Some(Target::new(2024, 12)),
-            "FindObject" | "ParseJSON" => Some(Target::new(2025, 8)),
-            _ => None,
-        };
+        let since = crate::blueprint::tags::available_since(t.name);
         if let Some(since) = since {
             if !target.at_least(since) {
                 let span = t.node.tag.as_ref().map_or(t.node.span, |tag| tag.span);
