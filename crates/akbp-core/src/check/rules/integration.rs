@@ -82,6 +82,22 @@ fn host_of(origin: &str) -> &str {
         .unwrap_or("")
 }
 
+/// The host (lower case) and port of `origin`, the port from the scheme when none is
+/// written (`http` 80, `https` 443).
+fn endpoint_of(origin: &str) -> (String, Option<u16>) {
+    let scheme = origin.split_once("://").map_or("", |(s, _)| s);
+    let authority = origin.split_once("://").map_or(origin, |(_, h)| h);
+    let port = authority
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok())
+        .or(match scheme.to_ascii_lowercase().as_str() {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        });
+    (host_of(origin).to_ascii_lowercase(), port)
+}
+
 fn provider_of_application<'e, 'd>(
     bp: &'e Blueprint<'d>,
     app: &Entry<'d>,
@@ -902,7 +918,7 @@ pub const PROXY_SETTINGS: Rule = Rule {
     name: "integration-proxy",
     severity: Severity::Error,
     summary: "A proxy provider differs from what the catalog integration needs: mode, unauthenticated paths, HTTP basic credentials, or an internal host equal to the external one.",
-    doc: "## What it does\nFor a proxy provider that akbp matches to a catalog integration, compares `mode` (default `proxy`) with the guide's, checks that every unauthenticated path the guide lists is in `skip_path_regex`, that HTTP basic credentials are sent where the application needs them, and that in proxy mode `internal_host` differs from `external_host`.\n\n## Why\nA forward-auth application behind a provider in proxy mode gets no requests; a missing unauthenticated path breaks the application's API clients or health checks; an internal host equal to the external one sends the outpost's requests back to itself. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): the outpost API (`/api/v3/outposts/proxy/`) hands the outpost exactly the mode, paths and HTTP basic setting the blueprint says, so each of these mistakes reaches the outpost unchanged.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      external_host: https://sonarr.example.com\n      internal_host: https://sonarr.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      mode: proxy\n      external_host: https://sonarr.example.com\n      internal_host: http://sonarr:8989\n      basic_auth_enabled: true\n      basic_auth_user_attribute: sonarr_user\n      basic_auth_password_attribute: sonarr_password\n```\n",
+    doc: "## What it does\nFor a proxy provider that akbp matches to a catalog integration, compares `mode` (default `proxy`) with the guide's, checks that every unauthenticated path the guide lists is in `skip_path_regex`, that HTTP basic credentials are sent where the application needs them, and that in proxy mode `internal_host` is not `external_host` itself (the same host and port; another port on the same name is another service).\n\n## Why\nA forward-auth application behind a provider in proxy mode gets no requests; a missing unauthenticated path breaks the application's API clients or health checks; an internal host equal to the external one sends the outpost's requests back to itself. Observed on authentik 2026.2.2 (the lab, `tests/lab/logins-negative-2026.2.tsv`): the outpost API (`/api/v3/outposts/proxy/`) hands the outpost exactly the mode, paths and HTTP basic setting the blueprint says, so each of these mistakes reaches the outpost unchanged.\n\n## Example\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      external_host: https://sonarr.example.com\n      internal_host: https://sonarr.example.com\n```\n\n## Use instead\n```yaml\nversion: 1\nmetadata:\n  name: sonarr\n  labels: {akbp.dev/integration: sonarr}\nentries:\n  - model: authentik_providers_proxy.proxyprovider\n    identifiers: {name: sonarr}\n    attrs:\n      mode: proxy\n      external_host: https://sonarr.example.com\n      internal_host: http://sonarr:8989\n      basic_auth_enabled: true\n      basic_auth_user_attribute: sonarr_user\n      basic_auth_password_attribute: sonarr_password\n```\n",
     stops_load: false,
     cases: &[],
     check: None,
@@ -1119,8 +1135,11 @@ fn check_proxy(id: &Identified, cat: &catalog::ProxyProvider, sink: &mut Sink) {
             literal_str(p, "internal_host"),
             literal_str(p, "external_host"),
         ) {
-            let host = |u: &str| split_origin(u).map(|(o, _)| host_of(&o).to_ascii_lowercase());
-            if host(internal).is_some() && host(internal) == host(external) {
+            // The same host and port: the outpost would reach itself. Another port on the
+            // same name (the guide's `http://localhost:8080` behind `https://localhost`) is
+            // another service.
+            let endpoint = |u: &str| split_origin(u).map(|(o, _)| endpoint_of(&o));
+            if endpoint(internal).is_some() && endpoint(internal) == endpoint(external) {
                 sink.push(
                     &PROXY_SETTINGS,
                     span,
@@ -1207,5 +1226,31 @@ fn check_ldap(id: &Identified, cat: &catalog::LdapProvider, sink: &mut Sink) {
             sink.push(&LDAP_SETTINGS, span.unwrap_or(at), msg)
                 .help(format!("write `mfa_support: {}`", cat.mfa_support));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_of;
+
+    #[test]
+    fn an_endpoint_is_host_and_port() {
+        assert_eq!(
+            endpoint_of("https://App.example"),
+            ("app.example".into(), Some(443))
+        );
+        assert_eq!(
+            endpoint_of("http://app.example"),
+            ("app.example".into(), Some(80))
+        );
+        assert_eq!(
+            endpoint_of("https://app.example:443"),
+            endpoint_of("https://app.example")
+        );
+        // The property test's find: IIS's guide host behind https://localhost is no loop.
+        assert_ne!(
+            endpoint_of("http://localhost:8080"),
+            endpoint_of("https://localhost")
+        );
     }
 }
