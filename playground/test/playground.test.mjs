@@ -233,8 +233,8 @@ test('the generate tab: a blueprint and the application side, as the command lin
   await page.selectOption('#gen-secret', 'random');
   const secret = async () => {
     await page.click('#gen-run');
-    await page.waitForFunction(() => /client_secret: [A-Za-z0-9]{64}\n/.test(document.querySelector('#gen-blueprint').textContent));
-    return (await page.textContent('#gen-blueprint')).match(/client_secret: ([A-Za-z0-9]{64})\n/)[1];
+    await page.waitForFunction(() => /client_secret:\s+[A-Za-z0-9]{64}\n/.test(document.querySelector('#gen-blueprint').textContent));
+    return (await page.textContent('#gen-blueprint')).match(/client_secret:\s+([A-Za-z0-9]{64})\n/)[1];
   };
   const a = await secret();
   await page.fill('#gen-app-url', 'https://apis2.example.com');
