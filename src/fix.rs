@@ -149,14 +149,7 @@ pub fn write_if_unchanged(path: &Path, old: &[u8], new: &[u8]) -> Result<(), Str
         }
         fs::rename(&tmp, &real).map_err(io)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::generate::write::settle(result, &tmp, dir)
 }
 
 /// Lines for standard error about one file: what was applied, what was left and why.

@@ -127,11 +127,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool, private: bool) -> 
             }
         }
     })();
+    settle(result, &tmp, dir)
+}
+
+/// The end of a write through `create_temp`: on failure the temporary file is removed, on
+/// success the folder is synced so the rename itself is durable.
+pub(crate) fn settle<E>(result: Result<(), E>, tmp: &Path, dir: &Path) -> Result<(), E> {
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(tmp);
+        return result;
     }
-    result?;
-    // Make the rename itself durable.
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
