@@ -77,24 +77,40 @@ mod tests {
     use super::*;
     use crate::check::suggest::WORK_PER_FILE;
 
-    /// A blueprint of `n` entries with ids of `len` characters and `n` `!KeyOf` to
-    /// near misses of them: every reference unresolved, every one asking "did you mean".
-    fn near_miss_ids(n: usize, len: usize) -> crate::load::Document {
+    /// `n` groups whose `target(word)` line uses a word of `len` characters, then `n`
+    /// groups whose `reference(word)` points at a near miss (the word plus `y`).
+    fn near_misses(
+        n: usize,
+        len: usize,
+        target: impl Fn(usize, &str) -> String,
+        reference: impl Fn(&str) -> String,
+    ) -> crate::load::Document {
         let mut text = String::from("version: 1\nentries:\n");
-        let id = |i: usize| format!("{i:06}{}", "x".repeat(len - 6));
+        let word = |i: usize| format!("{i:06}{}", "x".repeat(len - 6));
         for i in 0..n {
             text.push_str(&format!(
-                "  - model: authentik_core.group\n    id: {}\n    identifiers: {{name: g{i}}}\n",
-                id(i)
+                "  - model: authentik_core.group\n{}\n",
+                target(i, &word(i))
             ));
         }
         for i in 0..n {
             text.push_str(&format!(
-                "  - model: authentik_core.group\n    identifiers: {{name: r{i}}}\n    attrs: {{parents: [!KeyOf {}y]}}\n",
-                id(i)
+                "  - model: authentik_core.group\n    identifiers: {{name: r{i}}}\n    attrs: {{parents: [{}]}}\n",
+                reference(&format!("{}y", word(i)))
             ));
         }
         crate::load::parse(crate::load::SourceFile::new("h.yaml", text)).unwrap()
+    }
+
+    /// A blueprint of `n` entries with ids of `len` characters and `n` `!KeyOf` to
+    /// near misses of them: every reference unresolved, every one asking "did you mean".
+    fn near_miss_ids(n: usize, len: usize) -> crate::load::Document {
+        near_misses(
+            n,
+            len,
+            |i, id| format!("    id: {id}\n    identifiers: {{name: g{i}}}"),
+            |near| format!("!KeyOf {near}"),
+        )
     }
 
     fn check(doc: &crate::load::Document, suggestions: &Suggestions) -> usize {
@@ -138,21 +154,12 @@ mod tests {
     /// `n` groups named with `len` characters and `n` required `!Find` of near misses of
     /// them: no lookup finds its object, and each is one edit away from one.
     fn near_miss_finds(n: usize, len: usize) -> crate::load::Document {
-        let mut text = String::from("version: 1\nentries:\n");
-        let name = |i: usize| format!("{i:06}{}", "x".repeat(len - 6));
-        for i in 0..n {
-            text.push_str(&format!(
-                "  - model: authentik_core.group\n    identifiers: {{name: {}}}\n",
-                name(i)
-            ));
-        }
-        for i in 0..n {
-            text.push_str(&format!(
-                "  - model: authentik_core.group\n    identifiers: {{name: r{i}}}\n    attrs: {{parents: [!Find [authentik_core.group, [name, {}y]]]}}\n",
-                name(i)
-            ));
-        }
-        crate::load::parse(crate::load::SourceFile::new("f.yaml", text)).unwrap()
+        near_misses(
+            n,
+            len,
+            |_, name| format!("    identifiers: {{name: {name}}}"),
+            |near| format!("!Find [authentik_core.group, [name, {near}]]"),
+        )
     }
 
     /// The one-edit search of `!Find` values (AKB312) looks at every object the file
