@@ -177,16 +177,16 @@ pub fn to_json(node: &Node, pointer: &str, tagged: &mut Vec<String>) -> Value {
         return Value::Null;
     }
     match &node.kind {
-        NodeKind::Scalar(s) => match &s.value {
+        NodeKind::Scalar(s) => match s.value() {
             Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(*b),
-            Scalar::Int(i) => Value::from(*i),
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::from(i),
             Scalar::BigInt(t)
             | Scalar::Timestamp(t)
             | Scalar::Unconstructible(t)
-            | Scalar::Binary(t) => Value::String(t.clone()),
-            Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Scalar::Str(t) => Value::String(t.clone()),
+            | Scalar::Binary(t) => Value::String(t),
+            Scalar::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Scalar::Str(t) => Value::String(t),
         },
         NodeKind::Seq(items) => Value::Array(
             items

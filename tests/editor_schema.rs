@@ -18,13 +18,13 @@ fn root() -> PathBuf {
 /// just its node kind.
 fn as_editor_sees(n: &Node) -> Value {
     match &n.kind {
-        NodeKind::Scalar(s) if n.custom_tag().is_some() => Value::String(s.text.clone()),
-        NodeKind::Scalar(s) => match &s.value {
+        NodeKind::Scalar(s) if n.custom_tag().is_some() => Value::String(s.text.to_string()),
+        NodeKind::Scalar(s) => match s.value() {
             Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(*b),
-            Scalar::Int(i) => Value::from(*i),
-            Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            _ => Value::String(s.text.clone()),
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::from(i),
+            Scalar::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            _ => Value::String(s.text.to_string()),
         },
         NodeKind::Seq(items) => Value::Array(items.iter().map(as_editor_sees).collect()),
         NodeKind::Map(pairs) => Value::Object(

@@ -14,11 +14,11 @@ use proptest::prelude::*;
 /// The emitter's model of a loaded node (comments and layout are not values).
 fn from_loaded(n: &load::Node) -> Node {
     let inner = match &n.kind {
-        load::NodeKind::Scalar(s) if n.custom_tag().is_some() => Node::Str(s.text.clone()),
-        load::NodeKind::Scalar(s) => match &s.value {
-            Scalar::Str(t) => Node::Str(t.clone()),
-            Scalar::Int(i) => Node::Int(*i),
-            Scalar::Bool(b) => Node::Bool(*b),
+        load::NodeKind::Scalar(s) if n.custom_tag().is_some() => Node::Str(s.text.to_string()),
+        load::NodeKind::Scalar(s) => match s.value() {
+            Scalar::Str(t) => Node::Str(t),
+            Scalar::Int(i) => Node::Int(i),
+            Scalar::Bool(b) => Node::Bool(b),
             Scalar::Null => Node::Null,
             other => panic!("unexpected scalar {other:?}"),
         },

@@ -59,7 +59,7 @@ fn entry_keys(report: &FileReport) -> Vec<String> {
             Some(e) => format!(
                 "{}\0{}",
                 e.model_name().unwrap_or(""),
-                e.identifiers
+                e.identifiers()
                     .map(|n| collapse(source.slice(n.span)))
                     .unwrap_or_default()
             ),

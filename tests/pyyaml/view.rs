@@ -92,11 +92,11 @@ fn blueprint_view(doc: &Document) -> Value {
         .map(|e| {
             if e.node.as_map().is_some() {
                 json!({
-                    "model": canon(e.model),
-                    "state": canon(e.state),
-                    "id": canon(e.id),
-                    "identifiers": canon(e.identifiers),
-                    "attrs": canon(e.attrs),
+                    "model": canon(e.model()),
+                    "state": canon(e.state_node()),
+                    "id": canon(e.id()),
+                    "identifiers": canon(e.identifiers()),
+                    "attrs": canon(e.attrs()),
                 })
             } else {
                 json!({"raw": canon(Some(e.node))})

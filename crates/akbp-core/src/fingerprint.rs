@@ -58,7 +58,7 @@ fn in_doc(doc: &Document, map: Option<&PositionMap>, at: u32) -> Option<String> 
         if !contains(outer(e.node.span), at) {
             continue;
         }
-        let who = match (e.id_str(), e.identifiers) {
+        let who = match (e.id_str(), e.identifiers()) {
             (_, Some(ids)) => format!(
                 "{} {}",
                 e.model_key().unwrap_or(""),

@@ -17,7 +17,7 @@ pub fn definition(views: &[View], at: usize) -> Option<(usize, usize)> {
     };
     let id = Blueprint::key_of(node)?;
     let entry = Blueprint::entries_of(&view.doc).find(|e| e.id_str() == Some(id))?;
-    Some(view.outer_span(entry.id?.span))
+    Some(view.outer_span(entry.id()?.span))
 }
 
 /// One entry as a symbol.
@@ -47,9 +47,11 @@ pub fn symbols(views: &[View]) -> Vec<Symbol> {
     let mut out = Vec::new();
     for view in views {
         for entry in Blueprint::entries_of(&view.doc) {
-            let model = entry.model.map_or_else(|| "(no model)".to_string(), short);
+            let model = entry
+                .model()
+                .map_or_else(|| "(no model)".to_string(), short);
             let identifiers: Vec<String> = entry
-                .identifiers
+                .identifiers()
                 .and_then(Node::as_map)
                 .unwrap_or_default()
                 .iter()
@@ -70,7 +72,7 @@ pub fn symbols(views: &[View]) -> Vec<Symbol> {
                 name,
                 detail,
                 span,
-                selection: entry.model.map_or(span, |m| view.outer_span(m.span)),
+                selection: entry.model().map_or(span, |m| view.outer_span(m.span)),
             });
         }
     }

@@ -41,6 +41,11 @@ pub const ENTRY_KEYS: [&str; 7] = [
 pub const METADATA_KEYS: [&str; 2] = ["name", "labels"];
 
 /// One entry of `entries`, wherever it sits (list form or a section of the map form).
+///
+/// The keys authentik reads are looked up in the entry's mapping when asked for, not kept
+/// beside it: an entry is 40 bytes, so a 10 MiB file of 1.5 million `- {}` entries holds
+/// 60 MB of entries, not 156 (docs/hostile-input.md). An entry has a handful of keys; a
+/// lookup is a short scan.
 #[derive(Debug, Clone)]
 pub struct Entry<'d> {
     /// Position in apply order, 0-based.
@@ -48,38 +53,61 @@ pub struct Entry<'d> {
     pub node: &'d Node,
     /// The section name in the map form of `entries` (2025.8+).
     pub section: Option<&'d Node>,
-    pub model: Option<&'d Node>,
-    pub state: Option<&'d Node>,
-    pub id: Option<&'d Node>,
-    pub identifiers: Option<&'d Node>,
-    pub attrs: Option<&'d Node>,
-    pub conditions: Option<&'d Node>,
-    pub permissions: Option<&'d Node>,
     /// The model name lower-cased once, since every rule compares it.
-    model_key: Option<String>,
+    model_key: Option<Box<str>>,
 }
 
 impl<'d> Entry<'d> {
     pub(super) fn from_node(index: usize, node: &'d Node, section: Option<&'d Node>) -> Self {
-        let model = node.get("model");
         Entry {
-            model_key: model.and_then(Node::as_str).map(str::to_ascii_lowercase),
+            model_key: node
+                .get("model")
+                .and_then(Node::as_str)
+                .map(|m| m.to_ascii_lowercase().into_boxed_str()),
             index,
             node,
             section,
-            model,
-            state: node.get("state"),
-            id: node.get("id"),
-            identifiers: node.get("identifiers"),
-            attrs: node.get("attrs"),
-            conditions: node.get("conditions"),
-            permissions: node.get("permissions"),
         }
+    }
+
+    /// `model`, as written.
+    pub fn model(&self) -> Option<&'d Node> {
+        self.node.get("model")
+    }
+
+    /// `state`, as written; [`Entry::state`] is what authentik makes of it.
+    pub fn state_node(&self) -> Option<&'d Node> {
+        self.node.get("state")
+    }
+
+    /// `id`, as written.
+    pub fn id(&self) -> Option<&'d Node> {
+        self.node.get("id")
+    }
+
+    /// `identifiers`, as written.
+    pub fn identifiers(&self) -> Option<&'d Node> {
+        self.node.get("identifiers")
+    }
+
+    /// `attrs`, as written.
+    pub fn attrs(&self) -> Option<&'d Node> {
+        self.node.get("attrs")
+    }
+
+    /// `conditions`, as written.
+    pub fn conditions(&self) -> Option<&'d Node> {
+        self.node.get("conditions")
+    }
+
+    /// `permissions`, as written.
+    pub fn permissions(&self) -> Option<&'d Node> {
+        self.node.get("permissions")
     }
 
     /// The model name as written, when it is a plain string (not a tag).
     pub fn model_name(&self) -> Option<&'d str> {
-        self.model.and_then(|m| m.as_str())
+        self.model().and_then(|m| m.as_str())
     }
 
     /// The model name lower-cased (Django's `apps.get_model` ignores the model part's case).
@@ -89,7 +117,7 @@ impl<'d> Entry<'d> {
 
     /// The entry's state; `present` when absent; `None` when it is not a known state string.
     pub fn state(&self) -> Option<State> {
-        match self.state {
+        match self.state_node() {
             None => Some(State::Present),
             Some(n) => n.as_str().and_then(State::parse),
         }
@@ -97,29 +125,29 @@ impl<'d> Entry<'d> {
 
     /// The `id` when it is a string.
     pub fn id_str(&self) -> Option<&'d str> {
-        self.id.and_then(|n| n.as_str())
+        self.id().and_then(|n| n.as_str())
     }
 
     /// A field as authentik's serializer sees it on create: identifiers are merged over attrs.
     pub fn field(&self, name: &str) -> Option<&'d Node> {
-        self.identifiers
+        self.identifiers()
             .and_then(|i| i.get(name))
-            .or_else(|| self.attrs.and_then(|a| a.get(name)))
+            .or_else(|| self.attrs().and_then(|a| a.get(name)))
     }
 
     /// The field's value in attrs only.
     pub fn attr(&self, name: &str) -> Option<&'d Node> {
-        self.attrs.and_then(|a| a.get(name))
+        self.attrs().and_then(|a| a.get(name))
     }
 
     /// Where to point when a finding is about the entry as a whole: its `model` value.
     pub fn anchor_span(&self) -> Span {
-        self.model.map_or(self.node.span, |m| m.span)
+        self.model().map_or(self.node.span, |m| m.span)
     }
 
     /// Whether the entry can be skipped at apply time.
     pub fn is_conditional(&self) -> bool {
-        self.conditions
+        self.conditions()
             .and_then(|c| c.as_seq())
             .is_some_and(|s| !s.is_empty())
     }

@@ -234,11 +234,7 @@ impl Evaluator<'_> {
 
 fn scalar(value: Scalar, text: &str, span: Span) -> Node {
     Node {
-        kind: NodeKind::Scalar(ScalarNode {
-            text: text.to_string(),
-            style: ScalarStyle::DoubleQuoted,
-            value,
-        }),
+        kind: NodeKind::Scalar(ScalarNode::new(text, ScalarStyle::DoubleQuoted, value)),
         span,
         tag: None,
     }
@@ -270,7 +266,7 @@ fn truthy(n: &Node) -> Option<bool> {
     Some(match &n.kind {
         NodeKind::Seq(items) => !items.is_empty(),
         NodeKind::Map(pairs) => !pairs.is_empty(),
-        NodeKind::Scalar(s) => match &s.value {
+        NodeKind::Scalar(s) => match &s.value() {
             Scalar::Null => false,
             Scalar::Bool(b) => *b,
             Scalar::Int(i) => *i != 0,
@@ -283,7 +279,7 @@ fn truthy(n: &Node) -> Option<bool> {
 /// Python's `str()` of a constructed scalar, for `%s`.
 fn python_str(n: &Node) -> Option<String> {
     let s = n.as_scalar()?;
-    Some(match &s.value {
+    Some(match &s.value() {
         Scalar::Null => "None".into(),
         Scalar::Bool(true) => "True".into(),
         Scalar::Bool(false) => "False".into(),
@@ -307,7 +303,7 @@ fn percent_format(fmt: &str, args: &[Node]) -> Option<String> {
         match chars.next()? {
             '%' => out.push('%'),
             's' => out.push_str(&python_str(next.next()?)?),
-            'd' | 'i' => match &next.next()?.as_scalar()?.value {
+            'd' | 'i' => match &next.next()?.as_scalar()?.value() {
                 Scalar::Int(i) => out.push_str(&i.to_string()),
                 Scalar::Bool(b) => out.push_str(if *b { "1" } else { "0" }),
                 _ => return None,
@@ -351,7 +347,7 @@ mod tests {
         // An empty value is unset (`getenv(k) or default`), so the condition is falsy.
         assert_eq!(
             e.root.get("b").unwrap().scalar_value(),
-            Some(&Scalar::Bool(false))
+            Some(Scalar::Bool(false))
         );
         assert_eq!(e.root.get("c").unwrap().as_str(), Some("fallback"));
         // No value, no default: stays a tag for the rules (AKB414).

@@ -64,7 +64,7 @@ impl<'d> Blueprint<'d> {
         }
         let distinct_keys = entries
             .iter()
-            .flat_map(|e| [e.identifiers, e.attrs])
+            .flat_map(|e| [e.identifiers(), e.attrs()])
             .flatten()
             .filter(|n| {
                 n.as_map().is_some_and(|pairs| {
@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(bp.entries.len(), bodies.len() + 1);
         let mut remembered = 0;
         for e in &bp.entries {
-            for node in [e.identifiers, e.attrs].into_iter().flatten() {
+            for node in [e.identifiers(), e.attrs()].into_iter().flatten() {
                 let dict: Vec<*const Pair> = node
                     .dict_pairs()
                     .into_iter()

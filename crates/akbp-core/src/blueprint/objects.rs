@@ -87,9 +87,9 @@ fn plain(n: &Node) -> Option<String> {
         return None;
     }
     match n.scalar_value()? {
-        Scalar::Str(s) => Some(s.clone()),
+        Scalar::Str(s) => Some(s),
         Scalar::Int(i) => Some(i.to_string()),
-        Scalar::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),
+        Scalar::Bool(b) => Some(if b { "True" } else { "False" }.to_string()),
         _ => None,
     }
 }
@@ -109,10 +109,10 @@ pub fn objects(bp: &Blueprint) -> Objects {
         let Some(model) = e.model_key() else { continue };
         let state = e.state();
         if model == META_APPLY {
-            let attrs = e.attrs;
+            let attrs = e.attrs();
             let required = attrs
                 .and_then(|a| a.get("required"))
-                .is_none_or(|r| r.scalar_value().and_then(drf_boolean) != Some(false));
+                .is_none_or(|r| r.scalar_value().as_ref().and_then(drf_boolean) != Some(false));
             let ids = attrs.and_then(|a| a.get("identifiers"));
             let get = |k: &str| ids.and_then(|i| i.get(k)).and_then(Node::as_str);
             let (name, path) = (get("name"), get("path"));
@@ -129,8 +129,8 @@ pub fn objects(bp: &Blueprint) -> Objects {
         }
         let absent = state == Some(State::Absent);
         // An `absent` entry deletes what its identifiers find; its attrs are ignored.
-        let attrs = if absent { None } else { e.attrs };
-        let fields: Vec<(String, String)> = [e.identifiers, attrs]
+        let attrs = if absent { None } else { e.attrs() };
+        let fields: Vec<(String, String)> = [e.identifiers(), attrs]
             .into_iter()
             .flatten()
             .flat_map(|n| bp.dict_pairs(n))

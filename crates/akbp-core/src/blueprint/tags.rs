@@ -145,7 +145,7 @@ fn scalar_or_pair<'d>(
             },
             None,
         )),
-        NodeKind::Seq(items) => match items.as_slice() {
+        NodeKind::Seq(items) => match &items[..] {
             [name] => Ok((item(name), None)),
             [name, default] => Ok((item(name), Some(default))),
             _ => Err(err(
@@ -370,8 +370,8 @@ pub fn parse<'d>(name: &str, node: &'d Node) -> Result<Tag<'d>, TagError> {
             })
         }
         "Index" | "Value" => {
-            let depth = match node.as_scalar().map(|s| (&s.value, s.text.as_str())) {
-                Some((Scalar::Int(d), _)) if *d >= 0 => *d as u64,
+            let depth = match node.as_scalar().map(|s| (s.value(), s.text.as_str())) {
+                Some((Scalar::Int(d), _)) if d >= 0 => d as u64,
                 Some((_, t)) if t.parse::<u64>().is_ok() => t.parse::<u64>().unwrap_or(0),
                 _ => {
                     return Err(err(

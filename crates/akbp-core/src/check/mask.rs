@@ -38,7 +38,7 @@ impl Secrets {
         let mut s = Secrets::default();
         for entry in Blueprint::entries_of(doc) {
             let model = entry.model_key();
-            for section in [entry.attrs, entry.identifiers].into_iter().flatten() {
+            for section in [entry.attrs(), entry.identifiers()].into_iter().flatten() {
                 for p in section.as_map().unwrap_or_default() {
                     if p.key
                         .scalar_text()
@@ -159,7 +159,7 @@ impl Secrets {
             (_, NodeKind::Scalar(sc)) => {
                 if !sc.text.is_empty() {
                     self.spans.push(node.span);
-                    self.values.push(sc.text.clone());
+                    self.values.push(sc.text.to_string());
                 }
             }
             (_, NodeKind::Seq(items)) => {

@@ -166,7 +166,7 @@ fn value_type(node: &Node) -> Option<FieldType> {
     match &node.kind {
         NodeKind::Seq(_) => Some(FieldType::Array),
         NodeKind::Map(_) => Some(FieldType::Object),
-        NodeKind::Scalar(s) => match s.value {
+        NodeKind::Scalar(s) => match s.value() {
             Scalar::Bool(_) => Some(FieldType::Boolean),
             Scalar::Int(_) | Scalar::BigInt(_) => Some(FieldType::Integer),
             Scalar::Float(_) => Some(FieldType::Number),

@@ -23,7 +23,7 @@ fn canon(node: &Node) -> Result<Value, String> {
             return Err(format!("no constructor for the tag `{}`", tag.name));
         }
         let value = match &node.kind {
-            NodeKind::Scalar(s) => Value::String(s.text.clone()),
+            NodeKind::Scalar(s) => Value::String(s.text.to_string()),
             NodeKind::Seq(items) => {
                 Value::Array(items.iter().map(canon).collect::<Result<_, _>>()?)
             }
@@ -33,7 +33,7 @@ fn canon(node: &Node) -> Result<Value, String> {
     }
     let core = node.tag.as_ref().and_then(|t| t.core_name());
     Ok(match &node.kind {
-        NodeKind::Scalar(s) => scalar(&s.value)?,
+        NodeKind::Scalar(s) => scalar(&s.value())?,
         NodeKind::Seq(items) if matches!(core, Some("omap" | "pairs")) => {
             let mut out = Vec::new();
             for item in items {

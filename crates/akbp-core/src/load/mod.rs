@@ -39,7 +39,7 @@ mod tests {
         assert_eq!(doc.root.get("c").unwrap().as_str(), Some("on"));
         assert_eq!(
             doc.root.get("d").unwrap().scalar_value(),
-            Some(&Scalar::Bool(true))
+            Some(Scalar::Bool(true))
         );
     }
 

@@ -2,7 +2,7 @@
 //! tag's own span) and, for scalars, the raw text, its style and its PyYAML value.
 
 use super::source::Span;
-use super::yaml11::{big_digits, timestamp_iso, Scalar};
+use super::yaml11::{big_digits, construct, resolve_plain, timestamp_iso, Scalar};
 
 /// The 14 tags authentik registers on its `BlueprintLoader`.
 pub const KNOWN_TAGS: [&str; 14] = [
@@ -51,14 +51,182 @@ impl NodeTag {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// The text of a scalar: up to 15 bytes are kept inside the node, longer texts in one
+/// shared allocation (a copy is a reference count, not a copy of the bytes).
+pub type Text = ecow::EcoString;
+
+/// A scalar as written (its text after escape processing and its style) and which value
+/// PyYAML builds from it.
+///
+/// The value is not stored beside the text: for a string, a date or `=` it *is* the text,
+/// and for a number or `!!binary` it is rebuilt from the text by the constructor that
+/// built it when the file was read. A scalar is 24 bytes, so a node is 40 (a 10 MiB file
+/// of one-letter scalars needs 140 MB of nodes, not 500; docs/hostile-input.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScalarNode {
     /// The scalar's content after YAML escape processing.
-    pub text: String,
+    pub text: Text,
     pub style: ScalarStyle,
-    /// What PyYAML constructs from it (untagged plain scalars are typed, others are strings;
-    /// a core tag such as `!!int` forces its type).
-    pub value: Scalar,
+    built: Built,
+}
+
+/// Which of PyYAML's constructors built the scalar's value, and so how to rebuild it from
+/// the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Built {
+    Null,
+    False,
+    True,
+    /// A `str` equal to the text.
+    Str,
+    /// A date or datetime written as the text.
+    Timestamp,
+    /// A plain `=` (see [`Scalar::Unconstructible`]).
+    Unconstructible,
+    /// A number found by the implicit resolvers of an untagged plain scalar.
+    Plain,
+    /// A number built by `!!int`.
+    Int,
+    /// A number built by `!!float`.
+    Float,
+    /// The bytes of `!!binary`.
+    Binary,
+}
+
+impl ScalarNode {
+    /// The scalar `text` of `style` from which PyYAML built `value`. A value that none of
+    /// the constructors builds from `text` (only a caller's mistake) keeps the value and
+    /// takes a text that builds it.
+    pub fn new(text: impl Into<Text>, style: ScalarStyle, value: Scalar) -> Self {
+        let text = text.into();
+        let same_text = |s: &str| s == text.as_str();
+        let built = match &value {
+            Scalar::Null => Some(Built::Null),
+            Scalar::Bool(false) => Some(Built::False),
+            Scalar::Bool(true) => Some(Built::True),
+            Scalar::Str(s) => same_text(s).then_some(Built::Str),
+            Scalar::Timestamp(s) => same_text(s).then_some(Built::Timestamp),
+            Scalar::Unconstructible(s) => same_text(s).then_some(Built::Unconstructible),
+            Scalar::Int(_) | Scalar::BigInt(_) | Scalar::Float(_) | Scalar::Binary(_) => {
+                [Built::Plain, Built::Int, Built::Float, Built::Binary]
+                    .into_iter()
+                    .find(|b| rebuild(*b, &text).is_some_and(|v| same_scalar(&v, &value)))
+            }
+        };
+        match built {
+            Some(built) => ScalarNode { text, style, built },
+            None => ScalarNode::of(value, style),
+        }
+    }
+
+    /// A scalar of `value`, written as PyYAML reads it back: a string as itself, a number
+    /// in a form the implicit resolvers type as that number.
+    pub fn of(value: Scalar, style: ScalarStyle) -> Self {
+        let (text, built): (Text, Built) = match value {
+            Scalar::Null => ("null".into(), Built::Null),
+            Scalar::Bool(b) => (
+                if b { "true" } else { "false" }.into(),
+                if b { Built::True } else { Built::False },
+            ),
+            Scalar::Str(s) => (s.into(), Built::Str),
+            Scalar::Timestamp(s) => (s.into(), Built::Timestamp),
+            Scalar::Unconstructible(s) => (s.into(), Built::Unconstructible),
+            Scalar::Int(i) => (i.to_string().into(), Built::Plain),
+            Scalar::BigInt(digits) => (digits.into(), Built::Plain),
+            Scalar::Float(f) => (float_text(f).into(), Built::Plain),
+            Scalar::Binary(b) => (b.into(), Built::Binary),
+        };
+        ScalarNode { text, style, built }
+    }
+
+    /// What PyYAML constructs from the scalar (untagged plain scalars are typed, others
+    /// are strings; a core tag such as `!!int` forces its type).
+    pub fn value(&self) -> Scalar {
+        rebuild(self.built, &self.text).unwrap_or_else(|| Scalar::Str(self.text.to_string()))
+    }
+
+    /// The `str` PyYAML builds, without copying it; `None` for any other type.
+    pub fn str_value(&self) -> Option<&str> {
+        (self.built == Built::Str).then_some(self.text.as_str())
+    }
+
+    /// Whether PyYAML builds `None`.
+    pub fn is_null(&self) -> bool {
+        self.built == Built::Null
+    }
+
+    /// The Python type authentik will see, for messages ([`Scalar::type_name`]).
+    pub fn type_name(&self) -> &'static str {
+        match self.built {
+            Built::Null => "null",
+            Built::False | Built::True => "boolean",
+            Built::Str => "string",
+            Built::Timestamp => "date/time",
+            Built::Unconstructible => "unconstructible value",
+            Built::Binary => "binary",
+            Built::Plain | Built::Int | Built::Float => self.value().type_name(),
+        }
+    }
+
+    /// A plain `=` ([`Scalar::Unconstructible`]).
+    pub fn is_unconstructible(&self) -> bool {
+        self.built == Built::Unconstructible
+    }
+
+    /// PyYAML's flatten_mapping reads a `=` key as the string "=".
+    pub(crate) fn unconstructible_as_str(&mut self) {
+        if self.built == Built::Unconstructible {
+            self.built = Built::Str;
+        }
+    }
+}
+
+/// The value `built` makes of `text`; `None` when that constructor refuses it.
+fn rebuild(built: Built, text: &str) -> Option<Scalar> {
+    Some(match built {
+        Built::Null => Scalar::Null,
+        Built::False => Scalar::Bool(false),
+        Built::True => Scalar::Bool(true),
+        Built::Str => Scalar::Str(text.to_string()),
+        Built::Timestamp => Scalar::Timestamp(text.to_string()),
+        Built::Unconstructible => Scalar::Unconstructible(text.to_string()),
+        Built::Plain => resolve_plain(text),
+        Built::Int => construct(text, false, Some("int")).ok()?,
+        Built::Float => construct(text, false, Some("float")).ok()?,
+        Built::Binary => construct(text, false, Some("binary")).ok()?,
+    })
+}
+
+/// Equal as stored values: floats by their bits, so NaN is itself.
+fn same_scalar(a: &Scalar, b: &Scalar) -> bool {
+    match (a, b) {
+        (Scalar::Float(x), Scalar::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// A float as YAML 1.1 writes one that PyYAML's float resolver reads back exactly:
+/// `.nan`, `.inf`, `-.inf`, or digits with a dot and a signed exponent.
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    // `{:e}` is the shortest text that reads back as the same f64: `1.5e-7`, `1e300`.
+    let s = format!("{f:e}");
+    let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.to_string()
+    } else {
+        format!("{mantissa}.0")
+    };
+    let exponent = match exponent.strip_prefix('-') {
+        Some(e) => format!("-{e}"),
+        None => format!("+{exponent}"),
+    };
+    format!("{mantissa}e{exponent}")
 }
 
 /// A mapping key as Python's dict tells keys apart; see [`Node::dict_key`].
@@ -73,7 +241,7 @@ pub enum DictKey<'a> {
     /// A date or datetime, by its ISO form.
     Timestamp(String),
     /// `!!binary` bytes, by their base64 text.
-    Binary(&'a str),
+    Binary(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +253,9 @@ pub struct Pair {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     Scalar(ScalarNode),
-    Seq(Vec<Node>),
-    Map(Vec<Pair>),
+    /// Boxed slices, not vectors: a node is 8 bytes smaller without the capacity.
+    Seq(Box<[Node]>),
+    Map(Box<[Pair]>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,13 +293,7 @@ impl Node {
         if self.custom_tag().is_some() {
             return None;
         }
-        match &self.kind {
-            NodeKind::Scalar(ScalarNode {
-                value: Scalar::Str(s),
-                ..
-            }) => Some(s),
-            _ => None,
-        }
+        self.as_scalar()?.str_value()
     }
 
     /// The scalar's text whatever its type (`6` for the integer 6); keys are compared this way.
@@ -139,11 +302,11 @@ impl Node {
     }
 
     /// The scalar's resolved value, when untagged by authentik's tags.
-    pub fn scalar_value(&self) -> Option<&Scalar> {
+    pub fn scalar_value(&self) -> Option<Scalar> {
         if self.custom_tag().is_some() {
             return None;
         }
-        self.as_scalar().map(|s| &s.value)
+        self.as_scalar().map(ScalarNode::value)
     }
 
     /// The tag if it is not a YAML core tag (`!KeyOf`, `!Fnd`, ...).
@@ -152,7 +315,7 @@ impl Node {
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(self.scalar_value(), Some(Scalar::Null))
+        self.custom_tag().is_none() && self.as_scalar().is_some_and(ScalarNode::is_null)
     }
 
     /// The value of `key` in a mapping; the last one wins for duplicates, as in PyYAML.
@@ -220,8 +383,13 @@ impl Node {
             return None;
         }
         let number = |digits: String| Some(DictKey::Number(digits));
-        match &self.as_scalar()?.value {
-            Scalar::Str(s) => Some(DictKey::Str(s)),
+        let scalar = self.as_scalar()?;
+        if let Some(s) = scalar.str_value() {
+            return Some(DictKey::Str(s));
+        }
+        match &scalar.value() {
+            // Handled above without a copy.
+            Scalar::Str(_) => None,
             Scalar::Null => Some(DictKey::Null),
             Scalar::Bool(b) => number(u8::from(*b).to_string()),
             Scalar::Int(i) => number(i.to_string()),
@@ -233,7 +401,7 @@ impl Node {
             Scalar::Float(f) if f.is_finite() && f.fract() == 0.0 => number(format!("{f:.0}")),
             Scalar::Float(f) => Some(DictKey::Float(f.to_bits())),
             Scalar::Timestamp(t) => timestamp_iso(t).ok().map(DictKey::Timestamp),
-            Scalar::Binary(b) => Some(DictKey::Binary(b)),
+            Scalar::Binary(b) => Some(DictKey::Binary(b.clone())),
             Scalar::Unconstructible(_) => None,
         }
     }
@@ -246,9 +414,9 @@ impl Node {
         match &self.kind {
             NodeKind::Map(_) => "a mapping".into(),
             NodeKind::Seq(_) => "a list".into(),
-            NodeKind::Scalar(s) => match &s.value {
-                Scalar::Str(_) => "a string".into(),
-                other => format!("the {} `{}`", other.type_name(), s.text),
+            NodeKind::Scalar(s) => match s.str_value() {
+                Some(_) => "a string".into(),
+                None => format!("the {} `{}`", s.type_name(), s.text),
             },
         }
     }
@@ -269,7 +437,11 @@ impl Node {
                     // A tag argument is read as text by authentik's constructors.
                     return a.text == b.text;
                 }
-                scalar_equal(&a.value, &b.value)
+                match (a.str_value(), b.str_value()) {
+                    (Some(x), Some(y)) => x == y,
+                    (Some(_), None) | (None, Some(_)) => false,
+                    (None, None) => scalar_equal(&a.value(), &b.value()),
+                }
             }
             (NodeKind::Seq(a), NodeKind::Seq(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y))

@@ -56,20 +56,28 @@ enum Frame {
         flow: bool,
         tag: Option<Box<NodeTag>>,
         anchor: usize,
-        items: Vec<Node>,
+        /// Where this list's items start in [`Builder::items`].
+        items: usize,
     },
     Map {
         start: usize,
         flow: bool,
         tag: Option<Box<NodeTag>>,
         anchor: usize,
-        pairs: Vec<Pair>,
+        /// Where this mapping's pairs start in [`Builder::pairs`].
+        pairs: usize,
         key: Option<Node>,
     },
 }
 
 struct Builder {
     stack: Vec<Frame>,
+    /// The items of every open list, innermost last. A list takes its own when it ends,
+    /// in one allocation of exactly its length: a one-item list costs one node, not a
+    /// vector grown for four.
+    items: Vec<Node>,
+    /// The pairs of every open mapping, the same way.
+    pairs: Vec<Pair>,
     /// Anchored nodes with their height and cost; `None` for one too large to alias.
     anchors: HashMap<usize, Option<(Node, usize, Cost)>>,
     /// What aliases may still copy.
@@ -221,7 +229,7 @@ fn check_collection_tag(tag: Option<&NodeTag>, kind: &NodeKind) -> Result<(), St
         "map" | "set" if !seq => Ok(()),
         "omap" | "pairs" if seq => {
             let items = match kind {
-                NodeKind::Seq(items) => items.as_slice(),
+                NodeKind::Seq(items) => &items[..],
                 _ => &[],
             };
             if items
@@ -264,10 +272,8 @@ impl Builder {
         let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
         if is_key {
             // PyYAML's flatten_mapping reads a `=` key as the string "=".
-            if let NodeKind::Scalar(ScalarNode { value, text, .. }) = &mut node.kind {
-                if matches!(value, Scalar::Unconstructible(_)) {
-                    *value = Scalar::Str(text.clone());
-                }
+            if let NodeKind::Scalar(s) = &mut node.kind {
+                s.unconstructible_as_str();
             } else if node.custom_tag().is_none() {
                 return Err(construct_error(
                     "a mapping key that is a list or a mapping: PyYAML refuses it (found unhashable key)".into(),
@@ -275,7 +281,7 @@ impl Builder {
                 ));
             }
         } else if let NodeKind::Scalar(sc) = &node.kind {
-            if matches!(sc.value, Scalar::Unconstructible(_)) && node.tag.is_none() {
+            if sc.is_unconstructible() && node.tag.is_none() {
                 return Err(construct_error(
                     "a plain `=` is YAML 1.1's value type, which PyYAML cannot construct; quote it"
                         .into(),
@@ -301,10 +307,10 @@ impl Builder {
             None => {
                 self.root = Some(node);
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { pairs, key, .. }) => match key.take() {
+            Some(Frame::Seq { .. }) => self.items.push(node),
+            Some(Frame::Map { key, .. }) => match key.take() {
                 None => *key = Some(node),
-                Some(k) => pairs.push(Pair {
+                Some(k) => self.pairs.push(Pair {
                     key: k,
                     value: node,
                 }),
@@ -339,7 +345,7 @@ impl Builder {
             }
         }
         let has_merge = pairs.iter().any(is_merge_key);
-        let mut pairs = if has_merge {
+        let pairs = if has_merge {
             // PyYAML flatten_mapping: the sources of every `<<` key, in order, then the
             // explicit pairs; the dict keeps the last value, so a later `<<` wins over an
             // earlier one, and within `<< : [A, B]` A wins (B's pairs come first).
@@ -377,12 +383,25 @@ impl Builder {
         } else {
             pairs
         };
-        pairs.shrink_to_fit();
         Ok(Node {
-            kind: NodeKind::Map(pairs),
+            kind: NodeKind::Map(pairs.into_boxed_slice()),
             span: Span::new(start, end),
             tag,
         })
+    }
+}
+
+/// The items of `stack` from `start` on, in a vector exactly as long: a drain knows its
+/// length. A long collection that holds the whole stack takes the stack itself, which
+/// shrinks in place rather than being copied (a 3.5-million-item list would otherwise be
+/// held twice); a short one is copied, so the stack keeps its room for the next.
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if start == 0 && stack.len() >= 4096 {
+        let mut all = std::mem::take(stack);
+        all.shrink_to_fit();
+        all
+    } else {
+        stack.drain(start..).collect()
     }
 }
 
@@ -550,6 +569,8 @@ fn parse_text(
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut b = Builder {
         stack: Vec::new(),
+        items: Vec::new(),
+        pairs: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: Cost {
             nodes: MAX_ALIAS_NODES,
@@ -725,7 +746,9 @@ fn parse_text(
                     GStyle::Literal => ScalarStyle::Literal,
                     GStyle::Folded => ScalarStyle::Folded,
                 };
-                let text = value.into_owned();
+                // Short texts live inside the node; a copy from the parser's text only when
+                // it is longer than 15 bytes.
+                let text = crate::load::node::Text::from(&*value);
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
                     && !prepared.separators.is_empty()
                 {
@@ -774,7 +797,7 @@ fn parse_text(
                 };
                 b.push_node(
                     Node {
-                        kind: NodeKind::Scalar(ScalarNode { text, style, value }),
+                        kind: NodeKind::Scalar(ScalarNode::new(text, style, value)),
                         span,
                         tag,
                     },
@@ -795,7 +818,7 @@ fn parse_text(
                         flow,
                         tag,
                         anchor,
-                        items: Vec::new(),
+                        items: b.items.len(),
                     }
                 } else {
                     Frame::Map {
@@ -803,7 +826,7 @@ fn parse_text(
                         flow,
                         tag,
                         anchor,
-                        pairs: Vec::new(),
+                        pairs: b.pairs.len(),
                         key: None,
                     }
                 });
@@ -821,12 +844,10 @@ fn parse_text(
                     flow,
                     tag,
                     anchor,
-                    mut items,
+                    items,
                 }) = b.stack.pop()
                 {
-                    // A list grows by doubling: keep only what it holds (a one-item list
-                    // would otherwise keep room for four nodes, 2 GB at 10 MiB of nesting).
-                    items.shrink_to_fit();
+                    let items = take_from(&mut b.items, items).into_boxed_slice();
                     // Block collections end with their last item; the end event of a block
                     // collection sits at the next token, possibly lines below.
                     let last = items.last().map_or(start, |n| n.span.end as usize);
@@ -855,6 +876,7 @@ fn parse_text(
                     ..
                 }) = b.stack.pop()
                 {
+                    let pairs = take_from(&mut b.pairs, pairs);
                     let last = pairs.last().map_or(start, |p| p.value.span.end as usize);
                     let end = if flow {
                         (span.end as usize).max(last)

@@ -34,7 +34,7 @@ fn check_keyof_absent(ctx: &Ctx, sink: &mut Sink) {
             continue; // AKB300
         };
         if earlier.all(|e| e.state() == Some(State::Absent)) {
-            let at = first.state.map_or(first.anchor_span(), |s| s.span);
+            let at = first.state_node().map_or(first.anchor_span(), |s| s.span);
             sink.push(
                 &KEYOF_ABSENT,
                 t.node.span,
@@ -59,7 +59,7 @@ pub const FIND_DELETED: Rule = Rule {
 
 /// The literal `field: value` identifiers of an entry; `None` when any is computed.
 fn literal_identifiers<'d>(e: &Entry<'d>) -> Option<Vec<(&'d str, &'d Node)>> {
-    let pairs = e.identifiers?.as_map()?;
+    let pairs = e.identifiers()?.as_map()?;
     if pairs.is_empty() {
         return None;
     }
@@ -87,9 +87,9 @@ fn lookups_cover(ids: &[(&str, &Node)], lookups: &[(&Node, &Node)]) -> bool {
 fn value_key(n: &Node) -> Option<String> {
     let number = |x: f64| format!("n{}", (x + 0.0).to_bits());
     Some(match n.scalar_value()? {
-        Scalar::Bool(b) => number(f64::from(u8::from(*b))),
-        Scalar::Int(i) => number(*i as f64),
-        Scalar::Float(f) => number(*f),
+        Scalar::Bool(b) => number(f64::from(u8::from(b))),
+        Scalar::Int(i) => number(i as f64),
+        Scalar::Float(f) => number(f),
         other => format!("{other:?}"),
     })
 }
@@ -210,7 +210,9 @@ fn check_find_deleted(ctx: &Ctx, sink: &mut Sink) {
         let Some(deleting) = last.filter(|e| e.state() == Some(State::Absent)) else {
             continue;
         };
-        let at = deleting.state.map_or(deleting.anchor_span(), |s| s.span);
+        let at = deleting
+            .state_node()
+            .map_or(deleting.anchor_span(), |s| s.span);
         sink.push(
             &FIND_DELETED,
             t.node.span,
@@ -239,7 +241,7 @@ fn check_absent_with_attrs(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let Some(attrs) = e
-            .attrs
+            .attrs()
             .filter(|a| a.as_map().is_some_and(|m| !m.is_empty()))
         else {
             continue;
@@ -249,7 +251,7 @@ fn check_absent_with_attrs(ctx: &Ctx, sink: &mut Sink) {
             attrs.span,
             "`attrs` of an `absent` entry are ignored: authentik deletes the object its identifiers find",
         );
-        if let Some(st) = e.state {
+        if let Some(st) = e.state_node() {
             f.secondary(st.span, "deletes");
         }
         f.help("remove `attrs`; to delete only a matching object, put the fields in `identifiers`");

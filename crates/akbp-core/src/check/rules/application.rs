@@ -235,7 +235,7 @@ fn check_policy_binding(ctx: &Ctx, sink: &mut Sink) {
         // Re-applying finds the binding by its identifiers: `target` + `order`, or `target`
         // + the bound policy, group or user, are both stable (authentik/policies/models.py
         // 2026.2.2: a binding has no name).
-        let in_identifiers = |k: &str| e.identifiers.and_then(|i| i.get(k)).is_some();
+        let in_identifiers = |k: &str| e.identifiers().and_then(|i| i.get(k)).is_some();
         let subject_identifies =
             in_identifiers("target") && bindings.subjects.iter().any(|k| in_identifiers(k));
         for key in ["target", "order"] {

@@ -115,12 +115,12 @@ fn check_apply_blueprint(ctx: &Ctx, sink: &mut Sink) {
         if e.model_key() != Some(META_APPLY) {
             continue;
         }
-        let Some(attrs) = e.attrs else {
+        let Some(attrs) = e.attrs() else {
             continue;
         };
         let required = match attrs.get("required") {
             None => true,
-            Some(n) => match n.scalar_value().and_then(drf_boolean) {
+            Some(n) => match n.scalar_value().as_ref().and_then(drf_boolean) {
                 Some(b) => b,
                 None => continue,
             },

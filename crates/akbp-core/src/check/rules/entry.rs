@@ -19,7 +19,7 @@ fn check_entry_shape(ctx: &Ctx, sink: &mut Sink) {
         if e.node.as_map().is_none() {
             continue;
         }
-        match e.model {
+        match e.model() {
             None => {
                 sink.push(&ENTRY_SHAPE, e.node.span, "the entry has no `model`")
                     .help("add `model: app_label.model_name`, e.g. `model: authentik_core.application`");
@@ -53,13 +53,13 @@ fn check_entry_shape(ctx: &Ctx, sink: &mut Sink) {
                 }
             }
         }
-        if let Some(st) = e.state {
+        if let Some(st) = e.state_node() {
             if st.custom_tag().is_none() && e.state().is_none() {
                 sink.push(&ENTRY_SHAPE, st.span, format!("`state` must be present, created, must_created or absent, found {}", st.describe()))
                     .help("use `present` to create or update, `created` to create once, `absent` to delete");
             }
         }
-        if let Some(id) = e.id {
+        if let Some(id) = e.id() {
             // `BlueprintEntry.id: str | None` (authentik/blueprints/v1/common.py, 2026.2.2):
             // dacite refuses a tag object there and the whole file fails to load.
             if let Some(tag) = id.custom_tag() {
@@ -79,7 +79,7 @@ fn check_entry_shape(ctx: &Ctx, sink: &mut Sink) {
                 .help(format!("quote it: `id: \"{text}\"`"));
             }
         }
-        for (key, node) in [("identifiers", e.identifiers), ("attrs", e.attrs)] {
+        for (key, node) in [("identifiers", e.identifiers()), ("attrs", e.attrs())] {
             if let Some(n) = node {
                 if n.custom_tag().is_none()
                     && n.as_map().is_none()
@@ -94,7 +94,10 @@ fn check_entry_shape(ctx: &Ctx, sink: &mut Sink) {
                 }
             }
         }
-        for (key, node) in [("conditions", e.conditions), ("permissions", e.permissions)] {
+        for (key, node) in [
+            ("conditions", e.conditions()),
+            ("permissions", e.permissions()),
+        ] {
             if let Some(n) = node {
                 if n.custom_tag().is_none() && n.as_seq().is_none() && !n.is_null() {
                     sink.push(
@@ -106,7 +109,7 @@ fn check_entry_shape(ctx: &Ctx, sink: &mut Sink) {
                 }
             }
         }
-        if let Some(perms) = e.permissions.and_then(|p| p.as_seq()) {
+        if let Some(perms) = e.permissions().and_then(|p| p.as_seq()) {
             for p in perms {
                 if p.custom_tag().is_some() {
                     continue;
@@ -151,7 +154,7 @@ fn check_identifiers(ctx: &Ctx, sink: &mut Sink) {
         if model.starts_with("authentik_blueprints.meta") || e.node.as_map().is_none() {
             continue;
         }
-        match e.identifiers {
+        match e.identifiers() {
             None => {
                 sink.push(&MISSING_IDENTIFIERS, e.anchor_span(), format!("`{model}` entry has no `identifiers`"))
                     .help("add `identifiers:` with the field(s) that find the object, e.g. `name` or `slug`");
@@ -179,10 +182,10 @@ pub const IDENTIFIER_CONFLICT: Rule = Rule {
 fn check_identifier_conflict(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
         let (Some(ids), Some(attrs)) = (
-            e.identifiers
+            e.identifiers()
                 .filter(|i| i.as_map().is_some())
                 .map(|i| ctx.bp.dict_pairs(i)),
-            e.attrs,
+            e.attrs(),
         ) else {
             continue;
         };
@@ -239,7 +242,7 @@ fn check_risky_state(ctx: &Ctx, sink: &mut Sink) {
             .help("make sure no other blueprint or admin owns objects of that model");
             continue;
         }
-        match (e.state(), e.state) {
+        match (e.state(), e.state_node()) {
             (Some(State::MustCreated), Some(st))
                 if !model.starts_with("authentik_blueprints.meta") =>
             {
@@ -272,7 +275,7 @@ pub const LITERAL_PERMISSION_IDS: Rule = Rule {
 
 fn check_literal_permission_ids(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
-        let Some(perms) = e.permissions.and_then(|p| p.as_seq()) else {
+        let Some(perms) = e.permissions().and_then(|p| p.as_seq()) else {
             continue;
         };
         for p in perms {

@@ -946,7 +946,7 @@ fn literal_bool(e: &Entry, name: &str, default: bool) -> Option<(Option<Span>, b
     match e.attr(name) {
         None => Some((None, default)),
         Some(n) => match n.scalar_value() {
-            Some(Scalar::Bool(b)) => Some((Some(n.span), *b)),
+            Some(Scalar::Bool(b)) => Some((Some(n.span), b)),
             _ => None,
         },
     }

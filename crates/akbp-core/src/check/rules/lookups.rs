@@ -135,7 +135,7 @@ fn check_find_nullable(ctx: &Ctx, sink: &mut Sink) {
         };
         let model_key = m.name();
         // Identifiers too: bindings are usually identified by their target and subject.
-        let pairs = [e.identifiers, e.attrs]
+        let pairs = [e.identifiers(), e.attrs()]
             .into_iter()
             .flatten()
             .flat_map(|n| ctx.bp.dict_pairs(n));

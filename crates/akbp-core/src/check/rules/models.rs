@@ -47,7 +47,7 @@ pub fn non_nullable_values<'a, 'd>(
         })
         .filter_map(move |e| Some((e, model_of(e, ctx.target)?)))
         .flat_map(move |(e, m)| {
-            [e.identifiers, e.attrs]
+            [e.identifiers(), e.attrs()]
                 .into_iter()
                 .flatten()
                 .flat_map(|n| ctx.bp.dict_pairs(n))
@@ -64,7 +64,7 @@ pub fn non_nullable_values<'a, 'd>(
 fn check_unknown_model(ctx: &Ctx, sink: &mut Sink) {
     let k = knowledge();
     for e in &ctx.bp.entries {
-        let (Some(name), Some(node)) = (e.model_name(), e.model) else {
+        let (Some(name), Some(node)) = (e.model_name(), e.model()) else {
             continue;
         };
         if name.split('.').count() != 2 {
@@ -191,7 +191,7 @@ fn rename_fix(ctx: &Ctx, e: &Entry, node: &Node, old: &str) -> Option<Fix> {
         trimmed(&ctx.doc.source.text, node.span),
         r.new.clone(),
     )];
-    for (section, map) in [("attrs", e.attrs), ("identifiers", e.identifiers)] {
+    for (section, map) in [("attrs", e.attrs()), ("identifiers", e.identifiers())] {
         let Some(map) = map else { continue };
         for p in map.as_map()? {
             let key = p.key.key_str()?;
@@ -244,7 +244,7 @@ fn check_unverified_model(ctx: &Ctx, sink: &mut Sink) {
         }
         match &ctx.options.schema {
             Some(schema) if schema.has_model(key) => {
-                let Some(attrs) = e.attrs.filter(|a| a.as_map().is_some()) else {
+                let Some(attrs) = e.attrs().filter(|a| a.as_map().is_some()) else {
                     continue;
                 };
                 for v in schema.check_attrs(key, attrs) {
@@ -255,7 +255,7 @@ fn check_unverified_model(ctx: &Ctx, sink: &mut Sink) {
             // Unknown models are AKB200's business.
             _ if !known => {}
             _ => {
-                let at = e.model.map_or(e.node.span, |n| n.span);
+                let at = e.model().map_or(e.node.span, |n| n.span);
                 sink.push(&UNVERIFIED_MODEL, at, format!("akbp has no field list for `{key}` in authentik {}; its attrs are not checked", ctx.target))
                     .help("pass --schema with your authentik release's blueprint schema to check them");
             }
@@ -293,7 +293,7 @@ fn check_unknown_fields(ctx: &Ctx, sink: &mut Sink) {
         if !m.fields_known() {
             continue;
         }
-        for (section, node) in [("attrs", e.attrs), ("identifiers", e.identifiers)] {
+        for (section, node) in [("attrs", e.attrs()), ("identifiers", e.identifiers())] {
             // The fields as authentik gets them: a duplicate's dropped value is not one.
             let Some(pairs) = node
                 .filter(|n| n.as_map().is_some())
@@ -522,7 +522,7 @@ impl ValueCheck<'_, '_> {
         }
         match &node.kind {
             NodeKind::Scalar(s) => {
-                if s.value == Scalar::Null {
+                if s.value() == Scalar::Null {
                     if !spec.nullable && spec.ty != FieldType::Any {
                         self.sink
                             .push(&FIELD_TYPE, node.span, format!("`{path}` may not be null"))
@@ -533,10 +533,11 @@ impl ValueCheck<'_, '_> {
                     return;
                 }
                 // `${PORT}`, `__ENABLED__`: any type once a deploy step fills it in.
-                if matches!(&s.value, Scalar::Str(t) if self.ctx.options.placeholders.is_whole(t)) {
+                if matches!(&s.value(), Scalar::Str(t) if self.ctx.options.placeholders.is_whole(t))
+                {
                     return;
                 }
-                if let Err(why) = scalar_fits(spec.ty, &s.value) {
+                if let Err(why) = scalar_fits(spec.ty, &s.value()) {
                     self.sink
                         .push(
                             &FIELD_TYPE,
@@ -546,7 +547,7 @@ impl ValueCheck<'_, '_> {
                         .help(type_help(spec));
                     return;
                 }
-                self.check_scalar(path, spec, node, s.text.as_str(), &s.value);
+                self.check_scalar(path, spec, node, s.text.as_str(), &s.value());
             }
             NodeKind::Seq(items) => match spec.ty {
                 FieldType::Array => {
@@ -766,6 +767,7 @@ fn check_url_field(ctx: &Ctx, sink: &mut Sink, field: &str, v: &UrlValidator, no
     let Some(Scalar::Str(s)) = node.scalar_value() else {
         return;
     };
+    let s = s.as_str();
     // DRF returns "" before validators run; placeholders are filled in later: both opaque.
     if s.is_empty() || ctx.options.placeholders.contains(s) {
         return;
@@ -824,7 +826,7 @@ fn check_field_values(ctx: &Ctx, sink: &mut Sink) {
             ctx,
             url_checked: false,
         };
-        for section in [e.attrs, e.identifiers] {
+        for section in [e.attrs(), e.identifiers()] {
             let Some(pairs) = section
                 .filter(|n| n.as_map().is_some())
                 .map(|n| ctx.bp.dict_pairs(n))
@@ -877,7 +879,7 @@ pub const REQUIRED_FIELD: Rule = Rule {
 /// Whether every identifier is a literal string that a default object of `target` has.
 fn updates_default_object(e: &Entry, model: &str, target: Target) -> bool {
     let Some(pairs) = e
-        .identifiers
+        .identifiers()
         .filter(|i| i.as_map().is_some())
         .map(Node::dict_pairs)
     else {
@@ -887,8 +889,8 @@ fn updates_default_object(e: &Entry, model: &str, target: Target) -> bool {
         .iter()
         .map(|p| {
             let v = &p.value;
-            let text = match v.scalar_value() {
-                Some(Scalar::Str(s)) if v.custom_tag().is_none() => s.as_str(),
+            let text = match v.as_scalar().and_then(|s| s.str_value()) {
+                Some(s) if v.custom_tag().is_none() => s,
                 _ => return None,
             };
             Some((p.key.key_str()?, text))
@@ -909,7 +911,7 @@ fn check_required(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         // An `identifiers: {pk: ...}` entry targets an existing object.
-        if e.identifiers.and_then(|i| i.get("pk")).is_some() {
+        if e.identifiers().and_then(|i| i.get("pk")).is_some() {
             continue;
         }
         // So does one whose identifiers match an object every install has (by any of its

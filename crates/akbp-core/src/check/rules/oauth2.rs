@@ -79,7 +79,9 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
                 let f = sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target));
                 f.help(help);
                 if let Some((title, list)) = grants_fix_list(ctx, e, redirects) {
-                    if let Some(edit) = e.attrs.and_then(|a| add_pair(src, a, "grant_types", &list))
+                    if let Some(edit) = e
+                        .attrs()
+                        .and_then(|a| add_pair(src, a, "grant_types", &list))
                     {
                         f.fix(Fix::unsafe_(title, vec![edit]));
                     }
@@ -208,7 +210,7 @@ fn check_secret_in_clear(ctx: &Ctx, sink: &mut Sink) {
     for e in &ctx.bp.entries {
         let oauth2 = e.model_key() == Some("authentik_providers_oauth2.oauth2provider");
         let public = oauth2 && e.attr("client_type").and_then(Node::as_str) == Some("public");
-        for section in [e.identifiers, e.attrs].into_iter().flatten() {
+        for section in [e.identifiers(), e.attrs()].into_iter().flatten() {
             for p in section.as_map().unwrap_or_default() {
                 let Some(key) = p.key.key_str() else {
                     continue;

@@ -322,7 +322,7 @@ fn string_form_fix(ctx: &Ctx, e: &Entry, node: &Node, lines: &[&str]) -> Option<
         return None;
     }
     let pair = e
-        .attrs?
+        .attrs()?
         .as_map()?
         .iter()
         .rev()

@@ -23,7 +23,10 @@ fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
         };
         // Outside entries (e.g. in `context`) the tag resolves at use; treat as the using entry's.
         let here = t.entry.unwrap_or(usize::MAX);
-        let defined = ctx.bp.entry_by_id(id).and_then(|e| Some((e.index, e.id?)));
+        let defined = ctx
+            .bp
+            .entry_by_id(id)
+            .and_then(|e| Some((e.index, e.id()?)));
         match defined {
             Some((idx, _)) if idx < here => {}
             Some((idx, node)) if idx == here => {
@@ -73,7 +76,7 @@ pub const DUPLICATE_ID: Rule = Rule {
 fn check_duplicate_ids(ctx: &Ctx, sink: &mut Sink) {
     let mut seen: HashMap<&str, &crate::load::Node> = HashMap::new();
     for e in &ctx.bp.entries {
-        let (Some(id), Some(node)) = (e.id_str(), e.id) else {
+        let (Some(id), Some(node)) = (e.id_str(), e.id()) else {
             continue;
         };
         if let Some(first) = seen.get(id) {
@@ -115,8 +118,8 @@ fn check_keyof_conditional(ctx: &Ctx, sink: &mut Sink) {
         let same_conditions = t
             .entry
             .and_then(|i| ctx.bp.entries.get(i))
-            .and_then(|e| e.conditions)
-            .zip(target.conditions)
+            .and_then(|e| e.conditions())
+            .zip(target.conditions())
             .is_some_and(|(a, b)| ctx.doc.source.slice(a.span) == ctx.doc.source.slice(b.span));
         if same_conditions {
             continue;
@@ -126,7 +129,7 @@ fn check_keyof_conditional(ctx: &Ctx, sink: &mut Sink) {
             t.node.span,
             format!("`!KeyOf {id}` refers to an entry that its `conditions` may skip"),
         );
-        if let Some(c) = target.conditions {
+        if let Some(c) = target.conditions() {
             f = f.secondary(c.span, "skipped when these are false");
         }
         f.help("give this entry the same conditions, or make the referenced entry unconditional");

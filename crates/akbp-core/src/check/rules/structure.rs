@@ -41,7 +41,7 @@ fn check_version(ctx: &Ctx, sink: &mut Sink) {
                 .help("add `version: 1` at the top");
         }
         Some(v) => {
-            if v.scalar_value() != Some(&Scalar::Int(1)) {
+            if v.scalar_value() != Some(Scalar::Int(1)) {
                 sink.push(
                     &VERSION,
                     v.span,

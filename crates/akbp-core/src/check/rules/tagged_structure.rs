@@ -108,8 +108,8 @@ fn check_tagged_structure(ctx: &Ctx, sink: &mut Sink) {
 
 fn check_entry(sink: &mut Sink, e: &Entry) {
     report(sink, Some(e.node), "the entry", Needs::Mapping);
-    report(sink, e.identifiers, "`identifiers`", Needs::Mapping);
-    report(sink, e.attrs, "`attrs`", Needs::Mapping);
-    report(sink, e.conditions, "`conditions`", Needs::AnyList);
-    report(sink, e.permissions, "`permissions`", Needs::List);
+    report(sink, e.identifiers(), "`identifiers`", Needs::Mapping);
+    report(sink, e.attrs(), "`attrs`", Needs::Mapping);
+    report(sink, e.conditions(), "`conditions`", Needs::AnyList);
+    report(sink, e.permissions(), "`permissions`", Needs::List);
 }

@@ -279,7 +279,7 @@ fn check_env_in_condition(ctx: &Ctx, sink: &mut Sink) {
         }
     };
     for e in &ctx.bp.entries {
-        if let Some(conds) = e.conditions.and_then(|c| c.as_seq()) {
+        if let Some(conds) = e.conditions().and_then(|c| c.as_seq()) {
             conds.iter().for_each(&mut report);
         }
     }
