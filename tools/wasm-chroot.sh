@@ -151,7 +151,10 @@ build() {
   crate=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$SRC/Cargo.lock")
   [[ $cli == "$crate" ]] || die "wasm-bindgen CLI $cli in the chroot, but Cargo.lock has the crate at $crate"
   echo "== cargo build -p akbp-wasm (wasm32-unknown-unknown, release)" >&2
+  # Without the release profile's LTO and single codegen unit (Cargo.toml): CI's time
+  # matters more here than the playground's speed.
   timed cargo-build in_chroot env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$(wasm_linker)" \
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo build --locked -p akbp-wasm --target wasm32-unknown-unknown --release
   echo "== wasm-bindgen --target web -> playground/pkg/" >&2
   timed wasm-bindgen in_chroot wasm-bindgen --target web --no-typescript --out-dir playground/pkg \

@@ -152,3 +152,37 @@ impl<'d> Entry<'d> {
             .is_some_and(|s| !s.is_empty())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{parse, SourceFile};
+
+    /// The size the tiny-entries shape was measured with (docs/hostile-input.md).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_entry_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<Entry<'static>>(), 40);
+    }
+
+    /// The keys are looked up as PyYAML builds the dict: any spelling of the key, the
+    /// last of duplicates.
+    #[test]
+    fn keys_are_found_however_written_and_the_last_wins() {
+        let text = "- model: a.b\n  \"st\\x61te\": absent\n  !!str id: x\n  ? identifiers\n  : {n: 1}\n  attrs: {a: 1}\n  attrs: {a: 2}\n  conditions: [true]\n  permissions: []\n";
+        let doc = parse(SourceFile::new("t.yaml", text)).expect("parses");
+        let node = &doc.root.as_seq().expect("a list")[0];
+        let e = Entry::from_node(0, node, None);
+        assert_eq!(e.model_name(), Some("a.b"));
+        assert_eq!(e.model_key(), Some("a.b"));
+        assert_eq!(e.state(), Some(State::Absent));
+        assert_eq!(e.id_str(), Some("x"));
+        assert!(e.identifiers().and_then(|i| i.get("n")).is_some());
+        assert_eq!(e.attr("a").and_then(Node::scalar_text), Some("2"));
+        assert!(e.is_conditional());
+        assert!(e.permissions().is_some_and(|p| p.as_seq().is_some()));
+        let bare = Entry::from_node(1, node.get("attrs").expect("attrs"), None);
+        assert_eq!(bare.state(), Some(State::Present));
+        assert!(bare.model().is_none() && bare.model_key().is_none());
+    }
+}

@@ -487,3 +487,91 @@ fn scalar_equal(a: &Scalar, b: &Scalar) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The sizes the 10 MiB shapes were measured with (docs/hostile-input.md): a node
+    /// bigger than 40 bytes puts the nesting shape back over 300 MB.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_node_is_40_bytes_and_a_scalar_24() {
+        assert_eq!(std::mem::size_of::<ScalarNode>(), 24);
+        assert_eq!(std::mem::size_of::<NodeKind>(), 24);
+        assert_eq!(std::mem::size_of::<Node>(), 40);
+        assert_eq!(std::mem::size_of::<Pair>(), 80);
+    }
+
+    /// Texts of every shape the constructors type: ints in every base and with `_` and
+    /// `:`, floats, booleans, nulls, dates, `=`, base64 and plain words.
+    fn texts() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[-+]?(0|[1-9][0-9_]{0,25}|0b[01_]{1,8}|0x[0-9a-fA-F_]{1,8}|0[0-7_]{1,8}|[1-9][0-9]?(:[0-5]?[0-9]){1,3})",
+            "[-+]?([0-9][0-9_]{0,4})?\\.[0-9_]{0,4}([eE][-+][0-9]{1,3})?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[1-9]:[0-5][0-9]\\.[0-9]*",
+            "(yes|No|ON|off|True|false|null|Null|~|=|<<)",
+            "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?(Z|[-+][0-9]{1,2}(:[0-9]{2})?)?)?",
+            "[A-Za-z0-9+/]{0,12}={0,2}",
+            "[a-z][a-z0-9_ ]{0,20}",
+            ".{0,20}",
+        ]
+    }
+
+    proptest! {
+        /// Whatever a constructor built from a text, the scalar gives back exactly that
+        /// value (floats by their bits): the value is rebuilt from the text, not stored.
+        #[test]
+        fn the_value_rebuilt_from_the_text_is_the_value_built(
+            text in texts(),
+            plain in any::<bool>(),
+            core in prop_oneof![
+                Just(None),
+                Just(Some("str")),
+                Just(Some("int")),
+                Just(Some("float")),
+                Just(Some("bool")),
+                Just(Some("null")),
+                Just(Some("timestamp")),
+                Just(Some("binary")),
+            ],
+        ) {
+            if let Ok(value) = construct(&text, plain, core) {
+                let node = ScalarNode::new(text.as_str(), ScalarStyle::Plain, value.clone());
+                prop_assert_eq!(node.text.as_str(), text.as_str());
+                prop_assert!(same_scalar(&node.value(), &value), "{:?} -> {:?}", value, node.value());
+                prop_assert_eq!(node.str_value(), match &value {
+                    Scalar::Str(s) => Some(s.as_str()),
+                    _ => None,
+                });
+                prop_assert_eq!(node.type_name(), value.type_name());
+            }
+        }
+
+        /// A value with no text that builds it (only a caller's mistake) keeps the value.
+        #[test]
+        fn a_value_given_a_wrong_text_keeps_the_value(
+            i in any::<i64>(),
+            f in any::<f64>(),
+            s in ".{0,20}",
+        ) {
+            for value in [Scalar::Int(i), Scalar::Float(f), Scalar::Str(s.clone()), Scalar::BigInt("123456789012345678901234567890".into())] {
+                let node = ScalarNode::new("not the value", ScalarStyle::DoubleQuoted, value.clone());
+                prop_assert!(same_scalar(&node.value(), &value), "{:?} -> {:?}", value, node.value());
+                let of = ScalarNode::of(value.clone(), ScalarStyle::Plain);
+                prop_assert!(same_scalar(&of.value(), &value), "{:?} -> {:?}", value, of.value());
+            }
+        }
+    }
+
+    #[test]
+    fn texts_longer_than_15_bytes_are_shared_not_copied() {
+        let long = ScalarNode::new(
+            "a text longer than fifteen bytes",
+            ScalarStyle::Plain,
+            Scalar::Str("a text longer than fifteen bytes".into()),
+        );
+        let copy = long.clone();
+        assert_eq!(long.text.as_ptr(), copy.text.as_ptr());
+    }
+}

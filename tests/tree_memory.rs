@@ -1,0 +1,155 @@
+//! The heap a hostile file can make akbp hold, counted by a global allocator (the bytes
+//! asked for, not time: the count does not depend on the machine or its load).
+//!
+//! The budget is the one docs/hostile-input.md states for the 10 MiB shapes: under
+//! 300 MB of resident memory at the 10 MiB input limit. The shapes here are the bench's
+//! (benches/shapes.rs) at 1 MiB; the heap grows with the input, so each may use at most
+//! 26 bytes of heap per byte of input (about 270 MB at 10 MiB, the rest of the 300 MB
+//! being the program itself). Before the 40-byte node, the nesting shape used 46 bytes
+//! per byte and the long `!Format` 48.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = NOW.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is passed to the system allocator unchanged; only sizes are counted.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        NOW.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                NOW.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const LIMIT: usize = 1024 * 1024;
+const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
+const ENTRY: &str =
+    "  - model: authentik_core.group\n    identifiers:\n      name: shape\n    attrs:\n";
+
+fn fill(head: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
+    let mut s = head;
+    let mut i = 0;
+    loop {
+        let u = unit(i);
+        if s.len() + u.len() + tail.len() > LIMIT {
+            break;
+        }
+        s.push_str(&u);
+        i += 1;
+    }
+    s.push_str(tail);
+    s
+}
+
+/// Bytes of heap per byte of input a shape may hold at its peak.
+const BUDGET: usize = 26;
+
+#[test]
+fn hostile_shapes_hold_at_most_26_bytes_of_heap_per_byte_of_input() {
+    let depth = akbp::load::parse::MAX_DEPTH - 8;
+    let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
+    let shapes = [
+        ("tiny entries", fill(HEAD.into(), |_| "  - {}\n".into(), "")),
+        (
+            "one flat mapping",
+            fill(
+                format!("{HEAD}{ENTRY}"),
+                |i| format!("      key_{i}: v\n"),
+                "",
+            ),
+        ),
+        (
+            "nesting",
+            fill(
+                format!("{HEAD}{ENTRY}      nested:\n"),
+                |_| format!("        - {nested}\n"),
+                "",
+            ),
+        ),
+        (
+            "duplicate keys",
+            fill(
+                format!("{HEAD}{ENTRY}"),
+                |_| "      name: again\n".into(),
+                "",
+            ),
+        ),
+        (
+            "a long !Format",
+            fill(
+                format!("{HEAD}{ENTRY}      name: !Format [\"%s\""),
+                |_| ", x".into(),
+                "]\n",
+            ),
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut over = Vec::new();
+    for (name, text) in shapes {
+        let path = dir.path().join("shape.yaml");
+        std::fs::write(&path, &text).expect("write the shape");
+        let inputs = akbp::input::collect(
+            std::slice::from_ref(&path),
+            &akbp::input::Selection::everything(),
+        )
+        .expect("the shape is found")
+        .inputs;
+        let before = NOW.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let reports = akbp::validate::run(
+            &inputs,
+            &akbp::check::Options::default(),
+            &akbp::read::RealFs,
+        );
+        let peak = PEAK.load(Ordering::Relaxed) - before;
+        assert_eq!(reports.len(), 1, "{name}: one report");
+        let per_byte = peak as f64 / text.len() as f64;
+        eprintln!("{name}: {peak} bytes of heap at peak, {per_byte:.1} per byte of input");
+        if per_byte > BUDGET as f64 {
+            over.push(format!("{name}: {per_byte:.1} bytes per byte"));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "over {BUDGET} bytes of heap per byte of input: {over:?}"
+    );
+}
