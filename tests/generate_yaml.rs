@@ -358,3 +358,37 @@ fn the_binary_refuses_with_exit_2_and_writes_nothing() {
         assert!(!out.exists(), "{value:?}: something was written");
     }
 }
+
+/// An outpost's name is in the header and in an entry's comment too: runs of spaces come
+/// back there, and what YAML or a comment cannot carry is refused like any other value.
+#[test]
+fn outpost_names_come_back_or_are_refused() {
+    let with = |name: &str| {
+        let mut o = GenerateOptions::new(
+            "uptime-kuma",
+            "https://u.example.com",
+            "https://a.example.com",
+        );
+        o.outpost = Some(akbp::generate::OutpostOptions {
+            name: name.to_string(),
+            keep_providers: Some(vec!["other  one".to_string()]),
+        });
+        generate(&o)
+    };
+    let bp = with("proxy  outpost \u{a0} #1").unwrap();
+    let r = &pyyaml(std::slice::from_ref(&bp[0].text))[0];
+    let comments = r["comments"].as_str().unwrap();
+    assert_eq!(
+        comments.matches("`proxy  outpost \u{a0} #1`").count(),
+        2,
+        "{}",
+        bp[0].text
+    );
+    for name in ["a\u{2028}entries: []", "x\u{fffe}y", " lead", "trail "] {
+        let e = with(name).unwrap_err().to_string();
+        assert!(
+            e.contains("--add-to-outpost") && e.contains("is not usable"),
+            "{name:?}: {e}"
+        );
+    }
+}

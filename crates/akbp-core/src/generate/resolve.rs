@@ -823,15 +823,28 @@ pub(crate) fn writable_values(opts: &GenerateOptions) -> Result<(), GenerateErro
         ("--domain", &opts.domain),
     ] {
         let Some(v) = value else { continue };
-        if let Some(reason) = unwritable(v) {
-            return Err(GenerateError::BadValue {
-                option,
-                value: v.escape_debug().to_string(),
-                reason,
-            });
+        writable(option, v)?;
+    }
+    // The outpost's name goes into the header and an entry's comment as well, and names
+    // of its providers into `!Find`s: the same YAML, the same limits.
+    if let Some(o) = &opts.outpost {
+        writable("--add-to-outpost", &o.name)?;
+        for p in o.keep_providers.iter().flatten() {
+            writable("--keep-providers", p)?;
         }
     }
     Ok(())
+}
+
+fn writable(option: &'static str, v: &str) -> Result<(), GenerateError> {
+    match unwritable(v) {
+        Some(reason) => Err(GenerateError::BadValue {
+            option,
+            value: v.escape_debug().to_string(),
+            reason,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Why a value cannot go into the generated YAML and its comments unchanged, if it cannot.
