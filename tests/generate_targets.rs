@@ -621,6 +621,51 @@ fn placeholders_left_in_the_file_are_named() {
         .contains("# Placeholder: the internal host http://sonarr:8989"));
 }
 
+/// A value the user passes is theirs even when it equals the guide's example: it is not
+/// named as a placeholder. Left unset, the same value is.
+#[test]
+fn an_option_equal_to_the_guides_example_is_not_a_placeholder() {
+    let example = |slug: &str, method: &str| match &catalog::find(slug)
+        .unwrap()
+        .method(method)
+        .unwrap()
+        .provider
+    {
+        Provider::Proxy(p) => p.internal_host.clone().unwrap(),
+        Provider::Ldap(p) => p.base_dn.clone(),
+        _ => unreachable!(),
+    };
+    let mut cases = Vec::new();
+    let mut o = options("sonarr");
+    let host = example("sonarr", "proxy");
+    cases.push((o.clone(), "internal host", host.clone()));
+    o.naming.internal_url = Some(host.clone());
+    cases.push((o, "", host));
+    let mut o = options("calibre-web");
+    o.method = Some("ldap".into());
+    let dn = example("calibre-web", "ldap");
+    cases.push((o.clone(), "base DN", dn.clone()));
+    o.naming.base_dn = Some(dn.clone());
+    cases.push((o, "", dn));
+    for (o, placeholder, value) in cases {
+        let bp = generate(&o).unwrap().remove(0);
+        assert!(bp.text.contains(&value), "{}", bp.text);
+        let named = bp.notes.iter().any(|n| n.contains(&value));
+        if placeholder.is_empty() {
+            assert!(!named, "{:?}", bp.notes);
+            assert!(!bp.text.contains("Placeholder"), "{}", bp.text);
+        } else {
+            assert!(named, "{:?}", bp.notes);
+            assert!(
+                bp.text
+                    .contains(&format!("# Placeholder: the {placeholder} {value}")),
+                "{}",
+                bp.text
+            );
+        }
+    }
+}
+
 /// Generated files pass yamllint with its default configuration (`--strict`: warnings
 /// count too): every file of `blueprints/`, and a variant of each provider type with the
 /// options that add entries. yamllint comes from target/recipes-venv (tools/ci_recipes.py

@@ -23,37 +23,15 @@ import datetime
 import os
 import re
 import secrets
-import shlex
 import subprocess
 import sys
 import tempfile
 
+from lablib import fnv1a64, header_args
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHOW = "# Application side: akbp show "
 OUT = os.path.join(ROOT, "tests", "lab", "catalog-2026.2.tsv")
 TARGET = "2026.2"
-
-
-def fnv1a64(data: bytes) -> str:
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"{h:016x}"
-
-
-def generate_args(path: str) -> list:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith(SHOW):
-                # The command may go on over further comment lines, each ending in ` \`.
-                text = line[len(SHOW):].rstrip("\n")
-                while text.endswith("\\"):
-                    text = text[:-1] + " " + next(f).lstrip("#").strip()
-                return shlex.split(text)
-            if not line.startswith("#"):
-                break
-    sys.exit(f"{path}: no '{SHOW.strip()}' line in its header")
 
 
 def main() -> None:
@@ -88,7 +66,7 @@ def main() -> None:
         env_vars = set()
         for name in names:
             out = os.path.join(tmp, name)
-            gargs = generate_args(os.path.join(ROOT, "blueprints", name))
+            gargs = header_args(os.path.join(ROOT, "blueprints", name))
             # The header names the file's own target: the lab's replaces it.
             while "--target" in gargs:
                 i = gargs.index("--target")

@@ -25,18 +25,12 @@ import tempfile
 
 import yaml
 
+from lablib import fnv1a64
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "fix")
 OUT = os.path.join(ROOT, "tests", "lab", "fix-2026.2.tsv")
 TARGETS = ["2026.2", "2026.8"]
-
-
-def fnv1a64(data: bytes) -> str:
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"{h:016x}"
 
 
 def blueprint_text(text: str) -> str:

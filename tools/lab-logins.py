@@ -71,8 +71,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml import XMLVerifier
 
+from lablib import header_args
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHOW = "# Application side: akbp show "
 TARGET = "2026.2"
 LAB_RELEASE = "authentik 2026.2.2"
 PORT = 9123
@@ -124,20 +125,6 @@ def one_line(s: str, limit: int = 300) -> str:
 
 # ---------------------------------------------------------------------------------------
 # Generating the texts
-
-
-def header_args(path: str) -> list:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith(SHOW):
-                # The command may go on over further comment lines, each ending in ` \`.
-                text = line[len(SHOW):].rstrip("\n")
-                while text.endswith("\\"):
-                    text = text[:-1] + " " + next(f).lstrip("#").strip()
-                return shlex.split(text)
-            if not line.startswith("#"):
-                break
-    sys.exit(f"{path}: no '{SHOW.strip()}' line in its header")
 
 
 def opt(args: list, name: str):

@@ -12,7 +12,6 @@ use akbp_core::target::Target;
 
 use crate::hover::nested_spec;
 use crate::place::{self, Place};
-use crate::tags;
 use crate::views::{path_to, view_at, views, View};
 
 /// What kind of thing an item names (for the client's icon).
@@ -220,8 +219,8 @@ fn tag_items(target: Target) -> Vec<Item> {
     akbp_core::blueprint::tags::KNOWN_TAGS
         .iter()
         .filter_map(|name| {
-            let doc = tags::doc(name)?;
-            if doc.since().is_some_and(|s| !target.at_least(s)) {
+            let doc = akbp_core::model::tags::doc(name)?;
+            if doc.since.is_some_and(|s| !target.at_least(s)) {
                 return None;
             }
             Some(Item {

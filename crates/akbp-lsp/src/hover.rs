@@ -32,8 +32,8 @@ fn describe(place: &Place<'_>, target: Target) -> Option<(String, Span)> {
         Place::Tag { node, on_tag } => {
             let tag = node.custom_tag()?;
             let name = tag.name.strip_prefix('!')?;
-            let doc = tags::doc(name)?;
-            let mut md = doc.markdown(name, target);
+            let doc = akbp_core::model::tags::doc(name)?;
+            let mut md = tags::markdown(name, doc, target);
             if name == "KeyOf" && !on_tag {
                 if let Some(id) = node.scalar_text() {
                     md.push_str(&format!("\n\nRefers to the entry with `id: {id}`."));

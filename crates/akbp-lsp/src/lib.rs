@@ -12,7 +12,7 @@
 //!   ├─> hover ─┬─> place (what a position is about)
 //!   ├─> complete ┤      └─> views (the blueprints of a file, positions mapped)
 //!   ├─> navigate ┘
-//!   ├─> tags (schemas/tags.json)                └─> position (bytes ↔ line, UTF-16)
+//!   ├─> tags (hover text of core's tag data)    └─> position (bytes ↔ line, UTF-16)
 //!   └───────────────> akbp-core (load, wrapper, check, model)
 //! ```
 

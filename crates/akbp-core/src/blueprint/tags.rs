@@ -526,26 +526,10 @@ fn visit<'d>(
 }
 
 /// The first release that has the tag `name` (without `!`), for the tags that came after
-/// 2024.10; `None` for the others. Read from `schemas/tags.json` (its `since`), the data the
+/// 2024.10; `None` for the others. From `schemas/tags.json` (its `since`), the data the
 /// language server's hover and completion use too.
 pub fn available_since(name: &str) -> Option<crate::target::Target> {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static SINCE: OnceLock<HashMap<String, crate::target::Target>> = OnceLock::new();
-    SINCE
-        .get_or_init(|| {
-            let doc: serde_json::Value =
-                serde_json::from_str(include_str!("../../../../schemas/tags.json"))
-                    .expect("schemas/tags.json is JSON (checked by the tests)");
-            doc["tags"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter_map(|(tag, v)| Some((tag.clone(), v["since"].as_str()?.parse().ok()?)))
-                .collect()
-        })
-        .get(name)
-        .copied()
+    crate::model::tags::doc(name).and_then(|d| d.since)
 }
 
 #[cfg(test)]

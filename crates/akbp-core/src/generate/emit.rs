@@ -152,21 +152,40 @@ fn comment(out: &mut String, indent: usize, text: &str) {
     }
 }
 
-/// `line` in pieces of at most `width` columns, broken between words (a longer word stays
-/// whole); every piece keeps the line's leading spaces.
+/// `line` in pieces of at most `width` columns (a longer word stays whole); every piece
+/// keeps the line's leading spaces.
+///
+/// A break takes the place of exactly one space, and only of a space between two characters
+/// that are not whitespace: a run of spaces, a tab or any other whitespace stays inside its
+/// piece, and no piece ends or starts (after the leading spaces) with whitespace. So the
+/// pieces joined with one space give `line` back byte for byte, however a reader trims the
+/// lines: an option value in a comment (a group named `a  b`) reads back exactly.
 fn wrap(line: &str, width: usize) -> Vec<String> {
-    let lead: String = line.chars().take_while(|c| *c == ' ').collect();
+    let body = line.trim_start_matches(' ');
+    let lead = &line[..line.len() - body.len()];
+    let chars: Vec<char> = body.chars().collect();
+    let mut words = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
+        let breakable = c == ' '
+            && i > 0
+            && chars.get(i + 1).is_some_and(|n| !n.is_whitespace())
+            && !chars[i - 1].is_whitespace();
+        match words.last_mut() {
+            Some(word) if !breakable => word.push(c),
+            _ => words.push(String::new()),
+        }
+    }
     let mut pieces = Vec::new();
-    let mut cur = lead.clone();
-    for word in line[lead.len()..].split(' ').filter(|w| !w.is_empty()) {
+    let mut cur = lead.to_string();
+    for word in words {
         let used = cur.chars().count();
         if used > lead.len() && used + 1 + word.chars().count() > width {
-            pieces.push(std::mem::replace(&mut cur, lead.clone()));
+            pieces.push(std::mem::replace(&mut cur, lead.to_string()));
         }
         if cur.len() > lead.len() {
             cur.push(' ');
         }
-        cur.push_str(word);
+        cur.push_str(&word);
     }
     pieces.push(cur);
     pieces
@@ -174,8 +193,8 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
 
 /// `s` as the lines of a plain scalar over several lines at `indent` (YAML folds each
 /// line break between them into one space), or `None` when that would not read back as
-/// `s`: a text that needs quotes, two spaces or a tab in a row (folding keeps neither), or
-/// a line that could not start a plain scalar on its own.
+/// `s`: a text that needs quotes, two spaces or a tab in a row (kept on one quoted line,
+/// where a reader sees them), or a line that could not start a plain scalar on its own.
 fn folds_plain(s: &str, indent: usize) -> Option<Vec<String>> {
     if needs_quotes(s, false) || s.contains("  ") || s.contains('\t') {
         return None;
@@ -599,6 +618,40 @@ entries:
         assert!(text.contains("q: 'akbp-omada"), "{text}");
         assert_eq!(folds_plain("a  b", 0), None);
         assert_eq!(folds_plain(&format!("{} -x", "w ".repeat(40)), 0), None);
+    }
+
+    #[test]
+    fn wrapped_comments_keep_their_whitespace() {
+        // A group name with two spaces once came back with one in the header.
+        let text = format!(
+            "Access: only members of the group `}}}}  #\u{c967c}`. {}",
+            "word ".repeat(30)
+        );
+        let doc = Document {
+            header: vec![text.clone()],
+            ..Document::default()
+        };
+        let out = emit(&doc);
+        assert!(out.contains("`}}  #\u{c967c}`."), "{out}");
+        let joined: Vec<&str> = out.lines().map(|l| &l[2..]).collect();
+        assert_eq!(joined.join(" "), text.trim_end());
+        for line in [
+            "a  b c\td \te f\u{a0} g \u{3000}h i   j",
+            "  lead  kept x y",
+            &"ab  cd ".repeat(20),
+            &"x \u{2009} ".repeat(30),
+        ] {
+            for width in [1, 3, 8, 20, 78] {
+                let pieces = wrap(line.trim_end(), width);
+                let lead = &line[..line.len() - line.trim_start_matches(' ').len()];
+                let body: Vec<&str> = pieces.iter().map(|p| &p[lead.len()..]).collect();
+                assert_eq!(body.join(" "), line.trim(), "{line:?} at {width}");
+                for b in &body {
+                    assert!(!b.starts_with(char::is_whitespace), "{b:?}");
+                    assert!(!b.ends_with(char::is_whitespace), "{b:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! each integration's names, URLs and parameter values after defaults and checks. The
 //! builders (`provider.rs`, `show.rs`, `mod.rs`) read these from here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::catalog::template::fill;
 use crate::catalog::{self, template, ClientType, Integration, Method, Provider};
@@ -214,6 +214,9 @@ pub struct Resolved {
     /// `--param` values, checked against the entry's declarations. `show` may lack
     /// some; `generate` has every parameter the method uses.
     pub params: BTreeMap<String, String>,
+    /// The options whose values the user gave (`--internal-url`, `--base-dn`, ...), as
+    /// opposed to defaults and the guide's examples. `params` are all the user's.
+    pub given: BTreeSet<&'static str>,
 }
 
 impl Resolved {
@@ -304,22 +307,24 @@ impl Resolved {
 
     /// Values the guide gave as an example that stay in the file because no option
     /// replaced them: `(what, value, option that replaces it)`. `generate` names each in a
-    /// note and in the file's header.
+    /// note and in the file's header. A value an option gave is the user's even when it
+    /// equals the guide's example, so it is never one.
     pub fn placeholders(&self) -> Vec<(&'static str, String, &'static str)> {
         let mut out = Vec::new();
         match &self.method.provider {
             Provider::Proxy(p) if p.mode == crate::catalog::ProxyMode::Proxy => {
-                if let (Some(i), Some(g)) = (&self.internal_url, &p.internal_host) {
-                    if i == g {
-                        out.push(("internal host", i.clone(), "--internal-url"));
-                    }
+                if let Some(i) = &self.internal_url {
+                    out.push(("internal host", i.clone(), "--internal-url"));
                 }
             }
-            Provider::Ldap(p) if self.base_dn.as_deref() == Some(p.base_dn.as_str()) => {
-                out.push(("base DN", p.base_dn.clone(), "--base-dn"));
+            Provider::Ldap(_) => {
+                if let Some(dn) = &self.base_dn {
+                    out.push(("base DN", dn.clone(), "--base-dn"));
+                }
             }
             _ => {}
         }
+        out.retain(|(_, _, option)| !self.given.contains(option));
         out
     }
 
@@ -609,6 +614,19 @@ pub fn resolve(
         Provider::Oauth2(_) => {}
     }
     let params = resolve_params(integration, method, &naming.params, placeholders)?;
+    let given = [
+        ("--app-url", naming.app_url.is_some()),
+        ("--domain", domain.is_some()),
+        ("--authentik-url", naming.authentik_url.is_some()),
+        ("--slug", naming.slug.is_some()),
+        ("--name", naming.name.is_some()),
+        ("--client-id", naming.client_id.is_some()),
+        ("--internal-url", naming.internal_url.is_some()),
+        ("--base-dn", naming.base_dn.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(option, set)| set.then_some(option))
+    .collect();
     Ok(Resolved {
         integration,
         method,
@@ -623,6 +641,7 @@ pub fn resolve(
         bind_password_env,
         service_account,
         params,
+        given,
     })
 }
 
@@ -804,15 +823,28 @@ pub(crate) fn writable_values(opts: &GenerateOptions) -> Result<(), GenerateErro
         ("--domain", &opts.domain),
     ] {
         let Some(v) = value else { continue };
-        if let Some(reason) = unwritable(v) {
-            return Err(GenerateError::BadValue {
-                option,
-                value: v.escape_debug().to_string(),
-                reason,
-            });
+        writable(option, v)?;
+    }
+    // The outpost's name goes into the header and an entry's comment as well, and names
+    // of its providers into `!Find`s: the same YAML, the same limits.
+    if let Some(o) = &opts.outpost {
+        writable("--add-to-outpost", &o.name)?;
+        for p in o.keep_providers.iter().flatten() {
+            writable("--keep-providers", p)?;
         }
     }
     Ok(())
+}
+
+fn writable(option: &'static str, v: &str) -> Result<(), GenerateError> {
+    match unwritable(v) {
+        Some(reason) => Err(GenerateError::BadValue {
+            option,
+            value: v.escape_debug().to_string(),
+            reason,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Why a value cannot go into the generated YAML and its comments unchanged, if it cannot.

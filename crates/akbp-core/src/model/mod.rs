@@ -20,6 +20,7 @@ mod raw;
 pub mod release_changes;
 mod renames;
 pub mod secrets;
+pub mod tags;
 
 use std::sync::LazyLock;
 
