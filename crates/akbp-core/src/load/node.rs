@@ -568,12 +568,27 @@ mod tests {
     /// from `.nan`) and both zeros, which PyYAML tells apart by sign only in their bits.
     #[test]
     fn special_floats_keep_their_value() {
-        for f in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 0.0, -0.0, f64::MIN_POSITIVE] {
+        for f in [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+        ] {
             let value = Scalar::Float(f);
             let of = ScalarNode::of(value.clone(), ScalarStyle::Plain);
-            assert!(same_scalar(&of.value(), &value), "{f:?} -> {:?}", of.value());
+            assert!(
+                same_scalar(&of.value(), &value),
+                "{f:?} -> {:?}",
+                of.value()
+            );
             let new = ScalarNode::new("not the value", ScalarStyle::Plain, value.clone());
-            assert!(same_scalar(&new.value(), &value), "{f:?} -> {:?}", new.value());
+            assert!(
+                same_scalar(&new.value(), &value),
+                "{f:?} -> {:?}",
+                new.value()
+            );
         }
     }
 
