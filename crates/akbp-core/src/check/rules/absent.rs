@@ -51,7 +51,7 @@ pub const FIND_DELETED: Rule = Rule {
     name: "find-deleted",
     severity: Severity::Warning,
     summary: "A `!Find` looks up an object that an earlier `state: absent` entry deletes; it resolves to null.",
-    doc: "## What it does\nReports a `!Find` whose `[field, value]` conditions include every identifier of an earlier `state: absent` entry of the same model (and no entry in between creates the object again).\n\nIn a run over several blueprints, the same for a `!Find` where null is refused whose object another blueprint of the run deletes (an `absent` entry whose identifiers match the lookup): authentik applies the two in no guaranteed order, and once the deletion ran the lookup finds nothing.\n\n## Why\nauthentik applies entries in order: by the time the `!Find` runs the object is gone, so it yields null and the field is cleared or the entry fails (lab-verified on 2026.2.2: deleting `authentik Read-only` and then binding it by `!Find` fails with \"One of 'group', 'policy', 'user' must be set.\").\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-old]]\n    attrs: {order: 0}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-users]]\n    attrs: {order: 0}\n```\n",
+    doc: "## What it does\nReports a `!Find` whose `[field, value]` conditions include every identifier of an earlier `state: absent` entry of the same model (and no entry in between creates the object again).\n\nIn a run over several blueprints, the same for a `!Find` where null is refused whose object another blueprint of the run deletes (an `absent` entry whose identifiers match the lookup): authentik applies the two in no guaranteed order, and once the deletion ran the lookup finds nothing.\n\nFinding the deciding entry is paid from a budget of 2,000,000 steps per file (an identifier set looked up, or an earlier entry compared; see Hostile input): in a file built to exhaust it (tens of thousands of `!Find`s of more than 12 conditions over tens of thousands of entries) the lookups after it is spent are not checked. A lookup of one to three conditions takes 1 to 7 steps.\n\n## Why\nauthentik applies entries in order: by the time the `!Find` runs the object is gone, so it yields null and the field is cleared or the entry fails (lab-verified on 2026.2.2: deleting `authentik Read-only` and then binding it by `!Find` fails with \"One of 'group', 'policy', 'user' must be set.\").\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-old]]\n    attrs: {order: 0}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_core.group\n    state: absent\n    identifiers: {name: wiki-old}\n  - model: authentik_core.group\n    identifiers: {name: wiki-users}\n  - model: authentik_policies.policybinding\n    identifiers:\n      target: !Find [authentik_core.application, [slug, wiki]]\n      group: !Find [authentik_core.group, [name, wiki-users]]\n    attrs: {order: 0}\n```\n",
     stops_load: false,
     cases: &[],
     check: Some(check_find_deleted),
@@ -101,11 +101,20 @@ type IdentifierSet<'d> = Vec<(&'d str, String)>;
 /// one scans the earlier entries of its model.
 const MAX_INDEXED_CONDITIONS: usize = 12;
 
+/// Steps (an identifier set looked up, or an earlier entry compared) all the `!Find`s of
+/// one file may take to find their deciding entry. Which entry decides is a subset
+/// question (is some entry's identifier set inside the lookup's conditions?) with no
+/// fast answer for every file: a file of 83,000 entries and 32,000 `!Find`s of 13
+/// conditions each took over a minute before this budget. A lookup whose steps no longer
+/// fit is not decided, so AKB307 says nothing about it; ordinary files (lookups of one to
+/// three conditions: 1 to 7 steps each) never reach it.
+pub(crate) const FIND_DELETED_BUDGET: usize = 2_000_000;
+
 /// The entries that can decide what a `!Find` finds (not conditional, literal
 /// identifiers), by model and identifier set, in apply order: with 22,000 lookups and as
 /// many entries, scanning every earlier entry for each lookup is quadratic.
 fn by_identifiers<'d>(entries: &[Entry<'d>]) -> Deciders<'d> {
-    let mut index: Deciders<'d> = HashMap::new();
+    let mut index = Deciders::default();
     for e in entries {
         let Some(model) = e.model_key() else { continue };
         if e.is_conditional() {
@@ -124,6 +133,12 @@ fn by_identifiers<'d>(entries: &[Entry<'d>]) -> Deciders<'d> {
         set.sort();
         set.dedup();
         index
+            .by_model
+            .entry(model.to_string())
+            .or_default()
+            .push(e.index);
+        index
+            .by_set
             .entry((model.to_string(), set))
             .or_default()
             .push(e.index);
@@ -131,15 +146,23 @@ fn by_identifiers<'d>(entries: &[Entry<'d>]) -> Deciders<'d> {
     index
 }
 
-/// The entries that decide what a `!Find` finds, looked up by model and identifier set.
-type Deciders<'d> = HashMap<(String, IdentifierSet<'d>), Vec<usize>>;
+/// The entries that decide what a `!Find` finds: by model and identifier set, and every
+/// such entry of a model, in apply order.
+#[derive(Default)]
+struct Deciders<'d> {
+    by_set: HashMap<(String, IdentifierSet<'d>), Vec<usize>>,
+    by_model: HashMap<String, Vec<usize>>,
+}
 
 /// The last entry before `here` of model `key` whose identifiers the lookup's conditions
-/// cover: one whose identifier set is a subset of the literal conditions. Up to
-/// [`MAX_INDEXED_CONDITIONS`] conditions, each subset is looked up in `index`.
+/// cover: one whose identifier set is a subset of the literal conditions. Each subset of
+/// up to [`MAX_INDEXED_CONDITIONS`] conditions is looked up in `index`, or the earlier
+/// deciders of the model are compared, whichever takes fewer steps. The steps are taken
+/// from `budget`; `None` when they do not fit (the lookup is not decided).
 fn deciding_entry<'e, 'd>(
     entries: &'e [Entry<'d>],
     index: &mut Option<Deciders<'d>>,
+    budget: &mut usize,
     here: usize,
     key: &str,
     conditions: &[(&'d Node, &'d Node)],
@@ -151,10 +174,46 @@ fn deciding_entry<'e, 'd>(
         .collect();
     literal.sort();
     literal.dedup();
-    if literal.len() > MAX_INDEXED_CONDITIONS {
-        return deciding_by_scan(entries, here, key, conditions);
-    }
     let index = index.get_or_insert_with(|| by_identifiers(entries));
+    let deciders = index.by_model.get(key).map_or(&[][..], Vec::as_slice);
+    let earlier = &deciders[..deciders.partition_point(|i| *i < here)];
+    let subsets = if literal.len() <= MAX_INDEXED_CONDITIONS {
+        (1usize << literal.len()) - 1
+    } else {
+        usize::MAX
+    };
+    let steps = subsets.min(earlier.len());
+    *budget = budget.checked_sub(steps)?;
+    if earlier.len() < subsets {
+        deciding_among(entries, earlier, conditions)
+    } else {
+        deciding_by_subsets(entries, index, here, key, &literal)
+    }
+}
+
+/// The last of `earlier` (deciders of the lookup's model, in apply order) whose identifiers
+/// the conditions cover.
+fn deciding_among<'e, 'd>(
+    entries: &'e [Entry<'d>],
+    earlier: &[usize],
+    conditions: &[(&'d Node, &'d Node)],
+) -> Option<&'e Entry<'d>> {
+    earlier.iter().rev().find_map(|&i| {
+        let e = entries.get(i)?;
+        let ids = literal_identifiers(e)?;
+        lookups_cover(&ids, conditions).then_some(e)
+    })
+}
+
+/// The last decider before `here` whose identifier set is one of the subsets of
+/// `literal` (at most [`MAX_INDEXED_CONDITIONS`] conditions).
+fn deciding_by_subsets<'e, 'd>(
+    entries: &'e [Entry<'d>],
+    index: &Deciders<'d>,
+    here: usize,
+    key: &str,
+    literal: &IdentifierSet<'d>,
+) -> Option<&'e Entry<'d>> {
     let mut last: Option<usize> = None;
     for mask in 1u32..(1 << literal.len()) {
         let subset: IdentifierSet = literal
@@ -163,7 +222,7 @@ fn deciding_entry<'e, 'd>(
             .filter(|(i, _)| mask & (1 << i) != 0)
             .map(|(_, p)| p.clone())
             .collect();
-        let Some(at) = index.get(&(key.to_string(), subset)) else {
+        let Some(at) = index.by_set.get(&(key.to_string(), subset)) else {
             continue;
         };
         let before = at.partition_point(|i| *i < here);
@@ -175,6 +234,7 @@ fn deciding_entry<'e, 'd>(
 }
 
 /// [`deciding_entry`] by walking back over every earlier entry.
+#[cfg(test)]
 fn deciding_by_scan<'e, 'd>(
     entries: &'e [Entry<'d>],
     here: usize,
@@ -194,6 +254,7 @@ fn deciding_by_scan<'e, 'd>(
 fn check_find_deleted(ctx: &Ctx, sink: &mut Sink) {
     let entries = &ctx.bp.entries;
     let mut index = None;
+    let mut budget = FIND_DELETED_BUDGET;
     for t in &ctx.bp.tags {
         let Some(Tag::Find {
             model, conditions, ..
@@ -206,7 +267,7 @@ fn check_find_deleted(ctx: &Ctx, sink: &mut Sink) {
         };
         let key = name.to_ascii_lowercase();
         // The last earlier entry of that model whose identifiers the lookup covers decides.
-        let last = deciding_entry(entries, &mut index, here, &key, conditions);
+        let last = deciding_entry(entries, &mut index, &mut budget, here, &key, conditions);
         let Some(deleting) = last.filter(|e| e.state() == Some(State::Absent)) else {
             continue;
         };
@@ -316,17 +377,62 @@ mod tests {
                 continue;
             };
             let (here, key) = (t.entry.unwrap(), model.as_str().unwrap());
-            let by_index = deciding_entry(&bp.entries, &mut index, here, key, conditions);
             let by_scan = deciding_by_scan(&bp.entries, here, key, conditions);
-            assert_eq!(
-                by_index.map(|e| e.index),
-                by_scan.map(|e| e.index),
-                "lookup {}",
-                doc.source.slice(t.node.span)
-            );
+            let index = index.get_or_insert_with(|| by_identifiers(&bp.entries));
+            let mut literal: IdentifierSet = conditions
+                .iter()
+                .filter_map(|(f, v)| Some((f.as_str()?, value_key(v)?)))
+                .collect();
+            literal.sort();
+            literal.dedup();
+            let by_subsets = deciding_by_subsets(&bp.entries, index, here, key, &literal);
+            let deciders = index.by_model.get(key).map_or(&[][..], Vec::as_slice);
+            let earlier = &deciders[..deciders.partition_point(|i| *i < here)];
+            let among = deciding_among(&bp.entries, earlier, conditions);
+            for (how, found) in [("subsets", by_subsets), ("deciders", among)] {
+                assert_eq!(
+                    found.map(|e| e.index),
+                    by_scan.map(|e| e.index),
+                    "{how}, lookup {}",
+                    doc.source.slice(t.node.span)
+                );
+            }
             decided += usize::from(by_scan.is_some());
         }
         assert_eq!(bp.tags.len(), values.len() * values.len());
         assert!(decided > 20, "{decided}");
+    }
+
+    /// Lookups of 13 conditions over 999 earlier entries of their model each take 1,000
+    /// steps: the first 2,000 are decided (and each finds the deleting entry 0), the later
+    /// ones are not. Before the budget all 2,500 were, at a cost that grows with the product
+    /// of lookups and entries (a 10 MiB file of them took over a minute).
+    #[test]
+    fn lookups_stop_when_the_files_budget_is_spent() {
+        let entries = 999;
+        let lookups = 2_500;
+        let mut text = String::from("version: 1\nentries:\n");
+        text.push_str(
+            "  - {model: authentik_core.group, state: absent, identifiers: {name: g0}}\n",
+        );
+        for i in 1..entries {
+            text.push_str(&format!(
+                "  - {{model: authentik_core.group, identifiers: {{name: g{i}}}}}\n"
+            ));
+        }
+        let conditions: String = (1..13).map(|k| format!(", [f{k}, v]")).collect();
+        text.push_str("  - model: authentik_core.group\n    identifiers: {name: last}\n    attrs:\n      attributes:\n        x:\n");
+        for _ in 0..lookups {
+            text.push_str(&format!(
+                "        - !Find [authentik_core.group, [name, g0]{conditions}]\n"
+            ));
+        }
+        let doc = crate::load::parse(crate::load::SourceFile::new("b.yaml", text)).unwrap();
+        let found = crate::check::document::check_document(&doc, &Default::default())
+            .iter()
+            .filter(|f| f.rule.code == "AKB307")
+            .count();
+        assert_eq!(found, FIND_DELETED_BUDGET / entries);
+        assert!(found < lookups);
     }
 }
