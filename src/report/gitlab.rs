@@ -52,10 +52,11 @@ fn entry_keys(report: &FileReport) -> Vec<String> {
         return vec![String::new(); report.findings.len()];
     };
     let bp = Blueprint::new(&doc);
+    let finder = bp.entry_finder();
     report
         .findings
         .iter()
-        .map(|f| match bp.entry_of(f.span) {
+        .map(|f| match finder.entry_of(f.span) {
             Some(e) => format!(
                 "{}\0{}",
                 e.model_name().unwrap_or(""),
