@@ -75,6 +75,7 @@ pub fn mask_values(f: &mut Finding, values: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::rules::absent::FIND_DELETED_BUDGET;
     use crate::check::suggest::WORK_PER_FILE;
 
     /// `n` groups whose `target(word)` line uses a word of `len` characters, then `n`
@@ -198,5 +199,38 @@ mod tests {
         assert_eq!(check(&doc, &suggestions), 0);
         assert_eq!(suggestions.compared(), 0);
         assert_eq!(suggestions.left(), WORK_PER_FILE);
+    }
+
+    /// Lookups of 13 conditions over 999 earlier entries of their model each take 1,000
+    /// steps: the first 2,000 are decided (and each finds the deleting entry 0), the later
+    /// ones are not. Before the budget all 2,500 were, at a cost that grows with the product
+    /// of lookups and entries (a 10 MiB file of them took over a minute).
+    #[test]
+    fn find_deleted_lookups_stop_when_the_files_budget_is_spent() {
+        let entries = 999;
+        let lookups = 2_500;
+        let mut text = String::from("version: 1\nentries:\n");
+        text.push_str(
+            "  - {model: authentik_core.group, state: absent, identifiers: {name: g0}}\n",
+        );
+        for i in 1..entries {
+            text.push_str(&format!(
+                "  - {{model: authentik_core.group, identifiers: {{name: g{i}}}}}\n"
+            ));
+        }
+        let conditions: String = (1..13).map(|k| format!(", [f{k}, v]")).collect();
+        text.push_str("  - model: authentik_core.group\n    identifiers: {name: last}\n    attrs:\n      attributes:\n        x:\n");
+        for _ in 0..lookups {
+            text.push_str(&format!(
+                "        - !Find [authentik_core.group, [name, g0]{conditions}]\n"
+            ));
+        }
+        let doc = crate::load::parse(crate::load::SourceFile::new("b.yaml", text)).unwrap();
+        let found = check_document(&doc, &Default::default())
+            .iter()
+            .filter(|f| f.rule.code == "AKB307")
+            .count();
+        assert_eq!(found, FIND_DELETED_BUDGET / entries);
+        assert!(found < lookups);
     }
 }
