@@ -129,12 +129,22 @@ impl Baseline {
             .join("/")
     }
 
-    fn key(&self, report: &FileReport, f: &Finding) -> Key {
-        let anchor = report
-            .source
-            .as_ref()
-            .map(|s| akbp_core::fingerprint::anchor(s, f.span))
-            .unwrap_or_default();
+    /// The keys of `findings` (of `report`'s file): the file is read once for all their
+    /// anchors, not once per finding.
+    fn keys(&self, report: &FileReport, findings: &[Finding]) -> Vec<Key> {
+        let spans: Vec<_> = findings.iter().map(|f| f.span).collect();
+        let anchors = match &report.source {
+            Some(s) => akbp_core::fingerprint::anchors(s, &spans),
+            None => vec![String::new(); findings.len()],
+        };
+        findings
+            .iter()
+            .zip(&anchors)
+            .map(|(f, anchor)| self.key(report, f, anchor))
+            .collect()
+    }
+
+    fn key(&self, report: &FileReport, f: &Finding, anchor: &str) -> Key {
         let case = f.case.map_or("", |c| c.id);
         let text = format!(
             "{}\u{1f}{case}\u{1f}{anchor}\u{1f}{}",
@@ -151,8 +161,7 @@ impl Baseline {
     /// Note every finding of `reports` (for `--write-baseline`).
     pub fn record(&mut self, reports: &[FileReport]) {
         for r in reports {
-            for f in &r.findings {
-                let key = self.key(r, f);
+            for (f, key) in r.findings.iter().zip(self.keys(r, &r.findings)) {
                 let e = self.seen.entry(key).or_insert((0, f.message.clone()));
                 e.0 += 1;
             }
@@ -164,9 +173,9 @@ impl Baseline {
     pub fn filter(&mut self, reports: &mut [FileReport]) {
         for r in reports.iter_mut() {
             let findings = std::mem::take(&mut r.findings);
+            let keys = self.keys(r, &findings);
             let mut kept = Vec::with_capacity(findings.len());
-            for f in findings {
-                let key = self.key(r, &f);
+            for (f, key) in findings.into_iter().zip(keys) {
                 match self.left.get_mut(&key) {
                     Some(n) if *n > 0 => {
                         *n -= 1;
