@@ -3,7 +3,7 @@
 //! (`attrs.redirect_uris[0].url`). A baseline (`akbp validate --write-baseline`) records
 //! findings by rule, file, this anchor and their message without positions.
 
-use crate::blueprint::Blueprint;
+use crate::blueprint::{Blueprint, Entry, SpanIndex};
 use crate::load::{Document, Node, NodeKind, SourceFile, Span};
 use crate::wrapper::{self, FileContents, Found, PositionMap};
 
@@ -95,39 +95,23 @@ struct Prepared<'a> {
     doc: &'a Document,
     map: Option<&'a PositionMap>,
     bp: Blueprint<'a>,
-    /// (start, end, position in `bp.entries`) at outer positions, by start.
-    by_start: Vec<(u32, u32, usize)>,
-    /// The largest end among `by_start[..=i]`.
-    max_end: Vec<u32>,
+    /// The entries at outer positions.
+    entries: SpanIndex,
 }
 
 impl<'a> Prepared<'a> {
     fn new(doc: &'a Document, map: Option<&'a PositionMap>) -> Self {
         let bp = Blueprint::new(doc);
-        let outer = |s: Span| map.map_or(s, |m| m.map(s));
-        let mut by_start: Vec<(u32, u32, usize)> = bp
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let s = outer(e.node.span);
-                (s.start, s.end, i)
-            })
-            .collect();
-        by_start.sort_unstable();
-        let max_end = by_start
-            .iter()
-            .scan(0u32, |m, (_, end, _)| {
-                *m = (*m).max(*end);
-                Some(*m)
-            })
-            .collect();
+        let entries = SpanIndex::new(
+            bp.entries
+                .iter()
+                .map(|e| map.map_or(e.node.span, |m| m.map(e.node.span))),
+        );
         Prepared {
             doc,
             map,
             bp,
-            by_start,
-            max_end,
+            entries,
         }
     }
 
@@ -138,33 +122,33 @@ impl<'a> Prepared<'a> {
         if !contains(outer(self.doc.root.span), at) {
             return None;
         }
-        // The first entry (in apply order) holding `at`: entries are siblings, so the walk
-        // back stops at once unless an alias put one entry inside another.
-        let upto = self.by_start.partition_point(|(start, ..)| *start <= at);
-        let mut first: Option<usize> = None;
-        for j in (0..upto).rev() {
-            if self.max_end[j] < at {
-                break;
-            }
-            let (start, end, i) = self.by_start[j];
-            if contains(Span { start, end }, at) {
-                first = Some(first.map_or(i, |f| f.min(i)));
-            }
-        }
-        let src = &self.doc.source;
-        let Some(e) = first.map(|i| &self.bp.entries[i]) else {
+        // The first entry (in apply order) holding `at`.
+        let Some(e) = self
+            .entries
+            .first(at, at, |s| contains(s, at))
+            .map(|i| &self.bp.entries[i])
+        else {
             return Some(format!(":{}", path(&self.doc.root, &outer, at)));
         };
-        let who = match (e.id_str(), e.identifiers()) {
-            (_, Some(ids)) => format!(
-                "{} {}",
-                e.model_key().unwrap_or(""),
-                squeeze(src.slice(ids.span))
-            ),
-            (Some(id), None) => format!("{}#{id}", e.model_key().unwrap_or("")),
-            (None, None) => e.model_key().unwrap_or("").to_string(),
-        };
-        Some(format!("{who}:{}", path(e.node, &outer, at)))
+        Some(format!(
+            "{}:{}",
+            entry_label(e, &self.doc.source),
+            path(e.node, &outer, at)
+        ))
+    }
+}
+
+/// An entry in words that survive edits: `model identifiers` (identifiers as written,
+/// whitespace squeezed), else `model#id`, else the model.
+fn entry_label(e: &Entry<'_>, src: &SourceFile) -> String {
+    match (e.id_str(), e.identifiers()) {
+        (_, Some(ids)) => format!(
+            "{} {}",
+            e.model_key().unwrap_or(""),
+            squeeze(src.slice(ids.span))
+        ),
+        (Some(id), None) => format!("{}#{id}", e.model_key().unwrap_or("")),
+        (None, None) => e.model_key().unwrap_or("").to_string(),
     }
 }
 
@@ -297,16 +281,11 @@ mod tests {
             if !contains(outer(e.node.span), at) {
                 continue;
             }
-            let who = match (e.id_str(), e.identifiers()) {
-                (_, Some(ids)) => format!(
-                    "{} {}",
-                    e.model_key().unwrap_or(""),
-                    squeeze(src.slice(ids.span))
-                ),
-                (Some(id), None) => format!("{}#{id}", e.model_key().unwrap_or("")),
-                (None, None) => e.model_key().unwrap_or("").to_string(),
-            };
-            return Some(format!("{who}:{}", path(e.node, &outer, at)));
+            return Some(format!(
+                "{}:{}",
+                entry_label(e, src),
+                path(e.node, &outer, at)
+            ));
         }
         Some(format!(":{}", path(&doc.root, &outer, at)))
     }

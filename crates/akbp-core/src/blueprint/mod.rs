@@ -141,24 +141,9 @@ impl<'d> Blueprint<'d> {
     /// so each span is a binary search, not a walk over every entry (a report of thousands
     /// of findings in a file of a million entries).
     pub fn entry_finder(&self) -> EntryFinder<'_, 'd> {
-        let mut by_start: Vec<(u32, u32, usize)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.node.span.start, e.node.span.end, i))
-            .collect();
-        by_start.sort_unstable();
-        let max_end = by_start
-            .iter()
-            .scan(0u32, |m, (_, end, _)| {
-                *m = (*m).max(*end);
-                Some(*m)
-            })
-            .collect();
         EntryFinder {
             entries: &self.entries,
-            by_start,
-            max_end,
+            index: SpanIndex::new(self.entries.iter().map(|e| e.node.span)),
         }
     }
 
@@ -197,35 +182,66 @@ fn address(node: &Node) -> usize {
     std::ptr::from_ref(node) as usize
 }
 
-/// See [`Blueprint::entry_finder`].
-pub struct EntryFinder<'b, 'd> {
-    entries: &'b [Entry<'d>],
-    /// (start, end, position in `entries`), by start.
+/// Spans sorted once by where they start, to find the first of them (by position in the
+/// list they came from) that holds a place with a binary search instead of a walk.
+pub struct SpanIndex {
+    /// (start, end, position) by start.
     by_start: Vec<(u32, u32, usize)>,
     /// The largest end among `by_start[..=i]`.
     max_end: Vec<u32>,
 }
 
-impl<'b, 'd> EntryFinder<'b, 'd> {
-    /// The first entry (in apply order) whose node holds `span`, as
-    /// [`Blueprint::entry_of`] finds it. Entries are siblings that do not overlap, so the
-    /// walk back from the last entry starting at or before `span` stops at once; only an
-    /// alias (an entry copied into another's span) makes it look further.
-    pub fn entry_of(&self, span: Span) -> Option<&'b Entry<'d>> {
-        let upto = self
-            .by_start
-            .partition_point(|(start, ..)| *start <= span.start);
+impl SpanIndex {
+    pub fn new(spans: impl IntoIterator<Item = Span>) -> Self {
+        let mut by_start: Vec<(u32, u32, usize)> = spans
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (s.start, s.end, i))
+            .collect();
+        by_start.sort_unstable();
+        let max_end = by_start
+            .iter()
+            .scan(0u32, |m, (_, end, _)| {
+                *m = (*m).max(*end);
+                Some(*m)
+            })
+            .collect();
+        SpanIndex { by_start, max_end }
+    }
+
+    /// The lowest position among the spans that start at or before `start`, end at or
+    /// after `end`, and that `holds` accepts. Entries are siblings that do not overlap, so
+    /// the walk back stops at once; only an alias (an entry copied into another's span)
+    /// makes it look further.
+    pub fn first(&self, start: u32, end: u32, holds: impl Fn(Span) -> bool) -> Option<usize> {
+        let upto = self.by_start.partition_point(|(s, ..)| *s <= start);
         let mut first: Option<usize> = None;
         for j in (0..upto).rev() {
-            if self.max_end[j] < span.end {
+            if self.max_end[j] < end {
                 break;
             }
-            let (_, end, i) = self.by_start[j];
-            if span.end <= end {
+            let (s, e, i) = self.by_start[j];
+            if e >= end && holds(Span { start: s, end: e }) {
                 first = Some(first.map_or(i, |f| f.min(i)));
             }
         }
-        first.map(|i| &self.entries[i])
+        first
+    }
+}
+
+/// See [`Blueprint::entry_finder`].
+pub struct EntryFinder<'b, 'd> {
+    entries: &'b [Entry<'d>],
+    index: SpanIndex,
+}
+
+impl<'b, 'd> EntryFinder<'b, 'd> {
+    /// The first entry (in apply order) whose node holds `span`, as
+    /// [`Blueprint::entry_of`] finds it.
+    pub fn entry_of(&self, span: Span) -> Option<&'b Entry<'d>> {
+        self.index
+            .first(span.start, span.end, |_| true)
+            .map(|i| &self.entries[i])
     }
 }
 
