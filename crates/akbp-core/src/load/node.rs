@@ -158,13 +158,9 @@ impl ScalarNode {
     /// The Python type authentik will see, for messages ([`Scalar::type_name`]).
     pub fn type_name(&self) -> &'static str {
         match self.built {
-            Built::Null => "null",
-            Built::False | Built::True => "boolean",
+            // Without copying the text into a value.
             Built::Str => "string",
-            Built::Timestamp => "date/time",
-            Built::Unconstructible => "unconstructible value",
-            Built::Binary => "binary",
-            Built::Plain | Built::Int | Built::Float => self.value().type_name(),
+            _ => self.value().type_name(),
         }
     }
 

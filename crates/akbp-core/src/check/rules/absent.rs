@@ -167,13 +167,7 @@ fn deciding_entry<'e, 'd>(
     key: &str,
     conditions: &[(&'d Node, &'d Node)],
 ) -> Option<&'e Entry<'d>> {
-    let mut literal: IdentifierSet = conditions
-        .iter()
-        .filter(|(_, v)| v.custom_tag().is_none())
-        .filter_map(|(f, v)| Some((f.as_str()?, value_key(v)?)))
-        .collect();
-    literal.sort();
-    literal.dedup();
+    let literal = literal_conditions(conditions);
     let index = index.get_or_insert_with(|| by_identifiers(entries));
     let deciders = index.by_model.get(key).map_or(&[][..], Vec::as_slice);
     let earlier = &deciders[..deciders.partition_point(|i| *i < here)];
@@ -189,6 +183,19 @@ fn deciding_entry<'e, 'd>(
     } else {
         deciding_by_subsets(entries, index, here, key, &literal)
     }
+}
+
+/// A lookup's literal `[field, value]` conditions as an identifier set: sorted, without
+/// repeats, tagged values left out.
+fn literal_conditions<'d>(conditions: &[(&'d Node, &'d Node)]) -> IdentifierSet<'d> {
+    let mut literal: IdentifierSet = conditions
+        .iter()
+        .filter(|(_, v)| v.custom_tag().is_none())
+        .filter_map(|(f, v)| Some((f.as_str()?, value_key(v)?)))
+        .collect();
+    literal.sort();
+    literal.dedup();
+    literal
 }
 
 /// The last of `earlier` (deciders of the lookup's model, in apply order) whose identifiers
@@ -379,12 +386,7 @@ mod tests {
             let (here, key) = (t.entry.unwrap(), model.as_str().unwrap());
             let by_scan = deciding_by_scan(&bp.entries, here, key, conditions);
             let index = index.get_or_insert_with(|| by_identifiers(&bp.entries));
-            let mut literal: IdentifierSet = conditions
-                .iter()
-                .filter_map(|(f, v)| Some((f.as_str()?, value_key(v)?)))
-                .collect();
-            literal.sort();
-            literal.dedup();
+            let literal = literal_conditions(conditions);
             let by_subsets = deciding_by_subsets(&bp.entries, index, here, key, &literal);
             let deciders = index.by_model.get(key).map_or(&[][..], Vec::as_slice);
             let earlier = &deciders[..deciders.partition_point(|i| *i < here)];
