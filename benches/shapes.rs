@@ -13,76 +13,11 @@
 
 use std::process::{Command, Stdio};
 
+/// Just under the 10 MiB input limit.
 const LIMIT: usize = 10 * 1024 * 1024 - 4096;
 
-const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
-const ENTRY: &str =
-    "  - model: authentik_core.group\n    identifiers:\n      name: shape\n    attrs:\n";
-
-fn fill(mut s: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
-    let mut i = 0;
-    loop {
-        let u = unit(i);
-        if s.len() + u.len() + tail.len() > LIMIT {
-            break;
-        }
-        s.push_str(&u);
-        i += 1;
-    }
-    s.push_str(tail);
-    s
-}
-
-fn shapes() -> Vec<(&'static str, String)> {
-    let depth = akbp::load::parse::MAX_DEPTH - 8;
-    let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
-    vec![
-        (
-            "tiny entries (`- {}`)",
-            fill(HEAD.into(), |_| "  - {}\n".into(), ""),
-        ),
-        (
-            "one flat mapping, many keys",
-            fill(
-                format!("{HEAD}{ENTRY}"),
-                |i| format!("      key_{i}: v\n"),
-                "",
-            ),
-        ),
-        (
-            "nesting to the depth limit",
-            fill(
-                format!("{HEAD}{ENTRY}      nested:\n"),
-                |_| format!("        - {nested}\n"),
-                "",
-            ),
-        ),
-        (
-            "many duplicate keys",
-            fill(
-                format!("{HEAD}{ENTRY}"),
-                |_| "      name: again\n".into(),
-                "",
-            ),
-        ),
-        (
-            "one long string",
-            fill(
-                format!("{HEAD}{ENTRY}      name: \""),
-                |_| "abcdefgh".into(),
-                "\"\n",
-            ),
-        ),
-        (
-            "a long `!Format`",
-            fill(
-                format!("{HEAD}{ENTRY}      name: !Format [\"%s\""),
-                |_| ", x".into(),
-                "]\n",
-            ),
-        ),
-    ]
-}
+#[path = "../tests/common/shapes.rs"]
+mod shapes;
 
 fn main() {
     let bin = env!("CARGO_BIN_EXE_akbp");
@@ -95,7 +30,7 @@ fn main() {
     println!("load average at start: {}", load().trim());
     println!("| shape | size | binary: wall time | binary: CPU time | binary: peak RSS | exit | findings | library: load + rules |");
     println!("|---|---|---|---|---|---|---|---|");
-    for (name, text) in shapes() {
+    for (name, text) in shapes::shapes(LIMIT) {
         if !words.is_empty() && !words.iter().any(|w| name.contains(w.as_str())) {
             continue;
         }

@@ -61,68 +61,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-const LIMIT: usize = 1024 * 1024;
-const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
-const ENTRY: &str =
-    "  - model: authentik_core.group\n    identifiers:\n      name: shape\n    attrs:\n";
-
-fn fill(head: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
-    let mut s = head;
-    let mut i = 0;
-    loop {
-        let u = unit(i);
-        if s.len() + u.len() + tail.len() > LIMIT {
-            break;
-        }
-        s.push_str(&u);
-        i += 1;
-    }
-    s.push_str(tail);
-    s
-}
+mod common;
 
 /// Bytes of heap per byte of input a shape may hold at its peak.
 const BUDGET: usize = 26;
 
 #[test]
 fn hostile_shapes_hold_at_most_26_bytes_of_heap_per_byte_of_input() {
-    let depth = akbp::load::parse::MAX_DEPTH - 8;
-    let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
-    let shapes = [
-        ("tiny entries", fill(HEAD.into(), |_| "  - {}\n".into(), "")),
-        (
-            "one flat mapping",
-            fill(
-                format!("{HEAD}{ENTRY}"),
-                |i| format!("      key_{i}: v\n"),
-                "",
-            ),
-        ),
-        (
-            "nesting",
-            fill(
-                format!("{HEAD}{ENTRY}      nested:\n"),
-                |_| format!("        - {nested}\n"),
-                "",
-            ),
-        ),
-        (
-            "duplicate keys",
-            fill(
-                format!("{HEAD}{ENTRY}"),
-                |_| "      name: again\n".into(),
-                "",
-            ),
-        ),
-        (
-            "a long !Format",
-            fill(
-                format!("{HEAD}{ENTRY}      name: !Format [\"%s\""),
-                |_| ", x".into(),
-                "]\n",
-            ),
-        ),
-    ];
+    let shapes = common::shapes::shapes(1024 * 1024);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut over = Vec::new();
     for (name, text) in shapes {

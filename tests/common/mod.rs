@@ -5,6 +5,7 @@
 
 pub mod lsp;
 pub mod pins;
+pub mod shapes;
 
 /// The header line that names the command a catalog blueprint was made with.
 pub const SHOW: &str = "# Application side: akbp show ";

@@ -1,0 +1,78 @@
+//! The hostile shapes of docs/hostile-input.md, written by the bench (benches/shapes.rs,
+//! at the 10 MiB input limit) and by tests/tree_memory.rs (at 1 MiB).
+
+const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
+const ENTRY: &str =
+    "  - model: authentik_core.group\n    identifiers:\n      name: shape\n    attrs:\n";
+
+fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
+    let mut i = 0;
+    loop {
+        let u = unit(i);
+        if s.len() + u.len() + tail.len() > limit {
+            break;
+        }
+        s.push_str(&u);
+        i += 1;
+    }
+    s.push_str(tail);
+    s
+}
+
+/// The six hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping,
+/// nesting to the depth limit, duplicate keys, one long string, a long `!Format`.
+pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
+    let depth = akbp::load::parse::MAX_DEPTH - 8;
+    let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
+    vec![
+        (
+            "tiny entries (`- {}`)",
+            fill(limit, HEAD.into(), |_| "  - {}\n".into(), ""),
+        ),
+        (
+            "one flat mapping, many keys",
+            fill(
+                limit,
+                format!("{HEAD}{ENTRY}"),
+                |i| format!("      key_{i}: v\n"),
+                "",
+            ),
+        ),
+        (
+            "nesting to the depth limit",
+            fill(
+                limit,
+                format!("{HEAD}{ENTRY}      nested:\n"),
+                |_| format!("        - {nested}\n"),
+                "",
+            ),
+        ),
+        (
+            "many duplicate keys",
+            fill(
+                limit,
+                format!("{HEAD}{ENTRY}"),
+                |_| "      name: again\n".into(),
+                "",
+            ),
+        ),
+        (
+            "one long string",
+            fill(
+                limit,
+                format!("{HEAD}{ENTRY}      name: \""),
+                |_| "abcdefgh".into(),
+                "\"\n",
+            ),
+        ),
+        (
+            "a long `!Format`",
+            fill(
+                limit,
+                format!("{HEAD}{ENTRY}      name: !Format [\"%s\""),
+                |_| ", x".into(),
+                "]\n",
+            ),
+        ),
+    ]
+}
