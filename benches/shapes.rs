@@ -1,4 +1,4 @@
-//! Time and peak memory of `akbp validate` on six hostile 10 MiB shapes (issue "Bounded
+//! Time and peak memory of `akbp validate` on the hostile 10 MiB shapes (issue "Bounded
 //! cost"): tiny entries, one flat mapping with many keys, nesting to the depth limit,
 //! many duplicate keys, one long string, a long `!Format`.
 //!

@@ -19,8 +19,9 @@ fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str)
     s
 }
 
-/// The six hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping,
-/// nesting to the depth limit, duplicate keys, one long string, a long `!Format`.
+/// The hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping, nesting
+/// to the depth limit, duplicate keys, one long string, a long `!Format`, tiny entries
+/// whose first 1,100 findings are suppressed, and a suppression on every line.
 pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
     let depth = akbp::load::parse::MAX_DEPTH - 8;
     let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
@@ -63,6 +64,24 @@ pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
                 format!("{HEAD}{ENTRY}      name: \""),
                 |_| "abcdefgh".into(),
                 "\"\n",
+            ),
+        ),
+        (
+            "tiny entries, the first 1,100 suppressed",
+            fill(
+                limit,
+                format!("{HEAD}{}", "  - {} # akbp: ignore[AKB104]\n".repeat(1100)),
+                |_| "  - {}\n".into(),
+                "",
+            ),
+        ),
+        (
+            "a suppression on every line",
+            fill(
+                limit,
+                HEAD.into(),
+                |_| "  - {} # akbp: ignore[AKB104]\n".into(),
+                "",
             ),
         ),
         (

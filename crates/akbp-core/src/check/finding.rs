@@ -366,6 +366,20 @@ pub struct Sink {
     overflow: Vec<Overflow>,
     /// The ceiling given to every finding pushed now ([`Finding::ceiling`]).
     ceiling: Option<Severity>,
+    /// Whether an inline suppression will remove a finding of this rule at this span: such
+    /// a finding is only counted and does not use up its rule's cap, so the findings kept
+    /// are the first ones a report shows, with no second, uncapped check.
+    suppressed: Option<Suppressor>,
+}
+
+/// See [`Sink::suppressed_by`].
+#[derive(Clone)]
+pub struct Suppressor(pub Arc<dyn Fn(&'static Rule, Span) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for Suppressor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Suppressor")
+    }
 }
 
 /// A finding past a capped sink's limit: counted with its final severity, never shown.
@@ -397,6 +411,17 @@ impl Sink {
         }
     }
 
+    /// A capped sink that only counts the findings `suppressed` says a suppression removes
+    /// (decided by rule and span; the suppressions themselves are applied later, to these
+    /// as to every other counted finding). Before, a file whose first 1,000 findings of a
+    /// rule were suppressed made its report inexact, and the file was checked again
+    /// building every finding: 1,100 suppressed lines above 1.5 million entries took
+    /// 7 s and 900 MB.
+    pub fn suppressed_by(mut self, suppressed: Option<Suppressor>) -> Self {
+        self.suppressed = suppressed;
+        self
+    }
+
     pub fn push(
         &mut self,
         rule: &'static Rule,
@@ -408,6 +433,7 @@ impl Sink {
         }
         let over = match self.cap {
             None => false,
+            Some(_) if self.suppressed.as_ref().is_some_and(|s| (s.0)(rule, span)) => true,
             Some(cap) => {
                 let n = match self.built.iter_mut().find(|(c, _)| *c == rule.code) {
                     Some((_, n)) => n,

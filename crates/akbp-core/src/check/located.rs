@@ -2,13 +2,17 @@
 //! of a Kubernetes manifest, a ConfigMap or Secret value, an operator's custom resource.
 //! Findings inside embedded text are moved to the outer file's positions.
 
+use std::sync::Arc;
+
 use super::mask::Secrets;
 use crate::load::{Document, SourceFile, Span};
 use crate::wrapper::{self, EmbeddedText, FileContents, Found, PositionMap};
 
 use super::document::check_document_in;
 use super::file_report::{failed_file, load_error_rule, FileReport, MAX_KEPT_PER_RULE};
-use super::finding::{apply_edits, sort_findings, Edit, Finding, Fix, Options, Overflow, Sink};
+use super::finding::{
+    apply_edits, sort_findings, Edit, Finding, Fix, Options, Overflow, Sink, Suppressor,
+};
 use super::rules::discovery::NOT_DISCOVERED;
 use super::rules::wrappers::{NOT_A_BLUEPRINT, TEMPLATE_FILE, WRAPPED_KEY_NOT_YAML};
 use super::skip::SkipReason;
@@ -72,7 +76,7 @@ fn check_every_blueprint(
         FileContents::Template(at) => return template(name, source, at),
         FileContents::Failed(e) => return failed_file(&name, Some(source), &e),
     };
-    let sink = || cap.map_or_else(Sink::default, Sink::capped);
+    let capped = || cap.map_or_else(Sink::default, Sink::capped);
     let mut collected = Collected::default();
     let mut secrets = Secrets::default();
     // Values read from --env are secrets wherever they occur.
@@ -86,6 +90,25 @@ fn check_every_blueprint(
     for doc in &docs {
         directives.add_document(&source, doc);
     }
+    // Findings a suppression will remove do not use up a rule's cap (`--no-suppressions`
+    // applies none).
+    let suppressor = directives
+        .suppressor(&source)
+        .filter(|_| cap.is_some() && !options.policy.no_suppressions);
+    // A sink for findings at the file's positions, or at an embedded text's (`map`).
+    let sink_at = |map: Option<&PositionMap>| {
+        let suppressor = match (&suppressor, map) {
+            (Some(s), Some(map)) => {
+                let (s, map) = (s.clone(), map.clone());
+                Some(Suppressor(Arc::new(move |rule, span| {
+                    (s.0)(rule, map.map(span))
+                })))
+            }
+            (s, _) => s.clone(),
+        };
+        capped().suppressed_by(suppressor)
+    };
+    let sink = || sink_at(None);
     for f in docs.into_iter().flat_map(|d| wrapper::classify(d, alone)) {
         match f {
             Found::Blueprint(doc) => {
@@ -127,7 +150,7 @@ fn check_every_blueprint(
                         &source,
                         text,
                         options,
-                        &sink,
+                        &sink_at,
                         &suggestions,
                         &mut collected,
                         &mut secrets,
@@ -230,7 +253,7 @@ fn check_text(
     outer: &SourceFile,
     text: &EmbeddedText,
     options: &Options,
-    new_sink: &dyn Fn() -> Sink,
+    new_sink: &dyn Fn(Option<&PositionMap>) -> Sink,
     suggestions: &Suggestions,
     out: &mut Collected,
     secrets: &mut Secrets,
@@ -276,7 +299,9 @@ fn check_text(
         Ok(inner) => {
             // The mounted name is the key's, which AKB110 checks; the inner text's own
             // name means nothing to authentik.
-            let (mut f, mut o) = check_document_in(inner, options, new_sink(), suggestions);
+            // The suppressions are the outer file's: asked at outer positions.
+            let sink = new_sink(Some(&text.map));
+            let (mut f, mut o) = check_document_in(inner, options, sink, suggestions);
             f.retain(|f| f.rule.code != NOT_DISCOVERED.code);
             o.retain(|o| o.rule.code != NOT_DISCOVERED.code);
             (f, o)

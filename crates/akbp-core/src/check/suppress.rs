@@ -9,13 +9,14 @@
 //! else (the parser is asked for comment events only when the marker is present).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::load::marker::{has_marker, MARKER};
 use crate::load::reader::{lines, trim_white};
 use crate::load::{Document, SourceFile, Span};
 use crate::target::Target;
 
-use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink, Suppressed};
+use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink, Suppressed, Suppressor};
 use super::rules::suppressions::{INVALID_COMMENT, OLDER_TARGET, UNUSED_SUPPRESSION};
 use super::rules::{rule_by_code, rule_hint};
 
@@ -253,6 +254,38 @@ impl Directives {
         self.problems.extend(sink.findings);
     }
 
+    /// Decide the scope of own-line comments, once every document's entries are known.
+    fn resolve_scopes(&mut self) {
+        // The last line of the entries starting on each line (an own-line comment above
+        // an entry covers the whole entry).
+        let mut entry_end: HashMap<usize, usize> = HashMap::new();
+        for (first, last) in std::mem::take(&mut self.entries) {
+            let end = entry_end.entry(first).or_insert(last);
+            *end = (*end).max(last);
+        }
+        for s in &mut self.suppressions {
+            if let Some(next) = s.pending.take() {
+                // Above an entry: the whole entry; otherwise the next line.
+                s.scope = Scope::Lines(next, entry_end.get(&next).copied().unwrap_or(next));
+            }
+        }
+    }
+
+    /// Whether a finding of a rule at a span (in `source`) is one [`Directives::apply`]
+    /// will remove, for the sinks of the rules ([`Sink::suppressed_by`]); `None` when the
+    /// file has no suppression. Call it after every document was added.
+    pub fn suppressor(&mut self, source: &SourceFile) -> Option<Suppressor> {
+        if self.suppressions.is_empty() {
+            return None;
+        }
+        self.resolve_scopes();
+        let covered = Coverage::new(&self.suppressions);
+        let source = source.clone();
+        Some(Suppressor(Arc::new(move |rule, span| {
+            covered.covers(rule, source.position(span.start as usize).line)
+        })))
+    }
+
     /// Findings about the directives themselves ([`INVALID_COMMENT`]).
     pub fn problems(&self) -> &[Finding] {
         &self.problems
@@ -275,19 +308,7 @@ impl Directives {
         if self.suppressions.is_empty() {
             return Vec::new();
         }
-        // The last line of the entries starting on each line (an own-line comment above
-        // an entry covers the whole entry).
-        let mut entry_end: HashMap<usize, usize> = HashMap::new();
-        for (first, last) in std::mem::take(&mut self.entries) {
-            let end = entry_end.entry(first).or_insert(last);
-            *end = (*end).max(last);
-        }
-        for s in &mut self.suppressions {
-            if let Some(next) = s.pending.take() {
-                // Above an entry: the whole entry; otherwise the next line.
-                s.scope = Scope::Lines(next, entry_end.get(&next).copied().unwrap_or(next));
-            }
-        }
+        self.resolve_scopes();
         // Which lines the suppressions cover, per rule: each finding is one lookup, not a
         // pass over every suppression (a suppression on each of 350,000 lines made that
         // 10^11 steps: a 10 MiB file ran for minutes).
