@@ -21,7 +21,8 @@ fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str)
 
 /// The hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping, nesting
 /// to the depth limit, duplicate keys, one long string, a long `!Format`, tiny entries
-/// whose first 1,100 findings are suppressed, and a suppression on every line.
+/// whose first 1,100 findings are suppressed, a suppression on every line, and many
+/// secret values.
 pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
     let depth = akbp::load::parse::MAX_DEPTH - 8;
     let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
@@ -81,6 +82,17 @@ pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
                 limit,
                 HEAD.into(),
                 |_| "  - {} # akbp: ignore[AKB104]\n".into(),
+                "",
+            ),
+        ),
+        (
+            "many secret values",
+            fill(
+                limit,
+                HEAD.into(),
+                |i| {
+                    format!("  - model: authentik_core.user\n    identifiers: {{username: u{i}}}\n    attrs: {{password: \"sv{i:07}x\"}}\n")
+                },
                 "",
             ),
         ),
