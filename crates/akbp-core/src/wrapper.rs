@@ -12,6 +12,8 @@
 //! reported as unreadable, whatever it holds. Nothing here checks a blueprint; it only
 //! finds them and says how their positions map to the outer file.
 
+use std::collections::HashSet;
+
 use crate::load::node::KNOWN_TAGS;
 use crate::load::template::template_at;
 use crate::load::{
@@ -484,16 +486,16 @@ fn mapping_texts(
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    // A set: a Secret of 100,000 keys compared each with all before it took minutes.
+    let mut seen: HashSet<&str> = HashSet::new();
     // The last of duplicate keys is the one mounted, as PyYAML and Kubernetes keep it.
     for p in pairs.iter().rev() {
         let Some(key) = p.key.key_str() else {
             continue;
         };
-        if seen.contains(&key) {
+        if !seen.insert(key) {
             continue;
         }
-        seen.push(key);
         let mounted = discovered_name(key);
         let value = p.value.as_str();
         let (text, map, parsed) = match value {
