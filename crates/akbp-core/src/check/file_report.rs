@@ -34,9 +34,7 @@ pub struct FileReport {
     pub target: Target,
 }
 
-/// Most findings of one rule kept for one file. 2 MB of duplicate keys would otherwise
-/// make a report of 150 MB; the summary still counts every finding.
-pub const MAX_KEPT_PER_RULE: usize = 1000;
+pub use super::finding::MAX_KEPT_PER_RULE;
 
 /// Findings of one rule and severity left out of a file's report by the cap.
 #[derive(Debug, Clone)]
@@ -75,6 +73,8 @@ impl FileReport {
 
     /// [`FileReport::resolve_capped`] in place; whether the kept findings are exact.
     fn resolve_and_cap(&mut self, options: &Options, directives: &mut Directives) -> bool {
+        // Problems of the `# akbp:` comments past the cap were only counted.
+        self.overflow.extend(directives.take_problems_over());
         let source = self.source.clone();
         let mut suppressed = Suppressed::default();
         let off = self

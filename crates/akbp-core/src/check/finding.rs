@@ -372,6 +372,10 @@ pub struct Sink {
     suppressed: Option<Suppressor>,
 }
 
+/// Most findings of one rule kept for one file. 2 MB of duplicate keys would otherwise
+/// make a report of 150 MB; the summary still counts every finding.
+pub const MAX_KEPT_PER_RULE: usize = 1000;
+
 /// See [`Sink::suppressed_by`].
 #[derive(Clone)]
 pub struct Suppressor(pub Arc<dyn Fn(&'static Rule, Span) -> bool + Send + Sync>);
@@ -392,7 +396,7 @@ pub struct Overflow {
 }
 
 impl Overflow {
-    fn of(f: &Finding) -> Self {
+    pub(crate) fn of(f: &Finding) -> Self {
         Overflow {
             rule: f.rule,
             case: f.case,

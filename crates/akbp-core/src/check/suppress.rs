@@ -16,9 +16,14 @@ use crate::load::reader::{lines, trim_white};
 use crate::load::{Document, SourceFile, Span};
 use crate::target::Target;
 
-use super::finding::{Finding, Options, Overflow, Rule, Severity, Sink, Suppressed, Suppressor};
+use super::finding::{
+    Finding, Options, Overflow, Rule, Severity, Sink, Suppressed, Suppressor, MAX_KEPT_PER_RULE,
+};
 use super::rules::suppressions::{INVALID_COMMENT, OLDER_TARGET, UNUSED_SUPPRESSION};
 use super::rules::{rule_by_code, rule_hint};
+
+/// Unknown rule names in one file that get a "did you mean".
+const MAX_HINTS: usize = 100;
 
 /// Lines a suppression covers, 1-based and inclusive; `None` for the whole file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +51,12 @@ pub struct Directives {
     /// The comment that set `target`.
     target_span: Option<Span>,
     suppressions: Vec<Suppression>,
-    /// Directives that could not be read ([`INVALID_COMMENT`]).
+    /// Directives that could not be read ([`INVALID_COMMENT`]): the first
+    /// [`MAX_KEPT_PER_RULE`] built, the rest only counted.
     problems: Vec<Finding>,
+    problems_over: Vec<Overflow>,
+    /// "Did you mean" hints still to give for unknown rule names in this file.
+    hints_left: usize,
     /// Byte offset where the header (leading comment lines) ends.
     header_end: usize,
     /// Lines `(first, last)` of every entry, from the parsed documents.
@@ -67,6 +76,7 @@ impl Directives {
         }
         let mut d = Directives {
             active: true,
+            hints_left: MAX_HINTS,
             ..Default::default()
         };
         let mut offset = 0;
@@ -210,12 +220,22 @@ impl Directives {
         for word in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
             match rule_by_code(word) {
                 Some(rule) => rules.push((rule, word.to_string(), false)),
-                None => self.problem(
-                    span,
-                    None,
-                    &format!("`# akbp: ignore`: no rule `{word}`{}", rule_hint(word)),
-                    "name rules by code (AKB205) or name (unknown-model)",
-                ),
+                None => {
+                    // Each hint compares the word with every rule's code and name: a
+                    // file of a million unknown names would take minutes.
+                    let hint = if self.hints_left > 0 {
+                        self.hints_left -= 1;
+                        rule_hint(word)
+                    } else {
+                        "; `akbp rules` lists them".to_string()
+                    };
+                    self.problem(
+                        span,
+                        None,
+                        &format!("`# akbp: ignore`: no rule `{word}`{hint}"),
+                        "name rules by code (AKB205) or name (unknown-model)",
+                    )
+                }
             }
         }
         if rules.is_empty() {
@@ -251,7 +271,18 @@ impl Directives {
         if let Some(c) = case {
             f.case(c);
         }
-        self.problems.extend(sink.findings);
+        if self.problems.len() < MAX_KEPT_PER_RULE {
+            self.problems.extend(sink.findings);
+        } else {
+            // Counted with the other findings past the cap, in memory of a few words.
+            self.problems_over
+                .extend(sink.findings.iter().map(Overflow::of));
+        }
+    }
+
+    /// The problems past [`MAX_KEPT_PER_RULE`], only counted; taken once.
+    pub(crate) fn take_problems_over(&mut self) -> Vec<Overflow> {
+        std::mem::take(&mut self.problems_over)
     }
 
     /// Decide the scope of own-line comments, once every document's entries are known.
@@ -598,6 +629,27 @@ mod tests {
             };
             prop_assert_eq!(used(&d.suppressions), used(&expected_sups));
         }
+    }
+
+    /// A header of 1,500 unknown rule names builds the first 1,000 problems and counts the
+    /// rest, and only the first 100 names get a "did you mean" (each compares the word
+    /// with every rule: a million names took minutes and 900 MB).
+    #[test]
+    fn unknown_rule_names_are_bounded_in_hints_and_findings() {
+        let header: String = (0..1500)
+            .map(|i| format!("# akbp: ignore-file[unknown-modle{i}]\n"))
+            .collect();
+        let text = format!("{header}version: 1\nentries: []\n");
+        let mut d = Directives::header(&SourceFile::new("t.yaml", text.as_str()));
+        assert_eq!(d.problems().len(), MAX_KEPT_PER_RULE);
+        let hinted = d
+            .problems()
+            .iter()
+            .filter(|f| f.message.contains("did you mean"))
+            .count();
+        assert_eq!(hinted, MAX_HINTS);
+        assert_eq!(d.take_problems_over().len(), 500);
+        assert!(d.take_problems_over().is_empty());
     }
 
     /// Own-line comments in a run share one scan for the next content line: each asks
