@@ -21,8 +21,8 @@ fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str)
 
 /// The hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping, nesting
 /// to the depth limit, duplicate keys, one long string, a long `!Format`, tiny entries
-/// whose first 1,100 findings are suppressed, a suppression on every line, and many
-/// secret values.
+/// whose first 1,100 findings are suppressed, a suppression on every line, many secret
+/// values, a Kubernetes Secret of many keys, and `# akbp:` comments naming unknown rules.
 pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
     let depth = akbp::load::parse::MAX_DEPTH - 8;
     let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
@@ -94,6 +94,24 @@ pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
                     format!("  - model: authentik_core.user\n    identifiers: {{username: u{i}}}\n    attrs: {{password: \"sv{i:07}x\"}}\n")
                 },
                 "",
+            ),
+        ),
+        (
+            "a Secret of many keys",
+            fill(
+                limit,
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n".into(),
+                |i| format!("  k{i}: value{i:07}\n"),
+                "",
+            ),
+        ),
+        (
+            "unknown rules in `# akbp:` comments",
+            fill(
+                limit,
+                String::new(),
+                |i| format!("# akbp: ignore-file[unknown-modle{i}]\n"),
+                "version: 1\nentries: []\n",
             ),
         ),
         (
