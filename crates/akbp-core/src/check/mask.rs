@@ -180,19 +180,22 @@ impl Secrets {
     /// The forms a value can take in output: as written, and escaped as Rust's `{:?}`
     /// and JSON would escape it inside quotes.
     fn needles(&self) -> Needles {
-        let mut seen: HashSet<String> = HashSet::new();
+        // Repeated forms are harmless to the automaton; most values are written the same
+        // in all three forms, so only a form that differs is added.
         let mut out: Vec<String> = Vec::new();
         for v in &self.values {
             if v.chars().count() < MIN_OCCURRENCE_CHARS || is_vocabulary(v) {
                 continue;
             }
-            let debug = format!("{v:?}");
-            let json = serde_json::to_string(v).unwrap_or_default();
-            for form in [v.clone(), unquote(&debug), unquote(&json)] {
-                if !form.is_empty() && seen.insert(form.clone()) {
-                    out.push(form);
-                }
+            let debug = unquote(&format!("{v:?}"));
+            let json = unquote(&serde_json::to_string(v).unwrap_or_default());
+            if !json.is_empty() && json != *v && json != debug {
+                out.push(json);
             }
+            if !debug.is_empty() && debug != *v {
+                out.push(debug);
+            }
+            out.push(v.clone());
         }
         Needles::new(out)
     }
