@@ -22,7 +22,8 @@ fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str)
 /// The hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping, nesting
 /// to the depth limit, duplicate keys, one long string, a long `!Format`, tiny entries
 /// whose first 1,100 findings are suppressed, a suppression on every line, many secret
-/// values, a Kubernetes Secret of many keys, and `# akbp:` comments naming unknown rules.
+/// values, a Kubernetes Secret of many keys, `# akbp:` comments naming unknown rules, and a
+/// provider of many regex redirect URIs.
 pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
     let depth = akbp::load::parse::MAX_DEPTH - 8;
     let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
@@ -112,6 +113,15 @@ pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
                 String::new(),
                 |i| format!("# akbp: ignore-file[unknown-modle{i}]\n"),
                 "version: 1\nentries: []\n",
+            ),
+        ),
+        (
+            "many regex redirect URIs",
+            fill(
+                limit,
+                format!("{HEAD}  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {{name: p}}\n    attrs:\n      redirect_uris:\n"),
+                |i| format!("        - {{matching_mode: regex, url: 'https://h{i}\\.example/cb.*'}}\n"),
+                "",
             ),
         ),
         (

@@ -233,4 +233,35 @@ mod tests {
         assert_eq!(found, FIND_DELETED_BUDGET / entries);
         assert!(found < lookups);
     }
+
+    /// A provider of more regex redirect URIs than a file may compile: the first
+    /// [`REGEXES_PER_FILE`] are compiled (the invalid ones reported as errors), each one
+    /// past that is reported as not verified.
+    #[test]
+    fn regex_redirect_uris_past_the_files_budget_are_reported_unverified() {
+        use crate::check::suggest::REGEXES_PER_FILE;
+        let mut text = String::from("version: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: p}\n    attrs:\n      redirect_uris:\n");
+        let past = 7;
+        for i in 0..REGEXES_PER_FILE + past {
+            // Every 100th pattern does not compile.
+            let url = if i % 100 == 0 {
+                format!("https://h{i}\\.example/(cb")
+            } else {
+                format!("https://h{i}\\.example/cb.*")
+            };
+            text.push_str(&format!(
+                "        - {{matching_mode: regex, url: '{url}'}}\n"
+            ));
+        }
+        let doc = crate::load::parse(crate::load::SourceFile::new("b.yaml", text)).unwrap();
+        let found = check_document(&doc, &Default::default());
+        let of = |case: Option<&str>| {
+            found
+                .iter()
+                .filter(|f| f.rule.code == "AKB403" && f.case.map(|c| c.id) == case)
+                .count()
+        };
+        assert_eq!(of(None), REGEXES_PER_FILE / 100);
+        assert_eq!(of(Some("unverifiable")), past);
+    }
 }

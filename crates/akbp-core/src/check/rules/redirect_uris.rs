@@ -10,6 +10,7 @@ use crate::blueprint::placeholder::{Placeholders, MASK};
 use crate::blueprint::{Entry, State};
 use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
 use crate::check::rewrite::{replace_value_with_list, trimmed};
+use crate::check::suggest::REGEXES_PER_FILE;
 use crate::generate::emit::string_scalar;
 use crate::load::{Node, Scalar, SourceFile};
 use crate::target::Target;
@@ -520,7 +521,7 @@ pub const REGEX_INVALID: Rule = Rule {
     name: "redirect-regex-invalid",
     severity: Severity::Error,
     summary: "A regex redirect URI does not compile (or uses syntax akbp cannot verify against Python's `re`).",
-    doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...) and where a pattern exceeds akbp's engine limits but not Python's (a huge repetition count or a very long alternation: authentik 2026.2.2 (lab) accepts `x{1000000}`), it says it could not verify instead of reporting an error. A repetition count of 4294967295 (CPython's `MAXREPEAT`) or more is an error: Python refuses it (lab: \"OverflowError the repetition number is too large\").\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
+    doc: "## What it does\nCompiles each `regex` redirect URI the way authentik uses it (a full match). Where Python's `re` and Rust's regex syntax differ (`[[`, `\\Z`, possessive quantifiers...) and where a pattern exceeds akbp's engine limits but not Python's (a huge repetition count or a very long alternation: authentik 2026.2.2 (lab) accepts `x{1000000}`), it says it could not verify instead of reporting an error. It compiles at most 2,000 regex redirect URIs per file (a compile costs tens of microseconds: a 10 MiB provider of 300,000 took 6 s); each one past that is reported as not verified. A repetition count of 4294967295 (CPython's `MAXREPEAT`) or more is an error: Python refuses it (lab: \"OverflowError the repetition number is too large\").\n\n## Why\nauthentik refuses to save an invalid pattern (\"Invalid Regex Pattern\"), and a stored one that does not compile never matches.\n\n## Example\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login/.*'}\n```\n\n## Use instead\n```yaml\nversion: 1\nentries:\n  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {name: wiki}\n    attrs:\n      redirect_uris:\n        - {matching_mode: regex, url: 'https://wiki\\.example\\.com/(oauth|login)/.*'}\n```\n",
     stops_load: false,
     cases: &[
         Case {
@@ -538,10 +539,6 @@ fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
             .iter()
             .filter(|u| u.mode == Some("regex"))
         {
-            let wrapped = format!("\\A(?:{})\\z", u.text);
-            let compiled = fancy_regex::RegexBuilder::new(&wrapped)
-                .backtrack_limit(100_000)
-                .build();
             // Python rejects a repetition count from MAXREPEAT (4294967295 on CPython 3.11:
             // `re.compile("a{4294967295}")` raises "the repetition number is too large").
             if let Some(n) = max_repetition(&u.text).filter(|n| *n >= PYTHON_MAXREPEAT) {
@@ -556,6 +553,16 @@ fn check_regex_invalid(ctx: &Ctx, sink: &mut Sink) {
                 .help("use a smaller count, or `*`/`+`; authentik cannot compile this pattern");
                 continue;
             }
+            if !ctx.suggestions.compile_regex() {
+                sink.push(&REGEX_INVALID, u.url_node.span, format!("could not verify this pattern: akbp compiles at most {REGEXES_PER_FILE} regex redirect URIs per file"))
+                    .case("unverifiable")
+                    .help("check it with Python: `re.compile(pattern)`; split the file, or list fewer patterns");
+                continue;
+            }
+            let wrapped = format!("\\A(?:{})\\z", u.text);
+            let compiled = fancy_regex::RegexBuilder::new(&wrapped)
+                .backtrack_limit(100_000)
+                .build();
             match compiled {
                 Ok(_) => {}
                 Err(err) if engine_limit(&err) => {
