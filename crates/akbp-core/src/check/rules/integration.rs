@@ -8,6 +8,7 @@ use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
 use crate::check::rewrite::trimmed;
 use crate::load::{Node, Scalar, Span};
 use crate::target::Target;
+use std::collections::HashMap;
 
 const APPLICATION: &str = "authentik_core.application";
 
@@ -203,14 +204,23 @@ fn identify<'e, 'd>(
 ) -> Vec<Identified<'d, 'e>> {
     let label = bp.label(catalog::INTEGRATION_LABEL);
     let mut out = Vec::new();
+    // The first application of each provider, found once: a file of thousands of
+    // providers and applications walked every entry per provider (quadratic).
+    let mut application_of: HashMap<usize, &'e Entry<'d>> = HashMap::new();
+    for a in bp
+        .entries
+        .iter()
+        .filter(|a| a.model_key() == Some(APPLICATION))
+    {
+        if let Some(p) = provider_of_application(bp, a) {
+            application_of.entry(p.index).or_insert(a);
+        }
+    }
     for provider in &bp.entries {
         let Some(kind) = provider.model_key().and_then(ProviderType::of_model) else {
             continue;
         };
-        let application = bp.entries.iter().find(|a| {
-            a.model_key() == Some(APPLICATION)
-                && provider_of_application(bp, a).is_some_and(|p| p.index == provider.index)
-        });
+        let application = application_of.get(&provider.index).copied();
         let found = match label.and_then(catalog::find) {
             Some(i) => Some((
                 i,
@@ -278,13 +288,20 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
         .chain(own_urls.iter().copied())
         .filter_map(|u| split_origin(u).map(|(o, _)| host_of(&o).to_string()))
         .collect();
+    // The first host of each first label, so each catalog entry is a few lookups, not a
+    // pass over every host (a provider of 150,000 URIs against the whole catalog).
+    let mut by_label: HashMap<&str, usize> = HashMap::new();
+    for (at, h) in hosts.iter().enumerate() {
+        if let Some(x) = h.split('.').next() {
+            by_label.entry(x).or_insert(at);
+        }
+    }
     for i in catalog::index().iter().filter(|i| i.offers(kind)) {
-        let names = || std::iter::once(&i.slug).chain(i.aliases);
-        if let Some(h) = hosts.iter().find(|h| {
-            h.split('.')
-                .next()
-                .is_some_and(|x| names().any(|n| *n == x))
-        }) {
+        let first = std::iter::once(&i.slug)
+            .chain(i.aliases)
+            .filter_map(|n| by_label.get(*n).copied())
+            .min();
+        if let Some(h) = first.map(|at| &hosts[at]) {
             return Inferred::One(i.integration(), format!("inferred from the host `{h}`"));
         }
     }
@@ -302,12 +319,17 @@ fn infer(provider: &Entry, kind: ProviderType, application: Option<&Entry>) -> I
     fn norm(p: &str) -> &str {
         p.trim_end_matches('/')
     }
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    for (at, p) in paths.iter().enumerate() {
+        by_path.entry(norm(p)).or_insert(at);
+    }
     let mut hits: Vec<(&'static catalog::IndexEntry, String)> = Vec::new();
     for i in catalog::index() {
-        if let Some(p) = paths
-            .iter()
-            .find(|p| i.paths(kind).any(|w| norm(w) == norm(p)))
-        {
+        let first = i
+            .paths(kind)
+            .filter_map(|w| by_path.get(norm(w)).copied())
+            .min();
+        if let Some(p) = first.map(|at| &paths[at]) {
             hits.push((i, p.clone()));
         }
     }
