@@ -503,21 +503,23 @@ pub const HOST_MISMATCH: Rule = Rule {
     check: None,
 };
 
-/// The grants the catalog integration of an OAuth2 provider entry needs, when the
-/// blueprint's label or inference names one (the same identification as the checks).
-pub fn catalog_grant_types(
-    bp: &Blueprint,
-    provider: &Entry,
-) -> Option<(&'static str, Vec<String>)> {
-    identify(bp, &mut Vec::new())
-        .into_iter()
-        .find(|id| id.provider.index == provider.index)
-        .and_then(|id| match &id.method.provider {
-            Provider::Oauth2(p) if !p.grant_types.is_empty() => {
-                Some((id.integration.name.as_str(), p.grant_types.clone()))
+/// The grants the catalog integration of each OAuth2 provider entry needs (by entry
+/// index), when the blueprint's label or inference names one (the same identification as
+/// the checks). Computed once per blueprint: asked per provider, the identification of
+/// every provider made a file of thousands of providers quadratic (1 MiB took 40 s).
+pub fn catalog_grant_types(bp: &Blueprint) -> HashMap<usize, (&'static str, Vec<String>)> {
+    let mut out = HashMap::new();
+    for id in identify(bp, &mut Vec::new()) {
+        if let Provider::Oauth2(p) = &id.method.provider {
+            if !p.grant_types.is_empty() {
+                out.insert(
+                    id.provider.index,
+                    (id.integration.name.as_str(), p.grant_types.clone()),
+                );
             }
-            _ => None,
-        })
+        }
+    }
+    out
 }
 
 fn check_integration(ctx: &Ctx, sink: &mut Sink) {

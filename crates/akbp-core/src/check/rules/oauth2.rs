@@ -1,5 +1,8 @@
 //! OAuth2 provider settings that break logins or leak credentials.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use crate::blueprint::{Blueprint, Entry, State, Tag};
 use crate::check::finding::{Case, Ctx, Edit, Fix, Rule, Severity, Sink};
 use crate::check::rewrite::{add_pair, trimmed};
@@ -8,6 +11,9 @@ use crate::load::Node;
 use crate::target::Target;
 
 use super::integration::catalog_grant_types;
+
+/// The catalog integration's name and grants per OAuth2 provider entry index.
+type CatalogGrants = HashMap<usize, (&'static str, Vec<String>)>;
 use super::redirect_uris::{oauth2_providers, REDIRECT_GRANTS};
 
 /// Entries that may create the provider (so authentik's defaults apply to what is missing).
@@ -62,6 +68,8 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
     if !ctx.target.at_least(Target::new(2026, 5)) {
         return;
     }
+    // The catalog's grants per provider, identified once when a fix first needs them.
+    let catalog = OnceCell::new();
     for e in oauth2_providers(ctx).filter(|e| creates(e)) {
         // With `redirect_uris: []` the client cannot use a redirect-based grant: it is a
         // machine client, so `authorization_code` is the wrong advice.
@@ -78,7 +86,7 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
             None => {
                 let f = sink.push(&GRANT_TYPES_MISSING, e.anchor_span(), format!("no `grant_types`: a provider created on authentik {} allows no grant, so every login fails", ctx.target));
                 f.help(help);
-                if let Some((title, list)) = grants_fix_list(ctx, e, redirects) {
+                if let Some((title, list)) = grants_fix_list(ctx, &catalog, e, redirects) {
                     if let Some(edit) = e
                         .attrs()
                         .and_then(|a| add_pair(src, a, "grant_types", &list))
@@ -98,7 +106,7 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
                 } else {
                     f.help(help);
                 }
-                if let Some((title, list)) = grants_fix_list(ctx, e, redirects) {
+                if let Some((title, list)) = grants_fix_list(ctx, &catalog, e, redirects) {
                     f.fix(Fix::unsafe_(
                         title,
                         vec![Edit::replace(trimmed(src, n.span), list)],
@@ -115,8 +123,14 @@ fn check_grant_types(ctx: &Ctx, sink: &mut Sink) {
 /// plus `refresh_token` when its scope mappings include offline_access (authentik issues
 /// refresh tokens only for that scope). A provider without redirect URIs gets no fix:
 /// which machine grant it uses cannot be read from the file.
-fn grants_fix_list(ctx: &Ctx, e: &Entry, redirects: bool) -> Option<(String, String)> {
-    if let Some((name, grants)) = catalog_grant_types(ctx.bp, e) {
+fn grants_fix_list(
+    ctx: &Ctx,
+    catalog: &OnceCell<CatalogGrants>,
+    e: &Entry,
+    redirects: bool,
+) -> Option<(String, String)> {
+    let catalog = catalog.get_or_init(|| catalog_grant_types(ctx.bp));
+    if let Some((name, grants)) = catalog.get(&e.index) {
         let written: Vec<String> = grants.iter().map(|g| string_scalar(g, true)).collect();
         let list = format!("[{}]", written.join(", "));
         return Some((
