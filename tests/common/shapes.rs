@@ -22,8 +22,9 @@ fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str)
 /// The hostile shapes, each at most `limit` bytes: tiny entries, one flat mapping, nesting
 /// to the depth limit, duplicate keys, one long string, a long `!Format`, tiny entries
 /// whose first 1,100 findings are suppressed, a suppression on every line, many secret
-/// values, a Kubernetes Secret of many keys, `# akbp:` comments naming unknown rules, and a
-/// provider of many regex redirect URIs.
+/// values, a Kubernetes Secret of many keys, `# akbp:` comments naming unknown rules, a
+/// provider of many regex redirect URIs, many providers with their applications, and
+/// deleted objects looked up again.
 pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
     let depth = akbp::load::parse::MAX_DEPTH - 8;
     let nested = format!("{}x{}", "[".repeat(depth), "]".repeat(depth));
@@ -121,6 +122,24 @@ pub fn shapes(limit: usize) -> Vec<(&'static str, String)> {
                 limit,
                 format!("{HEAD}  - model: authentik_providers_oauth2.oauth2provider\n    identifiers: {{name: p}}\n    attrs:\n      redirect_uris:\n"),
                 |i| format!("        - {{matching_mode: regex, url: 'https://h{i}\\.example/cb.*'}}\n"),
+                "",
+            ),
+        ),
+        (
+            "providers and their applications",
+            fill(
+                limit,
+                HEAD.into(),
+                |i| format!("  - model: authentik_providers_oauth2.oauth2provider\n    id: p{i}\n    identifiers: {{name: p{i}}}\n  - model: authentik_core.application\n    identifiers: {{slug: a{i}}}\n    attrs: {{name: a{i}, provider: !KeyOf p{i}}}\n"),
+                "",
+            ),
+        ),
+        (
+            "deleted objects looked up again",
+            fill(
+                limit,
+                HEAD.into(),
+                |i| format!("  - model: authentik_core.group\n    state: absent\n    identifiers: {{name: g{i}}}\n  - model: authentik_core.group\n    identifiers: {{name: h{i}}}\n    attrs: {{parents: [!Find [authentik_core.group, [name, g{i}]]]}}\n"),
                 "",
             ),
         ),
