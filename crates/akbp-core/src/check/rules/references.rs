@@ -1,6 +1,7 @@
 //! References between entries and into the context: `!KeyOf`, ids, `!Context`.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::blueprint::Tag;
 use crate::check::finding::{Ctx, Rule, Severity, Sink};
@@ -17,6 +18,10 @@ pub const KEYOF_UNRESOLVED: Rule = Rule {
 };
 
 fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
+    // The ids of the blueprint, in entry order, collected once when a "did you mean"
+    // first needs them: collected per unresolved reference, each passed over every entry
+    // (1 MiB of references to missing ids took 0.5 s, 4 MiB 5.3 s).
+    let ids: OnceCell<Vec<&str>> = OnceCell::new();
     for t in &ctx.bp.tags {
         let Some(Tag::KeyOf { id }) = t.ok() else {
             continue;
@@ -52,8 +57,9 @@ fn check_keyof(ctx: &Ctx, sink: &mut Sink) {
                 if f.counted_only() {
                     continue; // past the report's cap: its help is never read
                 }
-                let ids = ctx.bp.entries.iter().filter_map(|e| e.id_str());
-                match ctx.suggestions.did_you_mean(id, ids) {
+                let ids =
+                    ids.get_or_init(|| ctx.bp.entries.iter().filter_map(|e| e.id_str()).collect());
+                match ctx.suggestions.did_you_mean(id, ids.iter().copied()) {
                     Some(s) => f.help(format!("did you mean `{s}`?")),
                     None => f.help("give the referenced entry `id: <name>`, or look the object up with `!Find`"),
                 };
@@ -154,6 +160,8 @@ fn check_context_keys(ctx: &Ctx, sink: &mut Sink) {
         .and_then(|c| c.as_map())
         .map(|m| m.iter().filter_map(|p| p.key.key_str()).collect())
         .unwrap_or_default();
+    // Looked up per reference: a set, not a pass over every key.
+    let is_defined: HashSet<&str> = defined.iter().copied().collect();
     for t in &ctx.bp.tags {
         let Some(Tag::Context { key, default }) = t.ok() else {
             continue;
@@ -162,14 +170,14 @@ fn check_context_keys(ctx: &Ctx, sink: &mut Sink) {
             continue;
         }
         let Some(k) = key.text else { continue };
-        if k.starts_with("goauthentik.io/") || defined.contains(&k) {
+        if k.starts_with("goauthentik.io/") || is_defined.contains(k) {
             continue;
         }
         // 2026.5+ walks dotted paths: the first segment must exist.
         let first = k.split('.').next().unwrap_or(k);
         if ctx.target.at_least(crate::target::Target::new(2026, 5))
             && k.contains('.')
-            && defined.contains(&first)
+            && is_defined.contains(first)
         {
             continue;
         }
