@@ -227,6 +227,12 @@ impl SpanIndex {
         }
         first
     }
+
+    /// Whether any span overlaps `span` (shares at least one byte with it).
+    pub fn overlaps(&self, span: Span) -> bool {
+        let i = self.by_start.partition_point(|(s, ..)| *s < span.end);
+        i > 0 && self.max_end[i - 1] > span.start
+    }
 }
 
 /// See [`Blueprint::entry_finder`].

@@ -10,7 +10,7 @@
 //! when the file cannot be parsed, the rest of the line (and its more-indented
 //! continuation lines) after any key that says secret ([`Secrets::of_text`]).
 
-use crate::blueprint::Blueprint;
+use crate::blueprint::{Blueprint, SpanIndex};
 use crate::check::finding::Finding;
 use crate::load::{Document, Node, NodeKind, SourceFile, Span};
 use crate::model::knowledge;
@@ -211,7 +211,7 @@ impl Secrets {
             *source = Some(mask_source(text, &self.spans, &needles));
         }
         let text = |s: &mut String| needles.mask(s);
-        let spans = SpanSet::new(&self.spans);
+        let spans = SpanIndex::new(self.spans.iter().copied());
         for f in findings {
             text(&mut f.message);
             if let Some(h) = &mut f.help {
@@ -327,37 +327,6 @@ impl Needles {
         }
         out.push_str(&s[at..]);
         *s = out;
-    }
-}
-
-/// Spans sorted by start with the running maximum of their ends: whether any overlaps a
-/// span is a binary search, not a pass over all of them.
-struct SpanSet {
-    starts: Vec<u32>,
-    max_end: Vec<u32>,
-}
-
-impl SpanSet {
-    fn new(spans: &[Span]) -> Self {
-        let mut sorted = spans.to_vec();
-        sorted.sort_by_key(|s| s.start);
-        let mut end = 0;
-        let max_end = sorted
-            .iter()
-            .map(|s| {
-                end = end.max(s.end);
-                end
-            })
-            .collect();
-        SpanSet {
-            starts: sorted.iter().map(|s| s.start).collect(),
-            max_end,
-        }
-    }
-
-    fn overlaps(&self, span: Span) -> bool {
-        let i = self.starts.partition_point(|s| *s < span.end);
-        i > 0 && self.max_end[i - 1] > span.start
     }
 }
 
@@ -656,7 +625,7 @@ mod tests {
                 .collect();
             let e = Span::new(edit.0 as usize, (edit.0 + edit.1) as usize);
             let naive = spans.iter().any(|s| e.start < s.end && s.start < e.end);
-            prop_assert_eq!(SpanSet::new(&spans).overlaps(e), naive);
+            prop_assert_eq!(SpanIndex::new(spans.iter().copied()).overlaps(e), naive);
         }
     }
 
