@@ -64,6 +64,9 @@ pub struct Directives {
     active: bool,
     /// The last [`Directives::next_content_line`] asked: the line and its answer.
     next_content: Option<(usize, usize)>,
+    /// What the suppressions cover, built once their scopes are known
+    /// ([`Directives::coverage`]).
+    coverage: Option<Arc<Coverage>>,
 }
 
 impl Directives {
@@ -285,6 +288,20 @@ impl Directives {
         std::mem::take(&mut self.problems_over)
     }
 
+    /// Which lines the suppressions cover, per rule, built once: each finding is one
+    /// lookup, not a pass over every suppression (a suppression on each of 350,000 lines
+    /// made that 10^11 steps: a 10 MiB file ran for minutes). Decides the scopes first, so
+    /// call it after every document was added.
+    fn coverage(&mut self) -> Arc<Coverage> {
+        if let Some(c) = &self.coverage {
+            return c.clone();
+        }
+        self.resolve_scopes();
+        let c = Arc::new(Coverage::new(&self.suppressions));
+        self.coverage = Some(c.clone());
+        c
+    }
+
     /// Decide the scope of own-line comments, once every document's entries are known.
     fn resolve_scopes(&mut self) {
         // The last line of the entries starting on each line (an own-line comment above
@@ -309,8 +326,7 @@ impl Directives {
         if self.suppressions.is_empty() {
             return None;
         }
-        self.resolve_scopes();
-        let covered = Coverage::new(&self.suppressions);
+        let covered = self.coverage();
         let source = source.clone();
         Some(Suppressor(Arc::new(move |rule, span| {
             covered.covers(rule, source.position(span.start as usize).line)
@@ -339,11 +355,7 @@ impl Directives {
         if self.suppressions.is_empty() {
             return Vec::new();
         }
-        self.resolve_scopes();
-        // Which lines the suppressions cover, per rule: each finding is one lookup, not a
-        // pass over every suppression (a suppression on each of 350,000 lines made that
-        // 10^11 steps: a 10 MiB file ran for minutes).
-        let covered = Coverage::new(&self.suppressions);
+        let covered = self.coverage();
         // The lines of the findings each rule's suppressions covered, to tell which
         // suppressions were used.
         let mut hits: HashMap<&'static str, Vec<usize>> = HashMap::new();
@@ -432,6 +444,7 @@ impl Directives {
 }
 
 /// The lines each rule's suppressions cover: sorted, merged ranges per rule code.
+#[derive(Debug)]
 struct Coverage {
     /// Rules a file-wide suppression names.
     file: Vec<&'static str>,
