@@ -19,7 +19,13 @@
 //! Run: `cargo bench --bench scaling`, or `cargo bench --bench scaling -- secret` for the
 //! families whose name contains a word.
 
-use std::process::{Command, Stdio};
+// Its runs and words; only the CPU time is read here.
+#[allow(dead_code)]
+mod common;
+// Its `fill`; the shapes themselves are the other bench's.
+#[allow(dead_code)]
+#[path = "../tests/common/shapes.rs"]
+mod shapes;
 
 const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
 
@@ -67,54 +73,22 @@ fn families() -> Vec<(&'static str, String, Unit)> {
     ]
 }
 
-fn fill(limit: usize, head: &str, unit: Unit) -> String {
-    let mut s = head.to_string();
-    for i in 0.. {
-        let u = unit(i);
-        if s.len() + u.len() > limit {
-            break;
-        }
-        s.push_str(&u);
-    }
-    s
-}
-
-/// CPU seconds (user + system) of `akbp validate FILE`.
-fn cpu(bin: &str, path: &std::path::Path) -> f64 {
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "%U %S"])
-        .arg(bin)
-        .arg("validate")
-        .arg(path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("/usr/bin/time runs akbp");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let last = stderr.lines().last().unwrap_or_default().to_string();
-    last.split_whitespace()
-        .filter_map(|t| t.parse::<f64>().ok())
-        .sum()
-}
-
 fn main() {
     let bin = env!("CARGO_BIN_EXE_akbp");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let words: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let words = common::words();
     println!("| family | 1 MiB: CPU | 4 MiB: CPU | growth | |");
     println!("|---|---|---|---|---|");
     for (name, head, unit) in families() {
-        if !words.is_empty() && !words.iter().any(|w| name.contains(w.as_str())) {
+        if !common::picked(&words, name) {
             continue;
         }
         let path = dir.path().join("family.yaml");
         let mut t = [0.0; 2];
         for (k, size) in [1024 * 1024, 4 * 1024 * 1024].into_iter().enumerate() {
-            std::fs::write(&path, fill(size, &head, unit)).expect("write the family");
-            t[k] = cpu(bin, &path);
+            let text = shapes::fill(size, head.clone(), unit, "");
+            std::fs::write(&path, text).expect("write the family");
+            t[k] = common::time_validate(bin, &path).cpu;
         }
         let growth = t[1] / t[0].max(0.01);
         let flag = if t[1] > 0.3 && growth >= 7.0 {

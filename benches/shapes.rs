@@ -11,7 +11,7 @@
 //! Run: `cargo bench --bench shapes`, or `cargo bench --bench shapes -- nesting` for the
 //! shapes whose name contains a word.
 
-use std::process::{Command, Stdio};
+mod common;
 
 /// Just under the 10 MiB input limit.
 const LIMIT: usize = 10 * 1024 * 1024 - 4096;
@@ -22,50 +22,23 @@ mod shapes;
 fn main() {
     let bin = env!("CARGO_BIN_EXE_akbp");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let words: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let words = common::words();
     let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("load average at start: {}", load().trim());
     println!("| shape | size | binary: wall time | binary: CPU time | binary: peak RSS | exit | findings | library: load + rules |");
     println!("|---|---|---|---|---|---|---|---|");
     for (name, text) in shapes::shapes(LIMIT) {
-        if !words.is_empty() && !words.iter().any(|w| name.contains(w.as_str())) {
+        if !common::picked(&words, name) {
             continue;
         }
         let path = dir.path().join("shape.yaml");
         std::fs::write(&path, &text).expect("write the shape");
-        let out = Command::new("/usr/bin/time")
-            .args(["-f", "%e %U %S %M"])
-            .arg(bin)
-            .arg("validate")
-            .arg(&path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .expect("/usr/bin/time runs akbp");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last = stderr.lines().last().unwrap_or("? ?").to_string();
-        let mut parts = last.split_whitespace();
-        let secs = parts.next().unwrap_or("?");
-        let cpu: f64 = parts
-            .next()
-            .zip(parts.next())
-            .and_then(|(u, s)| Some(u.parse::<f64>().ok()? + s.parse::<f64>().ok()?))
-            .unwrap_or(f64::NAN);
-        let kb: f64 = parts
-            .next()
-            .and_then(|k| k.parse().ok())
-            .unwrap_or(f64::NAN);
-        // /usr/bin/time reports the child's status on its own line when it is not 0.
-        let code = if stderr.contains("exited with non-zero status 1") {
-            1
-        } else if stderr.contains("non-zero status") {
-            2
-        } else {
-            0
-        };
+        let common::Timed {
+            wall: secs,
+            cpu,
+            kb,
+            code,
+        } = common::time_validate(bin, &path);
         // The same file through the library, without rendering a report.
         let started = std::time::Instant::now();
         let inputs = akbp::input::collect(

@@ -5,7 +5,8 @@ const HEAD: &str = "version: 1\nmetadata:\n  name: shape\nentries:\n";
 const ENTRY: &str =
     "  - model: authentik_core.group\n    identifiers:\n      name: shape\n    attrs:\n";
 
-fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
+/// `s`, then as many `unit(0)`, `unit(1)`... as fit with `tail` in `limit` bytes, then `tail`.
+pub fn fill(limit: usize, mut s: String, unit: impl Fn(usize) -> String, tail: &str) -> String {
     let mut i = 0;
     loop {
         let u = unit(i);
